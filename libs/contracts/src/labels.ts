@@ -1,0 +1,20 @@
+/** Labels that Docker's own tools put on containers, and flotilla's own. */
+export const LABEL = {
+  composeProject: 'com.docker.compose.project',
+  composeService: 'com.docker.compose.service',
+  composeContainerNumber: 'com.docker.compose.container-number',
+  composeOneoff: 'com.docker.compose.oneoff',
+  composeNetwork: 'com.docker.compose.network',
+  composeVolume: 'com.docker.compose.volume',
+  stackNamespace: 'com.docker.stack.namespace',
+  stackImage: 'com.docker.stack.image',
+  swarmServiceName: 'com.docker.swarm.service.name',
+  swarmServiceId: 'com.docker.swarm.service.id',
+  swarmTaskId: 'com.docker.swarm.task.id',
+  swarmTaskName: 'com.docker.swarm.task.name',
+  swarmNodeId: 'com.docker.swarm.node.id',
+  /** Marks what flotilla created, so cleanup never touches Docker Swarm's or anyone else's objects. */
+  managed: 'io.flotilla.managed',
+  /** The task's spec version, so a worker can tell a stale container from a current one. */
+  taskSpecIndex: 'io.flotilla.task.spec-index',
+} as const;

@@ -1,0 +1,293 @@
+/**
+ * The cluster's object model, in the shapes of Docker Engine's swarm API
+ * (API 1.41). Keeping the store in Docker's shapes means the Docker-compatible
+ * API is a view, not a translation. Only the fields flotilla uses are typed;
+ * everything is JSON-serialisable.
+ */
+import type { TaskState } from './task-state';
+
+export interface Version {
+  Index: number;
+}
+
+export interface Meta {
+  ID: string;
+  Version: Version;
+  CreatedAt: string;
+  UpdatedAt: string;
+}
+
+export type Labels = Record<string, string>;
+
+// ---------------------------------------------------------------- nodes
+export type NodeRole = 'worker' | 'manager';
+export type NodeAvailability = 'active' | 'pause' | 'drain';
+export type NodeStateName = 'unknown' | 'down' | 'ready' | 'disconnected';
+
+export interface NodeSpec {
+  Name?: string;
+  Labels: Labels;
+  Role: NodeRole;
+  Availability: NodeAvailability;
+}
+
+export interface NodeResources {
+  NanoCPUs: number;
+  MemoryBytes: number;
+}
+
+export interface NodeDescription {
+  Hostname: string;
+  Platform: { Architecture: string; OS: string };
+  Resources: NodeResources;
+  Engine: { EngineVersion: string; Labels?: Labels };
+}
+
+export interface NodeStatus {
+  State: NodeStateName;
+  Message?: string;
+  Addr: string;
+}
+
+export interface ManagerStatus {
+  Leader?: boolean;
+  Reachability: 'unknown' | 'unreachable' | 'reachable';
+  Addr: string;
+}
+
+export interface SwarmNode extends Meta {
+  Spec: NodeSpec;
+  Description: NodeDescription;
+  Status: NodeStatus;
+  ManagerStatus?: ManagerStatus;
+}
+
+// ---------------------------------------------------------------- services
+export type MountType = 'bind' | 'volume' | 'tmpfs';
+
+export interface Mount {
+  Type: MountType;
+  Source?: string;
+  Target: string;
+  ReadOnly?: boolean;
+  Consistency?: string;
+  BindOptions?: { Propagation?: string; CreateMountpoint?: boolean };
+  VolumeOptions?: { NoCopy?: boolean; Labels?: Labels; DriverConfig?: { Name?: string; Options?: Record<string, string> } };
+  TmpfsOptions?: { SizeBytes?: number; Mode?: number };
+}
+
+export interface HealthConfig {
+  Test?: string[];
+  Interval?: number;
+  Timeout?: number;
+  Retries?: number;
+  StartPeriod?: number;
+}
+
+export interface ContainerSpec {
+  Image: string;
+  Labels?: Labels;
+  Command?: string[];
+  Args?: string[];
+  Hostname?: string;
+  Env?: string[];
+  Dir?: string;
+  User?: string;
+  Groups?: string[];
+  TTY?: boolean;
+  OpenStdin?: boolean;
+  ReadOnly?: boolean;
+  Mounts?: Mount[];
+  StopSignal?: string;
+  StopGracePeriod?: number;
+  Healthcheck?: HealthConfig;
+  Hosts?: string[];
+  DNSConfig?: { Nameservers?: string[]; Search?: string[]; Options?: string[] };
+  Init?: boolean;
+  Sysctls?: Record<string, string>;
+  CapabilityAdd?: string[];
+  CapabilityDrop?: string[];
+  Privileges?: unknown;
+}
+
+export interface ResourceSet {
+  NanoCPUs?: number;
+  MemoryBytes?: number;
+  Pids?: number;
+}
+
+export type RestartCondition = 'none' | 'on-failure' | 'any';
+
+export interface RestartPolicy {
+  Condition?: RestartCondition;
+  Delay?: number;
+  MaxAttempts?: number;
+  Window?: number;
+}
+
+export interface PlacementPreference {
+  Spread: { SpreadDescriptor: string };
+}
+
+export interface Placement {
+  Constraints?: string[];
+  Preferences?: PlacementPreference[];
+  MaxReplicas?: number;
+  Platforms?: { Architecture?: string; OS?: string }[];
+}
+
+export interface NetworkAttachmentConfig {
+  Target: string;
+  Aliases?: string[];
+  DriverOpts?: Record<string, string>;
+}
+
+export interface TaskSpec {
+  ContainerSpec: ContainerSpec;
+  Resources?: { Limits?: ResourceSet; Reservations?: ResourceSet };
+  RestartPolicy?: RestartPolicy;
+  Placement?: Placement;
+  Networks?: NetworkAttachmentConfig[];
+  LogDriver?: { Name: string; Options?: Record<string, string> };
+  ForceUpdate?: number;
+  Runtime?: string;
+}
+
+export type ServiceMode = { Replicated: { Replicas?: number } } | { Global: Record<string, never> };
+
+export interface UpdateConfig {
+  Parallelism?: number;
+  Delay?: number;
+  FailureAction?: 'pause' | 'continue' | 'rollback';
+  Monitor?: number;
+  MaxFailureRatio?: number;
+  Order?: 'stop-first' | 'start-first';
+}
+
+export type PortProtocol = 'tcp' | 'udp' | 'sctp';
+
+export interface PortConfig {
+  Name?: string;
+  Protocol?: PortProtocol;
+  TargetPort: number;
+  PublishedPort?: number;
+  PublishMode?: 'ingress' | 'host';
+}
+
+export interface EndpointSpec {
+  Mode?: 'vip' | 'dnsrr';
+  Ports?: PortConfig[];
+}
+
+export interface ServiceSpec {
+  Name: string;
+  Labels?: Labels;
+  TaskTemplate: TaskSpec;
+  Mode: ServiceMode;
+  UpdateConfig?: UpdateConfig;
+  RollbackConfig?: UpdateConfig;
+  EndpointSpec?: EndpointSpec;
+}
+
+export interface Service extends Meta {
+  Spec: ServiceSpec;
+  PreviousSpec?: ServiceSpec;
+  Endpoint: { Spec: EndpointSpec; Ports?: PortConfig[]; VirtualIPs?: { NetworkID: string; Addr: string }[] };
+  ServiceStatus?: { RunningTasks: number; DesiredTasks: number; CompletedTasks: number };
+}
+
+// ---------------------------------------------------------------- tasks
+export interface ContainerStatus {
+  ContainerID?: string;
+  PID?: number;
+  ExitCode?: number;
+}
+
+export interface TaskStatus {
+  Timestamp: string;
+  State: TaskState;
+  Message: string;
+  Err?: string;
+  ContainerStatus?: ContainerStatus;
+  PortStatus?: { Ports?: PortConfig[] };
+}
+
+export interface NetworkAttachment {
+  Network: { ID: string; Spec: { Name: string } };
+  Addresses?: string[];
+}
+
+export interface Task extends Meta {
+  Labels?: Labels;
+  Spec: TaskSpec;
+  ServiceID: string;
+  /** Replicated services number their tasks 1..N; global tasks have no slot (0). */
+  Slot?: number;
+  NodeID?: string;
+  Status: TaskStatus;
+  DesiredState: TaskState;
+  NetworksAttachments?: NetworkAttachment[];
+  /** The service's Version.Index when this task's spec was taken from it. */
+  SpecVersion?: Version;
+  /** Service name at creation, so containers can be named without a lookup. */
+  ServiceName?: string;
+}
+
+// ---------------------------------------------------------------- networks, volumes, secrets, configs
+export interface NetworkSpec {
+  Name: string;
+  Labels?: Labels;
+  DriverConfiguration?: { Name: string; Options?: Record<string, string> };
+  Attachable?: boolean;
+  Internal?: boolean;
+  IPv6Enabled?: boolean;
+  Ingress?: boolean;
+  IPAMOptions?: { Driver?: { Name: string }; Configs?: { Subnet?: string; Gateway?: string; Range?: string }[] };
+}
+
+export interface Network extends Meta {
+  Spec: NetworkSpec;
+}
+
+/** Named volumes are per node in Docker; the store keeps which ones the cluster wants to exist. */
+export interface VolumeSpec {
+  Name: string;
+  Driver?: string;
+  DriverOpts?: Record<string, string>;
+  Labels?: Labels;
+}
+
+export interface Volume extends Meta {
+  Spec: VolumeSpec;
+}
+
+export interface SecretSpec {
+  Name: string;
+  Labels?: Labels;
+  /** base64, as Docker sends it. */
+  Data?: string;
+}
+
+export interface Secret extends Meta {
+  Spec: SecretSpec;
+}
+
+export type ConfigSpec = SecretSpec;
+export type Config = Secret;
+
+// ---------------------------------------------------------------- cluster
+export interface JoinTokens {
+  Worker: string;
+  Manager: string;
+}
+
+export interface Cluster extends Meta {
+  Spec: {
+    Name: string;
+    Labels?: Labels;
+    Orchestration: { TaskHistoryRetentionLimit: number };
+    Raft: { SnapshotInterval: number; ElectionTick: number; HeartbeatTick: number };
+    Dispatcher: { HeartbeatPeriod: number };
+  };
+  JoinTokens: JoinTokens;
+}
