@@ -3,7 +3,7 @@
  * Workers always dial the manager, never the reverse, so a worker behind NAT
  * or in a namespace only needs to reach the manager and Redis.
  */
-import type { Network, NodeDescription, Task, Volume, NodeRole } from './swarm-types';
+import type { Network, NodeDescription, Task, Volume, NodeRole, PortConfig } from './swarm-types';
 import type { TaskState } from './task-state';
 
 export const AGENT_API = '/flotilla/v1';
@@ -32,6 +32,14 @@ export interface AssignmentSet {
   tasks: Task[];
   networks: Network[];
   volumes: Volume[];
+  /** Published ports of the services this node runs tasks of (the ingress proxy serves them). */
+  endpoints: ServiceEndpoint[];
+}
+
+export interface ServiceEndpoint {
+  serviceId: string;
+  serviceName: string;
+  ports: PortConfig[];
 }
 
 export interface TaskReport {

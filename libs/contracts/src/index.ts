@@ -5,3 +5,4 @@ export * from './swarm-types';
 export * from './agent-api';
 export * from './stack-api';
 export * from './errors';
+export * from './paths';

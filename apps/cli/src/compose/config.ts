@@ -1,0 +1,31 @@
+import { Command } from 'commander';
+import { renderConfig } from '@flotilla/compose';
+import { CliError } from '../errors';
+import { addProjectOptions, load, printWarnings, projectOptions } from './project-options';
+
+export function configCommand(): Command {
+  const cmd = new Command('config')
+    .description('Validate and view the compose file (normalised, Compose Specification shape)')
+    .option('-q, --quiet', 'only validate the configuration, print nothing')
+    .option('--services', 'print the service names, one per line')
+    .option('--volumes', 'print the volume names, one per line')
+    .option('--profiles', 'print the profile names, one per line')
+    .option('--format <FORMAT>', 'yaml or json', 'yaml');
+  addProjectOptions(cmd);
+  cmd.action(async () => {
+    const o = cmd.opts<{ quiet?: boolean; services?: boolean; volumes?: boolean; profiles?: boolean; format: string }>();
+    if (o.format !== 'yaml' && o.format !== 'json') throw new CliError(`--format must be yaml or json, got ${o.format}`);
+    const project = load(projectOptions(cmd));
+    if (o.quiet) return;
+    printWarnings(project);
+    if (o.services) return void process.stdout.write(Object.keys(project.services).map((s) => s + '\n').join(''));
+    if (o.volumes) return void process.stdout.write(Object.keys(project.volumes ?? {}).map((s) => s + '\n').join(''));
+    if (o.profiles) {
+      const all = new Set<string>();
+      for (const s of Object.values(project.services) as { profiles?: string[] }[]) for (const p of s.profiles ?? []) all.add(p);
+      return void process.stdout.write([...all].sort().map((s) => s + '\n').join(''));
+    }
+    process.stdout.write(renderConfig(project, o.format));
+  });
+  return cmd;
+}

@@ -1,0 +1,87 @@
+import { Command } from 'commander';
+import { connect } from '../client/local-cluster';
+import type { StackState } from '../client/api-client';
+import { composeTable } from '../format/table';
+import { addProjectOptions, checkServices, load, projectOptions } from './project-options';
+import { composeService, currentTasks } from './task-view';
+import type { Task } from '@flotilla/contracts';
+
+export function psCommand(): Command {
+  const cmd = new Command('ps')
+    .description('List containers')
+    .argument('[SERVICE...]')
+    .option('-q, --quiet', 'only display IDs')
+    .option('--services', 'display services')
+    .option('-a, --all', 'show all stopped containers, history included');
+  addProjectOptions(cmd);
+  cmd.action(async (services: string[]) => {
+    const o = cmd.opts<{ quiet?: boolean; services?: boolean; all?: boolean }>();
+    const project = load(projectOptions(cmd));
+    checkServices(project, services);
+    const { client } = await connect({ autostart: false });
+    const state = await client.stack(project.name);
+    process.stdout.write(renderPs(state, project.name, { ...o, filter: services }));
+  });
+  return cmd;
+}
+
+export function renderPs(
+  state: StackState,
+  project: string,
+  o: { quiet?: boolean; services?: boolean; all?: boolean; filter: string[] },
+): string {
+  const svcById = new Map(state.services.map((s) => [s.ID, s]));
+  const keep = (name: string) => o.filter.length === 0 || o.filter.includes(name);
+  if (o.services) {
+    return state.services.map(composeService).filter(keep).sort().map((n) => n + '\n').join('');
+  }
+  const tasks = (o.all ? state.tasks : currentTasks(state)).filter((t) => {
+    const s = svcById.get(t.ServiceID);
+    return s && keep(composeService(s));
+  });
+  const rows = tasks
+    .map((t) => {
+      const s = svcById.get(t.ServiceID)!;
+      const name = `${project}_${composeService(s)}_${t.Slot || t.NodeID?.slice(0, 12)}`;
+      return { t, name, s };
+    })
+    .sort((a, b) => a.name.localeCompare(b.name, 'en', { numeric: true }));
+  if (o.quiet) return rows.map((r) => (r.t.Status.ContainerStatus?.ContainerID ?? '') + '\n').join('');
+  return composeTable(
+    ['Name', 'Command', 'State', 'Ports'],
+    rows.map(({ t, name, s }) => [name, command(t), stateText(t), ports(s.Endpoint?.Spec?.Ports ?? s.Spec.EndpointSpec?.Ports ?? [])]),
+  );
+}
+
+function command(t: Task): string {
+  const cs = t.Spec.ContainerSpec;
+  const full = [...(cs.Command ?? []), ...(cs.Args ?? [])].join(' ');
+  return full.length > 30 ? full.slice(0, 27) + '...' : full;
+}
+
+/** docker-compose's State column from the task as the worker last saw its container. */
+export function stateText(t: Task): string {
+  const st = t.Status;
+  switch (st.State) {
+    case 'running':
+      return 'Up';
+    case 'complete':
+      return 'Exit 0';
+    case 'failed':
+      return `Exit ${st.ContainerStatus?.ExitCode ?? 1}`;
+    case 'shutdown':
+      return st.ContainerStatus?.ExitCode !== undefined ? `Exit ${st.ContainerStatus.ExitCode}` : 'Exit 0';
+    case 'rejected':
+      return `Rejected: ${st.Err ?? ''}`.trim();
+    case 'pending':
+      return st.Err ? `Pending: ${st.Err}` : 'Pending';
+    default:
+      return st.State.charAt(0).toUpperCase() + st.State.slice(1);
+  }
+}
+
+function ports(ps: { TargetPort: number; PublishedPort?: number; Protocol?: string }[]): string {
+  return ps
+    .map((p) => (p.PublishedPort ? `0.0.0.0:${p.PublishedPort}->${p.TargetPort}/${p.Protocol ?? 'tcp'}` : `${p.TargetPort}/${p.Protocol ?? 'tcp'}`))
+    .join(', ');
+}

@@ -1,0 +1,63 @@
+import { LABEL, type Service, type Task } from '@flotilla/contracts';
+import type { StackState } from '../client/api-client';
+
+/** The compose service name of a flotilla service (the label compose puts on it). */
+export function composeService(s: Service): string {
+  return s.Spec.Labels?.[LABEL.composeService] ?? s.Spec.Name;
+}
+
+export function desiredReplicas(s: Service, nodes = 1): number {
+  return 'Replicated' in s.Spec.Mode ? (s.Spec.Mode.Replicated.Replicas ?? 1) : nodes;
+}
+
+/** The task that currently stands for each slot: the newest one, history aside. */
+export function currentTasks(state: StackState): Task[] {
+  const best = new Map<string, Task>();
+  for (const t of state.tasks) {
+    const key = `${t.ServiceID}/${t.Slot || t.NodeID}`;
+    const cur = best.get(key);
+    if (!cur || t.CreatedAt > cur.CreatedAt || (t.CreatedAt === cur.CreatedAt && t.ID > cur.ID)) best.set(key, t);
+  }
+  return [...best.values()].filter((t) => t.DesiredState !== 'remove');
+}
+
+export interface Convergence {
+  done: boolean;
+  running: number;
+  desired: number;
+  /** A task that failed to start, with its error: `up` reports it instead of waiting forever. */
+  failure?: { service: string; err: string };
+}
+
+export function convergence(state: StackState, services?: Set<string>): Convergence {
+  let running = 0;
+  let desired = 0;
+  let failure: Convergence['failure'];
+  const byId = new Map(state.services.map((s) => [s.ID, s]));
+  for (const s of state.services) {
+    if (services && !services.has(composeService(s))) continue;
+    desired += desiredReplicas(s);
+  }
+  for (const t of state.tasks) {
+    const s = byId.get(t.ServiceID);
+    if (!s || (services && !services.has(composeService(s)))) continue;
+    if (t.DesiredState === 'running' && t.Status.State === 'running' && upToDate(t, s)) running++;
+    if (t.DesiredState === 'running' && (t.Status.State === 'rejected' || t.Status.State === 'failed') && t.Status.Err) {
+      failure ??= { service: composeService(s), err: t.Status.Err };
+    }
+  }
+  return { done: running >= desired, running, desired, failure };
+}
+
+/** Docker's `_up-to-date`: the task runs the service's current task template. */
+export function upToDate(t: Task, s: Service): boolean {
+  return canonical(t.Spec) === canonical(s.Spec.TaskTemplate);
+}
+
+function canonical(v: unknown): string {
+  return JSON.stringify(v, (_k, x) =>
+    x && typeof x === 'object' && !Array.isArray(x)
+      ? Object.fromEntries(Object.entries(x as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : 1)))
+      : x,
+  );
+}

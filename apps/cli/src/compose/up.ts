@@ -1,0 +1,88 @@
+import { Command, Option } from 'commander';
+import { toStack, type ComposeProject } from '@flotilla/compose';
+import type { StackDeployRequest } from '@flotilla/contracts';
+import { connect } from '../client/local-cluster';
+import { CliError } from '../errors';
+import { addProjectOptions, checkServices, load, printWarnings, projectOptions } from './project-options';
+import { convergence } from './task-view';
+import { timeoutMs, waitFor } from './wait';
+import { followLogs } from './logs';
+import { removeProject } from './down';
+
+const collect = (v: string, prev: string[] = []) => [...prev, v];
+
+export function upCommand(): Command {
+  const cmd = new Command('up')
+    .description('Create and start containers (deploys the project as a stack)')
+    .argument('[SERVICE...]', 'services to start, with what they depend on')
+    .option('-d, --detach', 'run in the background, print new container names')
+    .addOption(new Option('--scale <SERVICE=NUM>', 'scale SERVICE to NUM instances (repeatable)').argParser(collect))
+    .option('--remove-orphans', 'remove services of the project that are not in the compose file')
+    .option('--no-start', 'accepted for compatibility; flotilla always starts what it creates');
+  addProjectOptions(cmd);
+  cmd.action(async (services: string[]) => {
+    const opts = cmd.opts<{ detach?: boolean; scale?: string[]; removeOrphans?: boolean }>();
+    const project = load(projectOptions(cmd));
+    printWarnings(project);
+    checkServices(project, services);
+    const scale = parseScale(opts.scale ?? [], project);
+    const stack = select(toStack(project, { scale }), project, services);
+    // Everything above is local and pure: a bad file never reaches the cluster.
+    const { client } = await connect({ autostart: true });
+    const result = await client.deployStack(project.name, { ...stack, prune: !!opts.removeOrphans });
+    for (const n of result.removed) process.stderr.write(`Removing orphan service ${n} ... done\n`);
+    for (const n of result.created) process.stderr.write(`Creating ${n} ... \n`);
+    for (const n of result.updated) process.stderr.write(`Recreating ${n} ... \n`);
+    for (const n of result.unchanged) process.stderr.write(`${n} is up-to-date\n`);
+    const wanted = new Set(stack.services.map((s) => s.Labels?.['com.docker.compose.service'] ?? s.Name));
+    const state = await waitFor(
+      client,
+      project.name,
+      (s) => {
+        const c = convergence(s, wanted);
+        return { done: c.done, fail: c.failure ? `for ${c.failure.service}  ${c.failure.err}` : undefined };
+      },
+      timeoutMs(),
+      `project ${project.name} to converge`,
+    );
+    for (const n of [...result.created, ...result.updated]) process.stderr.write(`Started ${n} ... done\n`);
+    if (opts.detach) return;
+    // Attached, as docker-compose: follow the logs; Ctrl+C stops the project.
+    const ac = new AbortController();
+    process.once('SIGINT', () => {
+      process.stderr.write('Gracefully stopping... (press Ctrl+C again to force)\n');
+      ac.abort();
+    });
+    await followLogs(client, project.name, { follow: true, timestamps: false, services: [...wanted] }, ac.signal, state);
+    if (ac.signal.aborted) await removeProject(client, project.name, { volumes: false, quiet: false });
+  });
+  return cmd;
+}
+
+function parseScale(items: string[], project: ComposeProject): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const item of items) {
+    const m = /^([^=]+)=(\d+)$/.exec(item);
+    if (!m) throw new CliError(`--scale expects SERVICE=NUM, got ${item}`);
+    checkServices(project, [m[1]]);
+    out[m[1]] = Number(m[2]);
+  }
+  return out;
+}
+
+/** `up SERVICE...` deploys those services and everything they depend on. */
+function select(stack: StackDeployRequest, project: ComposeProject, services: string[]): StackDeployRequest {
+  if (services.length === 0) return stack;
+  const keep = new Set<string>();
+  const visit = (name: string) => {
+    if (keep.has(name)) return;
+    keep.add(name);
+    const deps = (project.services[name] as { depends_on?: Record<string, unknown> | string[] } | undefined)?.depends_on;
+    for (const d of Array.isArray(deps) ? deps : Object.keys(deps ?? {})) visit(d);
+  };
+  services.forEach(visit);
+  return {
+    ...stack,
+    services: stack.services.filter((s) => keep.has(s.Labels?.['com.docker.compose.service'] ?? '')),
+  };
+}

@@ -1,0 +1,28 @@
+import type { ApiClient, StackState } from '../client/api-client';
+import { CliError } from '../errors';
+
+/** Polls the stack until `done` holds, `fail` names an error, or the deadline passes. */
+export async function waitFor(
+  client: ApiClient,
+  project: string,
+  check: (s: StackState) => { done: boolean; fail?: string },
+  timeoutMs: number,
+  what: string,
+): Promise<StackState> {
+  const deadline = Date.now() + timeoutMs;
+  let delay = 50;
+  for (;;) {
+    const state = await client.stack(project);
+    const r = check(state);
+    if (r.fail) throw new CliError(r.fail);
+    if (r.done) return state;
+    if (Date.now() > deadline) throw new CliError(`timed out after ${Math.round(timeoutMs / 1000)} s waiting for ${what}`);
+    await new Promise((res) => setTimeout(res, delay));
+    delay = Math.min(delay * 2, 250);
+  }
+}
+
+export function timeoutMs(): number {
+  const v = Number(process.env.FLOTILLA_WAIT_TIMEOUT ?? 300);
+  return (Number.isFinite(v) && v > 0 ? v : 300) * 1000;
+}

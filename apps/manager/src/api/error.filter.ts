@@ -1,0 +1,34 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import type { Response } from 'express';
+import { FlotillaError, HTTP_STATUS } from '@flotilla/contracts';
+
+/** Every error leaves as Docker's `{"message": "..."}` with a Docker-like status. */
+@Catch()
+export class ErrorFilter implements ExceptionFilter {
+  private readonly log = new Logger('Api');
+
+  catch(err: unknown, host: ArgumentsHost) {
+    const res = host.switchToHttp().getResponse<Response>();
+    let status = 500;
+    let message = 'internal error';
+    if (err instanceof FlotillaError) {
+      status = HTTP_STATUS[err.code];
+      message = err.message;
+    } else if (err instanceof HttpException) {
+      status = err.getStatus();
+      const body = err.getResponse();
+      message = typeof body === 'string' ? body : ((body as { message?: string }).message ?? err.message);
+      if (Array.isArray(message)) message = message.join('; ');
+    } else if (err instanceof SyntaxError) {
+      status = 400;
+      message = err.message;
+    } else {
+      this.log.error({ msg: 'unhandled', err: (err as Error)?.stack ?? String(err) });
+    }
+    if (res.headersSent) {
+      res.end();
+      return;
+    }
+    res.status(status).json({ message });
+  }
+}

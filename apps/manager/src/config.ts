@@ -1,0 +1,57 @@
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { defaultStateDir as stateDir } from '@flotilla/contracts';
+
+/** Everything the manager process is told at boot, parsed once and frozen. */
+export interface ManagerConfig {
+  readonly dataDir: string;
+  readonly listenHost: string;
+  readonly listenPort: number;
+  /** The address other nodes and the CLI reach this manager at. */
+  readonly advertiseAddr: string;
+  readonly redisUrl: string;
+  /** Run a worker in this process, so the manager's node also runs tasks (as after `docker swarm init`). */
+  readonly embeddedWorker: boolean;
+  readonly dockerHost: string | undefined;
+  readonly heartbeatPeriodMs: number;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+export function defaultStateDir(env: NodeJS.ProcessEnv = process.env): string {
+  return stateDir(env, homedir());
+}
+
+/** Reads `--flag value` pairs and FLOTILLA_* variables; flags win. */
+export function loadManagerConfig(argv: string[], env: NodeJS.ProcessEnv = process.env): ManagerConfig {
+  const flags = new Map<string, string>();
+  const bools = new Set<string>();
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (!a.startsWith('--')) throw new ConfigError(`unexpected argument ${a}`);
+    const [k, inline] = a.slice(2).split('=', 2);
+    if (inline !== undefined) flags.set(k, inline);
+    else if (argv[i + 1] !== undefined && !argv[i + 1].startsWith('--')) flags.set(k, argv[++i]);
+    else bools.add(k);
+  }
+  const listen = flags.get('listen-addr') ?? env.FLOTILLA_LISTEN_ADDR ?? '0.0.0.0:2377';
+  const m = /^(.*):(\d+)$/.exec(listen);
+  if (!m) throw new ConfigError(`--listen-addr must be HOST:PORT, got ${listen}`);
+  const port = Number(m[2]);
+  if (port < 1 || port > 65535) throw new ConfigError(`--listen-addr port out of range: ${m[2]}`);
+  const advertise = flags.get('advertise-addr') ?? env.FLOTILLA_ADVERTISE_ADDR ?? '127.0.0.1';
+  const hb = Number(flags.get('heartbeat-period-ms') ?? env.FLOTILLA_HEARTBEAT_MS ?? 5000);
+  if (!Number.isFinite(hb) || hb < 100) throw new ConfigError(`heartbeat period must be >= 100 ms`);
+  return Object.freeze({
+    dataDir: flags.get('data-dir') ?? env.FLOTILLA_DATA_DIR ?? join(defaultStateDir(env), 'manager'),
+    listenHost: m[1] || '0.0.0.0',
+    listenPort: port,
+    advertiseAddr: advertise.includes(':') ? advertise : `${advertise}:${port}`,
+    redisUrl: flags.get('redis-url') ?? env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+    embeddedWorker: !bools.has('no-worker'),
+    dockerHost: flags.get('docker-host') ?? env.DOCKER_HOST,
+    heartbeatPeriodMs: hb,
+  });
+}

@@ -1,0 +1,64 @@
+import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import type { StateStore } from '@flotilla/state';
+import { CLOCK, MANAGER_CONFIG, STATE_STORE, type Clock } from '../tokens';
+import type { ManagerConfig } from '../config';
+
+/** A node silent for this many heartbeat periods is marked down (Docker uses a similar grace). */
+const MISSED_BEATS = 3;
+
+/**
+ * Heartbeats stay in memory, as in swarmkit's dispatcher: only the ready/down
+ * transitions are written to the store. After a manager restart every node
+ * gets a full grace period before it can be marked down.
+ */
+@Injectable()
+export class NodeLivenessService implements OnModuleInit, OnModuleDestroy {
+  private readonly log = new Logger(NodeLivenessService.name);
+  private readonly lastSeen = new Map<string, number>();
+  private timer?: NodeJS.Timeout;
+  private startedAt = 0;
+
+  constructor(
+    @Inject(STATE_STORE) private readonly store: StateStore,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(MANAGER_CONFIG) private readonly config: ManagerConfig,
+  ) {}
+
+  onModuleInit() {
+    this.startedAt = this.clock.now();
+    this.timer = setInterval(() => void this.check(), this.config.heartbeatPeriodMs);
+    this.timer.unref();
+  }
+
+  onModuleDestroy() {
+    clearInterval(this.timer);
+  }
+
+  beat(nodeId: string): void {
+    this.lastSeen.set(nodeId, this.clock.now());
+    const node = this.store.view().nodes.get(nodeId);
+    if (node && node.Status.State !== 'ready') void this.mark(nodeId, 'ready', '');
+  }
+
+  private async check() {
+    if (!this.store.isWritable()) return;
+    const now = this.clock.now();
+    const limit = this.config.heartbeatPeriodMs * MISSED_BEATS;
+    for (const node of this.store.view().nodes.values()) {
+      if (node.Status.State !== 'ready') continue;
+      const seen = this.lastSeen.get(node.ID) ?? this.startedAt;
+      if (now - seen > limit) await this.mark(node.ID, 'down', 'heartbeat failure');
+    }
+  }
+
+  private async mark(nodeId: string, state: 'ready' | 'down', message: string) {
+    try {
+      await this.store.propose({
+        ops: [{ op: 'nodeState', nodeId, state, message, at: new Date(this.clock.now()).toISOString() }],
+      });
+      this.log.log({ msg: 'node state', nodeId, state, message });
+    } catch (e) {
+      this.log.warn({ msg: 'could not record node state', nodeId, state, err: (e as Error).message });
+    }
+  }
+}

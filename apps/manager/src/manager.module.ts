@@ -1,0 +1,59 @@
+import { DynamicModule, Module, OnApplicationBootstrap, Inject } from '@nestjs/common';
+import { join } from 'node:path';
+import type { Redis } from 'ioredis';
+import type { ManagerConfig } from './config';
+import { CLOCK, MANAGER_CONFIG, STATE_STORE, systemClock } from './tokens';
+import { LocalStore } from './cluster/local-store';
+import { ClusterService } from './cluster/cluster.service';
+import { ControlLoopService } from './control/control-loop.service';
+import { DispatcherService } from './control/dispatcher.service';
+import { NodeLivenessService } from './control/node-liveness.service';
+import { StatusService } from './control/status.service';
+import { REDIS } from './control/redis.provider';
+import { AgentController } from './api/agent.controller';
+import { StackController } from './api/stack.controller';
+import { StackService } from './api/stack.service';
+import { LogsService } from './api/logs.service';
+import { PingController } from './api/ping.controller';
+
+class Bootstrap implements OnApplicationBootstrap {
+  constructor(
+    @Inject(ClusterService) private readonly cluster: ClusterService,
+    @Inject(DispatcherService) private readonly dispatcher: DispatcherService,
+  ) {}
+  async onApplicationBootstrap() {
+    await this.cluster.ensureCluster();
+    // After a manager restart, let every worker re-check its full set.
+    this.dispatcher.ringAll();
+  }
+}
+
+/** The manager: store, control loops, dispatcher and the HTTP API. */
+@Module({})
+export class ManagerModule {
+  static forRoot(config: ManagerConfig, redis: Redis, store: LocalStore): DynamicModule {
+    return {
+      module: ManagerModule,
+      controllers: [PingController, AgentController, StackController],
+      providers: [
+        { provide: MANAGER_CONFIG, useValue: config },
+        { provide: CLOCK, useValue: systemClock },
+        { provide: STATE_STORE, useValue: store },
+        { provide: REDIS, useValue: redis },
+        ClusterService,
+        StatusService,
+        NodeLivenessService,
+        DispatcherService,
+        ControlLoopService,
+        StackService,
+        LogsService,
+        Bootstrap,
+      ],
+      exports: [ClusterService],
+    };
+  }
+}
+
+export function storeDir(config: ManagerConfig): string {
+  return join(config.dataDir, 'state');
+}

@@ -1,0 +1,10 @@
+/** Nest injection tokens for the ports the manager's services depend on. */
+export const STATE_STORE = Symbol('STATE_STORE');
+export const MANAGER_CONFIG = Symbol('MANAGER_CONFIG');
+export const CLOCK = Symbol('CLOCK');
+
+export interface Clock {
+  now(): number;
+}
+
+export const systemClock: Clock = { now: () => Date.now() };

@@ -1,0 +1,294 @@
+import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { Worker as BullWorker, UnrecoverableError } from 'bullmq';
+import { Redis } from 'ioredis';
+import { cpus, totalmem } from 'node:os';
+import {
+  QUEUE_PREFIX,
+  isAssignmentsChangedJob,
+  nodeQueueName,
+  type AssignmentSet,
+  type Network,
+  type Task,
+  type Volume,
+} from '@flotilla/contracts';
+import { WORKER_CONFIG } from '../tokens';
+import type { WorkerConfig } from '../config';
+import { ManagerClient } from './manager-client';
+import { Reporter } from './reporter';
+import { readNodeId, writeNodeId } from './identity';
+import { DockerAdapter } from '../docker/docker.adapter';
+import { planContainers, type ObservedContainer } from '../docker/plan-containers';
+import { TaskRunner, type RunContext } from '../docker/task-runner';
+import { IngressProxy, type Backend } from '../network/ingress-proxy';
+import { LogServer } from '../logs/log-server';
+
+/**
+ * The worker's loop: register, then keep Docker equal to the node's full
+ * assignment set. Triggers (doorbell jobs, Docker events, a periodic resync)
+ * only say "look again"; what to do is always computed from the whole set.
+ */
+@Injectable()
+export class AgentService implements OnApplicationShutdown {
+  private readonly log = new Logger(AgentService.name);
+  readonly docker: DockerAdapter;
+  private readonly client: ManagerClient;
+  private reporter!: Reporter;
+  private runner!: TaskRunner;
+  private readonly ingress = new IngressProxy();
+  private nodeId = '';
+  private set: AssignmentSet | undefined;
+  private readonly inflight = new Set<string>();
+  private readonly containers = new Map<string, { id: string; ip?: string }>();
+  private syncing = false;
+  private again: 'fetch' | 'local' | undefined;
+  private timers: NodeJS.Timeout[] = [];
+  private bull?: BullWorker;
+  private redis?: Redis;
+  private sub?: Redis;
+  private logs?: LogServer;
+  private events?: NodeJS.ReadableStream & { destroy?: () => void };
+  private closed = false;
+
+  constructor(@Inject(WORKER_CONFIG) private readonly config: WorkerConfig) {
+    this.docker = new DockerAdapter(config.dockerHost);
+    this.client = new ManagerClient(config.managerUrl);
+  }
+
+  get id(): string {
+    return this.nodeId;
+  }
+
+  /** Boot: fails with one clear error if Docker, the manager or Redis cannot be reached. */
+  async start(): Promise<void> {
+    const engine = await this.docker.ping();
+    const reg = await this.client.register({
+      nodeId: readNodeId(this.config.dataDir),
+      token: this.config.token,
+      addr: this.config.addr,
+      description: {
+        Hostname: this.config.hostname,
+        Platform: { Architecture: engine.arch === 'x86_64' ? 'x86_64' : engine.arch, OS: engine.os },
+        Resources: { NanoCPUs: (engine.ncpu || cpus().length) * 1e9, MemoryBytes: engine.memory || totalmem() },
+        Engine: { EngineVersion: engine.version, Labels: engine.labels },
+      },
+    });
+    this.nodeId = reg.nodeId;
+    writeNodeId(this.config.dataDir, reg.nodeId);
+    this.reporter = new Reporter(this.client, () => this.nodeId);
+    this.runner = new TaskRunner(this.docker, (r) => this.reporter.push(r), this.config.dockerParallelism);
+
+    const redisUrl = this.config.redisUrl ?? reg.redisUrl;
+    this.redis = new Redis(redisUrl, { maxRetriesPerRequest: null, lazyConnect: true, connectTimeout: 3000 });
+    this.redis.on('error', () => undefined);
+    try {
+      await this.redis.connect();
+    } catch (e) {
+      throw new Error(`cannot reach Redis at ${redisUrl}: ${(e as Error).message}`);
+    }
+    this.bull = new BullWorker(
+      nodeQueueName(this.nodeId),
+      async (job) => {
+        if (!isAssignmentsChangedJob(job.data) || job.data.nodeId !== this.nodeId) {
+          throw new UnrecoverableError('malformed doorbell job');
+        }
+        if (this.set && job.data.index <= this.set.index) return;
+        this.requestSync('fetch');
+      },
+      { connection: this.redis, prefix: QUEUE_PREFIX, concurrency: 1 },
+    );
+    this.bull.on('error', (e) => this.log.warn({ msg: 'queue error', err: e.message }));
+
+    this.sub = this.redis.duplicate({ maxRetriesPerRequest: null });
+    this.sub.on('error', () => undefined);
+    this.logs = new LogServer(this.redis, this.sub, this.docker, (t) => this.containers.get(t)?.id);
+    await this.logs.start(this.nodeId);
+
+    await this.watchEvents();
+    this.timers.push(setInterval(() => this.requestSync('fetch'), this.config.resyncMs));
+    this.timers.push(
+      setInterval(() => void this.client.heartbeat(this.nodeId).catch(() => undefined), Math.max(200, reg.heartbeatPeriodMs / 2)),
+    );
+    this.log.log({ msg: 'worker ready', nodeId: this.nodeId, docker: this.docker.label, manager: this.config.managerUrl });
+    this.requestSync('fetch');
+  }
+
+  async onApplicationShutdown() {
+    this.closed = true;
+    for (const t of this.timers) clearInterval(t);
+    this.events?.destroy?.();
+    this.ingress.close();
+    this.logs?.stop();
+    await this.reporter?.flush().catch(() => undefined);
+    this.reporter?.stop();
+    // BullMQ's close can hang while Redis is down (#4656): bound it.
+    await Promise.race([this.bull?.close(), new Promise((r) => setTimeout(r, 3000))]);
+    this.sub?.disconnect();
+    this.redis?.disconnect();
+  }
+
+  /** Coalesces triggers: at most one sync runs, and at most one more is queued. */
+  requestSync(kind: 'fetch' | 'local'): void {
+    if (this.closed) return;
+    if (this.syncing) {
+      if (this.again !== 'fetch') this.again = kind;
+      return;
+    }
+    this.syncing = true;
+    void this.sync(kind).finally(() => {
+      this.syncing = false;
+      const next = this.again;
+      this.again = undefined;
+      if (next) this.requestSync(next);
+    });
+  }
+
+  private async sync(kind: 'fetch' | 'local') {
+    try {
+      if (kind === 'fetch' || !this.set) this.set = await this.client.assignments(this.nodeId);
+      const set = this.set;
+      const observed = await this.docker.listTaskContainers(this.nodeId);
+      await this.learnAddresses(observed);
+      const ctx = this.context(set);
+      let removedSomething = false;
+      for (const a of planContainers(set.tasks, observed)) {
+        if (a.kind === 'report') {
+          this.reporter.push(a.report);
+          continue;
+        }
+        const key = a.kind === 'remove' ? a.containerId : a.task.ID;
+        if (this.inflight.has(key)) continue;
+        this.inflight.add(key);
+        const work = async () => {
+          switch (a.kind) {
+            case 'create': {
+              const r = await this.runner.create(a.task, ctx);
+              if (r) this.containers.set(a.task.ID, { id: r.containerId, ip: r.ip });
+              break;
+            }
+            case 'start':
+              await this.runner.start(a.task, a.containerId);
+              break;
+            case 'stop':
+              await this.runner.stop(a.task, a.containerId, a.remove);
+              if (a.remove) {
+                this.containers.delete(a.task.ID);
+                // Networks and volumes go before the task is reported gone, so "no tasks left" means "nothing left".
+                await this.collectGarbage();
+              } else this.dropBackend(a.task.ID);
+              this.reporter.push({ taskId: a.task.ID, state: 'shutdown', message: 'shutdown', containerId: a.containerId });
+              break;
+            case 'remove':
+              await this.runner.remove(a.containerId);
+              this.containers.delete(a.taskId);
+              removedSomething = true;
+              break;
+          }
+        };
+        void work()
+          .catch((e) => this.log.warn({ msg: 'task action failed', action: a.kind, key, err: (e as Error).message }))
+          .finally(() => {
+            this.inflight.delete(key);
+            if (removedSomething) void this.collectGarbage();
+            this.updateIngress();
+            this.requestSync('local');
+          });
+      }
+      this.updateIngress();
+      await this.collectGarbage();
+    } catch (e) {
+      this.log.warn({ msg: 'sync failed', err: (e as Error).message });
+    }
+  }
+
+  private context(set: AssignmentSet): RunContext {
+    return {
+      nodeId: this.nodeId,
+      networks: new Map<string, Network>(set.networks.map((n) => [n.ID, n])),
+      volumes: new Map<string, Volume>(set.volumes.map((v) => [v.ID, v])),
+      ports: (sid) => set.endpoints.find((e) => e.serviceId === sid)?.ports ?? [],
+    };
+  }
+
+  /** After a restart the worker rebuilds its view from container labels and inspect. */
+  private async learnAddresses(observed: ObservedContainer[]) {
+    for (const c of observed) {
+      const known = this.containers.get(c.taskId);
+      if (known?.id === c.id && (known.ip || c.state !== 'running')) continue;
+      if (c.state !== 'running') {
+        this.containers.set(c.taskId, { id: c.id });
+        continue;
+      }
+      const info = await this.docker.inspect(c.id).catch(() => undefined);
+      const ip = Object.values(info?.NetworkSettings?.Networks ?? {}).find((n) => n.IPAddress)?.IPAddress;
+      this.containers.set(c.taskId, { id: c.id, ip });
+    }
+  }
+
+  private dropBackend(taskId: string) {
+    const c = this.containers.get(taskId);
+    if (c) this.containers.set(taskId, { id: c.id });
+  }
+
+  private updateIngress() {
+    const set = this.set;
+    if (!set) return;
+    const wanted = new Map<number, Backend[]>();
+    const running = new Map<string, Task[]>();
+    for (const t of set.tasks) {
+      if (t.DesiredState !== 'running') continue;
+      running.set(t.ServiceID, [...(running.get(t.ServiceID) ?? []), t]);
+    }
+    for (const ep of set.endpoints) {
+      for (const p of ep.ports) {
+        if (p.PublishMode === 'host' || !p.PublishedPort || (p.Protocol && p.Protocol !== 'tcp')) continue;
+        const backends: Backend[] = [];
+        for (const t of running.get(ep.serviceId) ?? []) {
+          const ip = this.containers.get(t.ID)?.ip;
+          if (ip) backends.push({ host: ip, port: p.TargetPort });
+        }
+        wanted.set(p.PublishedPort, [...(wanted.get(p.PublishedPort) ?? []), ...backends]);
+      }
+    }
+    this.ingress.update(wanted);
+  }
+
+  /** Removes flotilla networks and volumes this node no longer needs (in use ones wait for the next pass). */
+  private async collectGarbage() {
+    const set = this.set;
+    if (!set) return;
+    // Networks still needed: those of tasks that are not being removed.
+    const byId = new Map(set.networks.map((n) => [n.ID, n.Spec.Name]));
+    const nets = new Set<string>();
+    for (const t of set.tasks) {
+      if (t.DesiredState === 'remove') continue;
+      for (const a of t.Spec.Networks ?? []) nets.add(byId.get(a.Target) ?? a.Target);
+    }
+    for (const n of await this.docker.listManagedNetworks()) {
+      if (!nets.has(n.Name) && !(await this.hasContainers(n.Name))) await this.docker.removeNetwork(n.Id);
+    }
+    const vols = new Set(set.volumes.map((v) => v.Spec.Name));
+    for (const v of await this.docker.listManagedVolumes()) {
+      if (!vols.has(v.Name)) await this.docker.removeVolume(v.Name);
+    }
+  }
+
+  private async hasContainers(network: string): Promise<boolean> {
+    const list = await this.docker.docker.listContainers({ all: true, filters: { network: [network] } });
+    return list.length > 0;
+  }
+
+  private async watchEvents() {
+    try {
+      const stream = await this.docker.events(this.nodeId);
+      this.events = stream as never;
+      stream.on('data', () => this.requestSync('local'));
+      stream.on('error', () => undefined);
+      stream.on('end', () => {
+        if (!this.closed) setTimeout(() => void this.watchEvents(), 1000);
+      });
+    } catch (e) {
+      this.log.warn({ msg: 'docker events unavailable, relying on resync', err: (e as Error).message });
+    }
+  }
+}
+

@@ -1,0 +1,55 @@
+import { Logger } from '@nestjs/common';
+import type { TaskReport } from '@flotilla/contracts';
+import type { ManagerClient } from './manager-client';
+
+/**
+ * Sends task reports in batches. The latest report per task wins; a batch
+ * that fails is retried with whatever newer reports arrived meanwhile, so the
+ * manager always ends up with each task's last state.
+ */
+export class Reporter {
+  private readonly log = new Logger(Reporter.name);
+  private pending = new Map<string, TaskReport>();
+  private timer?: NodeJS.Timeout;
+  private sending = false;
+
+  constructor(
+    private readonly client: ManagerClient,
+    private readonly nodeId: () => string,
+    private readonly delayMs = 20,
+  ) {}
+
+  push(r: TaskReport): void {
+    this.pending.set(r.taskId, r);
+    this.schedule(this.delayMs);
+  }
+
+  async flush(): Promise<void> {
+    if (this.sending || this.pending.size === 0) return;
+    this.sending = true;
+    const batch = this.pending;
+    this.pending = new Map();
+    try {
+      await this.client.report(this.nodeId(), [...batch.values()]);
+    } catch (e) {
+      for (const [k, v] of batch) if (!this.pending.has(k)) this.pending.set(k, v);
+      this.log.warn({ msg: 'report failed, will retry', count: batch.size, err: (e as Error).message });
+      this.schedule(1000);
+    } finally {
+      this.sending = false;
+      if (this.pending.size) this.schedule(this.delayMs);
+    }
+  }
+
+  stop(): void {
+    clearTimeout(this.timer);
+  }
+
+  private schedule(ms: number) {
+    if (this.timer) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      void this.flush();
+    }, ms);
+  }
+}

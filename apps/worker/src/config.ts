@@ -1,0 +1,34 @@
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+
+/** What a worker is told at boot, parsed once and frozen. */
+export interface WorkerConfig {
+  readonly managerUrl: string;
+  readonly token: string;
+  readonly dataDir: string;
+  /** DOCKER_HOST form: unix:///path or tcp://host:port; undefined = the default socket. */
+  readonly dockerHost: string | undefined;
+  readonly addr: string;
+  readonly hostname: string;
+  /** Full resync period: the safety net under the doorbell queue. */
+  readonly resyncMs: number;
+  /** How many Docker create/start/stop calls run at once. */
+  readonly dockerParallelism: number;
+  /** Redis URL override; otherwise the manager says which Redis its dispatcher uses. */
+  readonly redisUrl?: string;
+}
+
+export function workerConfig(partial: Partial<WorkerConfig> & Pick<WorkerConfig, 'managerUrl' | 'token' | 'dataDir'>): WorkerConfig {
+  return Object.freeze({
+    dockerHost: process.env.DOCKER_HOST,
+    addr: '127.0.0.1',
+    hostname: process.env.FLOTILLA_HOSTNAME || hostname(),
+    resyncMs: 10_000,
+    dockerParallelism: 8,
+    ...partial,
+  });
+}
+
+export function identityFile(dataDir: string): string {
+  return join(dataDir, 'node-id');
+}

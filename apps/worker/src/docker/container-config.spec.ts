@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import type { Network, Task } from '@flotilla/contracts';
+import { containerConfig, containerName } from './container-config';
+
+const at = '2026-01-01T00:00:00.000Z';
+const net = (id: string, name: string): Network => ({ ID: id, Version: { Index: 1 }, CreatedAt: at, UpdatedAt: at, Spec: { Name: name } });
+const task: Task = {
+  ID: 'task1',
+  Version: { Index: 3 },
+  CreatedAt: at,
+  UpdatedAt: at,
+  ServiceID: 'svc1',
+  ServiceName: 'counter_web',
+  Slot: 2,
+  NodeID: 'node1',
+  SpecVersion: { Index: 7 },
+  Status: { Timestamp: at, State: 'assigned', Message: '' },
+  DesiredState: 'running',
+  Spec: {
+    ContainerSpec: {
+      Image: 'flotilla/counter-web:latest',
+      Command: ['/entry'],
+      Args: ['httpd', '-f'],
+      Env: ['A=1'],
+      Labels: { 'com.docker.compose.project': 'counter', 'com.docker.compose.service': 'web' },
+      Mounts: [{ Type: 'volume', Source: 'counter_data', Target: '/data' }],
+      StopGracePeriod: 2_500_000_000,
+      Hosts: ['10.0.0.1 a b'],
+    },
+    Resources: { Limits: { NanoCPUs: 500_000_000, MemoryBytes: 64 << 20 } },
+    Networks: [
+      { Target: 'n1', Aliases: ['web'] },
+      { Target: 'n2', Aliases: ['web2'] },
+    ],
+  },
+};
+
+describe('containerConfig', () => {
+  const nets = new Map([
+    ['n1', net('n1', 'counter_default')],
+    ['n2', net('n2', 'counter_back')],
+  ]);
+  const { body, extra } = containerConfig(task, 'node1', nets, [{ TargetPort: 80, PublishedPort: 8081 }]);
+
+  it('names containers as Swarm does', () => expect(containerName(task)).toBe('counter_web.2.task1'));
+
+  it('puts the labels Docker tools look for', () => {
+    expect(body.Labels).toMatchObject({
+      'com.docker.compose.project': 'counter',
+      'com.docker.compose.service': 'web',
+      'com.docker.compose.container-number': '2',
+      'com.docker.swarm.service.name': 'counter_web',
+      'com.docker.swarm.task.id': 'task1',
+      'com.docker.swarm.node.id': 'node1',
+      'io.flotilla.managed': 'true',
+    });
+  });
+
+  it('maps entrypoint/command, env, limits, mounts, stop timeout and hosts', () => {
+    expect(body.Entrypoint).toEqual(['/entry']);
+    expect(body.Cmd).toEqual(['httpd', '-f']);
+    expect(body.Env).toEqual(['A=1']);
+    expect(body.StopTimeout).toBe(3);
+    expect(body.HostConfig).toMatchObject({
+      NanoCpus: 500_000_000,
+      Memory: 64 << 20,
+      Mounts: [{ Type: 'volume', Source: 'counter_data', Target: '/data' }],
+      ExtraHosts: ['a:10.0.0.1', 'b:10.0.0.1'],
+      RestartPolicy: { Name: 'no' },
+      Privileged: false,
+    });
+  });
+
+  it('binds host-mode ports and attaches networks with aliases', () => {
+    expect(body.HostConfig.PortBindings).toEqual({ '80/tcp': [{ HostPort: '8081' }] });
+    expect(body.HostConfig.NetworkMode).toBe('counter_default');
+    expect(body.NetworkingConfig).toEqual({ EndpointsConfig: { counter_default: { Aliases: ['web'] } } });
+    expect(extra).toEqual([{ network: 'counter_back', aliases: ['web2'] }]);
+  });
+});

@@ -1,0 +1,217 @@
+import Docker from 'dockerode';
+import { PassThrough, type Readable } from 'node:stream';
+import { FlotillaError, LABEL } from '@flotilla/contracts';
+import type { ContainerCreateBody } from './container-config';
+import type { ObservedContainer } from './plan-containers';
+
+/** How a DOCKER_HOST value becomes dockerode options; the label names it in errors. */
+export function dockerOptions(host: string | undefined): { opts: Docker.DockerOptions; label: string } {
+  if (!host) return { opts: { socketPath: '/var/run/docker.sock' }, label: 'unix:///var/run/docker.sock' };
+  if (host.startsWith('unix://')) return { opts: { socketPath: host.slice('unix://'.length) }, label: host };
+  const m = /^tcp:\/\/([^:/]+):(\d+)\/?$/.exec(host);
+  if (m) return { opts: { host: m[1], port: Number(m[2]), protocol: 'http' }, label: host };
+  throw new FlotillaError('invalid_argument', `unsupported DOCKER_HOST ${host} (use unix:///path or tcp://host:port)`);
+}
+
+/**
+ * The thin edge between flotilla and one Docker engine. No decisions here:
+ * list, create, start, stop, remove; errors name the engine.
+ */
+export class DockerAdapter {
+  readonly docker: Docker;
+  readonly label: string;
+
+  constructor(host: string | undefined) {
+    const { opts, label } = dockerOptions(host);
+    this.docker = new Docker({ ...opts, timeout: 120_000 });
+    this.label = label;
+  }
+
+  async ping(): Promise<{ version: string; ncpu: number; memory: number; os: string; arch: string; labels: Record<string, string> }> {
+    try {
+      await withTimeout(this.docker.ping(), 5000);
+      const info = (await this.docker.info()) as {
+        ServerVersion: string;
+        NCPU: number;
+        MemTotal: number;
+        OSType: string;
+        Architecture: string;
+        Labels?: string[];
+      };
+      const labels: Record<string, string> = {};
+      for (const l of info.Labels ?? []) {
+        const i = l.indexOf('=');
+        if (i > 0) labels[l.slice(0, i)] = l.slice(i + 1);
+      }
+      return { version: info.ServerVersion, ncpu: info.NCPU, memory: info.MemTotal, os: info.OSType, arch: info.Architecture, labels };
+    } catch (e) {
+      throw new FlotillaError('unavailable', `cannot reach Docker at ${this.label}: ${(e as Error).message}`);
+    }
+  }
+
+  async listTaskContainers(nodeId: string): Promise<ObservedContainer[]> {
+    const list = await this.docker.listContainers({
+      all: true,
+      filters: { label: [`${LABEL.managed}=true`, `${LABEL.swarmNodeId}=${nodeId}`] },
+    });
+    return list.map((c) => ({
+      id: c.Id,
+      taskId: c.Labels[LABEL.swarmTaskId],
+      state: c.State as ObservedContainer['state'],
+      exitCode: parseExit(c.Status),
+    }));
+  }
+
+  async inspect(id: string) {
+    return this.docker.getContainer(id).inspect();
+  }
+
+  async imageExists(image: string): Promise<boolean> {
+    try {
+      await this.docker.getImage(image).inspect();
+      return true;
+    } catch (e) {
+      if ((e as { statusCode?: number }).statusCode === 404) return false;
+      throw e;
+    }
+  }
+
+  async create(body: ContainerCreateBody): Promise<string> {
+    const c = await this.docker.createContainer(body as unknown as Docker.ContainerCreateOptions);
+    return c.id;
+  }
+
+  async connect(containerId: string, network: string, aliases?: string[]) {
+    await this.docker.getNetwork(network).connect({ Container: containerId, EndpointConfig: aliases?.length ? { Aliases: aliases } : {} });
+  }
+
+  async start(id: string) {
+    try {
+      await this.docker.getContainer(id).start();
+    } catch (e) {
+      if ((e as { statusCode?: number }).statusCode !== 304) throw e; // already started
+    }
+  }
+
+  async stop(id: string, graceSeconds?: number) {
+    try {
+      await this.docker.getContainer(id).stop(graceSeconds !== undefined ? { t: graceSeconds } : {});
+    } catch (e) {
+      const code = (e as { statusCode?: number }).statusCode;
+      if (code !== 304 && code !== 404) throw e;
+    }
+  }
+
+  async remove(id: string) {
+    try {
+      await this.docker.getContainer(id).remove({ force: true, v: false });
+    } catch (e) {
+      const code = (e as { statusCode?: number }).statusCode;
+      if (code !== 404 && code !== 409) throw e; // gone, or removal already in progress
+    }
+  }
+
+  async listManagedNetworks() {
+    return this.docker.listNetworks({ filters: { label: [`${LABEL.managed}=true`] } });
+  }
+
+  async findNetwork(name: string) {
+    const all = await this.docker.listNetworks({ filters: { name: [name] } });
+    return all.find((n) => n.Name === name);
+  }
+
+  async createNetwork(opts: Docker.NetworkCreateOptions) {
+    await this.docker.createNetwork(opts);
+  }
+
+  async removeNetwork(id: string) {
+    try {
+      await this.docker.getNetwork(id).remove();
+    } catch (e) {
+      const code = (e as { statusCode?: number }).statusCode;
+      if (code !== 404 && code !== 403 && code !== 409) throw e; // gone, or still in use: next pass
+    }
+  }
+
+  async listManagedVolumes() {
+    const r = await this.docker.listVolumes({ filters: { label: [`${LABEL.managed}=true`] } });
+    return r.Volumes ?? [];
+  }
+
+  async createVolume(opts: { Name: string; Driver?: string; DriverOpts?: Record<string, string>; Labels: Record<string, string> }) {
+    await this.docker.createVolume(opts as unknown as Docker.VolumeCreateOptions);
+  }
+
+  async removeVolume(name: string) {
+    try {
+      await this.docker.getVolume(name).remove();
+    } catch (e) {
+      const code = (e as { statusCode?: number }).statusCode;
+      if (code !== 404 && code !== 409) throw e; // in use: next pass
+    }
+  }
+
+  /** Container events for this node's task containers: a die/start nudges the reconcile. */
+  async events(nodeId: string): Promise<Readable> {
+    const stream = (await this.docker.getEvents({
+      filters: { type: ['container'], event: ['die', 'start', 'destroy', 'oom'], label: [`${LABEL.swarmNodeId}=${nodeId}`] },
+    })) as unknown as Readable;
+    return stream;
+  }
+
+  /** Demultiplexed log stream of a container: one PassThrough per stream. */
+  async logs(id: string, opts: { follow: boolean; tail?: number; timestamps: boolean }) {
+    const c = this.docker.getContainer(id);
+    const info = await c.inspect();
+    const raw = (await c.logs({
+      follow: opts.follow as true,
+      stdout: true,
+      stderr: true,
+      timestamps: opts.timestamps,
+      ...(opts.tail !== undefined ? { tail: opts.tail } : {}),
+    })) as unknown as Readable | Buffer;
+    const stdout = new PassThrough();
+    const stderr = new PassThrough();
+    if (Buffer.isBuffer(raw)) {
+      if (info.Config.Tty) stdout.end(raw);
+      else demuxBuffer(raw, stdout, stderr);
+      return { stdout, stderr, stop: () => undefined };
+    }
+    if (info.Config.Tty) raw.pipe(stdout);
+    else {
+      this.docker.modem.demuxStream(raw, stdout, stderr);
+      raw.on('end', () => {
+        stdout.end();
+        stderr.end();
+      });
+    }
+    return { stdout, stderr, stop: () => (raw as Readable & { destroy(): void }).destroy() };
+  }
+}
+
+/** Docker's 8-byte-header multiplexed frames, for a log answered in one piece. */
+function demuxBuffer(buf: Buffer, out: PassThrough, err: PassThrough) {
+  let i = 0;
+  while (i + 8 <= buf.length) {
+    const type = buf[i];
+    const len = buf.readUInt32BE(i + 4);
+    const chunk = buf.subarray(i + 8, i + 8 + len);
+    (type === 2 ? err : out).write(chunk);
+    i += 8 + len;
+  }
+  out.end();
+  err.end();
+}
+
+function parseExit(status: string): number | undefined {
+  const m = /Exited \((-?\d+)\)/.exec(status);
+  return m ? Number(m[1]) : undefined;
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  let t: NodeJS.Timeout;
+  return Promise.race([
+    p.finally(() => clearTimeout(t)),
+    new Promise<T>((_, reject) => (t = setTimeout(() => reject(new Error('timed out')), ms))),
+  ]);
+}

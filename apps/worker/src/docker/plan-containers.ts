@@ -1,0 +1,97 @@
+import { isTerminal, taskStateRank, type Task, type TaskReport } from '@flotilla/contracts';
+
+/** What the worker sees of one of its containers. */
+export interface ObservedContainer {
+  id: string;
+  taskId: string;
+  state: 'created' | 'running' | 'paused' | 'restarting' | 'removing' | 'exited' | 'dead';
+  exitCode?: number;
+  /** Why the container ended (OOM, engine error). */
+  error?: string;
+}
+
+export type ContainerAction =
+  | { kind: 'create'; task: Task }
+  | { kind: 'start'; task: Task; containerId: string }
+  | { kind: 'stop'; task: Task; containerId: string; remove: boolean }
+  | { kind: 'remove'; containerId: string; taskId: string }
+  | { kind: 'report'; report: TaskReport };
+
+/**
+ * Assignment set + what Docker has -> what to do, as a pure function (the
+ * worker's level-triggered reconcile; swarmkit's agent does the same per task).
+ * Running it twice on the same inputs gives the same actions, and actions for
+ * tasks already in flight are filtered by the caller.
+ */
+export function planContainers(tasks: Task[], containers: ObservedContainer[]): ContainerAction[] {
+  const byTask = new Map<string, ObservedContainer[]>();
+  for (const c of containers) byTask.set(c.taskId, [...(byTask.get(c.taskId) ?? []), c]);
+  const actions: ContainerAction[] = [];
+  const assigned = new Set<string>();
+
+  for (const task of tasks) {
+    assigned.add(task.ID);
+    const [c, ...dupes] = byTask.get(task.ID) ?? [];
+    // One task is one container; extras (a crash between create and record) go.
+    for (const d of dupes) actions.push({ kind: 'remove', containerId: d.id, taskId: task.ID });
+    const state = task.Status.State;
+    const desired = task.DesiredState;
+
+    if (desired === 'remove') {
+      if (c) actions.push({ kind: 'stop', task, containerId: c.id, remove: true });
+      else if (!isTerminal(state)) actions.push(report(task, 'shutdown', 'removed'));
+      continue;
+    }
+    if (taskStateRank(desired) > taskStateRank('running')) {
+      // Desired shutdown: stop, keep the container for its logs until the task is deleted.
+      if (c && (c.state === 'running' || c.state === 'restarting' || c.state === 'paused')) {
+        actions.push({ kind: 'stop', task, containerId: c.id, remove: false });
+      } else if (!isTerminal(state)) {
+        actions.push(c ? exited(task, c) ?? report(task, 'shutdown', 'shutdown') : report(task, 'shutdown', 'shutdown'));
+      }
+      continue;
+    }
+    if (isTerminal(state)) continue; // the orchestrator replaces it with a new task
+    if (!c) {
+      if (state === 'running') actions.push(report(task, 'failed', 'task: non-zero exit (container removed)', 'container was removed'));
+      else actions.push({ kind: 'create', task });
+      continue;
+    }
+    if (c.state === 'running' || c.state === 'restarting' || c.state === 'paused') {
+      if (state !== 'running') actions.push({ kind: 'report', report: { taskId: task.ID, state: 'running', message: 'started', containerId: c.id } });
+    } else if (c.state === 'created') {
+      actions.push({ kind: 'start', task, containerId: c.id });
+    } else {
+      const r = exited(task, c);
+      if (r) actions.push(r);
+    }
+  }
+  for (const c of containers) {
+    if (!assigned.has(c.taskId)) actions.push({ kind: 'remove', containerId: c.id, taskId: c.taskId });
+  }
+  return actions;
+}
+
+function report(task: Task, state: TaskReport['state'], message: string, err?: string): ContainerAction {
+  return { kind: 'report', report: { taskId: task.ID, state, message, ...(err ? { err } : {}) } };
+}
+
+/** An ended container's task: complete on exit 0, failed otherwise (as Swarm reports it). */
+function exited(task: Task, c: ObservedContainer): ContainerAction | undefined {
+  if (c.state !== 'exited' && c.state !== 'dead') return undefined;
+  const code = c.exitCode ?? -1;
+  if (code === 0 && !c.error) {
+    return { kind: 'report', report: { taskId: task.ID, state: 'complete', message: 'finished', containerId: c.id, exitCode: 0 } };
+  }
+  return {
+    kind: 'report',
+    report: {
+      taskId: task.ID,
+      state: 'failed',
+      message: 'started',
+      err: c.error || `task: non-zero exit (${code})`,
+      containerId: c.id,
+      exitCode: code,
+    },
+  };
+}

@@ -1,0 +1,152 @@
+import { Logger } from '@nestjs/common';
+import { LABEL, type Network, type Task, type TaskReport, type Volume, type PortConfig } from '@flotilla/contracts';
+import type { DockerAdapter } from './docker.adapter';
+import { containerConfig } from './container-config';
+import { Semaphore } from '../agent/semaphore';
+
+export interface RunContext {
+  nodeId: string;
+  networks: ReadonlyMap<string, Network>;
+  volumes: ReadonlyMap<string, Volume>;
+  ports: (serviceId: string) => PortConfig[];
+}
+
+/**
+ * Carries one task's container through preparing -> starting -> running, or
+ * stops/removes it. Each step reports; a failure before start is `rejected`
+ * (nothing ran), after it `failed`.
+ */
+export class TaskRunner {
+  private readonly log = new Logger(TaskRunner.name);
+  private readonly sem: Semaphore;
+  private readonly netLock = new Map<string, Promise<void>>();
+
+  constructor(
+    private readonly docker: DockerAdapter,
+    private readonly report: (r: TaskReport) => void,
+    parallelism: number,
+  ) {
+    this.sem = new Semaphore(parallelism);
+  }
+
+  async create(task: Task, ctx: RunContext): Promise<{ containerId: string; ip?: string } | undefined> {
+    const id = task.ID;
+    this.report({ taskId: id, state: 'preparing', message: 'preparing' });
+    try {
+      for (const a of task.Spec.Networks ?? []) {
+        const net = ctx.networks.get(a.Target);
+        if (net) await this.ensureNetwork(net);
+      }
+      for (const m of task.Spec.ContainerSpec.Mounts ?? []) {
+        if (m.Type !== 'volume' || !m.Source) continue;
+        const vol = [...ctx.volumes.values()].find((v) => v.Spec.Name === m.Source);
+        if (vol) await this.ensureVolume(vol);
+      }
+      if (!(await this.docker.imageExists(task.Spec.ContainerSpec.Image))) {
+        const err = `No such image: ${task.Spec.ContainerSpec.Image}`;
+        this.report({ taskId: id, state: 'rejected', message: 'preparing', err });
+        return undefined;
+      }
+    } catch (e) {
+      this.report({ taskId: id, state: 'rejected', message: 'preparing', err: errMessage(e) });
+      return undefined;
+    }
+    const hostPorts = ctx.ports(task.ServiceID).filter((p) => p.PublishMode === 'host');
+    const { body, extra } = containerConfig(task, ctx.nodeId, ctx.networks, hostPorts);
+    let containerId: string;
+    try {
+      containerId = await this.sem.run(async () => {
+        this.report({ taskId: id, state: 'starting', message: 'starting' });
+        const cid = await this.docker.create(body);
+        for (const x of extra) await this.docker.connect(cid, x.network, x.aliases);
+        await this.docker.start(cid);
+        return cid;
+      });
+    } catch (e) {
+      this.report({ taskId: id, state: 'rejected', message: 'starting', err: errMessage(e) });
+      return undefined;
+    }
+    const info = await this.docker.inspect(containerId).catch(() => undefined);
+    const nets = info?.NetworkSettings?.Networks ?? {};
+    const addresses: Record<string, string> = {};
+    let ip: string | undefined;
+    for (const a of task.Spec.Networks ?? []) {
+      const net = ctx.networks.get(a.Target);
+      const ep = net ? nets[net.Spec.Name] : undefined;
+      if (ep?.IPAddress) {
+        addresses[a.Target] = `${ep.IPAddress}/${ep.IPPrefixLen}`;
+        ip ??= ep.IPAddress;
+      }
+    }
+    if (info && !info.State.Running) {
+      // Exited already (a short-lived command): the next reconcile reports how it ended.
+      return { containerId, ip };
+    }
+    this.report({ taskId: id, state: 'running', message: 'started', containerId, pid: info?.State.Pid, addresses });
+    return { containerId, ip };
+  }
+
+  async start(task: Task, containerId: string) {
+    await this.sem.run(() => this.docker.start(containerId));
+    this.report({ taskId: task.ID, state: 'running', message: 'started', containerId });
+  }
+
+  /** Stops (and removes) the container; the caller reports, after any cleanup that must come first. */
+  async stop(task: Task, containerId: string, remove: boolean) {
+    const grace = task.Spec.ContainerSpec.StopGracePeriod;
+    await this.sem.run(async () => {
+      await this.docker.stop(containerId, grace !== undefined ? Math.ceil(grace / 1e9) : undefined);
+      if (remove) await this.docker.remove(containerId);
+    });
+  }
+
+  async remove(containerId: string) {
+    await this.sem.run(() => this.docker.remove(containerId));
+  }
+
+  /** Creates the task network once, even when fifty tasks ask at the same moment. */
+  private ensureNetwork(net: Network): Promise<void> {
+    let p = this.netLock.get(net.ID);
+    if (!p) {
+      p = this.createNetwork(net).finally(() => this.netLock.delete(net.ID));
+      this.netLock.set(net.ID, p);
+    }
+    return p;
+  }
+
+  private async createNetwork(net: Network) {
+    const existing = await this.docker.findNetwork(net.Spec.Name);
+    if (existing) {
+      if (existing.Labels?.[LABEL.managed] !== 'true') {
+        throw new Error(`network ${net.Spec.Name} exists on this engine and was not created by flotilla`);
+      }
+      return;
+    }
+    // One engine per node: a flotilla network is a local bridge here; the overlay agent links hosts.
+    await this.docker.createNetwork({
+      Name: net.Spec.Name,
+      Driver: 'bridge',
+      Attachable: true,
+      Internal: net.Spec.Internal ?? false,
+      CheckDuplicate: true,
+      Labels: { ...net.Spec.Labels, [LABEL.managed]: 'true', 'io.flotilla.network.id': net.ID },
+    });
+    this.log.log({ msg: 'network created', name: net.Spec.Name });
+  }
+
+  private async ensureVolume(vol: Volume) {
+    const have = await this.docker.listManagedVolumes();
+    if (have.some((v) => v.Name === vol.Spec.Name)) return;
+    await this.docker.createVolume({
+      Name: vol.Spec.Name,
+      Driver: vol.Spec.Driver,
+      DriverOpts: vol.Spec.DriverOpts,
+      Labels: { ...vol.Spec.Labels, [LABEL.managed]: 'true', 'io.flotilla.volume.id': vol.ID },
+    });
+  }
+}
+
+function errMessage(e: unknown): string {
+  const m = (e as { json?: { message?: string }; message?: string })?.json?.message ?? (e as Error)?.message ?? String(e);
+  return String(m).replace(/^\(HTTP code \d+\) [a-z ]+ - /, '').trim();
+}

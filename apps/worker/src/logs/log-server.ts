@@ -1,0 +1,78 @@
+import { Logger } from '@nestjs/common';
+import type { Redis } from 'ioredis';
+import { createInterface } from 'node:readline';
+import type { Readable } from 'node:stream';
+import { logCancelChannel, logDataChannel, logRequestChannel, type LogFrame, type LogRequest } from '@flotilla/contracts';
+import type { DockerAdapter } from '../docker/docker.adapter';
+
+/**
+ * Answers the manager's log requests for this node's containers, over Redis
+ * pub/sub: the worker dials out, so nothing needs to reach the worker.
+ */
+export class LogServer {
+  private readonly log = new Logger(LogServer.name);
+  private readonly active = new Map<string, () => void>();
+
+  constructor(
+    private readonly pub: Redis,
+    private readonly sub: Redis,
+    private readonly docker: DockerAdapter,
+    private readonly containerOf: (taskId: string) => string | undefined,
+  ) {}
+
+  async start(nodeId: string) {
+    this.sub.on('message', (channel: string, msg: string) => {
+      if (channel === logRequestChannel(nodeId)) void this.handle(msg);
+      else if (channel.startsWith('flotilla-logs-cancel-')) this.active.get(channel)?.();
+    });
+    await this.sub.subscribe(logRequestChannel(nodeId));
+  }
+
+  stop() {
+    for (const c of this.active.values()) c();
+  }
+
+  private async handle(msg: string) {
+    let req: LogRequest;
+    try {
+      req = JSON.parse(msg) as LogRequest;
+      if (typeof req.reqId !== 'string' || !/^[0-9a-f]{8,64}$/.test(req.reqId) || !Array.isArray(req.taskIds)) return;
+    } catch {
+      return;
+    }
+    const channel = logDataChannel(req.reqId);
+    const send = (f: LogFrame) => void this.pub.publish(channel, JSON.stringify(f)).catch(() => undefined);
+    const stops: (() => void)[] = [];
+    const cancelChannel = logCancelChannel(req.reqId);
+    this.active.set(cancelChannel, () => stops.forEach((s) => s()));
+    await this.sub.subscribe(cancelChannel).catch(() => undefined);
+    try {
+      await Promise.all(
+        req.taskIds.map(async (taskId) => {
+          const cid = this.containerOf(taskId);
+          if (!cid) return;
+          try {
+            const { stdout, stderr, stop } = await this.docker.logs(cid, {
+              follow: !!req.follow,
+              tail: req.tail,
+              timestamps: !!req.timestamps,
+            });
+            stops.push(stop);
+            await Promise.all([pump(stdout, 'stdout', taskId, send), pump(stderr, 'stderr', taskId, send)]);
+          } catch (e) {
+            send({ t: 'error', message: `logs of task ${taskId}: ${(e as Error).message}` });
+          }
+        }),
+      );
+    } finally {
+      this.active.delete(cancelChannel);
+      void this.sub.unsubscribe(cancelChannel).catch(() => undefined);
+      send({ t: 'end' });
+    }
+  }
+}
+
+async function pump(stream: Readable, name: 'stdout' | 'stderr', taskId: string, send: (f: LogFrame) => void) {
+  const rl = createInterface({ input: stream, crlfDelay: Infinity });
+  for await (const line of rl) send({ t: 'line', taskId, stream: name, line });
+}

@@ -1,0 +1,227 @@
+import type {
+  ContainerSpec,
+  Mount,
+  NetworkSpec,
+  PortConfig,
+  RestartPolicy,
+  ServiceSpec,
+  StackDeployRequest,
+  TaskSpec,
+  VolumeSpec,
+} from '@flotilla/contracts';
+import type { ComposeProject, ServiceDef } from './model';
+
+const L = {
+  project: 'com.docker.compose.project',
+  service: 'com.docker.compose.service',
+  network: 'com.docker.compose.network',
+  volume: 'com.docker.compose.volume',
+  stack: 'com.docker.stack.namespace',
+  image: 'com.docker.stack.image',
+};
+
+/**
+ * The project as the cluster's objects: one ServiceSpec per compose service
+ * (named PROJECT_SERVICE, as `docker stack deploy` names them), the networks
+ * and named volumes they use, services in dependency order.
+ */
+export function toStack(project: ComposeProject, opts: { scale?: Record<string, number> } = {}): StackDeployRequest {
+  const p = project.name;
+  const usedNets = new Set<string>();
+  const services: ServiceSpec[] = [];
+  for (const name of dependencyOrder(project)) {
+    const s = project.services[name];
+    const nets = s.network_mode ? {} : Object.keys(s.networks).length ? s.networks : { default: {} };
+    for (const n of Object.keys(nets)) usedNets.add(n);
+    services.push(serviceSpec(project, s, nets, opts.scale?.[name]));
+  }
+  const networks: NetworkSpec[] = [];
+  for (const n of [...usedNets].sort()) {
+    const def = project.networks[n] ?? {};
+    if (def.external) continue;
+    networks.push({
+      Name: def.name ?? `${p}_${n}`,
+      Labels: { ...def.labels, [L.project]: p, [L.network]: n, [L.stack]: p },
+      ...(def.driver ? { DriverConfiguration: { Name: def.driver } } : {}),
+      ...(def.attachable ? { Attachable: true } : {}),
+      ...(def.internal ? { Internal: true } : {}),
+    });
+  }
+  const volumes: VolumeSpec[] = [];
+  for (const [v, def] of Object.entries(project.volumes).sort(([a], [b]) => (a < b ? -1 : 1))) {
+    if (def?.external) continue;
+    volumes.push({
+      Name: def?.name ?? `${p}_${v}`,
+      ...(def?.driver ? { Driver: def.driver } : {}),
+      ...(def?.driver_opts ? { DriverOpts: def.driver_opts } : {}),
+      Labels: { ...def?.labels, [L.project]: p, [L.volume]: v, [L.stack]: p },
+    });
+  }
+  return { services, networks, volumes };
+}
+
+export function toServiceSpecs(project: ComposeProject, opts?: { scale?: Record<string, number> }): ServiceSpec[] {
+  return toStack(project, opts).services;
+}
+
+function serviceSpec(project: ComposeProject, s: ServiceDef, nets: ServiceDef['networks'], scale: number | undefined): ServiceSpec {
+  const p = project.name;
+  const labels = { [L.project]: p, [L.service]: s.name, [L.stack]: p };
+  const image = s.image ?? `${p}_${s.name}`;
+  const cs: ContainerSpec = {
+    Image: image,
+    Labels: { ...s.labels, ...labels },
+    ...(s.entrypoint ? { Command: s.entrypoint } : {}),
+    ...(s.command ? { Args: s.command } : {}),
+    ...(Object.keys(s.environment).length ? { Env: Object.entries(s.environment).map(([k, v]) => `${k}=${v}`).sort() } : {}),
+    ...(s.hostname ? { Hostname: s.hostname } : {}),
+    ...(s.working_dir ? { Dir: s.working_dir } : {}),
+    ...(s.user ? { User: s.user } : {}),
+    ...(s.tty ? { TTY: true } : {}),
+    ...(s.stdin_open ? { OpenStdin: true } : {}),
+    ...(s.read_only ? { ReadOnly: true } : {}),
+    ...(s.init !== undefined ? { Init: s.init } : {}),
+    ...(s.stop_grace_period !== undefined ? { StopGracePeriod: s.stop_grace_period } : {}),
+    ...(s.stop_signal ? { StopSignal: s.stop_signal } : {}),
+    ...(s.healthcheck
+      ? {
+          Healthcheck: {
+            ...(s.healthcheck.test ? { Test: s.healthcheck.test } : {}),
+            ...(s.healthcheck.interval !== undefined ? { Interval: s.healthcheck.interval } : {}),
+            ...(s.healthcheck.timeout !== undefined ? { Timeout: s.healthcheck.timeout } : {}),
+            ...(s.healthcheck.retries !== undefined ? { Retries: s.healthcheck.retries } : {}),
+            ...(s.healthcheck.start_period !== undefined ? { StartPeriod: s.healthcheck.start_period } : {}),
+          },
+        }
+      : {}),
+    ...(s.extra_hosts?.length ? { Hosts: s.extra_hosts.map(hostLine) } : {}),
+    ...(s.dns?.length ? { DNSConfig: { Nameservers: s.dns } } : {}),
+    ...(s.cap_add?.length ? { CapabilityAdd: s.cap_add } : {}),
+    ...(s.cap_drop?.length ? { CapabilityDrop: s.cap_drop } : {}),
+    ...(s.sysctls ? { Sysctls: s.sysctls } : {}),
+    ...(s.volumes.length ? { Mounts: s.volumes.map((m) => mount(project, m)) } : {}),
+  };
+  const d = s.deploy;
+  const res = d?.resources;
+  const task: TaskSpec = {
+    ContainerSpec: cs,
+    ...(res && (res.limits || res.reservations)
+      ? {
+          Resources: {
+            ...(res.limits ? { Limits: resources(res.limits) } : {}),
+            ...(res.reservations ? { Reservations: resources(res.reservations) } : {}),
+          },
+        }
+      : {}),
+    RestartPolicy: restartPolicy(s),
+    ...(d?.placement
+      ? {
+          Placement: {
+            ...(d.placement.constraints ? { Constraints: d.placement.constraints } : {}),
+            ...(d.placement.preferences ? { Preferences: d.placement.preferences.map((x) => ({ Spread: { SpreadDescriptor: x.spread } })) } : {}),
+            ...(d.placement.max_replicas_per_node !== undefined ? { MaxReplicas: d.placement.max_replicas_per_node } : {}),
+          },
+        }
+      : {}),
+    ...(Object.keys(nets).length
+      ? {
+          Networks: Object.entries(nets)
+            .sort(([a], [b]) => (a < b ? -1 : 1))
+            .map(([n, o]) => ({ Target: networkName(project, n), Aliases: [s.name, ...(o.aliases ?? [])] })),
+        }
+      : {}),
+  };
+  const replicas = scale ?? d?.replicas ?? s.scale ?? 1;
+  const ports: PortConfig[] = s.ports.map((x) => ({
+    Protocol: x.protocol,
+    TargetPort: x.target,
+    ...(x.published ? { PublishedPort: x.published } : {}),
+    PublishMode: x.mode,
+  }));
+  return {
+    Name: `${p}_${s.name}`,
+    Labels: { ...d?.labels, ...labels, [L.image]: image },
+    TaskTemplate: task,
+    Mode: d?.mode === 'global' ? { Global: {} } : { Replicated: { Replicas: replicas } },
+    ...(d?.update_config ? { UpdateConfig: updateConfig(d.update_config) } : {}),
+    ...(d?.rollback_config ? { RollbackConfig: updateConfig(d.rollback_config) } : {}),
+    EndpointSpec: { Mode: d?.endpoint_mode ?? 'vip', ...(ports.length ? { Ports: ports } : {}) },
+  };
+}
+
+function networkName(project: ComposeProject, n: string): string {
+  const def = project.networks[n];
+  if (def?.external) return def.name ?? n;
+  return def?.name ?? `${project.name}_${n}`;
+}
+
+function mount(project: ComposeProject, m: ComposeProject['services'][string]['volumes'][number]): Mount {
+  if (m.type === 'volume' && m.source) {
+    const def = project.volumes[m.source];
+    const source = def?.external ? (def.name ?? m.source) : (def?.name ?? `${project.name}_${m.source}`);
+    return {
+      Type: 'volume',
+      Source: source,
+      Target: m.target,
+      ...(m.read_only ? { ReadOnly: true } : {}),
+      VolumeOptions: { Labels: { 'com.docker.stack.namespace': project.name } },
+    };
+  }
+  return { Type: m.type, ...(m.source ? { Source: m.source } : {}), Target: m.target, ...(m.read_only ? { ReadOnly: true } : {}) };
+}
+
+function resources(r: { cpus?: number; memory?: number; pids?: number }) {
+  return {
+    ...(r.cpus !== undefined ? { NanoCPUs: Math.round(r.cpus * 1e9) } : {}),
+    ...(r.memory !== undefined ? { MemoryBytes: r.memory } : {}),
+    ...(r.pids !== undefined ? { Pids: r.pids } : {}),
+  };
+}
+
+/** deploy.restart_policy wins; else compose's `restart:` mapped to Swarm's conditions; default any. */
+function restartPolicy(s: ServiceDef): RestartPolicy {
+  const rp = s.deploy?.restart_policy;
+  if (rp) {
+    return {
+      Condition: rp.condition ?? 'any',
+      ...(rp.delay !== undefined ? { Delay: rp.delay } : {}),
+      ...(rp.max_attempts !== undefined ? { MaxAttempts: rp.max_attempts } : {}),
+      ...(rp.window !== undefined ? { Window: rp.window } : {}),
+    };
+  }
+  const r = s.restart;
+  if (r === 'no' || r === 'false') return { Condition: 'none' };
+  if (r?.startsWith('on-failure')) {
+    const n = Number(r.split(':')[1]);
+    return { Condition: 'on-failure', ...(n ? { MaxAttempts: n } : {}) };
+  }
+  return { Condition: 'any' };
+}
+
+function updateConfig(u: Record<string, unknown>) {
+  return {
+    ...(u.parallelism !== undefined ? { Parallelism: Number(u.parallelism) } : {}),
+    ...(u.order ? { Order: u.order as 'stop-first' } : {}),
+    ...(u.failure_action ? { FailureAction: u.failure_action as 'pause' } : {}),
+    ...(u.max_failure_ratio !== undefined ? { MaxFailureRatio: Number(u.max_failure_ratio) } : {}),
+  };
+}
+
+function hostLine(h: string): string {
+  const i = h.indexOf(':');
+  return i > 0 ? `${h.slice(i + 1)} ${h.slice(0, i)}` : h;
+}
+
+/** depends_on first (stable by name otherwise). */
+export function dependencyOrder(project: ComposeProject): string[] {
+  const out: string[] = [];
+  const seen = new Set<string>();
+  const visit = (n: string) => {
+    if (seen.has(n) || !project.services[n]) return;
+    seen.add(n);
+    for (const d of Object.keys(project.services[n].depends_on).sort()) visit(d);
+    out.push(n);
+  };
+  Object.keys(project.services).sort().forEach(visit);
+  return out;
+}

@@ -1,0 +1,125 @@
+import { describe, expect, it } from 'vitest';
+import type { Service, Task } from '@flotilla/contracts';
+import { StateMachine } from './state-machine';
+import { del, put } from './command';
+
+const at = '2026-01-01T00:00:00.000Z';
+
+function service(id: string, name: string): Service {
+  return {
+    ID: id,
+    Version: { Index: 0 },
+    CreatedAt: at,
+    UpdatedAt: at,
+    Spec: { Name: name, TaskTemplate: { ContainerSpec: { Image: 'x' } }, Mode: { Replicated: { Replicas: 1 } } },
+    Endpoint: { Spec: {} },
+  };
+}
+
+function task(id: string, serviceId: string, nodeId?: string): Task {
+  return {
+    ID: id,
+    Version: { Index: 0 },
+    CreatedAt: at,
+    UpdatedAt: at,
+    Spec: { ContainerSpec: { Image: 'x' } },
+    ServiceID: serviceId,
+    Slot: 1,
+    NodeID: nodeId,
+    Status: { Timestamp: at, State: 'assigned', Message: '' },
+    DesiredState: 'running',
+  };
+}
+
+describe('StateMachine', () => {
+  it('stamps every object of a batch with the batch index', () => {
+    const m = new StateMachine();
+    const out = m.apply(1, { ops: [put('service', service('s1', 'web'), null)] });
+    expect(out.ok).toBe(true);
+    expect(m.services.get('s1')!.Version.Index).toBe(1);
+    expect(m.index).toBe(1);
+  });
+
+  it('rejects a whole batch when one op conflicts, changing nothing', () => {
+    const m = new StateMachine();
+    m.apply(1, { ops: [put('service', service('s1', 'web'), null)] });
+    const out = m.apply(2, { ops: [put('service', service('s2', 'api'), null), put('service', service('s3', 'web'), null)] });
+    expect(out.ok).toBe(false);
+    if (!out.ok) expect(out.error.message).toBe('rpc error: code = AlreadyExists desc = name conflicts with an existing object: service web already exists');
+    expect(m.services.has('s2')).toBe(false);
+    expect(m.index).toBe(2);
+  });
+
+  it('enforces optimistic versions', () => {
+    const m = new StateMachine();
+    m.apply(1, { ops: [put('service', service('s1', 'web'), null)] });
+    const stale = m.apply(2, { ops: [put('service', { ...service('s1', 'web2') }, 0)] });
+    expect(stale.ok).toBe(false);
+    if (!stale.ok) expect(stale.error.code).toBe('out_of_sequence');
+    const fresh = m.apply(3, { ops: [put('service', service('s1', 'web2'), 1)] });
+    expect(fresh.ok).toBe(true);
+    expect(m.idByName('service', 'web')).toBeUndefined();
+    expect(m.idByName('service', 'web2')).toBe('s1');
+  });
+
+  it('lets a name move from a deleted object to a new one in the same batch', () => {
+    const m = new StateMachine();
+    m.apply(1, { ops: [put('service', service('s1', 'web'), null)] });
+    const out = m.apply(2, { ops: [del('service', 's1'), put('service', service('s2', 'web'), null)] });
+    expect(out.ok).toBe(true);
+    expect(m.idByName('service', 'web')).toBe('s2');
+  });
+
+  it('indexes tasks by service and node, and keeps the index through updates', () => {
+    const m = new StateMachine();
+    m.apply(1, { ops: [put('task', task('t1', 's1'), null), put('task', task('t2', 's1', 'n1'), null)] });
+    expect(m.tasksOfService('s1').map((t) => t.ID).sort()).toEqual(['t1', 't2']);
+    expect(m.tasksOfNode('n1').map((t) => t.ID)).toEqual(['t2']);
+    m.apply(2, { ops: [put('task', task('t1', 's1', 'n2'), 1)] });
+    expect(m.tasksOfNode('n2').map((t) => t.ID)).toEqual(['t1']);
+    m.apply(3, { ops: [del('task', 't2')] });
+    expect(m.tasksOfNode('n1')).toEqual([]);
+    expect(m.tasksOfService('s1').map((t) => t.ID)).toEqual(['t1']);
+  });
+
+  it('moves task state only forward, and only from the owning node', () => {
+    const m = new StateMachine();
+    m.apply(1, { ops: [put('task', task('t1', 's1', 'n1'), null)] });
+    const report = (nodeId: string, state: Task['Status']['State']) => ({
+      ops: [{ op: 'taskStatus' as const, nodeId, report: { taskId: 't1', state, message: state }, at }],
+    });
+    m.apply(2, report('n1', 'running'));
+    expect(m.tasks.get('t1')!.Status.State).toBe('running');
+    m.apply(3, report('n1', 'starting'));
+    expect(m.tasks.get('t1')!.Status.State).toBe('running');
+    m.apply(4, report('n2', 'failed'));
+    expect(m.tasks.get('t1')!.Status.State).toBe('running');
+    m.apply(5, report('n1', 'failed'));
+    expect(m.tasks.get('t1')!.Status.State).toBe('failed');
+  });
+
+  it('applies a retried request once', () => {
+    const m = new StateMachine();
+    m.apply(1, { ops: [put('service', service('s1', 'web'), null)], requestId: 'r1' });
+    const again = m.apply(2, { ops: [put('service', service('s1', 'web'), null)], requestId: 'r1' });
+    expect(again.ok).toBe(true);
+    if (again.ok) expect(again.event).toEqual({ index: 1, changes: [] });
+  });
+
+  it('serialises and restores to the same state', () => {
+    const m = new StateMachine();
+    m.apply(1, { ops: [put('service', service('s1', 'web'), null), put('task', task('t1', 's1', 'n1'), null)], requestId: 'r' });
+    const r = StateMachine.restore(m.serialize());
+    expect(r.index).toBe(1);
+    expect(r.services.get('s1')).toEqual(m.services.get('s1'));
+    expect(r.tasksOfNode('n1').map((t) => t.ID)).toEqual(['t1']);
+    expect(r.idByName('service', 'web')).toBe('s1');
+    expect(r.serialize()).toBe(m.serialize());
+  });
+
+  it('refuses to go back in index', () => {
+    const m = new StateMachine();
+    m.apply(5, { ops: [] });
+    expect(() => m.apply(5, { ops: [] })).toThrow(/index 5 applied after 5/);
+  });
+});

@@ -1,0 +1,93 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { flotilla } from '../support/cli';
+import { containersOf } from '../support/docker';
+import { DOCKER_HOST, EXAMPLES, REDIS_URL } from '../support/env';
+import { ManagerProcess } from '../support/manager';
+import { freePort } from '../support/ports';
+
+const project = `terr${process.pid}`;
+
+describe('bad input and unreachable dependencies: one line, non-zero exit, nothing deployed', () => {
+  let m: ManagerProcess;
+  let dir: string;
+  beforeAll(async () => {
+    m = await ManagerProcess.create();
+    dir = mkdtempSync(join(tmpdir(), 'flotilla-err-'));
+  });
+  afterAll(async () => {
+    await m?.destroy();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const oneLine = (s: string) => s.trim().split('\n').filter((l) => !l.startsWith('WARNING')).length === 1;
+
+  it('missing compose file', async () => {
+    const r = await flotilla(['compose', '-f', join(dir, 'nope.yml'), '-p', project, 'up', '-d'], m.cliEnv);
+    expect(r.code).not.toBe(0);
+    expect(oneLine(r.stderr)).toBe(true);
+    expect(r.stderr).toMatch(/nope\.yml/);
+    expect(await containersOf(project)).toHaveLength(0);
+  });
+
+  it('invalid compose file names file, line and column', async () => {
+    const f = join(dir, 'bad.yml');
+    writeFileSync(f, 'version: "3.8"\nservices:\n  web:\n    imagee: flotilla/busybox:latest\n');
+    const r = await flotilla(['compose', '-f', f, '-p', project, 'up', '-d'], m.cliEnv);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(/bad\.yml:4:\d+/);
+    expect(r.stderr).toMatch(/imagee/);
+    expect(await containersOf(project)).toHaveLength(0);
+    const stack = (await fetch(`http://${m.host}/flotilla/v1/stacks/${project}`).then((x) => x.json())) as { services: unknown[] };
+    expect(stack.services).toEqual([]);
+  });
+
+  it('unknown service', async () => {
+    const r = await flotilla(['compose', '-f', `${EXAMPLES}/hello/docker-compose.yml`, '-p', project, 'up', '-d', 'nosuch'], m.cliEnv);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr.trim()).toBe('ERROR: No such service: nosuch');
+    expect(await containersOf(project)).toHaveLength(0);
+  });
+
+  it('a named manager that does not answer', async () => {
+    const port = await freePort();
+    const r = await flotilla(['compose', '-f', `${EXAMPLES}/hello/docker-compose.yml`, '-p', project, 'ps'], {
+      FLOTILLA_HOST: `127.0.0.1:${port}`,
+    });
+    expect(r.code).not.toBe(0);
+    expect(r.stderr.trim()).toBe(`ERROR: cannot reach the flotilla manager at 127.0.0.1:${port} (FLOTILLA_HOST)`);
+  });
+
+  async function autostart(env: Record<string, string>) {
+    const state = mkdtempSync(join(tmpdir(), 'flotilla-state-'));
+    try {
+      return await flotilla(['compose', '-f', `${EXAMPLES}/hello/docker-compose.yml`, '-p', project, 'up', '-d'], {
+        FLOTILLA_HOST: '',
+        FLOTILLA_LOCAL_ADDR: `127.0.0.1:${await freePort()}`,
+        XDG_STATE_HOME: state,
+        DOCKER_HOST,
+        REDIS_URL,
+        ...env,
+      });
+    } finally {
+      rmSync(state, { recursive: true, force: true });
+    }
+  }
+
+  it('unreachable Docker names the socket tried', async () => {
+    const r = await autostart({ DOCKER_HOST: 'unix:///nonexistent/docker.sock' });
+    expect(r.code).not.toBe(0);
+    expect(r.stderr.trim()).toMatch(/^ERROR: cannot reach Docker at unix:\/\/\/nonexistent\/docker\.sock: .+$/);
+    expect(await containersOf(project)).toHaveLength(0);
+  });
+
+  it('unreachable Redis names the URL', async () => {
+    const url = `redis://127.0.0.1:${await freePort()}`;
+    const r = await autostart({ REDIS_URL: url });
+    expect(r.code).not.toBe(0);
+    expect(r.stderr.trim()).toMatch(new RegExp(`^ERROR: cannot reach Redis at ${url}: .+$`));
+    expect(await containersOf(project)).toHaveLength(0);
+  });
+});

@@ -1,0 +1,62 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DOCKER_HOST, MANAGER_MAIN, REDIS_URL } from './env';
+import { freePort } from './ports';
+
+/** A real manager process (with its embedded worker) on a free port and a fresh data dir. */
+export class ManagerProcess {
+  child?: ChildProcess;
+  log = '';
+  constructor(
+    readonly port: number,
+    readonly dataDir: string,
+    readonly env: Record<string, string>,
+  ) {}
+
+  static async create(env: Record<string, string> = {}): Promise<ManagerProcess> {
+    const m = new ManagerProcess(await freePort(), mkdtempSync(join(tmpdir(), 'flotilla-mgr-')), env);
+    await m.start();
+    return m;
+  }
+
+  get host(): string {
+    return `127.0.0.1:${this.port}`;
+  }
+
+  /** Env for CLI calls that should talk to this manager. */
+  get cliEnv(): Record<string, string> {
+    return { FLOTILLA_HOST: this.host, DOCKER_HOST, REDIS_URL, FLOTILLA_WAIT_TIMEOUT: '90' };
+  }
+
+  async start(): Promise<void> {
+    this.child = spawn(
+      process.execPath,
+      [MANAGER_MAIN, '--listen-addr', this.host, '--data-dir', this.dataDir, '--heartbeat-period-ms', '1000'],
+      { env: { ...process.env, DOCKER_HOST, REDIS_URL, ...this.env }, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    this.child.stdout!.on('data', (d) => (this.log += d));
+    this.child.stderr!.on('data', (d) => (this.log += d));
+    const deadline = Date.now() + 30_000;
+    while (Date.now() < deadline) {
+      if (this.child.exitCode !== null) throw new Error(`manager exited: ${this.log}`);
+      if (this.log.includes('manager ready')) return;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error(`manager did not start: ${this.log}`);
+  }
+
+  async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+    const c = this.child;
+    if (!c || c.exitCode !== null) return;
+    const done = new Promise((r) => c.once('exit', r));
+    c.kill(signal);
+    await Promise.race([done, new Promise((r) => setTimeout(r, 15_000))]);
+  }
+
+  async destroy(): Promise<void> {
+    await this.stop();
+    rmSync(this.dataDir, { recursive: true, force: true });
+  }
+}
