@@ -71,7 +71,7 @@ describe('compose-examples/counter: web + redis hit counter', () => {
   it('logs of one service', async () => {
     const r = await run('logs', 'redis');
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(new RegExp(`^${project}_redis_1\\s+\\| .*(Ready to accept connections|Server initialized)`, 'm'));
+    expect(r.stdout).toMatch(/^redis_1\s+\| .*Ready to accept connections/m);
     const bad = await run('logs', 'nosuch');
     expect(bad.code).not.toBe(0);
     expect(bad.stderr).toMatch(/No such service: nosuch/);

@@ -61,7 +61,7 @@ describe('compose-examples/hello on a real engine', () => {
     const rows = lines.slice(2);
     expect(rows).toHaveLength(3);
     for (const [i, row] of rows.entries()) {
-      expect(row).toMatch(new RegExp(`^${project}_web_${i + 1}\\s+.*\\sUp\\s+0\\.0\\.0\\.0:${port}->80/tcp$`));
+      expect(row).toMatch(new RegExp(`^${project}_web_${i + 1}\\s+.*\\sUp\\s+0\\.0\\.0\\.0:${port}->80/tcp\\s*$`));
     }
     const q = await run('ps', '-q');
     expect(q.stdout.trim().split('\n').sort()).toEqual((await running()).map((c) => c.Id).sort());
@@ -89,7 +89,7 @@ describe('compose-examples/hello on a real engine', () => {
     await httpGet(`http://127.0.0.1:${port}/`).catch(() => undefined);
     const r = await run('logs', '--tail', '50', 'web');
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(new RegExp(`^${project}_web_\\d+\\s+\\| `, 'm'));
+    expect(r.stdout).toMatch(/^web_\d+\s+\| hello: [0-9a-f]{12} serving on :80$/m);
   });
 
   it('down removes every container and network', async () => {

@@ -50,6 +50,7 @@ export interface TaskReport {
   containerId?: string;
   pid?: number;
   exitCode?: number;
+  command?: string;
   /** Task-network addresses seen by the worker (CIDR form). */
   addresses?: Record<string, string>;
 }

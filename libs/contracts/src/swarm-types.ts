@@ -201,6 +201,8 @@ export interface ContainerStatus {
   ContainerID?: string;
   PID?: number;
   ExitCode?: number;
+  /** flotilla's addition: the command the container really runs (entrypoint + args), for `compose ps`. */
+  Command?: string;
 }
 
 export interface TaskStatus {

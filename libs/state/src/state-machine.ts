@@ -174,6 +174,7 @@ export class StateMachine implements StateView {
                 ...(r.containerId ? { ContainerID: r.containerId } : {}),
                 ...(r.pid !== undefined ? { PID: r.pid } : {}),
                 ...(r.exitCode !== undefined ? { ExitCode: r.exitCode } : {}),
+                ...(r.command !== undefined ? { Command: r.command } : {}),
               },
               PortStatus: cur.Status.PortStatus,
             },

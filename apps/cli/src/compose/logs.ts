@@ -47,7 +47,8 @@ export async function followLogs(
   for (const t of state.tasks) {
     const svc = state.services.find((s) => s.ID === t.ServiceID);
     const service = svc ? composeService(svc) : (t.ServiceName ?? t.ServiceID);
-    names.set(t.ID, `${project}_${service}_${t.Slot || t.NodeID?.slice(0, 12)}`);
+    // docker-compose 1.29 prefixes lines with SERVICE_N.
+    names.set(t.ID, `${service}_${t.Slot || t.NodeID?.slice(0, 12)}`);
   }
   const width = Math.max(0, ...[...names.values()].map((n) => n.length));
   const colorOf = new Map<string, number>();

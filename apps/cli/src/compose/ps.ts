@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { connect } from '../client/local-cluster';
 import type { StackState } from '../client/api-client';
-import { composeTable } from '../format/table';
+import { composeTable, shortenCommand } from '../format/table';
 import { addProjectOptions, checkServices, load, projectOptions } from './project-options';
 import { composeService, currentTasks } from './task-view';
 import type { Task } from '@flotilla/contracts';
@@ -55,8 +55,7 @@ export function renderPs(
 
 function command(t: Task): string {
   const cs = t.Spec.ContainerSpec;
-  const full = [...(cs.Command ?? []), ...(cs.Args ?? [])].join(' ');
-  return full.length > 30 ? full.slice(0, 27) + '...' : full;
+  return shortenCommand(t.Status.ContainerStatus?.Command ?? [...(cs.Command ?? []), ...(cs.Args ?? [])].join(' '));
 }
 
 /** docker-compose's State column from the task as the worker last saw its container. */
@@ -84,4 +83,5 @@ function ports(ps: { TargetPort: number; PublishedPort?: number; Protocol?: stri
   return ps
     .map((p) => (p.PublishedPort ? `0.0.0.0:${p.PublishedPort}->${p.TargetPort}/${p.Protocol ?? 'tcp'}` : `${p.TargetPort}/${p.Protocol ?? 'tcp'}`))
     .join(', ');
+
 }

@@ -45,6 +45,7 @@ function validateReport(r: TaskReport) {
   if (r.containerId !== undefined && (typeof r.containerId !== 'string' || !/^[0-9a-f]{12,64}$/.test(r.containerId)))
     throw bad('containerId');
   if (r.exitCode !== undefined && !Number.isSafeInteger(r.exitCode)) throw bad('exitCode');
+  if (r.command !== undefined && (typeof r.command !== 'string' || r.command.length > 4096)) throw bad('command');
   if (r.pid !== undefined && !Number.isSafeInteger(r.pid)) throw bad('pid');
   if (r.addresses !== undefined && (typeof r.addresses !== 'object' || r.addresses === null)) throw bad('addresses');
 }

@@ -82,7 +82,8 @@ export class TaskRunner {
       // Exited already (a short-lived command): the next reconcile reports how it ended.
       return { containerId, ip };
     }
-    this.report({ taskId: id, state: 'running', message: 'started', containerId, pid: info?.State.Pid, addresses });
+    const command = info ? [info.Path, ...(info.Args ?? [])].join(' ') : undefined;
+    this.report({ taskId: id, state: 'running', message: 'started', containerId, pid: info?.State.Pid, addresses, command });
     return { containerId, ip };
   }
 
