@@ -24,7 +24,7 @@ export function workerConfig(partial: Partial<WorkerConfig> & Pick<WorkerConfig,
     addr: '127.0.0.1',
     hostname: process.env.FLOTILLA_HOSTNAME || hostname(),
     resyncMs: 10_000,
-    dockerParallelism: 8,
+    dockerParallelism: Number(process.env.FLOTILLA_DOCKER_PARALLELISM) || 8,
     ...partial,
   });
 }
