@@ -1,7 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
 import { flotilla } from '../support/cli';
 import { containersOf, eventually, networksOf, purgeProject } from '../support/docker';
-import { EXAMPLES } from '../support/env';
+import { EXAMPLES, REDIS_URL } from '../support/env';
 import { httpGet } from '../support/http';
 import { ManagerProcess } from '../support/manager';
 import { freePort } from '../support/ports';
@@ -92,10 +95,24 @@ describe('compose-examples/hello on a real engine', () => {
     expect(r.stdout).toMatch(/^web_\d+\s+\| hello: [0-9a-f]{12} serving on :80$/m);
   });
 
-  it('down removes every container and network', async () => {
+  it('down removes every container and network, and leaves no queue job behind', async () => {
     const r = await run('down');
     expect(r.code).toBe(0);
     expect(await containersOf(project)).toHaveLength(0);
     expect(await networksOf(project)).toHaveLength(0);
+    const nodeId = readFileSync(join(m.dataDir, 'worker', 'node-id'), 'utf8').trim();
+    const redis = new Redis(REDIS_URL);
+    try {
+      const q = `flotilla:node-${nodeId}`;
+      await eventually(async () => (await redis.llen(`${q}:active`)) === 0, 'no active job');
+      expect(await redis.llen(`${q}:wait`)).toBe(0);
+      expect(await redis.zcard(`${q}:delayed`)).toBe(0);
+      expect(await redis.zcard(`${q}:prioritized`)).toBe(0);
+      expect(await redis.zcard(`${q}:failed`)).toBe(0);
+      // Completed jobs are removed, so no job hash is left either.
+      expect((await redis.keys(`${q}:a-*`)).length).toBe(0);
+    } finally {
+      redis.disconnect();
+    }
   });
 });
