@@ -31,4 +31,4 @@ async function main() {
   }
 }
 
-if (require.main === module || process.argv[1]?.endsWith('flotilla.js')) void main();
+export { main };

@@ -6,3 +6,4 @@ export { parseDotenv } from './dotenv';
 export { interpolate, InterpolationError } from './interpolate';
 export { parseDuration, parseSize } from './units';
 export type * from './model';
+export { serviceNames, volumeNames, profileNames } from './project-queries';

@@ -102,4 +102,8 @@ export interface ComposeProject {
   secrets: Record<string, unknown>;
   configs: Record<string, unknown>;
   warnings: string[];
+  /** Every profile any service names, active or not (for `config --profiles`). */
+  allProfiles?: string[];
 }
+
+export type NormalizedService = ServiceDef;

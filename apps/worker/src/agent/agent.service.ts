@@ -152,7 +152,8 @@ export class AgentService implements OnApplicationShutdown {
       let removedSomething = false;
       for (const a of planContainers(set.tasks, observed)) {
         if (a.kind === 'report') {
-          this.reporter.push(a.report);
+          // A task in flight is the runner's to report; a sync racing it would report less.
+          if (!this.inflight.has(a.report.taskId)) this.reporter.push(a.report);
           continue;
         }
         const key = a.kind === 'remove' ? a.containerId : a.task.ID;

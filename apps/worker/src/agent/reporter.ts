@@ -20,7 +20,9 @@ export class Reporter {
   ) {}
 
   push(r: TaskReport): void {
-    this.pending.set(r.taskId, r);
+    const prev = this.pending.get(r.taskId);
+    // Two reports of one state (the runner's and a resync's) merge: the richer fields survive.
+    this.pending.set(r.taskId, prev && prev.state === r.state ? { ...prev, ...definedOnly(r) } : r);
     this.schedule(this.delayMs);
   }
 
@@ -52,4 +54,8 @@ export class Reporter {
       void this.flush();
     }, ms);
   }
+}
+
+function definedOnly(r: TaskReport): Partial<TaskReport> {
+  return Object.fromEntries(Object.entries(r).filter(([, v]) => v !== undefined)) as Partial<TaskReport>;
 }

@@ -1,0 +1,18 @@
+import type { ComposeProject } from './model';
+
+/** `config --services`: service names in file order. */
+export function serviceNames(project: ComposeProject): string[] {
+  return Object.keys(project.services);
+}
+
+/** `config --volumes`: top-level volume names. */
+export function volumeNames(project: ComposeProject): string[] {
+  return Object.keys(project.volumes);
+}
+
+/** `config --profiles`: every profile named by any service (also inactive ones), sorted. */
+export function profileNames(project: ComposeProject): string[] {
+  const all = new Set<string>(project.allProfiles ?? []);
+  for (const s of Object.values(project.services)) for (const p of s.profiles ?? []) all.add(p);
+  return [...all].sort();
+}

@@ -1,0 +1,101 @@
+import { describe, expect, it } from 'vitest';
+import { resolve } from 'node:path';
+import { loadProject, toStack, toServiceSpecs } from './index';
+
+const dir = resolve(__dirname, '../fixtures/stack-basic');
+const project = loadProject({ workingDir: dir, env: {}, projectName: 'demo' });
+const stack = toStack(project);
+const byName = Object.fromEntries(stack.services.map((s) => [s.Name, s]));
+
+describe('toStack', () => {
+  it('names services PROJECT_SERVICE, in dependency order', () => {
+    const names = stack.services.map((s) => s.Name);
+    expect(names.sort()).toEqual(['demo_api', 'demo_web', 'demo_worker']);
+    const order = toStack(project).services.map((s) => s.Name);
+    expect(order.indexOf('demo_api')).toBeLessThan(order.indexOf('demo_web'));
+  });
+
+  it('labels service and container with project, service and stack namespace', () => {
+    const web = byName.demo_web;
+    for (const l of [web.Labels!, web.TaskTemplate.ContainerSpec.Labels!]) {
+      expect(l['com.docker.compose.project']).toBe('demo');
+      expect(l['com.docker.compose.service']).toBe('web');
+      expect(l['com.docker.stack.namespace']).toBe('demo');
+    }
+    expect(web.TaskTemplate.ContainerSpec.Labels!.tier).toBe('front');
+    expect(web.Labels!.svc).toBe('web');
+    expect(web.TaskTemplate.ContainerSpec.Labels!.svc).toBeUndefined();
+  });
+
+  it('maps entrypoint to Command and command to Args, env sorted', () => {
+    const cs = byName.demo_web.TaskTemplate.ContainerSpec;
+    expect(cs.Command).toEqual(['/docker-entrypoint.sh']);
+    expect(cs.Args).toEqual(['nginx', '-g', 'daemon off;']);
+    expect(cs.Env).toEqual(['A=1', 'B=2']);
+    expect(cs.StopGracePeriod).toBe(90e9);
+    expect(cs.Healthcheck).toEqual({ Test: ['CMD-SHELL', 'curl -f http://localhost'], Interval: 10e9 });
+  });
+
+  it('modes: replicas, global, scale, and the scale override', () => {
+    expect(byName.demo_web.Mode).toEqual({ Replicated: { Replicas: 2 } });
+    expect(byName.demo_api.Mode).toEqual({ Global: {} });
+    expect(byName.demo_worker.Mode).toEqual({ Replicated: { Replicas: 3 } });
+    const scaled = toServiceSpecs(project, { scale: { web: 5 } }).find((s) => s.Name === 'demo_web')!;
+    expect(scaled.Mode).toEqual({ Replicated: { Replicas: 5 } });
+  });
+
+  it('ports: short, ranges, bare target, host mode', () => {
+    expect(byName.demo_web.EndpointSpec!.Ports).toEqual([
+      { Protocol: 'tcp', TargetPort: 5000, PublishedPort: 8000, PublishMode: 'ingress' },
+      { Protocol: 'udp', TargetPort: 90, PublishedPort: 9000, PublishMode: 'ingress' },
+      { Protocol: 'udp', TargetPort: 91, PublishedPort: 9001, PublishMode: 'ingress' },
+      { Protocol: 'tcp', TargetPort: 5000, PublishMode: 'ingress' },
+      { Protocol: 'tcp', TargetPort: 443, PublishedPort: 8443, PublishMode: 'host' },
+    ]);
+  });
+
+  it('mounts: named volume prefixed, bind absolute, tmpfs', () => {
+    const m = byName.demo_web.TaskTemplate.ContainerSpec.Mounts!;
+    expect(m[0]).toMatchObject({ Type: 'volume', Source: 'demo_data', Target: '/var/lib/data' });
+    expect(m[1]).toMatchObject({ Type: 'bind', Source: resolve(dir, 'html'), Target: '/usr/share/nginx/html', ReadOnly: true });
+    expect(m[2]).toMatchObject({ Type: 'tmpfs', Target: '/tmp' });
+  });
+
+  it('networks: aliases, default added, none with network_mode', () => {
+    expect(byName.demo_web.TaskTemplate.Networks).toEqual([{ Target: 'demo_front', Aliases: ['web', 'www'] }]);
+    expect(byName.demo_api.TaskTemplate.Networks).toEqual([{ Target: 'demo_default', Aliases: ['api'] }]);
+    expect(byName.demo_worker.TaskTemplate.Networks ?? []).toEqual([]);
+    const nets = Object.fromEntries(stack.networks.map((n) => [n.Name, n]));
+    expect(Object.keys(nets).sort()).toEqual(['demo_default', 'demo_front']);
+    expect(nets.demo_front).toMatchObject({
+      DriverConfiguration: { Name: 'overlay' },
+      Attachable: true,
+      Labels: { 'com.docker.compose.project': 'demo', 'com.docker.compose.network': 'front', 'com.docker.stack.namespace': 'demo' },
+    });
+  });
+
+  it('volumes: named non-external ones only', () => {
+    expect(stack.volumes).toEqual([
+      {
+        Name: 'demo_data',
+        Driver: 'local',
+        Labels: { 'com.docker.compose.project': 'demo', 'com.docker.compose.volume': 'data', 'com.docker.stack.namespace': 'demo' },
+      },
+    ]);
+  });
+
+  it.each([
+    ['web', { Condition: 'on-failure', MaxAttempts: 3 }],
+    ['api', { Condition: 'any' }],
+    ['worker', { Condition: 'any' }],
+  ])('restart policy of %s', (svc, want) => {
+    expect(byName[`demo_${svc}`].TaskTemplate.RestartPolicy).toEqual(want);
+  });
+
+  it('build without image: image named PROJECT_SERVICE; resources and placement', () => {
+    const api = byName.demo_api.TaskTemplate;
+    expect(api.ContainerSpec.Image).toBe('demo_api');
+    expect(api.Resources).toEqual({ Limits: { NanoCPUs: 5e8, MemoryBytes: 64 * 1024 * 1024 } });
+    expect(api.Placement).toEqual({ Constraints: ['node.role == worker'] });
+  });
+});
