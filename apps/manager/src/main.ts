@@ -7,6 +7,7 @@ import { writeFileSync, mkdirSync, rmSync } from 'node:fs';
 import { loadManagerConfig } from './config';
 import { ManagerModule, storeDir } from './manager.module';
 import { ErrorFilter } from './api/error.filter';
+import { apiVersionMiddleware } from './api/docker/api-version.middleware';
 import { connectRedis } from './control/redis.provider';
 import { LocalStore } from './cluster/local-store';
 import { ClusterService } from './cluster/cluster.service';
@@ -35,6 +36,7 @@ async function main() {
     logger,
     bodyParser: false,
   });
+  app.use(apiVersionMiddleware);
   app.useBodyParser('json', { limit: '32mb' });
   app.useGlobalFilters(new ErrorFilter());
   try {

@@ -15,6 +15,13 @@ import { StackController } from './api/stack.controller';
 import { StackService } from './api/stack.service';
 import { LogsService } from './api/logs.service';
 import { PingController } from './api/ping.controller';
+import { SystemController } from './api/docker/system.controller';
+import { ServicesController } from './api/docker/services.controller';
+import { ServicesService } from './api/docker/services.service';
+import { TasksController } from './api/docker/tasks.controller';
+import { NodesController } from './api/docker/nodes.controller';
+import { DistributionController } from './api/docker/distribution.controller';
+import { LocalNode } from './api/docker/local-node';
 
 class Bootstrap implements OnApplicationBootstrap {
   constructor(
@@ -34,7 +41,16 @@ export class ManagerModule {
   static forRoot(config: ManagerConfig, redis: Redis, store: LocalStore): DynamicModule {
     return {
       module: ManagerModule,
-      controllers: [PingController, AgentController, StackController],
+      controllers: [
+        PingController,
+        AgentController,
+        StackController,
+        SystemController,
+        ServicesController,
+        TasksController,
+        NodesController,
+        DistributionController,
+      ],
       providers: [
         { provide: MANAGER_CONFIG, useValue: config },
         { provide: CLOCK, useValue: systemClock },
@@ -47,6 +63,8 @@ export class ManagerModule {
         ControlLoopService,
         StackService,
         LogsService,
+        ServicesService,
+        { provide: LocalNode, useValue: new LocalNode(config.dataDir) },
         Bootstrap,
       ],
       exports: [ClusterService],

@@ -29,6 +29,12 @@ export class ErrorFilter implements ExceptionFilter {
       res.end();
       return;
     }
-    res.status(status).json({ message });
+    sendError(res, status, message);
   }
+}
+
+/** Docker clients only decode an error body whose Content-Type is exactly application/json (no charset). */
+export function sendError(res: Response, status: number, message: string) {
+  res.status(status).setHeader('Content-Type', 'application/json');
+  res.end(JSON.stringify({ message }));
 }

@@ -16,6 +16,7 @@ import {
 import { del, newId, put, type Op, type StateStore, type StateView } from '@flotilla/state';
 import { CLOCK, STATE_STORE, type Clock } from '../tokens';
 import { validateServiceSpec, validateName } from './spec-validation';
+import { endpointOf } from './endpoint';
 
 export interface StackState {
   name: string;
@@ -79,7 +80,7 @@ export class StackService {
         ops.push(
           put(
             'service',
-            { ID: newId(), Version: { Index: 0 }, CreatedAt: at, UpdatedAt: at, Spec: spec, Endpoint: { Spec: spec.EndpointSpec ?? {} } },
+            { ID: newId(), Version: { Index: 0 }, CreatedAt: at, UpdatedAt: at, Spec: spec, Endpoint: endpointOf(spec) },
             null,
           ),
         );
@@ -90,7 +91,7 @@ export class StackService {
         ops.push(
           put(
             'service',
-            { ...cur, UpdatedAt: at, Spec: spec, PreviousSpec: cur.Spec, Endpoint: { Spec: spec.EndpointSpec ?? {} } },
+            { ...cur, UpdatedAt: at, Spec: spec, PreviousSpec: cur.Spec, Endpoint: endpointOf(spec) },
             cur.Version.Index,
           ),
         );

@@ -1,0 +1,115 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { FlotillaError, isTerminal, type Service, type ServiceSpec, type Task } from '@flotilla/contracts';
+import { del, newId, put, type StateStore, type StateView } from '@flotilla/state';
+import { parseConstraint } from '@flotilla/scheduling';
+import { CLOCK, STATE_STORE, type Clock } from '../../tokens';
+import { validateServiceSpec } from '../spec-validation';
+import { endpointOf } from '../endpoint';
+import { anyOf, labelsMatch, parseFilters } from './filters';
+import { lookup } from './lookup';
+
+const SERVICE_FILTERS = ['id', 'name', 'label', 'mode'] as const;
+
+/** Services as Docker's API sees them: list, inspect, create, update with versions, remove. */
+@Injectable()
+export class ServicesService {
+  constructor(
+    @Inject(STATE_STORE) private readonly store: StateStore,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  list(rawFilters: string | undefined, status: boolean): Service[] {
+    const f = parseFilters(rawFilters, SERVICE_FILTERS);
+    const view = this.store.view();
+    return [...view.services.values()]
+      .filter(
+        (s) =>
+          anyOf(f.get('id'), (v) => s.ID.startsWith(v)) &&
+          anyOf(f.get('name'), (v) => s.Spec.Name.startsWith(v)) &&
+          labelsMatch(s.Spec.Labels, f.get('label')) &&
+          anyOf(f.get('mode'), (v) => (v === 'global' ? 'Global' in s.Spec.Mode : 'Replicated' in s.Spec.Mode)),
+      )
+      .map((s) => (status ? withStatus(s, view) : s));
+  }
+
+  get(ref: string): Service {
+    const view = this.store.view();
+    return lookup('service', ref, view.services.values(), (id) => view.services.get(id), (s) => s.Spec.Name);
+  }
+
+  async create(spec: ServiceSpec): Promise<{ ID: string }> {
+    validateServiceSpec(spec);
+    validatePlacement(spec);
+    const view = this.store.view();
+    const at = new Date(this.clock.now()).toISOString();
+    const resolved = resolveNetworks(spec, view);
+    const svc: Service = { ID: newId(), Version: { Index: 0 }, CreatedAt: at, UpdatedAt: at, Spec: resolved, Endpoint: endpointOf(resolved) };
+    await this.store.propose({ ops: [put('service', svc, null)] });
+    return { ID: svc.ID };
+  }
+
+  async update(ref: string, version: number, spec: ServiceSpec, rollback: boolean): Promise<{ Warnings: null }> {
+    const cur = this.get(ref);
+    if (!Number.isSafeInteger(version)) throw new FlotillaError('invalid_argument', 'invalid version');
+    let next: ServiceSpec;
+    if (rollback) {
+      if (!cur.PreviousSpec) throw new FlotillaError('invalid_argument', `service ${cur.ID} does not have a previous spec`);
+      next = cur.PreviousSpec;
+    } else {
+      validateServiceSpec(spec);
+      validatePlacement(spec);
+      if (spec.Name !== cur.Spec.Name) throw new FlotillaError('invalid_argument', 'rpc error: code = Unimplemented desc = renaming services is not supported');
+      const wasGlobal = 'Global' in cur.Spec.Mode;
+      if (wasGlobal !== 'Global' in spec.Mode) throw new FlotillaError('invalid_argument', 'rpc error: code = Unimplemented desc = service mode change is not allowed');
+      next = resolveNetworks(spec, this.store.view());
+    }
+    const at = new Date(this.clock.now()).toISOString();
+    const svc: Service = { ...cur, UpdatedAt: at, Spec: next, PreviousSpec: cur.Spec, Endpoint: endpointOf(next) };
+    // The version the client read must still be the service's: otherwise Docker's "update out of sequence".
+    await this.store.propose({ ops: [put('service', svc, version)] });
+    return { Warnings: null };
+  }
+
+  async remove(ref: string): Promise<void> {
+    const s = this.get(ref);
+    await this.store.propose({ ops: [del('service', s.ID)] });
+  }
+}
+
+/** ServiceStatus as `service ls` reads it (?status=true). */
+export function withStatus(s: Service, view: StateView): Service {
+  const tasks = view.tasksOfService(s.ID);
+  const running = tasks.filter((t) => t.DesiredState === 'running' && t.Status.State === 'running').length;
+  const completed = tasks.filter((t) => t.Status.State === 'complete').length;
+  let desired: number;
+  if ('Replicated' in s.Spec.Mode) desired = s.Spec.Mode.Replicated.Replicas ?? 1;
+  else desired = tasks.filter((t: Task) => t.DesiredState === 'running' && !isTerminal(t.Status.State)).length;
+  return { ...s, ServiceStatus: { RunningTasks: running, DesiredTasks: desired, CompletedTasks: completed } };
+}
+
+function validatePlacement(spec: ServiceSpec) {
+  for (const c of spec.TaskTemplate.Placement?.Constraints ?? []) {
+    try {
+      parseConstraint(c);
+    } catch (e) {
+      throw new FlotillaError('invalid_argument', `rpc error: code = InvalidArgument desc = ${(e as Error).message}`);
+    }
+  }
+}
+
+/** Network targets may be names; the store keeps ids. */
+function resolveNetworks(spec: ServiceSpec, view: StateView): ServiceSpec {
+  const nets = spec.TaskTemplate.Networks;
+  if (!nets?.length) return spec;
+  return {
+    ...spec,
+    TaskTemplate: {
+      ...spec.TaskTemplate,
+      Networks: nets.map((n) => {
+        const id = view.networks.has(n.Target) ? n.Target : view.idByName('network', n.Target);
+        if (!id) throw new FlotillaError('not_found', `network ${n.Target} not found`);
+        return { ...n, Target: id };
+      }),
+    },
+  };
+}

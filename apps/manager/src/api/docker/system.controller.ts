@@ -1,0 +1,86 @@
+import { Controller, Get, Inject } from '@nestjs/common';
+import { cpus, totalmem, release, hostname } from 'node:os';
+import type { StateStore } from '@flotilla/state';
+import { MANAGER_CONFIG, STATE_STORE } from '../../tokens';
+import type { ManagerConfig } from '../../config';
+import { API_VERSION, MIN_API_VERSION } from './api-version.middleware';
+import { LocalNode } from './local-node';
+
+const VERSION = '0.1.0';
+
+/** `/version` and `/info`: what `docker version`, `docker info` and `node ls` read. */
+@Controller()
+export class SystemController {
+  constructor(
+    @Inject(STATE_STORE) private readonly store: StateStore,
+    @Inject(MANAGER_CONFIG) private readonly config: ManagerConfig,
+    private readonly local: LocalNode,
+  ) {}
+
+  @Get('version')
+  version() {
+    const details = { ApiVersion: API_VERSION, MinAPIVersion: MIN_API_VERSION, Os: 'linux', Arch: arch(), KernelVersion: release() };
+    return {
+      Platform: { Name: 'flotilla' },
+      Components: [{ Name: 'flotilla', Version: VERSION, Details: details }],
+      Version: VERSION,
+      ApiVersion: API_VERSION,
+      MinAPIVersion: MIN_API_VERSION,
+      GitCommit: '',
+      GoVersion: process.version,
+      Os: 'linux',
+      Arch: arch(),
+      KernelVersion: release(),
+    };
+  }
+
+  @Get('info')
+  info() {
+    const view = this.store.view();
+    const nodes = [...view.nodes.values()];
+    const managers = nodes.filter((n) => n.Spec.Role === 'manager');
+    const c = view.cluster;
+    return {
+      ID: c?.ID ?? '',
+      Name: hostname(),
+      ServerVersion: VERSION,
+      OperatingSystem: 'flotilla',
+      OSType: 'linux',
+      Architecture: process.arch === 'x64' ? 'x86_64' : process.arch,
+      KernelVersion: release(),
+      NCPU: cpus().length,
+      MemTotal: totalmem(),
+      Containers: 0,
+      Images: 0,
+      Driver: 'flotilla',
+      Swarm: {
+        NodeID: this.local.id() ?? '',
+        NodeAddr: this.config.advertiseAddr.split(':')[0],
+        LocalNodeState: 'active',
+        ControlAvailable: true,
+        Error: '',
+        RemoteManagers: managers.map((m) => ({ NodeID: m.ID, Addr: m.ManagerStatus?.Addr ?? this.config.advertiseAddr })),
+        Nodes: nodes.length,
+        Managers: managers.length,
+        Cluster: c
+          ? {
+              ID: c.ID,
+              Version: c.Version,
+              CreatedAt: c.CreatedAt,
+              UpdatedAt: c.UpdatedAt,
+              Spec: c.Spec,
+              TLSInfo: {},
+              RootRotationInProgress: false,
+              DefaultAddrPool: null,
+              SubnetSize: 24,
+              DataPathPort: 4789,
+            }
+          : undefined,
+      },
+    };
+  }
+}
+
+function arch() {
+  return process.arch === 'x64' ? 'amd64' : process.arch;
+}
