@@ -53,6 +53,27 @@ describe('compose-examples/counter: web + redis hit counter', () => {
     expect(r.stdout).toMatch(new RegExp(`^${project}_web_1\\s.*\\sUp\\s+0\\.0\\.0\\.0:${port}->80/tcp`, 'm'));
   });
 
+  it('a second up changes nothing; --scale web=2 serves the same count from both replicas', async () => {
+    const before = (await containersOf(project, false)).map((c) => c.Id).sort();
+    const again = await run('up', '-d');
+    expect(again.code).toBe(0);
+    expect(again.stderr).toMatch(/_web is up-to-date/);
+    expect(again.stderr).toMatch(/_redis is up-to-date/);
+    expect((await containersOf(project, false)).map((c) => c.Id).sort()).toEqual(before);
+    expect((await run('up', '-d', '--scale', 'web=2')).code).toBe(0);
+    const webs = (await containersOf(project, false)).filter((c) => c.Labels['com.docker.compose.service'] === 'web');
+    expect(webs).toHaveLength(2);
+    const a = await hits();
+    const b = await hits();
+    const c = await hits();
+    expect([b - a, c - b]).toEqual([1, 1]);
+    expect((await run('up', '-d')).code).toBe(0);
+    await eventually(
+      async () => (await containersOf(project, false)).filter((x) => x.Labels['com.docker.compose.service'] === 'web').length === 1,
+      'back to one web',
+    );
+  });
+
   it('an edited file recreates only the changed service', async () => {
     const redisBefore = (await containersOf(project, false)).find((c) => c.Labels['com.docker.compose.service'] === 'redis')!.Id;
     const webBefore = (await containersOf(project, false)).find((c) => c.Labels['com.docker.compose.service'] === 'web')!.Id;
