@@ -6,6 +6,10 @@ import { psCommand } from './compose/ps';
 import { logsCommand } from './compose/logs';
 import { configCommand } from './compose/config';
 import { addProjectOptions } from './compose/project-options';
+import { serviceCommand } from './service/service.command';
+import { nodeCommand } from './node/node.command';
+import { stackCommand } from './stack/stack.command';
+import { swarmCommand } from './swarm/swarm.command';
 
 /** `flotilla`: plain Node, no Nest boot, so every command starts fast. */
 export function program(): Command {
@@ -13,8 +17,9 @@ export function program(): Command {
   const compose = addProjectOptions(new Command('compose').description('Define and run multi-container applications'));
   for (const c of [upCommand(), downCommand(), psCommand(), logsCommand(), configCommand()]) compose.addCommand(c);
   p.addCommand(compose);
-  p.exitOverride();
-  for (const c of [p, compose, ...compose.commands]) c.exitOverride();
+  for (const c of [serviceCommand(), nodeCommand(), stackCommand(), swarmCommand()]) p.addCommand(c);
+  const all = (c: Command): Command[] => [c, ...c.commands.flatMap(all)];
+  for (const c of all(p)) c.exitOverride();
   return p;
 }
 
@@ -24,7 +29,8 @@ async function main() {
   } catch (e) {
     if (e instanceof CommanderError) process.exit(e.exitCode);
     if (e instanceof CliError) {
-      process.stderr.write(`ERROR: ${e.message}\n`);
+      // Docker-style commands already say "Error response from daemon: ..."; compose ones say ERROR:, as docker-compose.
+      if (e.message) process.stderr.write(e.message.startsWith('Error response') ? `${e.message}\n` : `ERROR: ${e.message}\n`);
       process.exit(e.exitCode);
     }
     throw e;

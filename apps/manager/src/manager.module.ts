@@ -22,6 +22,7 @@ import { TasksController } from './api/docker/tasks.controller';
 import { NodesController } from './api/docker/nodes.controller';
 import { DistributionController } from './api/docker/distribution.controller';
 import { LocalNode } from './api/docker/local-node';
+import { SwarmController } from './api/docker/swarm.controller';
 
 class Bootstrap implements OnApplicationBootstrap {
   constructor(
@@ -50,6 +51,7 @@ export class ManagerModule {
         TasksController,
         NodesController,
         DistributionController,
+        SwarmController,
       ],
       providers: [
         { provide: MANAGER_CONFIG, useValue: config },

@@ -23,7 +23,7 @@ describe('tables', () => {
 
   it('keeps short commands whole', () => expect(shortenCommand('redis-server')).toBe('redis-server'));
 
-  it('prints docker table shape', () => {
-    expect(dockerTable(['ID', 'NAME'], [['abc', 'web']])).toBe('ID    NAME\nabc   web\n');
+  it('lays out docker tables like its tabwriter (minwidth 10, padding 3)', () => {
+    expect(dockerTable(['ID', 'NAME', 'ERROR'], [['abc', 'web', '']])).toBe('ID        NAME      ERROR\nabc       web       \n');
   });
 });

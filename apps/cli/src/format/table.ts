@@ -21,13 +21,14 @@ export function shortenCommand(s: string): string {
   return s.length > 30 ? `${s.slice(0, 26)} ...` : s;
 }
 
-/** docker's own tables: UPPERCASE headers, columns padded to the widest cell plus three spaces. */
+/**
+ * docker's own tables, as its tabwriter lays them out (minwidth 10, padding 3):
+ * every column but the last is padded to max(10, widest cell + 3); the last
+ * cell is printed as is, so rows with empty trailing cells keep their padding.
+ */
 export function dockerTable(headers: string[], rows: string[][]): string {
-  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]) =>
-    cells
-      .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i] + 3)))
-      .join('')
-      .trimEnd();
+  const last = headers.length - 1;
+  const widths = headers.map((h, i) => Math.max(10, h.length + 3, ...rows.map((r) => (r[i] ?? '').length + 3)));
+  const line = (cells: string[]) => cells.map((c, i) => (i === last ? c : c.padEnd(widths[i]))).join('');
   return [line(headers), ...rows.map(line)].join('\n') + '\n';
 }

@@ -35,7 +35,7 @@ export class TasksController {
         anyOf(f.get('name'), (v) => name.startsWith(v)) &&
         anyOf(nodeIds, (v) => t.NodeID === v) &&
         anyOf(f.get('desired-state'), (v) => t.DesiredState === v || (v === 'accepted' && t.DesiredState === 'running')) &&
-        labelsMatch(t.Labels, f.get('label')) &&
+        (labelsMatch(t.Labels, f.get('label')) || labelsMatch(t.Spec.ContainerSpec.Labels, f.get('label'))) &&
         anyOf(f.get('_up-to-date'), (v) => (v === 'true') === (svc !== undefined && sameSpec(t, svc)))
       );
     });
