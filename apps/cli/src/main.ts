@@ -13,7 +13,7 @@ import { swarmCommand } from './swarm/swarm.command';
 
 /** `flotilla`: plain Node, no Nest boot, so every command starts fast. */
 export function program(): Command {
-  const p = new Command('flotilla').description('Compose and Swarm, across hosts').version('0.1.0');
+  const p = new Command('flotilla').description('Compose and Swarm, across hosts').version('0.1.0').enablePositionalOptions();
   const compose = addProjectOptions(new Command('compose').description('Define and run multi-container applications'));
   for (const c of [upCommand(), downCommand(), psCommand(), logsCommand(), configCommand()]) compose.addCommand(c);
   p.addCommand(compose);

@@ -57,6 +57,7 @@ async function main() {
           dockerHost: config.dockerHost,
           addr: config.advertiseAddr.split(':')[0],
           redisUrl: config.redisUrl,
+          role: 'manager',
         }),
       ),
       { logger },

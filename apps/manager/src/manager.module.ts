@@ -23,6 +23,7 @@ import { NodesController } from './api/docker/nodes.controller';
 import { DistributionController } from './api/docker/distribution.controller';
 import { LocalNode } from './api/docker/local-node';
 import { SwarmController } from './api/docker/swarm.controller';
+import { ClusterController } from './api/cluster.controller';
 
 class Bootstrap implements OnApplicationBootstrap {
   constructor(
@@ -52,6 +53,7 @@ export class ManagerModule {
         NodesController,
         DistributionController,
         SwarmController,
+        ClusterController,
       ],
       providers: [
         { provide: MANAGER_CONFIG, useValue: config },

@@ -14,6 +14,8 @@ export interface WorkerConfig {
   readonly resyncMs: number;
   /** How many Docker create/start/stop calls run at once. */
   readonly dockerParallelism: number;
+  /** `manager` for the worker embedded in a manager process; plain workers join as `worker`. */
+  readonly role: 'worker' | 'manager';
   /** Redis URL override; otherwise the manager says which Redis its dispatcher uses. */
   readonly redisUrl?: string;
 }
@@ -25,6 +27,7 @@ export function workerConfig(partial: Partial<WorkerConfig> & Pick<WorkerConfig,
     hostname: process.env.FLOTILLA_HOSTNAME || hostname(),
     resyncMs: 10_000,
     dockerParallelism: Number(process.env.FLOTILLA_DOCKER_PARALLELISM) || 8,
+    role: 'worker' as const,
     ...partial,
   });
 }

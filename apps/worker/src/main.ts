@@ -1,14 +1,19 @@
 import 'reflect-metadata';
 import { ConsoleLogger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { defaultStateDir } from '@flotilla/contracts';
 import { WorkerModule } from './worker.module';
 import { AgentService } from './agent/agent.service';
 import { workerConfig } from './config';
-import { homedir } from 'node:os';
-import { defaultStateDir } from '@flotilla/contracts';
 
-/** A standalone worker: `--manager URL --token TOKEN [--data-dir DIR] [--advertise-addr IP]`. */
+/**
+ * A node that only runs tasks: `--manager ADDR:PORT --token TOKEN [--data-dir DIR]
+ * [--advertise-addr IP] [--redis-url URL]`. Writes worker.pid into its data dir
+ * once it has joined, so `flotilla swarm join` knows it is up.
+ */
 async function main() {
   const args = new Map<string, string>();
   const argv = process.argv.slice(2);
@@ -18,21 +23,37 @@ async function main() {
   }
   const manager = args.get('manager') ?? process.env.FLOTILLA_MANAGER;
   const token = args.get('token') ?? process.env.FLOTILLA_TOKEN;
-  if (!manager || !token) throw new Error('--manager URL and --token TOKEN are required');
+  if (!manager || !token) throw new Error('--manager ADDR:PORT and --token TOKEN are required');
+  const dataDir = args.get('data-dir') ?? join(defaultStateDir(process.env, homedir()), 'worker');
+  const pidFile = join(dataDir, 'worker.pid');
+  rmSync(pidFile, { force: true });
   const logger = new ConsoleLogger({ json: true, colors: false });
   const ctx = await NestFactory.createApplicationContext(
     WorkerModule.forRoot(
       workerConfig({
         managerUrl: manager.startsWith('http') ? manager : `http://${manager}`,
         token,
-        dataDir: args.get('data-dir') ?? join(defaultStateDir(process.env, homedir()), 'worker'),
+        dataDir,
         ...(args.get('advertise-addr') ? { addr: args.get('advertise-addr')! } : {}),
+        ...(args.get('redis-url') ? { redisUrl: args.get('redis-url')! } : {}),
+        role: 'worker',
       }),
     ),
     { logger },
   );
-  ctx.enableShutdownHooks();
   await ctx.get(AgentService).start();
+  mkdirSync(dataDir, { recursive: true });
+  writeFileSync(pidFile, `${process.pid}\n`);
+  const stop = async () => {
+    const deadline = setTimeout(() => process.exit(1), 10_000);
+    deadline.unref();
+    await ctx.close().catch(() => undefined);
+    rmSync(pidFile, { force: true });
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop());
+  process.on('SIGINT', () => void stop());
+  logger.log({ msg: 'worker joined', nodeId: ctx.get(AgentService).id, manager }, 'Main');
 }
 
 main().catch((e: Error) => {

@@ -6,3 +6,4 @@ export * from './agent-api';
 export * from './stack-api';
 export * from './errors';
 export * from './paths';
+export * from './join-token';

@@ -1,10 +1,9 @@
-import { spawn } from 'node:child_process';
-import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { defaultStateDir } from '@flotilla/contracts';
 import { ApiClient, managerUrl } from './api-client';
 import { CliError } from '../errors';
+import { startInBackground } from './background';
 
 export interface Connection {
   client: ApiClient;
@@ -35,48 +34,9 @@ export async function connect(opts: { autostart: boolean; quiet?: boolean }): Pr
 
 async function startLocalManager(client: ApiClient, quiet: boolean) {
   const dir = join(defaultStateDir(process.env, homedir()), 'local');
-  mkdirSync(dir, { recursive: true });
-  const logPath = join(dir, 'manager.log');
-  const main = resolve(__dirname, '..', '..', '..', 'manager', 'src', 'main.js');
-  const out = openSync(logPath, 'a');
-  const child = spawn(process.execPath, [main, '--data-dir', dir, '--listen-addr', localAddr(), '--advertise-addr', localAddr()], {
-    detached: true,
-    stdio: ['ignore', out, out],
-    env: process.env,
-  });
-  closeSync(out);
-  let exited: number | null = null;
-  child.on('exit', (code) => (exited = code ?? 1));
-  child.unref();
-  const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline) {
-    if (exited !== null) throw new CliError(lastError(logPath) ?? `the local manager exited (code ${exited}); see ${logPath}`);
-    if (await client.ping(500)) {
-      // Ready means the embedded worker has joined too; the manager writes its pid only then.
-      try {
-        readFileSync(join(dir, 'manager.pid'));
-        if (!quiet) {
-          process.stderr.write(`Started a local flotilla cluster: manager at ${localAddr()}, state in ${dir}, log in ${logPath}\n`);
-        }
-        return;
-      } catch {
-        /* not ready yet */
-      }
-    }
-    await new Promise((r) => setTimeout(r, 150));
+  await startInBackground('manager', dir, ['--data-dir', dir, '--listen-addr', localAddr(), '--advertise-addr', localAddr()]);
+  if (!(await client.ping(2000))) throw new CliError(`the local manager started but does not answer at ${localAddr()}`);
+  if (!quiet) {
+    process.stderr.write(`Started a local flotilla cluster: manager at ${localAddr()}, state in ${dir}, log in ${join(dir, 'manager.log')}\n`);
   }
-  throw new CliError(`the local manager did not come up within 30 s; see ${logPath}`);
-}
-
-function lastError(logPath: string): string | undefined {
-  try {
-    const lines = readFileSync(logPath, 'utf8').trim().split('\n');
-    for (let i = lines.length - 1; i >= 0; i--) {
-      const m = /^flotilla-manager: (.*)$/.exec(lines[i]);
-      if (m) return m[1];
-    }
-  } catch {
-    /* no log */
-  }
-  return undefined;
 }

@@ -8,7 +8,8 @@ const collect = (v: string, prev: string[] = []) => [...prev, v];
 
 /** `flotilla service create|ls|ps|inspect|scale|rm`, with docker's flags and output. */
 export function serviceCommand(): Command {
-  const svc = new Command('service').description('Manage services');
+  // The command after IMAGE is the container's: its flags are not flotilla's (`sh -c ...`).
+  const svc = new Command('service').description('Manage services').enablePositionalOptions();
 
   const create = new Command('create')
     .description('Create a new service')
@@ -30,6 +31,7 @@ export function serviceCommand(): Command {
     .addOption(new Option('--restart-condition <C>').choices(['none', 'on-failure', 'any']))
     .option('--restart-max-attempts <N>')
     .option('-d, --detach', 'exit immediately instead of waiting for the service to converge')
+    .passThroughOptions()
     .action(async (image: string, args: string[]) => {
       const o = create.opts<Record<string, string | string[] | boolean | undefined>>();
       const spec = specFrom(image, args, o);

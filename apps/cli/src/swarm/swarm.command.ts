@@ -1,7 +1,10 @@
 import { Argument, Command } from 'commander';
 import { dockerApi } from '../client/connect-api';
+import { initCommand } from './init';
+import { joinCommand } from './join';
+import { leaveCommand } from './leave';
 
-/** `flotilla swarm join-token worker|manager [-q] [--rotate]` (init/join/leave come with the multi-host cluster). */
+/** `flotilla swarm init|join|join-token|leave`. */
 export function swarmCommand(): Command {
   const swarm = new Command('swarm').description('Manage the swarm');
   const jt = new Command('join-token')
@@ -27,6 +30,9 @@ export function swarmCommand(): Command {
       const addr = info.Swarm.RemoteManagers?.find((m) => m.NodeID === info.Swarm.NodeID)?.Addr ?? info.Swarm.RemoteManagers?.[0]?.Addr;
       process.stdout.write(`To add a ${role} to this swarm, run the following command:\n\n    flotilla swarm join --token ${token} ${addr}\n\n`);
     });
+  swarm.addCommand(initCommand());
+  swarm.addCommand(joinCommand());
   swarm.addCommand(jt);
+  swarm.addCommand(leaveCommand());
   return swarm;
 }

@@ -92,6 +92,7 @@ function validateRegister(b: RegisterRequest) {
   if (typeof b !== 'object' || b === null) throw bad('body must be an object');
   if (b.nodeId !== undefined && (typeof b.nodeId !== 'string' || !NODE_ID.test(b.nodeId))) throw bad('nodeId');
   if (b.token !== undefined && typeof b.token !== 'string') throw bad('token');
+  if (b.role !== undefined && b.role !== 'worker' && b.role !== 'manager') throw bad('role');
   if (typeof b.addr !== 'string' || b.addr.length > 255) throw bad('addr');
   const d = b.description;
   if (typeof d !== 'object' || d === null || typeof d.Hostname !== 'string' || d.Hostname.length > 255) {

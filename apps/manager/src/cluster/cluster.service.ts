@@ -60,7 +60,14 @@ export class ClusterService {
     const view = this.store.view();
     const at = new Date(this.clock.now()).toISOString();
     // Every registration, a rejoin too, presents a valid token: a node id alone proves nothing.
-    const role = this.roleForToken(req.token);
+    const granted = this.roleForToken(req.token);
+    const role = req.role ?? granted;
+    if (role === 'manager' && granted !== 'manager') throw new FlotillaError('unauthorized', 'a worker join token cannot join a manager');
+    const otherManager = [...view.nodes.values()].some((n) => n.Spec.Role === 'manager' && n.ID !== req.nodeId);
+    if (role === 'manager' && otherManager) {
+      // Extra managers replicate the store through Raft, which this manager does not run yet.
+      throw new FlotillaError('invalid_argument', 'joining as a manager is not supported yet: run `flotilla swarm join` with the worker token');
+    }
     const known = req.nodeId ? view.nodes.get(req.nodeId) : undefined;
     if (known) {
       const next: SwarmNode = {

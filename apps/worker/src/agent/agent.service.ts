@@ -3,6 +3,7 @@ import { Worker as BullWorker, UnrecoverableError } from 'bullmq';
 import { Redis } from 'ioredis';
 import { cpus, totalmem } from 'node:os';
 import {
+  FlotillaError,
   QUEUE_PREFIX,
   isAssignmentsChangedJob,
   nodeQueueName,
@@ -12,6 +13,8 @@ import {
   type Volume,
 } from '@flotilla/contracts';
 import { WORKER_CONFIG } from '../tokens';
+import { parseJoinToken } from '@flotilla/contracts';
+import { redisSeenFrom } from './redis-url';
 import type { WorkerConfig } from '../config';
 import { ManagerClient } from './manager-client';
 import { Reporter } from './reporter';
@@ -61,9 +64,11 @@ export class AgentService implements OnApplicationShutdown {
   /** Boot: fails with one clear error if Docker, the manager or Redis cannot be reached. */
   async start(): Promise<void> {
     const engine = await this.docker.ping();
+    await this.checkCluster();
     const reg = await this.client.register({
       nodeId: readNodeId(this.config.dataDir),
       token: this.config.token,
+      role: this.config.role,
       addr: this.config.addr,
       description: {
         Hostname: this.config.hostname,
@@ -77,7 +82,7 @@ export class AgentService implements OnApplicationShutdown {
     this.reporter = new Reporter(this.client, () => this.nodeId);
     this.runner = new TaskRunner(this.docker, (r) => this.reporter.push(r), this.config.dockerParallelism);
 
-    const redisUrl = this.config.redisUrl ?? reg.redisUrl;
+    const redisUrl = this.config.redisUrl ?? redisSeenFrom(reg.redisUrl, this.config.managerUrl);
     this.redis = new Redis(redisUrl, { maxRetriesPerRequest: null, lazyConnect: true, connectTimeout: 3000 });
     this.redis.on('error', () => undefined);
     try {
@@ -124,6 +129,16 @@ export class AgentService implements OnApplicationShutdown {
     await Promise.race([this.bull?.close(), new Promise((r) => setTimeout(r, 3000))]);
     this.sub?.disconnect();
     this.redis?.disconnect();
+  }
+
+  /** The token names its cluster: refuse to join a manager of another one (a typo'd address, a stale token). */
+  private async checkCluster() {
+    const parsed = parseJoinToken(this.config.token);
+    if (!parsed) throw new FlotillaError('invalid_argument', 'invalid join token');
+    const { fingerprint } = await this.client.fingerprint();
+    if (fingerprint !== parsed.fingerprint) {
+      throw new FlotillaError('unauthorized', `the manager at ${this.config.managerUrl} belongs to another cluster than this join token`);
+    }
   }
 
   /** Coalesces triggers: at most one sync runs, and at most one more is queued. */

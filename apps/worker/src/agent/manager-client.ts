@@ -23,6 +23,10 @@ export class ManagerClient {
     return this.call('POST', `${AGENT_API}/nodes/${nodeId}/status`, { reports });
   }
 
+  fingerprint(): Promise<{ fingerprint: string }> {
+    return this.call('GET', `${AGENT_API}/cluster/fingerprint`);
+  }
+
   heartbeat(nodeId: string): Promise<void> {
     return this.call('POST', `${AGENT_API}/nodes/${nodeId}/heartbeat`);
   }

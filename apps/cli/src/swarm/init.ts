@@ -1,0 +1,41 @@
+import { Command } from 'commander';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { defaultStateDir } from '@flotilla/contracts';
+import { ApiClient, managerUrl } from '../client/api-client';
+import { DockerApi } from '../client/docker-api';
+import { runInForeground, runningPid, startInBackground } from '../client/background';
+import { CliError } from '../errors';
+
+/** `flotilla swarm init`: a manager whose node is also a worker, in the background; prints the join command. */
+export function initCommand(): Command {
+  const cmd = new Command('init')
+    .description('Initialize a swarm')
+    .option('--advertise-addr <ADDR>', 'advertised address (format: <ip>[:port])')
+    .option('--listen-addr <ADDR:PORT>', 'listen address', '0.0.0.0:2377')
+    .option('--data-dir <DIR>', "this node's state", join(defaultStateDir(process.env, homedir()), 'node'))
+    .option('--foreground', 'run the manager in this terminal instead of the background')
+    .action(async () => {
+      const o = cmd.opts<{ advertiseAddr?: string; listenAddr: string; dataDir: string; foreground?: boolean }>();
+      const port = /:(\d+)$/.exec(o.listenAddr)?.[1];
+      if (!port) throw new CliError(`--listen-addr must be HOST:PORT, got ${o.listenAddr}`);
+      const advertise = o.advertiseAddr ?? '127.0.0.1';
+      const addr = advertise.includes(':') ? advertise : `${advertise}:${port}`;
+      if (runningPid(o.dataDir, 'manager') || runningPid(o.dataDir, 'worker')) {
+        throw new CliError('This node is already part of a swarm. Use "flotilla swarm leave" to leave this swarm and join another one.');
+      }
+      const args = ['--data-dir', o.dataDir, '--listen-addr', o.listenAddr, '--advertise-addr', addr];
+      if (o.foreground) process.exit(await runInForeground('manager', args));
+      await startInBackground('manager', o.dataDir, args);
+      const local = o.listenAddr.startsWith('0.0.0.0') ? `127.0.0.1:${port}` : o.listenAddr;
+      const api = new DockerApi(new ApiClient(managerUrl(local)).baseUrl);
+      const [info, sw] = await Promise.all([api.info(), api.swarm()]);
+      process.stdout.write(
+        `Swarm initialized: current node (${info.Swarm.NodeID}) is now a manager.\n\n` +
+          `To add a worker to this swarm, run the following command:\n\n` +
+          `    flotilla swarm join --token ${sw.JoinTokens.Worker} ${addr}\n\n` +
+          `To add a manager to this swarm, run 'flotilla swarm join-token manager' and follow the instructions.\n\n`,
+      );
+    });
+  return cmd;
+}
