@@ -44,7 +44,7 @@ describe('swarm init / join / leave with two nodes', () => {
   it('init prints the join command, join adds a worker', async () => {
     const init = await f('swarm', 'init', '--listen-addr', `127.0.0.1:${port}`, '--data-dir', mgrDir);
     expect(init.code, init.stderr).toBe(0);
-    const m = /Swarm initialized: current node \(([a-z0-9]{25})\) is now a manager\.\n\nTo add a worker to this swarm, run the following command:\n\n    flotilla swarm join --token (SWMTKN-1-\S+) (127\.0\.0\.1:\d+)\n/.exec(init.stdout);
+    const m = /Swarm initialized: current node \(([a-z0-9]{25})\) is now a manager\.\n\nTo add a worker to this swarm, run the following command:\n\n {4}flotilla swarm join --token (SWMTKN-1-\S+) (127\.0\.0\.1:\d+)\n/.exec(init.stdout);
     expect(m, init.stdout).not.toBeNull();
     const again = await f('swarm', 'init', '--listen-addr', `127.0.0.1:${port}`, '--data-dir', mgrDir);
     expect(again.stderr).toContain('This node is already part of a swarm');
