@@ -30,12 +30,17 @@ export class DispatcherService implements OnModuleInit, OnModuleDestroy {
     @Inject(REDIS) private readonly redis: Redis,
   ) {}
 
+  private readonly onRedisReady = () => this.ringAll();
+
   onModuleInit() {
     this.unwatch = this.store.watch((e) => this.onChange(e));
+    // Rings lost while Redis was away (or an emptied Redis) are made good on reconnect.
+    this.redis.on('ready', this.onRedisReady);
   }
 
   async onModuleDestroy() {
     this.unwatch?.();
+    this.redis.off('ready', this.onRedisReady);
     await Promise.allSettled([...this.queues.values()].map((q) => q.close()));
   }
 

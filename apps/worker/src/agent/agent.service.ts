@@ -85,6 +85,8 @@ export class AgentService implements OnApplicationShutdown {
     const redisUrl = this.config.redisUrl ?? redisSeenFrom(reg.redisUrl, this.config.managerUrl);
     this.redis = new Redis(redisUrl, { maxRetriesPerRequest: null, lazyConnect: true, connectTimeout: 3000 });
     this.redis.on('error', () => undefined);
+    // Back from a Redis outage: doorbells may have been lost, so look at the full set now.
+    this.redis.on('ready', () => this.requestSync('fetch'));
     try {
       await this.redis.connect();
     } catch (e) {
