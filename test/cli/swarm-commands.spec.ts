@@ -90,6 +90,22 @@ describe('flotilla service / node / stack / swarm join-token', () => {
     expect(r.status).toBe(401);
   });
 
+  it('assignments and reports need the node credential; the API never serves the key', async () => {
+    const self = JSON.parse((await f('node', 'inspect', 'self')).stdout)[0].ID as string;
+    const url = `http://${m.host}/flotilla/v1/nodes/${self}/assignments`;
+    expect((await fetch(url)).status).toBe(401);
+    expect((await fetch(url, { headers: { authorization: `Bearer ${'0'.repeat(64)}` } })).status).toBe(401);
+    const report = await fetch(`http://${m.host}/flotilla/v1/nodes/${self}/status`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ reports: [] }),
+    });
+    expect(report.status).toBe(401);
+    const swarm = (await (await fetch(`http://${m.host}/v1.41/swarm`)).json()) as Record<string, unknown>;
+    expect(swarm.NodeKey).toBeUndefined();
+    expect(JSON.stringify(swarm)).not.toMatch(/[0-9a-f]{64}/);
+  });
+
   it('node update drains and labels this node', async () => {
     const u = await f('node', 'update', '--availability', 'drain', '--label-add', 'zone=a', 'self');
     expect(u.code, u.stderr).toBe(0);

@@ -14,6 +14,8 @@ export interface ManagerConfig {
   readonly embeddedWorker: boolean;
   readonly dockerHost: string | undefined;
   readonly heartbeatPeriodMs: number;
+  /** Serve the user API (Docker's and flotilla's) to other hosts too; off by default, as there is no TLS yet. */
+  readonly apiRemote: boolean;
 }
 
 export class ConfigError extends Error {
@@ -53,5 +55,6 @@ export function loadManagerConfig(argv: string[], env: NodeJS.ProcessEnv = proce
     embeddedWorker: !bools.has('no-worker'),
     dockerHost: flags.get('docker-host') ?? env.DOCKER_HOST,
     heartbeatPeriodMs: hb,
+    apiRemote: bools.has('api-remote') || env.FLOTILLA_API_REMOTE === '1',
   });
 }

@@ -8,6 +8,7 @@ import { loadManagerConfig } from './config';
 import { ManagerModule, storeDir } from './manager.module';
 import { ErrorFilter } from './api/error.filter';
 import { apiVersionMiddleware } from './api/docker/api-version.middleware';
+import { remoteAccessMiddleware } from './api/remote-access.middleware';
 import { connectRedis } from './control/redis.provider';
 import { LocalStore } from './cluster/local-store';
 import { ClusterService } from './cluster/cluster.service';
@@ -36,6 +37,7 @@ async function main() {
     logger,
     bodyParser: false,
   });
+  app.use(remoteAccessMiddleware(config.apiRemote));
   app.use(apiVersionMiddleware);
   app.useBodyParser('json', { limit: '32mb' });
   app.useGlobalFilters(new ErrorFilter());

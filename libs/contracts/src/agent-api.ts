@@ -23,6 +23,8 @@ export interface RegisterResponse {
   /** The Redis the manager's dispatcher uses; workers consume their queue there. */
   redisUrl: string;
   heartbeatPeriodMs: number;
+  /** The node's credential for every later call (Authorization: Bearer ...). */
+  nodeSecret: string;
 }
 
 /** Everything a node must run: its full set, never a delta. */

@@ -1,4 +1,4 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 
 /**
  * Join tokens shaped like Docker's: SWMTKN-1-<cluster fingerprint>-<secret>.
@@ -40,4 +40,9 @@ export function tokensEqual(a: string, b: string): boolean {
     return false;
   }
   return timingSafeEqual(x, y);
+}
+
+/** A node's credential: derived from the cluster's node key and its id, so nothing per node is stored. */
+export function nodeSecret(nodeKey: string, nodeId: string): string {
+  return createHmac('sha256', nodeKey).update(nodeId).digest('hex');
 }

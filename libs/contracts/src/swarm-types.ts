@@ -292,4 +292,6 @@ export interface Cluster extends Meta {
     Dispatcher: { HeartbeatPeriod: number };
   };
   JoinTokens: JoinTokens;
+  /** flotilla's: the key node credentials are derived from. Stays in the store; no API serves it. */
+  NodeKey?: string;
 }

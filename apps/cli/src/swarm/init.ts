@@ -15,8 +15,9 @@ export function initCommand(): Command {
     .option('--listen-addr <ADDR:PORT>', 'listen address', '0.0.0.0:2377')
     .option('--data-dir <DIR>', "this node's state", join(defaultStateDir(process.env, homedir()), 'node'))
     .option('--foreground', 'run the manager in this terminal instead of the background')
+    .option('--api-remote', 'serve the API to other hosts too (no TLS yet: only on networks you trust)')
     .action(async () => {
-      const o = cmd.opts<{ advertiseAddr?: string; listenAddr: string; dataDir: string; foreground?: boolean }>();
+      const o = cmd.opts<{ advertiseAddr?: string; listenAddr: string; dataDir: string; foreground?: boolean; apiRemote?: boolean }>();
       const port = /:(\d+)$/.exec(o.listenAddr)?.[1];
       if (!port) throw new CliError(`--listen-addr must be HOST:PORT, got ${o.listenAddr}`);
       const advertise = o.advertiseAddr ?? '127.0.0.1';
@@ -24,7 +25,7 @@ export function initCommand(): Command {
       if (runningPid(o.dataDir, 'manager') || runningPid(o.dataDir, 'worker')) {
         throw new CliError('This node is already part of a swarm. Use "flotilla swarm leave" to leave this swarm and join another one.');
       }
-      const args = ['--data-dir', o.dataDir, '--listen-addr', o.listenAddr, '--advertise-addr', addr];
+      const args = ['--data-dir', o.dataDir, '--listen-addr', o.listenAddr, '--advertise-addr', addr, ...(o.apiRemote ? ['--api-remote'] : [])];
       if (o.foreground) process.exit(await runInForeground('manager', args));
       await startInBackground('manager', o.dataDir, args);
       const local = o.listenAddr.startsWith('0.0.0.0') ? `127.0.0.1:${port}` : o.listenAddr;

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, Post } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Inject, Param, Post } from '@nestjs/common';
 import {
   FlotillaError,
   type AssignmentSet,
@@ -39,13 +39,18 @@ export class AgentController {
     this.liveness.beat(node.ID);
     // A (re)joining worker must converge on its full set even if no doorbell is queued.
     this.dispatcher.ring(node.ID);
-    return { nodeId: node.ID, redisUrl: this.config.redisUrl, heartbeatPeriodMs: this.config.heartbeatPeriodMs };
+    return {
+      nodeId: node.ID,
+      redisUrl: this.config.redisUrl,
+      heartbeatPeriodMs: this.config.heartbeatPeriodMs,
+      nodeSecret: this.cluster.secretFor(node.ID),
+    };
   }
 
   @Get(':id/assignments')
-  assignments(@Param('id') id: string): AssignmentSet {
+  assignments(@Param('id') id: string, @Headers('authorization') auth: string | undefined): AssignmentSet {
+    this.knownNode(id, auth);
     const view = this.store.view();
-    if (!NODE_ID.test(id) || !view.nodes.has(id)) throw new FlotillaError('not_found', `node ${id} not found`);
     const tasks = view.tasksOfNode(id);
     const networks = new Map<string, Network>();
     for (const t of tasks) {
@@ -66,8 +71,8 @@ export class AgentController {
 
   @Post(':id/status')
   @HttpCode(204)
-  async report(@Param('id') id: string, @Body() body: StatusRequest): Promise<void> {
-    this.knownNode(id);
+  async report(@Param('id') id: string, @Body() body: StatusRequest, @Headers('authorization') auth: string | undefined): Promise<void> {
+    this.knownNode(id, auth);
     if (!body || !Array.isArray(body.reports) || body.reports.length > 10_000) {
       throw new FlotillaError('invalid_argument', 'status: reports must be a list of at most 10000 entries');
     }
@@ -77,13 +82,15 @@ export class AgentController {
 
   @Post(':id/heartbeat')
   @HttpCode(204)
-  heartbeat(@Param('id') id: string): void {
-    this.knownNode(id);
+  heartbeat(@Param('id') id: string, @Headers('authorization') auth: string | undefined): void {
+    this.knownNode(id, auth);
     this.liveness.beat(id);
   }
 
-  private knownNode(id: string) {
+  /** Only the node itself may read its assignments (they hold its tasks' environment) or report for it. */
+  private knownNode(id: string, auth: string | undefined) {
     if (!NODE_ID.test(id) || !this.store.view().nodes.has(id)) throw new FlotillaError('not_found', `node ${id} not found`);
+    this.cluster.authenticate(id, auth);
   }
 }
 

@@ -4,7 +4,7 @@ import { FlotillaError, type Cluster, type NodeRole, type RegisterRequest, type 
 import { newId, put, type StateStore } from '@flotilla/state';
 import { STATE_STORE, CLOCK, MANAGER_CONFIG, type Clock } from '../tokens';
 import type { ManagerConfig } from '../config';
-import { clusterFingerprint, newJoinToken, parseJoinToken, tokensEqual } from './join-token';
+import { clusterFingerprint, newJoinToken, nodeSecret, parseJoinToken, tokensEqual } from './join-token';
 
 /** The cluster object (join tokens, settings) and node membership. */
 @Injectable()
@@ -20,7 +20,12 @@ export class ClusterService {
   /** Creates the cluster object on first boot; later boots find it in the store. */
   async ensureCluster(): Promise<Cluster> {
     const existing = this.store.view().cluster;
-    if (existing) return existing;
+    if (existing?.NodeKey) return existing;
+    if (existing) {
+      // A cluster from before node credentials existed gets its key now.
+      await this.store.propose({ ops: [put('cluster', { ...existing, NodeKey: randomBytes(32).toString('hex') }, existing.Version.Index)] });
+      return this.store.view().cluster!;
+    }
     const fp = clusterFingerprint(randomBytes(32).toString('hex'));
     const at = new Date(this.clock.now()).toISOString();
     const cluster: Cluster = {
@@ -35,6 +40,7 @@ export class ClusterService {
         Dispatcher: { HeartbeatPeriod: this.config.heartbeatPeriodMs * 1e6 },
       },
       JoinTokens: { Worker: newJoinToken(fp), Manager: newJoinToken(fp) },
+      NodeKey: randomBytes(32).toString('hex'),
     };
     await this.store.propose({ ops: [put('cluster', cluster, null)] });
     this.log.log({ msg: 'cluster created', id: cluster.ID });
@@ -53,6 +59,21 @@ export class ClusterService {
     if (m) return 'manager';
     if (w) return 'worker';
     throw new FlotillaError('unauthorized', 'invalid join token');
+  }
+
+  /** The credential a registered node presents; derived, so a rejoin gets the same one. */
+  secretFor(nodeId: string): string {
+    const key = this.store.view().cluster?.NodeKey;
+    if (!key) throw new FlotillaError('unavailable', 'the cluster is not initialised yet');
+    return nodeSecret(key, nodeId);
+  }
+
+  /** Checks `Authorization: Bearer <secret>` of a node call, in constant time. */
+  authenticate(nodeId: string, authorization: string | undefined): void {
+    const presented = /^Bearer ([0-9a-f]{64})$/.exec(authorization ?? '')?.[1] ?? '';
+    if (!tokensEqual(presented.padEnd(64, '0'), this.secretFor(nodeId)) || presented.length !== 64) {
+      throw new FlotillaError('unauthorized', `node ${nodeId}: invalid credentials`);
+    }
   }
 
   /** Registers a joining node, or refreshes a known one (a restarted node keeps its id). */

@@ -1,1 +1,1 @@
-export { clusterFingerprint, newJoinToken, parseJoinToken, tokensEqual, type ParsedToken } from '@flotilla/contracts';
+export { clusterFingerprint, newJoinToken, nodeSecret, parseJoinToken, tokensEqual, type ParsedToken } from '@flotilla/contracts';

@@ -78,6 +78,7 @@ export class AgentService implements OnApplicationShutdown {
       },
     });
     this.nodeId = reg.nodeId;
+    this.client.useSecret(reg.nodeSecret);
     writeNodeId(this.config.dataDir, reg.nodeId);
     this.reporter = new Reporter(this.client, () => this.nodeId);
     this.runner = new TaskRunner(this.docker, (r) => this.reporter.push(r), this.config.dockerParallelism);

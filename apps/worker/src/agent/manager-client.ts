@@ -9,7 +9,13 @@ import {
 
 /** The worker's only way to the manager: plain HTTP, bounded by timeouts. */
 export class ManagerClient {
+  private secret?: string;
   constructor(private readonly baseUrl: string) {}
+
+  /** The node credential from registration, sent on every later call. */
+  useSecret(secret: string) {
+    this.secret = secret;
+  }
 
   register(req: RegisterRequest): Promise<RegisterResponse> {
     return this.call('POST', `${AGENT_API}/nodes/register`, req);
@@ -36,7 +42,10 @@ export class ManagerClient {
     try {
       res = await fetch(this.baseUrl + path, {
         method,
-        headers: body === undefined ? {} : { 'content-type': 'application/json' },
+        headers: {
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          ...(this.secret ? { authorization: `Bearer ${this.secret}` } : {}),
+        },
         body: body === undefined ? undefined : JSON.stringify(body),
         signal: AbortSignal.timeout(15_000),
       });

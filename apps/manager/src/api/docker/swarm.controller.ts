@@ -14,7 +14,7 @@ export class SwarmController {
 
   @Get()
   inspect() {
-    const c = this.cluster();
+    const { NodeKey: _secret, ...c } = this.cluster();
     return { ...c, TLSInfo: {}, RootRotationInProgress: false, DefaultAddrPool: null, SubnetSize: 24, DataPathPort: 4789 };
   }
 
