@@ -1,5 +1,6 @@
 import { isTerminal, type Service, type SwarmNode, type Task } from '@flotilla/contracts';
 import { constraintsMatch } from './constraint';
+import { MinHeap } from './min-heap';
 
 export interface ScheduleInput {
   nodes: ReadonlyMap<string, SwarmNode>;
@@ -13,12 +14,6 @@ export interface SchedulePlan {
   unschedulable: { task: Task; reason: string }[];
 }
 
-interface Filter {
-  /** The phrase swarmkit uses to explain a node this filter refused. */
-  explain: string;
-  ok(node: SwarmNode, svc: Service, counts: Counts): boolean;
-}
-
 interface Counts {
   perService: Map<string, Map<string, number>>;
   total: Map<string, number>;
@@ -26,10 +21,21 @@ interface Counts {
   mem: Map<string, number>;
 }
 
-const FILTERS: Filter[] = [
+/** A filter that can say why it refused a node: that phrase is what `service ps` shows. */
+interface Filter {
+  explain: string;
+  ok(node: SwarmNode, svc: Service, counts: Counts): boolean;
+}
+
+/** Filters that do not change while tasks are placed: run once per service. */
+const STATIC: Filter[] = [
   { explain: 'node not ready', ok: (n) => n.Status.State === 'ready' },
   { explain: 'not available for new tasks', ok: (n) => n.Spec.Availability === 'active' },
   { explain: 'scheduling constraints not satisfied', ok: (n, s) => constraintsMatch(s, n) },
+];
+
+/** Filters on what placing tasks uses up: once a node fails one, it stays failed for this pass. */
+const DYNAMIC: Filter[] = [
   {
     explain: 'insufficient resources',
     ok: (n, s, c) => {
@@ -50,54 +56,73 @@ const FILTERS: Filter[] = [
 ];
 
 /**
- * Places pending tasks: filters that can explain themselves, then spread
- * (fewest tasks of the service, then fewest overall, then node id). Counts
- * are updated as it goes, so one pass spreads a whole batch evenly.
+ * Places pending tasks (swarmkit's pipeline, as a pure function): per service,
+ * the static filters once, then a heap of the eligible nodes ordered by tasks
+ * of that service, tasks overall, node id; each task takes the top node that
+ * still passes the dynamic filters. O(pending x log nodes) per service.
  */
 export function schedule(input: ScheduleInput): SchedulePlan {
   const counts: Counts = { perService: new Map(), total: new Map(), cpu: new Map(), mem: new Map() };
   for (const t of input.tasks) {
     if (!t.NodeID || isTerminal(t.Status.State) || t.DesiredState !== 'running') continue;
-    count(counts, t, input.services.get(t.ServiceID), t.NodeID);
+    count(counts, t.ServiceID, input.services.get(t.ServiceID), t.NodeID);
   }
   const nodes = [...input.nodes.values()];
   const plan: SchedulePlan = { assign: [], unschedulable: [] };
-  for (const task of input.pending) {
-    const svc = input.services.get(task.ServiceID);
+  const byService = new Map<string, Task[]>();
+  for (const t of input.pending) {
+    const list = byService.get(t.ServiceID);
+    if (list) list.push(t);
+    else byService.set(t.ServiceID, [t]);
+  }
+
+  for (const [serviceId, tasks] of byService) {
+    const svc = input.services.get(serviceId);
     if (!svc) continue;
     const refused = new Map<string, number>();
-    let best: SwarmNode | undefined;
+    const refuse = (why: string) => refused.set(why, (refused.get(why) ?? 0) + 1);
+    const perSvc = () => counts.perService.get(serviceId);
+    const heap = new MinHeap<SwarmNode>((a, b) => {
+      const sa = perSvc()?.get(a.ID) ?? 0;
+      const sb = perSvc()?.get(b.ID) ?? 0;
+      if (sa !== sb) return sa < sb;
+      const ta = counts.total.get(a.ID) ?? 0;
+      const tb = counts.total.get(b.ID) ?? 0;
+      if (ta !== tb) return ta < tb;
+      return a.ID < b.ID;
+    });
     for (const n of nodes) {
-      const f = FILTERS.find((x) => !x.ok(n, svc, counts));
-      if (f) {
-        refused.set(f.explain, (refused.get(f.explain) ?? 0) + 1);
+      const f = STATIC.find((x) => !x.ok(n, svc, counts));
+      if (f) refuse(f.explain);
+      else heap.push(n);
+    }
+    for (const task of tasks) {
+      let placed: SwarmNode | undefined;
+      while (heap.size > 0) {
+        const n = heap.pop()!;
+        const f = DYNAMIC.find((x) => !x.ok(n, svc, counts));
+        if (f) {
+          refuse(f.explain);
+          continue;
+        }
+        placed = n;
+        break;
+      }
+      if (!placed) {
+        plan.unschedulable.push({ task, reason: explain(refused, nodes.length) });
         continue;
       }
-      if (!best || better(n, best, svc.ID, counts)) best = n;
+      plan.assign.push({ task, nodeId: placed.ID });
+      count(counts, serviceId, svc, placed.ID);
+      heap.push(placed);
     }
-    if (!best) {
-      plan.unschedulable.push({ task, reason: explain(refused, nodes.length) });
-      continue;
-    }
-    plan.assign.push({ task, nodeId: best.ID });
-    count(counts, task, svc, best.ID);
   }
   return plan;
 }
 
-function better(a: SwarmNode, b: SwarmNode, serviceId: string, c: Counts): boolean {
-  const sa = c.perService.get(serviceId)?.get(a.ID) ?? 0;
-  const sb = c.perService.get(serviceId)?.get(b.ID) ?? 0;
-  if (sa !== sb) return sa < sb;
-  const ta = c.total.get(a.ID) ?? 0;
-  const tb = c.total.get(b.ID) ?? 0;
-  if (ta !== tb) return ta < tb;
-  return a.ID < b.ID;
-}
-
-function count(c: Counts, t: Task, svc: Service | undefined, nodeId: string) {
-  let m = c.perService.get(t.ServiceID);
-  if (!m) c.perService.set(t.ServiceID, (m = new Map()));
+function count(c: Counts, serviceId: string, svc: Service | undefined, nodeId: string) {
+  let m = c.perService.get(serviceId);
+  if (!m) c.perService.set(serviceId, (m = new Map()));
   m.set(nodeId, (m.get(nodeId) ?? 0) + 1);
   c.total.set(nodeId, (c.total.get(nodeId) ?? 0) + 1);
   const r = svc?.Spec.TaskTemplate.Resources?.Reservations;

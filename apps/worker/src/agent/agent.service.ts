@@ -255,7 +255,9 @@ export class AgentService implements OnApplicationShutdown {
     const running = new Map<string, Task[]>();
     for (const t of set.tasks) {
       if (t.DesiredState !== 'running') continue;
-      running.set(t.ServiceID, [...(running.get(t.ServiceID) ?? []), t]);
+      const list = running.get(t.ServiceID);
+      if (list) list.push(t);
+      else running.set(t.ServiceID, [t]);
     }
     for (const ep of set.endpoints) {
       for (const p of ep.ports) {
