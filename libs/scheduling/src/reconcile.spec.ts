@@ -95,8 +95,7 @@ describe('reconcile: replicated', () => {
 
   it('stops restarting after MaxAttempts', () => {
     const s = service('s', 1, { RestartPolicy: { Condition: 'any', Delay: 0, MaxAttempts: 2 } });
-    const ts = [1, 2, 3].map((i) => ({ ...task(s, 1, 'failed', { node: 'a', at: T0 + i }), DesiredState: 'shutdown' as const }));
-    ts[2] = { ...ts[2], DesiredState: 'running' };
+    const ts: Task[] = [1, 2, 3].map((i) => task(s, 1, 'failed', { node: 'a', at: T0 + i, desired: i === 3 ? 'running' : 'shutdown' }));
     expect(reconcile(input([s], ts, nodes, T0 + 100)).create).toEqual([]);
   });
 
