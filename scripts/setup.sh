@@ -90,4 +90,17 @@ build flotilla/redis:latest images/redis /usr/bin/redis-server
 build flotilla/hello:latest images/hello
 build flotilla/counter-web:latest images/counter-web
 
+# flotilla itself as an image (for the top-level docker-compose.yml), once the app is built.
+if [ -f dist/apps/manager/src/main.js ]; then
+  h=$( (find dist -type f -print0 | sort -z | xargs -0 sha256sum; sha256sum package-lock.json images/flotilla/* "$(command -v node)") | sha256sum | cut -c1-16)
+  if [ "$(current flotilla/flotilla:latest)" != "$h" ]; then
+    say "building flotilla/flotilla:latest"
+    ctx=$(mktemp -d)
+    cp images/flotilla/Dockerfile "$ctx/"
+    bash images/flotilla/context.sh "$ctx" || { rm -rf "$ctx"; die "preparing the flotilla image context failed"; }
+    docker build -q --label "io.flotilla.context-hash=$h" -t flotilla/flotilla:latest "$ctx" >/dev/null 2>&1 || { rm -rf "$ctx"; die "building flotilla/flotilla failed"; }
+    rm -rf "$ctx"
+  fi
+fi
+
 echo "setup: ready: DOCKER_HOST=${DOCKER_HOST:-unix:///var/run/docker.sock} REDIS_URL=$redis_url" >&2

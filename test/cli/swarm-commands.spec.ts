@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { flotilla } from '../support/cli';
-import { docker, eventually } from '../support/docker';
+import { docker, eventually, purgeService } from '../support/docker';
 import { EXAMPLES } from '../support/env';
 import { ManagerProcess } from '../support/manager';
 import { freePort } from '../support/ports';
@@ -20,6 +20,7 @@ describe('flotilla service / node / stack / swarm join-token', () => {
     await f('service', 'rm', svc);
     await f('stack', 'rm', stack);
     await m?.destroy();
+    for (const s of [svc, `${svc}g`, `${svc}i`, `${stack}_web`, `${stack}_redis`]) await purgeService(s);
   });
 
   it('node ls stars this node', async () => {

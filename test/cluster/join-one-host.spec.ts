@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { flotilla } from '../support/cli';
-import { docker, eventually } from '../support/docker';
+import { docker, eventually, purgeService } from '../support/docker';
 import { DOCKER_HOST, REDIS_URL } from '../support/env';
 import { freePort } from '../support/ports';
 
@@ -35,8 +35,10 @@ describe('swarm init / join / leave with two nodes', () => {
   });
   afterAll(async () => {
     await f('service', 'rm', svc);
+    await eventually(async () => (await byNode()).size === 0, 'service removed', 20_000).catch(() => undefined);
     await f('swarm', 'leave', '--data-dir', wrkDir);
     await f('swarm', 'leave', '--force', '--data-dir', mgrDir);
+    await purgeService(svc);
     rmSync(mgrDir, { recursive: true, force: true });
     rmSync(wrkDir, { recursive: true, force: true });
   });

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { flotilla } from '../support/cli';
-import { docker, eventually } from '../support/docker';
+import { docker, eventually, purgeService } from '../support/docker';
 import { ManagerProcess } from '../support/manager';
 import { freePort } from '../support/ports';
 
@@ -55,6 +55,7 @@ describe('Redis restarted empty: nothing lost', () => {
     await m?.destroy();
     if (redis && redis.exitCode === null) await stopRedis();
     rmSync(dir, { recursive: true, force: true });
+    await purgeService(svc);
   });
 
   it('scaling while Redis is down and after it returns empty converges', async () => {

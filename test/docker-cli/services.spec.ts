@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
-import { docker as engine, eventually } from '../support/docker';
+import { docker as engine, eventually, purgeService } from '../support/docker';
 import { ManagerProcess } from '../support/manager';
 
 /** The stock docker CLI (28.x) pointed at a flotilla manager, as a user would: DOCKER_HOST=tcp://…:PORT. */
@@ -25,7 +25,9 @@ describe('the stock docker CLI against flotilla', () => {
   });
   afterAll(async () => {
     await d('service', 'rm', name);
+    await eventually(async () => (await containers()).length === 0, 'service removed', 20_000).catch(() => undefined);
     await m?.destroy();
+    await purgeService(name);
   });
 
   it('node ls shows this node, starred, as the leader', async () => {

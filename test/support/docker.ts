@@ -40,3 +40,9 @@ export async function purgeProject(project: string) {
   for (const n of await networksOf(project)) await docker.getNetwork(n.Id).remove().catch(() => undefined);
   for (const v of await volumesOf(project)) await docker.getVolume(v.Name).remove().catch(() => undefined);
 }
+
+/** Removes whatever containers of a swarm-style service a test left, whatever state it ended in. */
+export async function purgeService(name: string) {
+  const cs = await docker.listContainers({ all: true, filters: { label: [`com.docker.swarm.service.name=${name}`] } });
+  for (const c of cs) await docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined);
+}

@@ -68,6 +68,9 @@ async function main() {
   }
 
   mkdirSync(config.dataDir, { recursive: true });
+  // Workers that share this data dir (flotilla's own docker-compose.yml) read their join token here.
+  const token = (await app.get(ClusterService).ensureCluster()).JoinTokens.Worker;
+  writeFileSync(join(config.dataDir, 'worker.token'), `${token}\n`, { mode: 0o600 });
   const pidFile = join(config.dataDir, 'manager.pid');
   writeFileSync(pidFile, `${process.pid}\n`);
 

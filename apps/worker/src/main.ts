@@ -3,7 +3,7 @@ import { ConsoleLogger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { defaultStateDir } from '@flotilla/contracts';
 import { WorkerModule } from './worker.module';
 import { AgentService } from './agent/agent.service';
@@ -22,8 +22,8 @@ async function main() {
     args.set(argv[i].slice(2), argv[i + 1]);
   }
   const manager = args.get('manager') ?? process.env.FLOTILLA_MANAGER;
-  const token = args.get('token') ?? process.env.FLOTILLA_TOKEN;
-  if (!manager || !token) throw new Error('--manager ADDR:PORT and --token TOKEN are required');
+  const token = args.get('token') ?? process.env.FLOTILLA_TOKEN ?? (args.has('token-file') ? await readToken(args.get('token-file')!) : undefined);
+  if (!manager || !token) throw new Error('--manager ADDR:PORT and --token TOKEN (or --token-file FILE) are required');
   const dataDir = args.get('data-dir') ?? join(defaultStateDir(process.env, homedir()), 'worker');
   const pidFile = join(dataDir, 'worker.pid');
   rmSync(pidFile, { force: true });
@@ -54,6 +54,21 @@ async function main() {
   process.on('SIGTERM', () => void stop());
   process.on('SIGINT', () => void stop());
   logger.log({ msg: 'worker joined', nodeId: ctx.get(AgentService).id, manager }, 'Main');
+}
+
+/** Waits (bounded) for a token file a manager writes at boot. */
+async function readToken(file: string): Promise<string> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    try {
+      const t = readFileSync(file, 'utf8').trim();
+      if (t) return t;
+    } catch {
+      /* not written yet */
+    }
+    if (Date.now() > deadline) throw new Error(`no join token in ${file} after 60 s`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
 }
 
 main().catch((e: Error) => {
