@@ -23,6 +23,7 @@ export interface RegisterResponse {
   /** The Redis the manager's dispatcher uses; workers consume their queue there. */
   redisUrl: string;
   heartbeatPeriodMs: number;
+  clusterId: string;
   /** The node's credential for every later call (Authorization: Bearer ...). */
   nodeSecret: string;
 }

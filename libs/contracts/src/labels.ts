@@ -15,6 +15,8 @@ export const LABEL = {
   swarmNodeId: 'com.docker.swarm.node.id',
   /** Marks what flotilla created, so cleanup never touches Docker Swarm's or anyone else's objects. */
   managed: 'io.flotilla.managed',
+  /** The cluster a network or volume belongs to: cleanup of one cluster never touches another's on a shared engine. */
+  cluster: 'io.flotilla.cluster',
   /** The task's spec version, so a worker can tell a stale container from a current one. */
   taskSpecIndex: 'io.flotilla.task.spec-index',
 } as const;

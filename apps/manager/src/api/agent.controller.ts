@@ -44,6 +44,7 @@ export class AgentController {
       redisUrl: this.config.redisUrl,
       heartbeatPeriodMs: this.config.heartbeatPeriodMs,
       nodeSecret: this.cluster.secretFor(node.ID),
+      clusterId: this.store.view().cluster!.ID,
     };
   }
 

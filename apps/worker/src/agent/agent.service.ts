@@ -39,6 +39,7 @@ export class AgentService implements OnApplicationShutdown {
   private runner!: TaskRunner;
   private readonly ingress = new IngressProxy();
   private nodeId = '';
+  private clusterId = '';
   private set: AssignmentSet | undefined;
   private readonly inflight = new Set<string>();
   private readonly containers = new Map<string, { id: string; ip?: string }>();
@@ -79,6 +80,7 @@ export class AgentService implements OnApplicationShutdown {
     });
     this.nodeId = reg.nodeId;
     this.client.useSecret(reg.nodeSecret);
+    this.clusterId = reg.clusterId;
     writeNodeId(this.config.dataDir, reg.nodeId);
     this.reporter = new Reporter(this.client, () => this.nodeId);
     this.runner = new TaskRunner(this.docker, (r) => this.reporter.push(r), this.config.dockerParallelism);
@@ -222,6 +224,7 @@ export class AgentService implements OnApplicationShutdown {
   private context(set: AssignmentSet): RunContext {
     return {
       nodeId: this.nodeId,
+      clusterId: this.clusterId,
       networks: new Map<string, Network>(set.networks.map((n) => [n.ID, n])),
       volumes: new Map<string, Volume>(set.volumes.map((v) => [v.ID, v])),
       ports: (sid) => set.endpoints.find((e) => e.serviceId === sid)?.ports ?? [],
@@ -284,11 +287,11 @@ export class AgentService implements OnApplicationShutdown {
       if (t.DesiredState === 'remove') continue;
       for (const a of t.Spec.Networks ?? []) nets.add(byId.get(a.Target) ?? a.Target);
     }
-    for (const n of await this.docker.listManagedNetworks()) {
+    for (const n of await this.docker.listManagedNetworks(this.clusterId)) {
       if (!nets.has(n.Name) && !(await this.hasContainers(n.Name))) await this.docker.removeNetwork(n.Id);
     }
     const vols = new Set(set.volumes.map((v) => v.Spec.Name));
-    for (const v of await this.docker.listManagedVolumes()) {
+    for (const v of await this.docker.listManagedVolumes(this.clusterId)) {
       if (!vols.has(v.Name)) await this.docker.removeVolume(v.Name);
     }
   }

@@ -111,8 +111,8 @@ export class DockerAdapter {
     }
   }
 
-  async listManagedNetworks() {
-    return this.docker.listNetworks({ filters: { label: [`${LABEL.managed}=true`] } });
+  async listManagedNetworks(clusterId: string) {
+    return this.docker.listNetworks({ filters: { label: [`${LABEL.managed}=true`, `${LABEL.cluster}=${clusterId}`] } });
   }
 
   async findNetwork(name: string) {
@@ -133,8 +133,8 @@ export class DockerAdapter {
     }
   }
 
-  async listManagedVolumes() {
-    const r = await this.docker.listVolumes({ filters: { label: [`${LABEL.managed}=true`] } });
+  async listManagedVolumes(clusterId: string) {
+    const r = await this.docker.listVolumes({ filters: { label: [`${LABEL.managed}=true`, `${LABEL.cluster}=${clusterId}`] } });
     return r.Volumes ?? [];
   }
 

@@ -6,6 +6,7 @@ import { Semaphore } from '../agent/semaphore';
 
 export interface RunContext {
   nodeId: string;
+  clusterId: string;
   networks: ReadonlyMap<string, Network>;
   volumes: ReadonlyMap<string, Volume>;
   ports: (serviceId: string) => PortConfig[];
@@ -35,12 +36,12 @@ export class TaskRunner {
     try {
       for (const a of task.Spec.Networks ?? []) {
         const net = ctx.networks.get(a.Target);
-        if (net) await this.ensureNetwork(net);
+        if (net) await this.ensureNetwork(net, ctx.clusterId);
       }
       for (const m of task.Spec.ContainerSpec.Mounts ?? []) {
         if (m.Type !== 'volume' || !m.Source) continue;
         const vol = [...ctx.volumes.values()].find((v) => v.Spec.Name === m.Source);
-        if (vol) await this.ensureVolume(vol);
+        if (vol) await this.ensureVolume(vol, ctx.clusterId);
       }
       if (!(await this.docker.imageExists(task.Spec.ContainerSpec.Image))) {
         const err = `No such image: ${task.Spec.ContainerSpec.Image}`;
@@ -106,20 +107,20 @@ export class TaskRunner {
   }
 
   /** Creates the task network once, even when fifty tasks ask at the same moment. */
-  private ensureNetwork(net: Network): Promise<void> {
+  private ensureNetwork(net: Network, clusterId: string): Promise<void> {
     let p = this.netLock.get(net.ID);
     if (!p) {
-      p = this.createNetwork(net).finally(() => this.netLock.delete(net.ID));
+      p = this.createNetwork(net, clusterId).finally(() => this.netLock.delete(net.ID));
       this.netLock.set(net.ID, p);
     }
     return p;
   }
 
-  private async createNetwork(net: Network) {
+  private async createNetwork(net: Network, clusterId: string) {
     const existing = await this.docker.findNetwork(net.Spec.Name);
     if (existing) {
-      if (existing.Labels?.[LABEL.managed] !== 'true') {
-        throw new Error(`network ${net.Spec.Name} exists on this engine and was not created by flotilla`);
+      if (existing.Labels?.[LABEL.cluster] !== clusterId) {
+        throw new Error(`network ${net.Spec.Name} exists on this engine and was not created by this flotilla cluster`);
       }
       return;
     }
@@ -130,19 +131,19 @@ export class TaskRunner {
       Attachable: true,
       Internal: net.Spec.Internal ?? false,
       CheckDuplicate: true,
-      Labels: { ...net.Spec.Labels, [LABEL.managed]: 'true', 'io.flotilla.network.id': net.ID },
+      Labels: { ...net.Spec.Labels, [LABEL.managed]: 'true', [LABEL.cluster]: clusterId, 'io.flotilla.network.id': net.ID },
     });
     this.log.log({ msg: 'network created', name: net.Spec.Name });
   }
 
-  private async ensureVolume(vol: Volume) {
-    const have = await this.docker.listManagedVolumes();
+  private async ensureVolume(vol: Volume, clusterId: string) {
+    const have = await this.docker.listManagedVolumes(clusterId);
     if (have.some((v) => v.Name === vol.Spec.Name)) return;
     await this.docker.createVolume({
       Name: vol.Spec.Name,
       Driver: vol.Spec.Driver,
       DriverOpts: vol.Spec.DriverOpts,
-      Labels: { ...vol.Spec.Labels, [LABEL.managed]: 'true', 'io.flotilla.volume.id': vol.ID },
+      Labels: { ...vol.Spec.Labels, [LABEL.managed]: 'true', [LABEL.cluster]: clusterId, 'io.flotilla.volume.id': vol.ID },
     });
   }
 }
