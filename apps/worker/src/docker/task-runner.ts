@@ -21,6 +21,8 @@ export class TaskRunner {
   private readonly log = new Logger(TaskRunner.name);
   private readonly sem: Semaphore;
   private readonly netLock = new Map<string, Promise<void>>();
+  /** Images seen present recently: fifty tasks of one image ask the engine once, not fifty times. */
+  private readonly imagesSeen = new Map<string, number>();
 
   constructor(
     private readonly docker: DockerAdapter,
@@ -43,7 +45,7 @@ export class TaskRunner {
         const vol = [...ctx.volumes.values()].find((v) => v.Spec.Name === m.Source);
         if (vol) await this.ensureVolume(vol, ctx.clusterId);
       }
-      if (!(await this.docker.imageExists(task.Spec.ContainerSpec.Image))) {
+      if (!(await this.hasImage(task.Spec.ContainerSpec.Image))) {
         const err = `No such image: ${task.Spec.ContainerSpec.Image}`;
         this.report({ taskId: id, state: 'rejected', message: 'preparing', err });
         return undefined;
@@ -104,6 +106,14 @@ export class TaskRunner {
 
   async remove(containerId: string) {
     await this.sem.run(() => this.docker.remove(containerId));
+  }
+
+  private async hasImage(image: string): Promise<boolean> {
+    const seen = this.imagesSeen.get(image);
+    if (seen !== undefined && Date.now() - seen < 30_000) return true;
+    const ok = await this.docker.imageExists(image);
+    if (ok) this.imagesSeen.set(image, Date.now());
+    return ok;
   }
 
   /** Creates the task network once, even when fifty tasks ask at the same moment. */
