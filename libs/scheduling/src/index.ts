@@ -1,3 +1,12 @@
-export { reconcile, sameSpec, type ReconcileInput, type ReconcilePlan } from './reconcile';
+export { reconcile, type ReconcileInput, type ReconcilePlan } from './reconcile';
 export { schedule, type ScheduleInput, type SchedulePlan } from './schedule';
-export { parseConstraint, matches, constraintsMatch, ConstraintError, type Constraint } from './constraint';
+export {
+  parseConstraint,
+  matches,
+  constraintsMatch,
+  compilePlacement,
+  type Constraint,
+  type CompiledPlacement,
+} from './constraint';
+export { ConstraintError, SchedulingError } from './errors';
+export { sameSpec } from './spec-equal';

@@ -1,137 +1,133 @@
-import { isTerminal, type Service, type SwarmNode, type Task } from '@flotilla/contracts';
-import { constraintsMatch } from './constraint';
-import { MinHeap } from './min-heap';
+import type { Service, SwarmNode, Task } from '@flotilla/contracts';
+import { compilePlacement, nodeAttribute } from './constraint';
+import type { FilterJob } from './filters';
+import { hostPortsOf, NodeLoad, type NodeInfo } from './node-load';
+import { noSuitableNode, Pipeline } from './pipeline';
+import { buildSpreadTree, takeNode } from './spread';
 
 export interface ScheduleInput {
   nodes: ReadonlyMap<string, SwarmNode>;
   services: ReadonlyMap<string, Service>;
+  /** All tasks, to count what already runs where. */
   tasks: Iterable<Task>;
+  /** Tasks to place: state new/pending, desired running. A task with NodeID set (global) is only checked against that node. */
   pending: Task[];
+  /** ms since epoch; when given, nodes where a service failed 5 times in the last 5 minutes go last for it. */
+  now?: number;
 }
 
 export interface SchedulePlan {
   assign: { task: Task; nodeId: string }[];
+  /** `reason` as swarmkit words it: "no suitable node (insufficient resources on 2 nodes; ...)". */
   unschedulable: { task: Task; reason: string }[];
 }
 
-interface Counts {
-  perService: Map<string, Map<string, number>>;
-  total: Map<string, number>;
-  cpu: Map<string, number>;
-  mem: Map<string, number>;
-}
-
-/** A filter that can say why it refused a node: that phrase is what `service ps` shows. */
-interface Filter {
-  explain: string;
-  ok(node: SwarmNode, svc: Service, counts: Counts): boolean;
-}
-
-/** Filters that do not change while tasks are placed: run once per service. */
-const STATIC: Filter[] = [
-  { explain: 'node not ready', ok: (n) => n.Status.State === 'ready' },
-  { explain: 'not available for new tasks', ok: (n) => n.Spec.Availability === 'active' },
-  { explain: 'scheduling constraints not satisfied', ok: (n, s) => constraintsMatch(s, n) },
-];
-
-/** Filters on what placing tasks uses up: once a node fails one, it stays failed for this pass. */
-const DYNAMIC: Filter[] = [
-  {
-    explain: 'insufficient resources',
-    ok: (n, s, c) => {
-      const r = s.Spec.TaskTemplate.Resources?.Reservations;
-      if (!r) return true;
-      const cpuFree = n.Description.Resources.NanoCPUs - (c.cpu.get(n.ID) ?? 0);
-      const memFree = n.Description.Resources.MemoryBytes - (c.mem.get(n.ID) ?? 0);
-      return (r.NanoCPUs ?? 0) <= cpuFree && (r.MemoryBytes ?? 0) <= memFree;
-    },
-  },
-  {
-    explain: 'max replicas per node limit exceed',
-    ok: (n, s, c) => {
-      const max = s.Spec.TaskTemplate.Placement?.MaxReplicas;
-      return !max || (c.perService.get(s.ID)?.get(n.ID) ?? 0) < max;
-    },
-  },
-];
-
 /**
- * Places pending tasks (swarmkit's pipeline, as a pure function): per service,
- * the static filters once, then a heap of the eligible nodes ordered by tasks
- * of that service, tasks overall, node id; each task takes the top node that
- * still passes the dynamic filters. O(pending x log nodes) per service.
+ * Places pending tasks (swarmkit's scheduler as a pure function). Per service
+ * and spec version: every node through the filter pipeline once, the nodes
+ * that pass into a spread tree (one leaf unless the service has placement
+ * preferences), then each task takes the best node, re-checking only the
+ * filters that placing tasks can change. Nodes are ordered: not repeatedly
+ * failing this service first, then fewest tasks of the service, fewest tasks,
+ * node id. O(tasks + groups x nodes + pending x log nodes).
  */
 export function schedule(input: ScheduleInput): SchedulePlan {
-  const counts: Counts = { perService: new Map(), total: new Map(), cpu: new Map(), mem: new Map() };
-  for (const t of input.tasks) {
-    if (!t.NodeID || isTerminal(t.Status.State) || t.DesiredState !== 'running') continue;
-    count(counts, t.ServiceID, input.services.get(t.ServiceID), t.NodeID);
-  }
-  const nodes = [...input.nodes.values()];
-  const plan: SchedulePlan = { assign: [], unschedulable: [] };
-  const byService = new Map<string, Task[]>();
-  for (const t of input.pending) {
-    const list = byService.get(t.ServiceID);
-    if (list) list.push(t);
-    else byService.set(t.ServiceID, [t]);
-  }
+  const pendingIds = new Set<string>();
+  for (const t of input.pending) pendingIds.add(t.ID);
+  const load = new NodeLoad(input.nodes.values(), input.now);
+  for (const t of input.tasks) if (!pendingIds.has(t.ID)) load.addExisting(t, input.services.get(t.ServiceID));
 
-  for (const [serviceId, tasks] of byService) {
-    const svc = input.services.get(serviceId);
+  // Tasks of one service and one spec version are placed together (swarmkit's
+  // task groups): during a start-first update old and new specs may differ in
+  // reservations or placement, and each task is checked against its own spec.
+  const groups = new Map<string, Task[]>();
+  for (const t of input.pending) {
+    const key = `${t.ServiceID}\u0000${t.SpecVersion?.Index ?? ''}`;
+    const list = groups.get(key);
+    if (list) list.push(t);
+    else groups.set(key, [t]);
+  }
+  const nodes = load.all();
+  const plan: SchedulePlan = { assign: [], unschedulable: [] };
+  for (const tasks of groups.values()) {
+    const svc = input.services.get(tasks[0].ServiceID);
+    // A task whose service is gone is the orchestrator's to delete, not ours to place.
     if (!svc) continue;
-    const refused = new Map<string, number>();
-    const refuse = (why: string) => refused.set(why, (refused.get(why) ?? 0) + 1);
-    const perSvc = () => counts.perService.get(serviceId);
-    const heap = new MinHeap<SwarmNode>((a, b) => {
-      const sa = perSvc()?.get(a.ID) ?? 0;
-      const sb = perSvc()?.get(b.ID) ?? 0;
-      if (sa !== sb) return sa < sb;
-      const ta = counts.total.get(a.ID) ?? 0;
-      const tb = counts.total.get(b.ID) ?? 0;
-      if (ta !== tb) return ta < tb;
-      return a.ID < b.ID;
-    });
-    for (const n of nodes) {
-      const f = STATIC.find((x) => !x.ok(n, svc, counts));
-      if (f) refuse(f.explain);
-      else heap.push(n);
-    }
-    for (const task of tasks) {
-      let placed: SwarmNode | undefined;
-      while (heap.size > 0) {
-        const n = heap.pop()!;
-        const f = DYNAMIC.find((x) => !x.ok(n, svc, counts));
-        if (f) {
-          refuse(f.explain);
-          continue;
-        }
-        placed = n;
-        break;
-      }
-      if (!placed) {
-        plan.unschedulable.push({ task, reason: explain(refused, nodes.length) });
-        continue;
-      }
-      plan.assign.push({ task, nodeId: placed.ID });
-      count(counts, serviceId, svc, placed.ID);
-      heap.push(placed);
-    }
+    const free: Task[] = [];
+    const preassigned: Task[] = [];
+    for (const t of tasks) (t.NodeID ? preassigned : free).push(t);
+    const job = jobFor(svc, tasks[0]);
+    if (preassigned.length > 0) placePreassigned(job, preassigned, load, plan);
+    if (free.length > 0) placeService(job, free, nodes, load, plan);
   }
   return plan;
 }
 
-function count(c: Counts, serviceId: string, svc: Service | undefined, nodeId: string) {
-  let m = c.perService.get(serviceId);
-  if (!m) c.perService.set(serviceId, (m = new Map()));
-  m.set(nodeId, (m.get(nodeId) ?? 0) + 1);
-  c.total.set(nodeId, (c.total.get(nodeId) ?? 0) + 1);
-  const r = svc?.Spec.TaskTemplate.Resources?.Reservations;
-  if (r?.NanoCPUs) c.cpu.set(nodeId, (c.cpu.get(nodeId) ?? 0) + r.NanoCPUs);
-  if (r?.MemoryBytes) c.mem.set(nodeId, (c.mem.get(nodeId) ?? 0) + r.MemoryBytes);
+/** What the filters check: the task's own spec, the service's published ports. */
+function jobFor(svc: Service, sample: Task): FilterJob {
+  return {
+    svc,
+    spec: sample.Spec,
+    placement: compilePlacement(sample.Spec.Placement),
+    reservations: sample.Spec.Resources?.Reservations,
+    hostPorts: hostPortsOf(svc),
+  };
 }
 
-function explain(refused: Map<string, number>, total: number): string {
-  if (total === 0) return 'no suitable node (no nodes available)';
-  const parts = [...refused].map(([why, n]) => `${why} on ${n} node${n === 1 ? '' : 's'}`);
-  return `no suitable node (${parts.join('; ')})`;
+/** A node during one service's pass: its count of that service's tasks, kept at hand for the heap. */
+interface Candidate {
+  info: NodeInfo;
+  mine: number;
+  failing: boolean;
+}
+
+function candidateLess(a: Candidate, b: Candidate): boolean {
+  if (a.failing !== b.failing) return b.failing;
+  if (a.mine !== b.mine) return a.mine < b.mine;
+  if (a.info.active !== b.info.active) return a.info.active < b.info.active;
+  return a.info.id < b.info.id;
+}
+
+function placeService(job: FilterJob, tasks: Task[], nodes: readonly NodeInfo[], load: NodeLoad, plan: SchedulePlan): void {
+  const svc = job.svc;
+  const pipeline = new Pipeline(job);
+  const eligible: Candidate[] = [];
+  for (const info of nodes) if (pipeline.process(info)) eligible.push({ info, mine: info.servicesOn(svc.ID), failing: info.failing(svc.ID) });
+  const tree = buildSpreadTree(eligible, {
+    descriptors: (job.spec.Placement?.Preferences ?? []).map((p) => p.Spread.SpreadDescriptor),
+    valueOf: (c, d) => nodeAttribute(c.info.node, d) ?? '',
+    nodeLess: candidateLess,
+    countOn: (c) => c.mine,
+  });
+  const accept = (c: Candidate) => {
+    if (!pipeline.recheck(c.info)) return false;
+    load.place(c.info, job);
+    c.mine++;
+    return true;
+  };
+  let reason: string | undefined;
+  for (const task of tasks) {
+    // Once nothing fits, nothing will for the rest of this service's tasks.
+    const c = reason === undefined ? takeNode(tree, accept) : undefined;
+    if (c) {
+      plan.assign.push({ task, nodeId: c.info.id });
+      continue;
+    }
+    reason ??= noSuitableNode(nodes.length === 0 ? '' : pipeline.explain());
+    plan.unschedulable.push({ task, reason });
+  }
+}
+
+/** Global tasks come with their node: check that one node, as swarmkit does for preassigned tasks. */
+function placePreassigned(job: FilterJob, tasks: Task[], load: NodeLoad, plan: SchedulePlan): void {
+  for (const task of tasks) {
+    const info = load.get(task.NodeID!);
+    const pipeline = new Pipeline(job);
+    if (info && pipeline.process(info)) {
+      load.place(info, job);
+      plan.assign.push({ task, nodeId: info.id });
+    } else {
+      plan.unschedulable.push({ task, reason: noSuitableNode(info ? pipeline.explain() : '') });
+    }
+  }
 }

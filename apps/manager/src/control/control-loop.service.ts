@@ -94,12 +94,13 @@ export class ControlLoopService implements OnModuleInit, OnModuleDestroy {
     const view = this.store.view();
     const pending: Task[] = [];
     for (const t of view.tasks.values()) {
-      if (!t.NodeID && t.DesiredState === 'running' && (t.Status.State === 'new' || t.Status.State === 'pending')) {
+      // Global tasks arrive with their node already chosen; the scheduler still checks that node.
+      if (t.DesiredState === 'running' && (t.Status.State === 'new' || t.Status.State === 'pending')) {
         pending.push(t);
       }
     }
     if (pending.length === 0) return [];
-    const plan = schedule({ nodes: view.nodes, services: view.services, tasks: view.tasks.values(), pending });
+    const plan = schedule({ nodes: view.nodes, services: view.services, tasks: view.tasks.values(), pending, now: this.clock.now() });
     const at = new Date(this.clock.now()).toISOString();
     const ops: Op[] = [];
     for (const { task, nodeId } of plan.assign) {

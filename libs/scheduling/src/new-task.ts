@@ -1,0 +1,33 @@
+import type { Service, Task } from '@flotilla/contracts';
+
+export interface NewTaskContext {
+  now: number;
+  newId(): string;
+}
+
+/**
+ * A fresh task for a slot (replicated) or a node (global), as swarmkit's
+ * `orchestrator.NewTask` makes it: state `new`, desired `running`, the
+ * service's current template. Network targets are kept as written; the
+ * caller resolves names to ids.
+ */
+export function newTask(svc: Service, at: { slot?: number; nodeId?: string }, ctx: NewTaskContext): Task {
+  const ts = new Date(ctx.now).toISOString();
+  return {
+    ID: ctx.newId(),
+    Version: { Index: 0 },
+    CreatedAt: ts,
+    UpdatedAt: ts,
+    Spec: svc.Spec.TaskTemplate,
+    ServiceID: svc.ID,
+    ServiceName: svc.Spec.Name,
+    ...(at.slot ? { Slot: at.slot } : {}),
+    ...(at.nodeId ? { NodeID: at.nodeId } : {}),
+    Status: { Timestamp: ts, State: 'new', Message: 'created' },
+    DesiredState: 'running',
+    SpecVersion: { Index: svc.Version.Index },
+    NetworksAttachments: (svc.Spec.TaskTemplate.Networks ?? []).map((n) => ({
+      Network: { ID: n.Target, Spec: { Name: n.Target } },
+    })),
+  };
+}
