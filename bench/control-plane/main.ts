@@ -50,7 +50,8 @@ async function main() {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'flotilla-cp-'));
   const url = `http://127.0.0.1:${port}`;
-  const manager = spawn(process.execPath, ['--max-old-space-size=4096', join(ROOT, 'dist/apps/manager/src/main.js'), '--listen-addr', `127.0.0.1:${port}`, '--data-dir', dir, '--no-worker'], {
+  const prof = process.env.FLOTILLA_BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.FLOTILLA_BENCH_CPU_PROF}`] : [];
+  const manager = spawn(process.execPath, [...prof, '--max-old-space-size=4096', join(ROOT, 'dist/apps/manager/src/main.js'), '--listen-addr', `127.0.0.1:${port}`, '--data-dir', dir, '--no-worker'], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   await waitLine(manager, 'manager ready');

@@ -1,57 +1,206 @@
-import type { Raw } from './normalize';
+/**
+ * Merging one raw service definition onto another, key by key, with
+ * docker-compose's rules (used for several `-f` files and for `extends`):
+ * mappings merge by key (environment, labels, depends_on, deploy...), some lists
+ * union (expose, cap_add, profiles...), ports and volumes merge by what they
+ * bind (target), dns/env_file/tmpfs concatenate, everything else is replaced.
+ */
+import { splitVolumeSpec } from './normalize-volumes';
+import { expandPortSpec } from './normalize-ports';
+import { OverrideTag, ResetTag } from './yaml-tags';
 
-/** Keys whose lists add up across files instead of being replaced (docker-compose's merge rules, simplified). */
-const APPEND = new Set(['ports', 'expose', 'external_links', 'dns', 'dns_search', 'cap_add', 'cap_drop', 'extra_hosts']);
-const MAPPING = new Set(['environment', 'labels', 'deploy', 'build', 'healthcheck', 'logging', 'sysctls', 'ulimits', 'networks', 'depends_on']);
+export type Raw = Record<string, unknown>;
 
-/** Merges an override service definition onto a base one. */
-export function mergeService(base: Raw, over: Raw): Raw {
-  const out: Raw = { ...base };
-  for (const [k, v] of Object.entries(over)) {
-    const b = base[k];
-    if (b === undefined) out[k] = v;
-    else if (APPEND.has(k) && Array.isArray(b) && Array.isArray(v)) out[k] = [...new Set([...b, ...v].map((x) => JSON.stringify(x)))].map((x) => JSON.parse(x));
-    else if (k === 'volumes' && Array.isArray(b) && Array.isArray(v)) out[k] = mergeVolumes(b, v);
-    else if (MAPPING.has(k)) out[k] = mergeMapping(asMap(b), asMap(v));
-    else out[k] = v;
+const isMap = (v: unknown): v is Raw => !!v && typeof v === 'object' && !Array.isArray(v);
+
+/** KEY=VALUE lists and mappings to one mapping (a KEY without `=` maps to null). */
+export function listOrDict(v: unknown, sep = '='): Raw {
+  if (isMap(v)) return { ...v };
+  const out: Raw = {};
+  if (!Array.isArray(v)) return out;
+  for (const item of v) {
+    const s = String(item);
+    const i = s.indexOf(sep);
+    if (i < 0) out[s] = null;
+    else out[sep === ':' ? s.slice(0, i).trim() : s.slice(0, i)] = sep === ':' ? s.slice(i + 1).trim() : s.slice(i + 1);
   }
   return out;
 }
 
-function asMap(v: unknown): Raw {
-  if (Array.isArray(v)) {
-    const o: Raw = {};
-    for (const item of v) {
-      const s = String(item);
-      const eq = s.indexOf('=');
-      if (eq >= 0) o[s.slice(0, eq)] = s.slice(eq + 1);
-      else o[s] = null;
+function dependsOnMap(v: unknown): Raw {
+  if (Array.isArray(v)) return Object.fromEntries(v.map((n) => [String(n), { condition: 'service_started' }]));
+  return isMap(v) ? { ...v } : {};
+}
+
+const toList = (v: unknown): unknown[] => (v === undefined || v === null ? [] : Array.isArray(v) ? v : [v]);
+
+function uniqueSorted(a: unknown, b: unknown): string[] {
+  return [...new Set([...toList(a), ...toList(b)].map(String))].sort();
+}
+
+function mergeMapping(a: unknown, b: unknown, parse: (v: unknown) => Raw = (v) => (isMap(v) ? { ...v } : {})): Raw {
+  return { ...parse(a), ...parse(b) };
+}
+
+/** Lists whose items are keyed (secrets by source, links by alias...): the override's item replaces the base's. */
+function mergeKeyed(a: unknown, b: unknown, key: (item: unknown) => string): unknown[] {
+  const m = new Map<string, unknown>();
+  for (const x of [...toList(a), ...toList(b)]) m.set(key(x), x);
+  return [...m.values()];
+}
+
+const sourceKey = (x: unknown) => (isMap(x) ? String(x.source) : String(x));
+const linkKey = (x: unknown) => {
+  const s = String(x);
+  const i = s.indexOf(':');
+  return i < 0 ? s : s.slice(i + 1);
+};
+
+function mergeNetworks(a: unknown, b: unknown): Raw {
+  const base = Array.isArray(a) ? Object.fromEntries(a.map((n) => [String(n), null])) : isMap(a) ? a : {};
+  const over = Array.isArray(b) ? Object.fromEntries(b.map((n) => [String(n), null])) : isMap(b) ? b : {};
+  const out: Raw = {};
+  for (const name of new Set([...Object.keys(base), ...Object.keys(over)])) {
+    const x = (base[name] ?? {}) as Raw;
+    const y = (over[name] ?? {}) as Raw;
+    const m: Raw = { ...x, ...y };
+    if (x.aliases !== undefined || y.aliases !== undefined) m.aliases = uniqueSorted(x.aliases, y.aliases);
+    if (x.link_local_ips !== undefined || y.link_local_ips !== undefined) m.link_local_ips = uniqueSorted(x.link_local_ips, y.link_local_ips);
+    out[name] = Object.keys(m).length ? m : null;
+  }
+  return out;
+}
+
+/** Volumes and devices merge by their container path; the result is ordered by it (as docker-compose does). */
+function mergePathMappings(a: unknown, b: unknown): unknown[] {
+  const m = new Map<string, unknown>();
+  for (const x of [...toList(a), ...toList(b)]) m.set(isMap(x) ? String(x.target) : (splitVolumeSpec(String(x)).target ?? String(x)), x);
+  return [...m.entries()].sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)).map(([, v]) => v);
+}
+
+/** Ports merge by (target, published, host ip, protocol), in long form, ordered by target. */
+function mergePorts(a: unknown, b: unknown): unknown[] {
+  const m = new Map<string, unknown>();
+  for (const x of [...toList(a), ...toList(b)]) {
+    const expanded = expandPortSpec(x);
+    if (!expanded) {
+      m.set(`raw:${JSON.stringify(x)}`, x);
+      continue;
     }
-    return o;
+    for (const p of expanded) m.set(JSON.stringify([p.target, p.published, p.host_ip, p.protocol]), p);
   }
-  return (v ?? {}) as Raw;
+  return [...m.values()].sort((x, y) => (isMap(x) && isMap(y) ? Number(x.target) - Number(y.target) : 0));
 }
 
-function mergeMapping(a: Raw, b: Raw): Raw {
-  const out: Raw = { ...a };
-  for (const [k, v] of Object.entries(b)) {
-    const x = a[k];
-    out[k] = x && v && typeof x === 'object' && typeof v === 'object' && !Array.isArray(x) && !Array.isArray(v) ? mergeMapping(x as Raw, v as Raw) : v;
+function mergeHealthcheck(a: unknown, b: unknown): Raw {
+  const over = isMap(b) ? b : {};
+  if (over.disable === true) return { ...over };
+  return { ...(isMap(a) ? a : {}), ...over };
+}
+
+function mergeLogging(a: unknown, b: unknown): Raw {
+  const base = isMap(a) ? a : {};
+  const over = isMap(b) ? b : {};
+  const out: Raw = { ...base, ...over };
+  if (out.driver === base.driver || base.driver === undefined) out.options = mergeMapping(base.options, over.options);
+  else out.options = over.options ?? {};
+  if (out.options && !Object.keys(out.options as Raw).length && base.options === undefined && over.options === undefined) delete out.options;
+  return out;
+}
+
+function mergeBuild(a: unknown, b: unknown): Raw {
+  const asObj = (v: unknown): Raw => (typeof v === 'string' ? { context: v } : isMap(v) ? v : {});
+  const x = asObj(a);
+  const y = asObj(b);
+  const out: Raw = { ...x, ...y };
+  for (const k of ['args', 'labels']) if (x[k] !== undefined || y[k] !== undefined) out[k] = mergeMapping(x[k], y[k], (v) => listOrDict(v));
+  if (x.extra_hosts !== undefined || y.extra_hosts !== undefined) out.extra_hosts = mergeMapping(x.extra_hosts, y.extra_hosts, (v) => listOrDict(v, ':'));
+  if (x.cache_from !== undefined || y.cache_from !== undefined) out.cache_from = uniqueSorted(x.cache_from, y.cache_from);
+  return out;
+}
+
+function mergeDeploy(a: unknown, b: unknown): Raw {
+  const x = isMap(a) ? a : {};
+  const y = isMap(b) ? b : {};
+  const out: Raw = { ...x, ...y };
+  if (x.labels !== undefined || y.labels !== undefined) out.labels = mergeMapping(x.labels, y.labels, (v) => listOrDict(v));
+  for (const k of ['update_config', 'rollback_config', 'restart_policy']) {
+    if (x[k] !== undefined || y[k] !== undefined) out[k] = mergeMapping(x[k], y[k]);
+  }
+  if (x.resources !== undefined || y.resources !== undefined) {
+    const rx = (x.resources ?? {}) as Raw;
+    const ry = (y.resources ?? {}) as Raw;
+    const r: Raw = { ...rx, ...ry };
+    if (rx.limits !== undefined || ry.limits !== undefined) r.limits = mergeMapping(rx.limits, ry.limits);
+    if (rx.reservations !== undefined || ry.reservations !== undefined) r.reservations = mergeMapping(rx.reservations, ry.reservations);
+    out.resources = r;
+  }
+  if (x.placement !== undefined || y.placement !== undefined) {
+    const px = (x.placement ?? {}) as Raw;
+    const py = (y.placement ?? {}) as Raw;
+    const p: Raw = { ...px, ...py };
+    if (px.constraints !== undefined || py.constraints !== undefined) p.constraints = uniqueSorted(px.constraints, py.constraints);
+    if (px.preferences !== undefined || py.preferences !== undefined) {
+      p.preferences = mergeKeyed(px.preferences, py.preferences, (v) => JSON.stringify(v));
+    }
+    out.placement = p;
   }
   return out;
 }
 
-function target(v: unknown): string {
-  if (typeof v === 'string') {
-    const parts = v.split(':');
-    return parts.length === 1 ? parts[0] : parts[1];
-  }
-  return String((v as Raw)?.target);
-}
+type Rule = (a: unknown, b: unknown) => unknown;
 
-/** Volumes merge by container path: an override of the same target replaces it. */
-function mergeVolumes(a: unknown[], b: unknown[]): unknown[] {
-  const byTarget = new Map<string, unknown>();
-  for (const v of [...a, ...b]) byTarget.set(target(v), v);
-  return [...byTarget.values()];
+const RULES: Record<string, Rule> = {
+  environment: (a, b) => mergeMapping(a, b, (v) => listOrDict(v)),
+  labels: (a, b) => mergeMapping(a, b, (v) => listOrDict(v)),
+  annotations: (a, b) => mergeMapping(a, b, (v) => listOrDict(v)),
+  ulimits: (a, b) => mergeMapping(a, b),
+  sysctls: (a, b) => mergeMapping(a, b, (v) => listOrDict(v)),
+  depends_on: (a, b) => mergeMapping(a, b, dependsOnMap),
+  storage_opt: (a, b) => mergeMapping(a, b),
+  extra_hosts: (a, b) => mergeMapping(a, b, (v) => listOrDict(v, ':')),
+  links: (a, b) => mergeKeyed(a, b, linkKey),
+  secrets: (a, b) => mergeKeyed(a, b, sourceKey),
+  configs: (a, b) => mergeKeyed(a, b, sourceKey),
+  security_opt: (a, b) => mergeKeyed(a, b, String),
+  networks: mergeNetworks,
+  volumes: mergePathMappings,
+  devices: mergePathMappings,
+  cap_add: uniqueSorted,
+  cap_drop: uniqueSorted,
+  expose: uniqueSorted,
+  external_links: uniqueSorted,
+  volumes_from: uniqueSorted,
+  device_cgroup_rules: uniqueSorted,
+  profiles: uniqueSorted,
+  dns: (a, b) => [...toList(a), ...toList(b)],
+  dns_search: (a, b) => [...toList(a), ...toList(b)],
+  env_file: (a, b) => [...toList(a), ...toList(b)],
+  tmpfs: (a, b) => [...toList(a), ...toList(b)],
+  logging: mergeLogging,
+  ports: mergePorts,
+  healthcheck: mergeHealthcheck,
+  deploy: mergeDeploy,
+  build: mergeBuild,
+};
+
+/**
+ * `over` merged onto `base`. `v1` applies v1's rule that `image` and `build`
+ * exclude each other (the override's wins).
+ */
+export function mergeService(base: Raw, over: Raw, v1 = false): Raw {
+  const out: Raw = {};
+  for (const k of new Set([...Object.keys(base), ...Object.keys(over)])) {
+    const rule = RULES[k];
+    const o = over[k];
+    if (o instanceof ResetTag) continue;
+    if (o instanceof OverrideTag) out[k] = o.value;
+    else if (k in base && k in over && rule) out[k] = rule(base[k], o);
+    else out[k] = k in over ? o : base[k];
+  }
+  if (v1 && ('image' in over || 'build' in over)) {
+    if ('image' in over) delete out.build;
+    else delete out.image;
+  }
+  return out;
 }

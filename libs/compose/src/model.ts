@@ -1,4 +1,7 @@
-/** The canonical, normalised project: every short syntax already turned into its long form. */
+/**
+ * The canonical, normalised project: every short syntax already turned into
+ * its long form, durations in nanoseconds, sizes in bytes, paths absolute.
+ */
 export interface PortDef {
   target: number;
   published?: number;
@@ -12,6 +15,10 @@ export interface MountDef {
   source?: string;
   target: string;
   read_only?: boolean;
+  consistency?: string;
+  bind?: { propagation?: string; selinux?: string; create_host_path?: boolean };
+  volume?: { nocopy?: boolean };
+  tmpfs?: { size?: number; mode?: number };
 }
 
 export interface HealthcheckDef {
@@ -23,25 +30,52 @@ export interface HealthcheckDef {
   disable?: boolean;
 }
 
+export interface UpdateConfigDef {
+  parallelism?: number;
+  delay?: number;
+  failure_action?: 'pause' | 'continue' | 'rollback';
+  monitor?: number;
+  max_failure_ratio?: number;
+  order?: 'stop-first' | 'start-first';
+}
+
+export interface ResourceSetDef {
+  cpus?: number;
+  memory?: number;
+  pids?: number;
+}
+
 export interface DeployDef {
   mode?: 'replicated' | 'global';
   replicas?: number;
   labels?: Record<string, string>;
-  resources?: {
-    limits?: { cpus?: number; memory?: number; pids?: number };
-    reservations?: { cpus?: number; memory?: number };
-  };
+  resources?: { limits?: ResourceSetDef; reservations?: ResourceSetDef };
   restart_policy?: { condition?: 'none' | 'on-failure' | 'any'; delay?: number; max_attempts?: number; window?: number };
   placement?: { constraints?: string[]; preferences?: { spread: string }[]; max_replicas_per_node?: number };
-  update_config?: Record<string, unknown>;
-  rollback_config?: Record<string, unknown>;
+  update_config?: UpdateConfigDef;
+  rollback_config?: UpdateConfigDef;
   endpoint_mode?: 'vip' | 'dnsrr';
+}
+
+export interface FileRefDef {
+  source: string;
+  target?: string;
+  uid?: string;
+  gid?: string;
+  mode?: number;
+}
+
+export interface ServiceNetworkDef {
+  aliases?: string[];
+  ipv4_address?: string;
+  ipv6_address?: string;
+  priority?: number;
 }
 
 export interface ServiceDef {
   name: string;
   image?: string;
-  build?: { context: string; dockerfile?: string; args?: Record<string, string>; target?: string };
+  build?: { context: string; dockerfile?: string; args?: Record<string, string>; target?: string; labels?: Record<string, string>; network?: string; cache_from?: string[] };
   command?: string[];
   entrypoint?: string[];
   environment: Record<string, string>;
@@ -49,14 +83,21 @@ export interface ServiceDef {
   ports: PortDef[];
   expose: string[];
   volumes: MountDef[];
-  networks: Record<string, { aliases?: string[]; ipv4_address?: string }>;
+  /** Networks the service joins; `default` when it names none (and has no network_mode). */
+  networks: Record<string, ServiceNetworkDef>;
   network_mode?: string;
-  depends_on: Record<string, { condition: string }>;
+  depends_on: Record<string, { condition: 'service_started' | 'service_healthy' | 'service_completed_successfully' }>;
+  links?: string[];
+  external_links?: string[];
+  volumes_from?: string[];
+  secrets?: FileRefDef[];
+  configs?: FileRefDef[];
   deploy?: DeployDef;
   restart?: string;
   working_dir?: string;
   user?: string;
   hostname?: string;
+  domainname?: string;
   healthcheck?: HealthcheckDef;
   stop_grace_period?: number;
   stop_signal?: string;
@@ -66,31 +107,53 @@ export interface ServiceDef {
   read_only?: boolean;
   extra_hosts?: string[];
   dns?: string[];
+  dns_search?: string[];
   cap_add?: string[];
   cap_drop?: string[];
   sysctls?: Record<string, string>;
+  ulimits?: Record<string, { soft: number; hard: number }>;
+  logging?: { driver?: string; options?: Record<string, string> };
   scale?: number;
   container_name?: string;
   profiles?: string[];
   privileged?: boolean;
+  platform?: string;
+  pull_policy?: string;
+  /** Keys kept as written (already interpolated) that flotilla does not model further. */
+  extra?: Record<string, unknown>;
 }
 
 export interface NetworkDef {
+  /** The network's real name: PROJECT_KEY unless `name:` or external. */
   name?: string;
   driver?: string;
+  driver_opts?: Record<string, string>;
   external?: boolean;
   internal?: boolean;
   attachable?: boolean;
+  enable_ipv6?: boolean;
   labels?: Record<string, string>;
+  ipam?: { driver?: string; config?: { subnet?: string; gateway?: string; ip_range?: string }[] };
 }
 
 export interface VolumeDef {
+  /** The volume's real name: PROJECT_KEY unless `name:` or external. */
   name?: string;
   driver?: string;
   driver_opts?: Record<string, string>;
   external?: boolean;
   labels?: Record<string, string>;
 }
+
+export interface SecretDef {
+  name?: string;
+  file?: string;
+  environment?: string;
+  external?: boolean;
+  labels?: Record<string, string>;
+}
+
+export type ConfigDef = SecretDef & { content?: string };
 
 export interface ComposeProject {
   name: string;
@@ -99,8 +162,8 @@ export interface ComposeProject {
   services: Record<string, ServiceDef>;
   networks: Record<string, NetworkDef>;
   volumes: Record<string, VolumeDef>;
-  secrets: Record<string, unknown>;
-  configs: Record<string, unknown>;
+  secrets: Record<string, SecretDef>;
+  configs: Record<string, ConfigDef>;
   warnings: string[];
   /** Every profile any service names, active or not (for `config --profiles`). */
   allProfiles?: string[];

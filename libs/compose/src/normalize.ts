@@ -1,232 +1,247 @@
-import { isAbsolute, resolve } from 'node:path';
-import type { DeployDef, HealthcheckDef, MountDef, PortDef, ServiceDef } from './model';
+import { readFileSync } from 'node:fs';
+import type { DeployDef, FileRefDef, HealthcheckDef, MountDef, PortDef, ServiceDef, UpdateConfigDef } from './model';
+import { listOrDict, type Raw } from './merge';
+import { checkExpose, parsePortSpec } from './normalize-ports';
+import { parseServiceVolume } from './normalize-volumes';
+import { parseDotenv } from './dotenv';
+import type { Env } from './interpolate';
+import type { Path } from './positions';
 import { shellSplit } from './shlex';
 import { parseDuration, parseSize } from './units';
 
-export type Raw = Record<string, unknown>;
-export type Report = (path: (string | number)[], message: string) => void;
+export type { Raw };
+export type Report = (path: Path, message: string) => void;
 
-/** Keys a service may have (Compose Specification plus v1/v2-only keys we still read). */
-export const SERVICE_KEYS = new Set([
-  'image', 'build', 'command', 'entrypoint', 'environment', 'env_file', 'labels', 'ports', 'expose', 'volumes',
-  'networks', 'network_mode', 'net', 'depends_on', 'deploy', 'restart', 'working_dir', 'user', 'hostname',
-  'domainname', 'healthcheck', 'stop_grace_period', 'stop_signal', 'tty', 'stdin_open', 'init', 'read_only',
-  'extra_hosts', 'dns', 'dns_search', 'dns_opt', 'cap_add', 'cap_drop', 'sysctls', 'scale', 'container_name',
-  'profiles', 'privileged', 'links', 'external_links', 'volumes_from', 'logging', 'ulimits', 'secrets', 'configs',
-  'extends', 'platform', 'pid', 'ipc', 'shm_size', 'tmpfs', 'devices', 'security_opt', 'userns_mode', 'mem_limit',
-  'memswap_limit', 'mem_reservation', 'cpus', 'cpu_shares', 'cpu_quota', 'cpuset', 'pull_policy', 'runtime',
-  'isolation', 'group_add', 'mac_address', 'oom_score_adj', 'oom_kill_disable', 'cgroup_parent', 'device_cgroup_rules',
-  'credential_spec', 'storage_opt', 'stop_grace_period', 'labels', 'annotations', 'attach', 'uts', 'blkio_config',
-  'cpu_count', 'cpu_percent', 'cpu_period', 'cpu_rt_period', 'cpu_rt_runtime', 'cpu_realtime_period', 'cpu_realtime_runtime',
-  'develop', 'mem_swappiness', 'pids_limit', 'log_driver', 'log_opt', 'volume_driver', 'cgroup', 'post_start', 'pre_stop',
+export interface NormalizeContext {
+  projectDir: string;
+  env: Env;
+  home: string | undefined;
+  report: Report;
+}
+
+/** Keys modelled one by one below; the rest of a service is kept as written in `extra`. */
+const MODELLED = new Set([
+  'image', 'build', 'command', 'entrypoint', 'environment', 'env_file', 'labels', 'ports', 'expose', 'volumes', 'networks',
+  'network_mode', 'net', 'depends_on', 'links', 'external_links', 'volumes_from', 'secrets', 'configs', 'deploy', 'restart',
+  'working_dir', 'user', 'hostname', 'domainname', 'healthcheck', 'stop_grace_period', 'stop_signal', 'tty', 'stdin_open',
+  'init', 'read_only', 'extra_hosts', 'dns', 'dns_search', 'cap_add', 'cap_drop', 'sysctls', 'ulimits', 'logging',
+  'log_driver', 'log_opt', 'dockerfile', 'scale', 'container_name', 'profiles', 'privileged', 'platform', 'pull_policy', 'extends',
 ]);
 
-export function toStringMap(v: unknown, path: (string | number)[], report: Report, env?: Record<string, string | undefined>): Record<string, string> {
+const str = (v: unknown) => (v === undefined || v === null ? undefined : String(v));
+
+function stringMap(v: unknown, env?: Env): Record<string, string> {
   const out: Record<string, string> = {};
-  if (v === undefined || v === null) return out;
-  if (Array.isArray(v)) {
-    v.forEach((item, i) => {
-      if (typeof item !== 'string') return report([...path, i], `${path.join('.')} contains a non-string item`);
-      const eq = item.indexOf('=');
-      if (eq < 0) {
-        // `KEY` alone takes its value from the environment (or is left out, as Docker does).
-        const fromEnv = env?.[item];
-        if (fromEnv !== undefined) out[item] = fromEnv;
-      } else out[item.slice(0, eq)] = item.slice(eq + 1);
-    });
-    return out;
+  for (const [k, val] of Object.entries(listOrDict(v))) {
+    if (val === null || val === undefined) {
+      // `KEY` alone takes its value from the environment, and is left out when unset (as Docker does).
+      const fromEnv = env?.[k];
+      if (fromEnv !== undefined) out[k] = fromEnv;
+    } else out[k] = typeof val === 'object' ? JSON.stringify(val) : String(val);
   }
-  if (typeof v === 'object') {
-    for (const [k, val] of Object.entries(v as Raw)) {
-      if (val === null || val === undefined) {
-        const fromEnv = env?.[k];
-        if (fromEnv !== undefined) out[k] = fromEnv;
-      } else if (typeof val === 'object') report([...path, k], `${path.join('.')}.${k} contains an invalid type, it should be a string, number, or a null`);
-      else out[k] = String(val);
-    }
-    return out;
-  }
-  report(path, `${path.join('.')} contains an invalid type, it should be an object, or an array`);
   return out;
 }
 
-function command(v: unknown, path: (string | number)[], report: Report): string[] | undefined {
+function duration(v: unknown, path: Path, ctx: NormalizeContext): number | undefined {
+  if (v === undefined || v === null) return undefined;
+  try {
+    return parseDuration(v);
+  } catch {
+    ctx.report(path, `${dotted(path)} has an invalid duration ${JSON.stringify(v)}: use a number and a unit, e.g. 1m30s, 500ms, 10s`);
+    return undefined;
+  }
+}
+
+function size(v: unknown, path: Path, ctx: NormalizeContext): number | undefined {
+  if (v === undefined || v === null) return undefined;
+  try {
+    return parseSize(v);
+  } catch {
+    ctx.report(path, `${dotted(path)} has an invalid size ${JSON.stringify(v)}: use bytes or a unit, e.g. 512k, 64m, 1g`);
+    return undefined;
+  }
+}
+
+const dotted = (path: Path) => path.filter((p) => typeof p === 'string').join('.');
+
+function command(v: unknown, path: Path, ctx: NormalizeContext): string[] | undefined {
   if (v === undefined || v === null) return undefined;
   if (typeof v === 'string') {
     try {
       return shellSplit(v);
     } catch (e) {
-      report(path, (e as Error).message);
+      ctx.report(path, `${dotted(path)}: ${(e as Error).message}`);
       return undefined;
     }
   }
   if (Array.isArray(v)) return v.map(String);
-  report(path, `${path.join('.')} contains an invalid type, it should be a string, or an array`);
   return undefined;
 }
 
-const PROTOCOLS = new Set(['tcp', 'udp', 'sctp']);
-
-export function parsePorts(v: unknown, path: (string | number)[], report: Report): PortDef[] {
-  if (v === undefined) return [];
-  if (!Array.isArray(v)) {
-    report(path, `${path.join('.')} contains an invalid type, it should be an array`);
-    return [];
-  }
+function ports(v: unknown, path: Path, ctx: NormalizeContext): PortDef[] {
+  if (!Array.isArray(v)) return [];
   const out: PortDef[] = [];
+  const seen = new Set<string>();
   v.forEach((item, i) => {
-    const at = [...path, i];
-    if (typeof item === 'object' && item !== null) {
-      const o = item as Raw;
-      const target = Number(o.target);
-      if (!Number.isInteger(target) || target < 1 || target > 65535) return report(at, `invalid port target ${JSON.stringify(o.target)}`);
-      const published = o.published === undefined ? undefined : Number(o.published);
-      if (published !== undefined && (!Number.isInteger(published) || published < 0 || published > 65535)) return report(at, `invalid published port ${JSON.stringify(o.published)}`);
-      const protocol = String(o.protocol ?? 'tcp') as PortDef['protocol'];
-      if (!PROTOCOLS.has(protocol)) return report(at, `invalid protocol ${protocol}`);
-      out.push({ target, ...(published ? { published } : {}), protocol, mode: o.mode === 'host' ? 'host' : 'ingress', ...(o.host_ip ? { host_ip: String(o.host_ip) } : {}) });
-      return;
-    }
-    const s = String(item);
-    const m = /^(?:(?:\[?([0-9a-fA-F.:]+?)\]?):)??(?:(\d+)(?:-(\d+))?:)?(\d+)(?:-(\d+))?(?:\/(\w+))?$/.exec(s);
-    if (!m) return report(at, `Invalid port "${s}", should be [[remote_ip:]remote_port[-remote_port]:]port[/protocol]`);
-    const [, hostIp, pubA, pubB, tgtA, tgtB, proto = 'tcp'] = m;
-    if (!PROTOCOLS.has(proto)) return report(at, `Invalid port "${s}": unknown protocol ${proto}`);
-    const t0 = Number(tgtA);
-    const t1 = tgtB ? Number(tgtB) : t0;
-    const p0 = pubA ? Number(pubA) : undefined;
-    const p1 = pubB ? Number(pubB) : p0;
-    if (t0 < 1 || t1 > 65535 || t1 < t0 || (p0 !== undefined && (p0 < 1 || p1! > 65535))) return report(at, `Invalid port "${s}": out of range`);
-    if (p0 !== undefined && p1! - p0 !== t1 - t0) return report(at, `Invalid port "${s}": port ranges don't match in length`);
-    for (let k = 0; k <= t1 - t0; k++) {
-      out.push({ target: t0 + k, ...(p0 !== undefined ? { published: p0 + k } : {}), protocol: proto as PortDef['protocol'], mode: 'ingress', ...(hostIp ? { host_ip: hostIp } : {}) });
+    const r = parsePortSpec(item);
+    if (typeof r === 'string') return ctx.report([...path, i], `${dotted(path)}: ${r}`);
+    // The same port twice ("3000" and "3000-3002") is one port.
+    for (const p of r) {
+      const k = `${p.target}/${p.protocol}/${p.published}/${p.host_ip}/${p.mode}`;
+      if (!seen.has(k)) out.push(p);
+      seen.add(k);
     }
   });
   return out;
 }
 
-export function parseVolumes(v: unknown, projectDir: string, path: (string | number)[], report: Report): MountDef[] {
-  if (v === undefined) return [];
-  if (!Array.isArray(v)) {
-    report(path, `${path.join('.')} contains an invalid type, it should be an array`);
-    return [];
-  }
+function volumes(v: unknown, path: Path, ctx: NormalizeContext): MountDef[] {
+  if (!Array.isArray(v)) return [];
   const out: MountDef[] = [];
+  const targets = new Set<string>();
   v.forEach((item, i) => {
-    const at = [...path, i];
-    if (typeof item === 'object' && item !== null) {
-      const o = item as Raw;
-      const type = String(o.type ?? 'volume') as MountDef['type'];
-      if (!['volume', 'bind', 'tmpfs'].includes(type)) return report(at, `invalid mount type ${type}`);
-      if (typeof o.target !== 'string') return report(at, `${[...path, i].join('.')} target is required`);
-      let source = o.source === undefined ? undefined : String(o.source);
-      if (type === 'bind' && source) source = bindPath(source, projectDir);
-      out.push({ type, ...(source ? { source } : {}), target: o.target, ...(o.read_only ? { read_only: true } : {}) });
-      return;
-    }
-    const s = String(item);
-    const parts = s.split(':');
-    if (parts.length === 1) return void out.push({ type: 'volume', target: parts[0] });
-    const [src, target, mode = ''] = parts;
-    if (!target?.startsWith('/')) return report(at, `invalid volume specification: '${s}'`);
-    const ro = mode.split(',').includes('ro');
-    const isPath = src.startsWith('.') || src.startsWith('/') || src.startsWith('~');
-    out.push(isPath ? { type: 'bind', source: bindPath(src, projectDir), target, ...(ro ? { read_only: true } : {}) } : { type: 'volume', source: src, target, ...(ro ? { read_only: true } : {}) });
+    const r = parseServiceVolume(item, ctx.projectDir, ctx.home);
+    if (typeof r === 'string') return ctx.report([...path, i], `${dotted(path)}: ${r}`);
+    if (targets.has(r.target)) return ctx.report([...path, i], `${dotted(path)}: duplicate mount point "${r.target}"`);
+    targets.add(r.target);
+    out.push(r);
   });
   return out;
 }
 
-function bindPath(p: string, projectDir: string): string {
-  if (p.startsWith('~')) p = (process.env.HOME ?? '/root') + p.slice(1);
-  return isAbsolute(p) ? p : resolve(projectDir, p);
-}
-
-function networks(v: unknown, path: (string | number)[], report: Report): ServiceDef['networks'] {
-  if (v === undefined) return {};
+function networks(v: unknown): ServiceDef['networks'] {
   if (Array.isArray(v)) return Object.fromEntries(v.map((n) => [String(n), {}]));
-  if (typeof v === 'object' && v !== null) {
-    const out: ServiceDef['networks'] = {};
-    for (const [k, val] of Object.entries(v as Raw)) {
-      const o = (val ?? {}) as Raw;
-      out[k] = {
-        ...(Array.isArray(o.aliases) ? { aliases: o.aliases.map(String) } : {}),
-        ...(o.ipv4_address ? { ipv4_address: String(o.ipv4_address) } : {}),
-      };
-    }
-    return out;
+  if (!v || typeof v !== 'object') return {};
+  const out: ServiceDef['networks'] = {};
+  for (const [k, val] of Object.entries(v as Raw)) {
+    const o = (val ?? {}) as Raw;
+    out[k] = {
+      ...(Array.isArray(o.aliases) ? { aliases: o.aliases.map(String) } : {}),
+      ...(o.ipv4_address ? { ipv4_address: String(o.ipv4_address) } : {}),
+      ...(o.ipv6_address ? { ipv6_address: String(o.ipv6_address) } : {}),
+      ...(o.priority !== undefined ? { priority: Number(o.priority) } : {}),
+    };
   }
-  report(path, `${path.join('.')} contains an invalid type, it should be an array, or an object`);
-  return {};
+  return out;
 }
 
 function dependsOn(v: unknown): ServiceDef['depends_on'] {
-  if (v === undefined) return {};
-  if (Array.isArray(v)) return Object.fromEntries(v.map((n) => [String(n), { condition: 'service_started' }]));
+  if (Array.isArray(v)) return Object.fromEntries(v.map((n) => [String(n), { condition: 'service_started' as const }]));
+  if (!v || typeof v !== 'object') return {};
   return Object.fromEntries(
-    Object.entries(v as Raw).map(([k, o]) => [k, { condition: String((o as Raw | null)?.condition ?? 'service_started') }]),
+    Object.entries(v as Raw).map(([k, o]) => [k, { condition: ((o as Raw | null)?.condition ?? 'service_started') as 'service_started' }]),
   );
 }
 
-function healthcheck(v: unknown, path: (string | number)[], report: Report): HealthcheckDef | undefined {
-  if (v === undefined || v === null) return undefined;
+function fileRefs(v: unknown): FileRefDef[] | undefined {
+  if (!Array.isArray(v)) return undefined;
+  return v.map((x) => {
+    if (typeof x === 'string') return { source: x };
+    const o = x as Raw;
+    return {
+      source: String(o.source),
+      ...(o.target !== undefined ? { target: String(o.target) } : {}),
+      ...(o.uid !== undefined ? { uid: String(o.uid) } : {}),
+      ...(o.gid !== undefined ? { gid: String(o.gid) } : {}),
+      ...(o.mode !== undefined ? { mode: Number(o.mode) } : {}),
+    };
+  });
+}
+
+function healthcheck(name: string, v: unknown, path: Path, ctx: NormalizeContext): HealthcheckDef | undefined {
+  if (!v || typeof v !== 'object') return undefined;
   const o = v as Raw;
-  if (o.disable) return { disable: true, test: ['NONE'] };
+  const invalid = (why: string) => ctx.report(path, `Service "${name}" defines an invalid healthcheck: ${why}`);
+  const others = Object.keys(o).filter((k) => k !== 'disable' && k !== 'test' && !k.startsWith('x-'));
+  const test = typeof o.test === 'string' ? ['CMD-SHELL', o.test] : Array.isArray(o.test) ? o.test.map(String) : undefined;
+  if (o.disable === true || test?.[0] === 'NONE') {
+    if (others.length || (o.disable === true && test && test[0] !== 'NONE')) invalid('"disable: true" cannot be combined with other options');
+    return { disable: true };
+  }
+  if (Array.isArray(o.test) && !o.test.length) invalid('"test" is an empty list');
+  else if (Array.isArray(o.test) && !['CMD', 'CMD-SHELL'].includes(String(o.test[0]))) {
+    invalid('when "test" is a list the first item must be either NONE, CMD or CMD-SHELL');
+  }
   const h: HealthcheckDef = {};
-  if (typeof o.test === 'string') h.test = ['CMD-SHELL', o.test];
-  else if (Array.isArray(o.test)) h.test = o.test.map(String);
+  if (test) h.test = test;
   for (const k of ['interval', 'timeout', 'start_period'] as const) {
-    if (o[k] !== undefined) {
-      try {
-        h[k] = parseDuration(o[k]);
-      } catch (e) {
-        report([...path, k], `${[...path, k].join('.')}: ${(e as Error).message}`);
-      }
-    }
+    const d = duration(o[k], [...path, k], ctx);
+    if (d !== undefined) h[k] = d;
   }
   if (o.retries !== undefined) h.retries = Number(o.retries);
   return h;
 }
 
-function deploy(v: unknown, path: (string | number)[], report: Report): DeployDef | undefined {
-  if (v === undefined || v === null) return undefined;
+function updateConfig(v: unknown, path: Path, ctx: NormalizeContext): UpdateConfigDef | undefined {
+  if (!v || typeof v !== 'object') return undefined;
+  const o = v as Raw;
+  const u: UpdateConfigDef = {};
+  if (o.parallelism !== undefined) u.parallelism = Number(o.parallelism);
+  const delay = duration(o.delay, [...path, 'delay'], ctx);
+  if (delay !== undefined) u.delay = delay;
+  const monitor = duration(o.monitor, [...path, 'monitor'], ctx);
+  if (monitor !== undefined) u.monitor = monitor;
+  if (o.failure_action !== undefined) {
+    if (!['pause', 'continue', 'rollback'].includes(String(o.failure_action))) {
+      ctx.report([...path, 'failure_action'], `${dotted(path)}.failure_action must be pause, continue or rollback`);
+    } else u.failure_action = o.failure_action as UpdateConfigDef['failure_action'];
+  }
+  if (o.max_failure_ratio !== undefined) u.max_failure_ratio = Number(o.max_failure_ratio);
+  if (o.order !== undefined) u.order = o.order as UpdateConfigDef['order'];
+  return u;
+}
+
+function deploy(v: unknown, path: Path, ctx: NormalizeContext): DeployDef | undefined {
+  if (!v || typeof v !== 'object') return undefined;
   const o = v as Raw;
   const d: DeployDef = {};
   if (o.mode !== undefined) {
-    if (o.mode !== 'replicated' && o.mode !== 'global') report([...path, 'mode'], `${path.join('.')}.mode must be replicated or global`);
+    if (o.mode !== 'replicated' && o.mode !== 'global') ctx.report([...path, 'mode'], `${dotted(path)}.mode must be replicated or global, not ${JSON.stringify(o.mode)}`);
     else d.mode = o.mode;
   }
   if (o.replicas !== undefined) {
     const r = Number(o.replicas);
-    if (!Number.isInteger(r) || r < 0) report([...path, 'replicas'], `${path.join('.')}.replicas must be a non-negative integer`);
+    if (!Number.isInteger(r) || r < 0) ctx.report([...path, 'replicas'], `${dotted(path)}.replicas must be a non-negative integer`);
     else d.replicas = r;
   }
-  if (o.labels) d.labels = toStringMap(o.labels, [...path, 'labels'], report);
+  if (o.endpoint_mode !== undefined) {
+    if (o.endpoint_mode !== 'vip' && o.endpoint_mode !== 'dnsrr') ctx.report([...path, 'endpoint_mode'], `${dotted(path)}.endpoint_mode must be vip or dnsrr`);
+    else d.endpoint_mode = o.endpoint_mode;
+  }
+  if (o.labels !== undefined) d.labels = stringMap(o.labels);
   const res = o.resources as Raw | undefined;
   if (res) {
-    const part = (x: Raw | undefined, name: string) => {
-      if (!x) return undefined;
-      const out: Record<string, number> = {};
-      try {
-        if (x.cpus !== undefined) out.cpus = Number(x.cpus);
-        if (x.memory !== undefined) out.memory = parseSize(x.memory);
-        if (x.pids !== undefined) out.pids = Number(x.pids);
-      } catch (e) {
-        report([...path, 'resources', name], (e as Error).message);
+    const part = (x: unknown, name: 'limits' | 'reservations') => {
+      if (!x || typeof x !== 'object') return undefined;
+      const r = x as Raw;
+      const at = [...path, 'resources', name];
+      const out: { cpus?: number; memory?: number; pids?: number } = {};
+      if (r.cpus !== undefined) {
+        const c = Number(r.cpus);
+        if (!Number.isFinite(c) || c < 0) ctx.report([...at, 'cpus'], `${dotted(at)}.cpus must be a positive number, not ${JSON.stringify(r.cpus)}`);
+        else out.cpus = c;
       }
+      const mem = size(r.memory, [...at, 'memory'], ctx);
+      if (mem !== undefined) out.memory = mem;
+      if (r.pids !== undefined) out.pids = Number(r.pids);
       return out;
     };
-    d.resources = { limits: part(res.limits as Raw, 'limits'), reservations: part(res.reservations as Raw, 'reservations') };
+    const limits = part(res.limits, 'limits');
+    const reservations = part(res.reservations, 'reservations');
+    d.resources = { ...(limits ? { limits } : {}), ...(reservations ? { reservations } : {}) };
   }
   const rp = o.restart_policy as Raw | undefined;
   if (rp) {
     d.restart_policy = {};
-    if (rp.condition) d.restart_policy.condition = String(rp.condition) as 'none';
-    try {
-      if (rp.delay !== undefined) d.restart_policy.delay = parseDuration(rp.delay);
-      if (rp.window !== undefined) d.restart_policy.window = parseDuration(rp.window);
-    } catch (e) {
-      report([...path, 'restart_policy'], (e as Error).message);
+    if (rp.condition !== undefined) {
+      if (!['none', 'on-failure', 'any'].includes(String(rp.condition))) {
+        ctx.report([...path, 'restart_policy', 'condition'], `${dotted(path)}.restart_policy.condition must be none, on-failure or any`);
+      } else d.restart_policy.condition = rp.condition as 'any';
     }
+    const delay = duration(rp.delay, [...path, 'restart_policy', 'delay'], ctx);
+    if (delay !== undefined) d.restart_policy.delay = delay;
+    const win = duration(rp.window, [...path, 'restart_policy', 'window'], ctx);
+    if (win !== undefined) d.restart_policy.window = win;
     if (rp.max_attempts !== undefined) d.restart_policy.max_attempts = Number(rp.max_attempts);
   }
   const pl = o.placement as Raw | undefined;
@@ -237,78 +252,125 @@ function deploy(v: unknown, path: (string | number)[], report: Report): DeployDe
       ...(pl.max_replicas_per_node !== undefined ? { max_replicas_per_node: Number(pl.max_replicas_per_node) } : {}),
     };
   }
-  if (o.update_config) d.update_config = o.update_config as Raw;
-  if (o.rollback_config) d.rollback_config = o.rollback_config as Raw;
-  if (o.endpoint_mode) d.endpoint_mode = o.endpoint_mode as 'vip';
+  const uc = updateConfig(o.update_config, [...path, 'update_config'], ctx);
+  if (uc) d.update_config = uc;
+  const rc = updateConfig(o.rollback_config, [...path, 'rollback_config'], ctx);
+  if (rc) d.rollback_config = rc;
   return d;
 }
 
-/** One raw (already interpolated, merged) service to its canonical form. */
-export function normalizeService(
-  name: string,
-  raw: Raw,
-  projectDir: string,
-  env: Record<string, string | undefined>,
-  report: Report,
-): ServiceDef {
-  const p = ['services', name];
-  for (const k of Object.keys(raw)) {
-    if (!SERVICE_KEYS.has(k) && !k.startsWith('x-')) report([...p, k], `services.${name} Additional property ${k} is not allowed`);
+const RESTART = /^(no|always|unless-stopped|on-failure(:\d+)?)$/;
+
+function readEnvFiles(v: unknown, path: Path, ctx: NormalizeContext): Record<string, string> {
+  const out: Record<string, string> = {};
+  const list = Array.isArray(v) ? v : v === undefined ? [] : [v];
+  list.forEach((e, i) => {
+    const file = typeof e === 'string' ? e : String((e as Raw)?.path);
+    const required = typeof e === 'string' || (e as Raw)?.required !== false;
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch {
+      if (required) ctx.report([...path, i], `Couldn't find env file: ${file}`);
+      return;
+    }
+    const problems: { line: number; message: string }[] = [];
+    Object.assign(out, parseDotenv(text, ctx.env, problems));
+    for (const p of problems) ctx.report([...path, i], `${file}:${p.line}: ${p.message}`);
+  });
+  return out;
+}
+
+/** One raw (interpolated, merged, extended, absolutised) service to its canonical form. */
+export function normalizeService(name: string, raw: Raw, ctx: NormalizeContext): ServiceDef {
+  const p: Path = ['services', name];
+  const at = (k: string) => [...p, k];
+  const environment = { ...(raw.env_file !== undefined ? readEnvFiles(raw.env_file, at('env_file'), ctx) : {}), ...stringMap(raw.environment, ctx.env) };
+  for (const k of Object.keys(environment)) {
+    if (/\s/.test(k)) ctx.report(at('environment'), `environment variable name '${k}' may not contain whitespace.`);
   }
-  const str = (k: string) => (raw[k] === undefined || raw[k] === null ? undefined : String(raw[k]));
   const s: ServiceDef = {
     name,
-    environment: toStringMap(raw.environment, [...p, 'environment'], report, env),
-    labels: toStringMap(raw.labels, [...p, 'labels'], report),
-    ports: parsePorts(raw.ports, [...p, 'ports'], report),
+    environment,
+    labels: stringMap(raw.labels),
+    ports: ports(raw.ports, at('ports'), ctx),
     expose: Array.isArray(raw.expose) ? raw.expose.map(String) : [],
-    volumes: parseVolumes(raw.volumes, projectDir, [...p, 'volumes'], report),
-    networks: networks(raw.networks, [...p, 'networks'], report),
+    volumes: volumes(raw.volumes, at('volumes'), ctx),
+    networks: networks(raw.networks),
     depends_on: dependsOn(raw.depends_on),
   };
-  if (raw.image !== undefined) s.image = String(raw.image);
-  if (raw.build !== undefined) {
-    const b = typeof raw.build === 'string' ? { context: raw.build } : (raw.build as Raw);
+  s.expose.forEach((e, i) => {
+    const bad = checkExpose(e);
+    if (bad) ctx.report([...at('expose'), i], `${dotted(at('expose'))} ${bad}`);
+  });
+  if (raw.image !== undefined && raw.image !== null) s.image = String(raw.image);
+  const build = raw.build ?? (raw.dockerfile !== undefined ? {} : undefined);
+  if (build !== undefined) {
+    const b = typeof build === 'string' ? { context: build } : (build as Raw);
     s.build = {
-      context: resolve(projectDir, String(b.context ?? '.')),
-      ...(b.dockerfile ? { dockerfile: String(b.dockerfile) } : {}),
-      ...(b.args ? { args: toStringMap(b.args, [...p, 'build', 'args'], report) } : {}),
+      context: String(b.context ?? ctx.projectDir),
+      ...(b.dockerfile ?? raw.dockerfile ? { dockerfile: String(b.dockerfile ?? raw.dockerfile) } : {}),
+      ...(b.args !== undefined ? { args: stringMap(b.args, ctx.env) } : {}),
       ...(b.target ? { target: String(b.target) } : {}),
+      ...(b.labels !== undefined ? { labels: stringMap(b.labels) } : {}),
+      ...(b.network ? { network: String(b.network) } : {}),
+      ...(Array.isArray(b.cache_from) ? { cache_from: b.cache_from.map(String) } : {}),
     };
   }
-  const cmd = command(raw.command, [...p, 'command'], report);
+  const cmd = command(raw.command, at('command'), ctx);
   if (cmd) s.command = cmd;
-  const ep = command(raw.entrypoint, [...p, 'entrypoint'], report);
+  const ep = command(raw.entrypoint, at('entrypoint'), ctx);
   if (ep) s.entrypoint = ep;
-  const nm = str('network_mode') ?? str('net');
+  const nm = str(raw.network_mode) ?? str(raw.net);
   if (nm) s.network_mode = nm;
-  const dep = deploy(raw.deploy, [...p, 'deploy'], report);
+  if (!nm && !Object.keys(s.networks).length) s.networks = { default: {} };
+  if (nm && raw.networks !== undefined) ctx.report(at('network_mode'), `'network_mode' and 'networks' cannot be combined`);
+  const dep = deploy(raw.deploy, at('deploy'), ctx);
   if (dep) s.deploy = dep;
-  for (const k of ['restart', 'working_dir', 'user', 'hostname', 'stop_signal', 'container_name'] as const) {
-    const v = str(k);
+  for (const k of ['working_dir', 'user', 'hostname', 'domainname', 'stop_signal', 'container_name', 'platform', 'pull_policy'] as const) {
+    const v = str(raw[k]);
     if (v !== undefined) s[k] = v;
   }
-  const hc = healthcheck(raw.healthcheck, [...p, 'healthcheck'], report);
+  if (raw.restart !== undefined) {
+    const r = String(raw.restart === false ? 'no' : raw.restart);
+    if (!RESTART.test(r)) ctx.report(at('restart'), `services.${name}.restart has an invalid value ${JSON.stringify(raw.restart)}: it should be no, always, unless-stopped or on-failure[:N]`);
+    else s.restart = r;
+  }
+  for (const k of ['links', 'external_links', 'volumes_from', 'cap_add', 'cap_drop', 'profiles', 'dns', 'dns_search'] as const) {
+    const v = raw[k];
+    if (v !== undefined && v !== null) s[k] = (Array.isArray(v) ? v : [v]).map(String);
+  }
+  const secrets = fileRefs(raw.secrets);
+  if (secrets) s.secrets = secrets;
+  const configs = fileRefs(raw.configs);
+  if (configs) s.configs = configs;
+  const hc = healthcheck(name, raw.healthcheck, at('healthcheck'), ctx);
   if (hc) s.healthcheck = hc;
-  if (raw.stop_grace_period !== undefined) {
-    try {
-      s.stop_grace_period = parseDuration(raw.stop_grace_period);
-    } catch (e) {
-      report([...p, 'stop_grace_period'], `services.${name}.stop_grace_period: ${(e as Error).message}`);
+  const sgp = duration(raw.stop_grace_period, at('stop_grace_period'), ctx);
+  if (sgp !== undefined) s.stop_grace_period = sgp;
+  for (const k of ['tty', 'stdin_open', 'init', 'read_only', 'privileged'] as const) if (raw[k] !== undefined && raw[k] !== null) s[k] = Boolean(raw[k]);
+  if (raw.extra_hosts !== undefined) {
+    const h = listOrDict(raw.extra_hosts, ':');
+    s.extra_hosts = Object.entries(h).map(([host, ip]) => `${host}:${ip}`);
+  }
+  if (raw.sysctls !== undefined) s.sysctls = stringMap(raw.sysctls);
+  if (raw.ulimits && typeof raw.ulimits === 'object') {
+    s.ulimits = {};
+    for (const [k, u] of Object.entries(raw.ulimits as Raw)) {
+      s.ulimits[k] = typeof u === 'object' && u ? { soft: Number((u as Raw).soft), hard: Number((u as Raw).hard) } : { soft: Number(u), hard: Number(u) };
     }
   }
-  for (const k of ['tty', 'stdin_open', 'init', 'read_only', 'privileged'] as const) if (raw[k] !== undefined) s[k] = Boolean(raw[k]);
-  for (const k of ['extra_hosts', 'dns', 'cap_add', 'cap_drop', 'profiles'] as const) {
-    const v = raw[k];
-    if (v === undefined) continue;
-    if (k === 'extra_hosts' && v && typeof v === 'object' && !Array.isArray(v)) s.extra_hosts = Object.entries(v as Raw).map(([h, ip]) => `${h}:${ip}`);
-    else s[k] = (Array.isArray(v) ? v : [v]).map(String);
+  const logging = (raw.logging ?? (raw.log_driver !== undefined || raw.log_opt !== undefined ? { driver: raw.log_driver, options: raw.log_opt } : undefined)) as Raw | undefined;
+  if (logging) {
+    s.logging = {
+      ...(logging.driver !== undefined ? { driver: String(logging.driver) } : {}),
+      ...(logging.options ? { options: stringMap(logging.options) } : {}),
+    };
   }
-  if (raw.sysctls) s.sysctls = toStringMap(raw.sysctls, [...p, 'sysctls'], report);
   if (raw.scale !== undefined) s.scale = Number(raw.scale);
-  if (!s.image && !s.build) report(p, `Service ${name} has neither an image nor a build context specified. At least one must be provided.`);
-  if (s.container_name && (s.deploy?.replicas ?? s.scale ?? 1) > 1) {
-    report([...p, 'container_name'], `services.${name}: container_name cannot be used with more than one replica`);
-  }
+  const extra: Raw = {};
+  for (const [k, v] of Object.entries(raw)) if (!MODELLED.has(k) && !k.startsWith('x-')) extra[k] = v;
+  if (Object.keys(extra).length) s.extra = extra;
+  if (!s.image && !s.build) ctx.report(p, `Service ${name} has neither an image nor a build context specified. At least one must be provided.`);
   return s;
 }

@@ -1,8 +1,9 @@
+import { dependencyOrder } from './deps';
 import type { ComposeProject } from './model';
 
-/** `config --services`: service names in file order. */
+/** `config --services`: service names, dependencies first (docker-compose 1.29's order). */
 export function serviceNames(project: ComposeProject): string[] {
-  return Object.keys(project.services);
+  return dependencyOrder(project);
 }
 
 /** `config --volumes`: top-level volume names. */

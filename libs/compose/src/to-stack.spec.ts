@@ -99,3 +99,48 @@ describe('toStack', () => {
     expect(api.Placement).toEqual({ Constraints: ['node.role == worker'] });
   });
 });
+
+describe('toStack: v1 and extras', () => {
+  it('v1 links become network aliases of their target; v1 services join the default network', async () => {
+    const { load } = await import('./test-helpers');
+    const p = load({ 'docker-compose.yml': 'web:\n  image: x\n  links: [db:database, cache]\ndb:\n  image: y\ncache:\n  image: z\n' });
+    const specs = Object.fromEntries(toStack(p).services.map((s) => [s.Name, s]));
+    expect(specs.proj_db.TaskTemplate.Networks).toEqual([{ Target: 'proj_default', Aliases: ['db', 'database'] }]);
+    expect(specs.proj_cache.TaskTemplate.Networks).toEqual([{ Target: 'proj_default', Aliases: ['cache'] }]);
+    expect(toStack(p).services.map((s) => s.Name).indexOf('proj_db')).toBeLessThan(toStack(p).services.map((s) => s.Name).indexOf('proj_web'));
+  });
+
+  it('healthcheck disable, update/rollback config in ns, log driver, tmpfs size, external volume and network names', async () => {
+    const { load } = await import('./test-helpers');
+    const p = load({
+      'compose.yml': [
+        'services:',
+        '  s:',
+        '    image: x',
+        '    healthcheck: {disable: true}',
+        '    logging: {driver: json-file, options: {max-size: 10m}}',
+        '    volumes: [{type: tmpfs, target: /t, tmpfs: {size: 1m}}, "ext:/e"]',
+        '    networks: [outside]',
+        '    deploy:',
+        '      update_config: {parallelism: 2, delay: 10s, failure_action: rollback, monitor: 1m, order: start-first}',
+        '      rollback_config: {parallelism: 1}',
+        'volumes: {ext: {external: true, name: real-ext}}',
+        'networks: {outside: {external: true, name: real-net}}',
+        '',
+      ].join('\n'),
+    });
+    const st = toStack(p);
+    const s = st.services[0];
+    expect(s.TaskTemplate.ContainerSpec.Healthcheck).toEqual({ Test: ['NONE'] });
+    expect(s.TaskTemplate.LogDriver).toEqual({ Name: 'json-file', Options: { 'max-size': '10m' } });
+    expect(s.TaskTemplate.ContainerSpec.Mounts).toEqual([
+      { Type: 'tmpfs', Target: '/t', TmpfsOptions: { SizeBytes: 1024 * 1024 } },
+      { Type: 'volume', Source: 'real-ext', Target: '/e', VolumeOptions: { Labels: { 'com.docker.stack.namespace': 'proj' } } },
+    ]);
+    expect(s.TaskTemplate.Networks).toEqual([{ Target: 'real-net', Aliases: ['s'] }]);
+    expect(s.UpdateConfig).toEqual({ Parallelism: 2, Delay: 10e9, FailureAction: 'rollback', Monitor: 60e9, Order: 'start-first' });
+    expect(s.RollbackConfig).toEqual({ Parallelism: 1 });
+    expect(st.networks).toEqual([]);
+    expect(st.volumes).toEqual([]);
+  });
+});

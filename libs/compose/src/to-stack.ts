@@ -7,9 +7,13 @@ import type {
   ServiceSpec,
   StackDeployRequest,
   TaskSpec,
+  UpdateConfig,
   VolumeSpec,
 } from '@flotilla/contracts';
-import type { ComposeProject, ServiceDef } from './model';
+import type { ComposeProject, MountDef, ServiceDef, UpdateConfigDef } from './model';
+import { dependencyOrder } from './deps';
+
+export { dependencyOrder };
 
 const L = {
   project: 'com.docker.compose.project',
@@ -29,11 +33,19 @@ export function toStack(project: ComposeProject, opts: { scale?: Record<string, 
   const p = project.name;
   const usedNets = new Set<string>();
   const services: ServiceSpec[] = [];
+  // v1 `links: [db:database]`: on an overlay network the link's alias becomes a network alias of its target.
+  const linkAliases = new Map<string, Set<string>>();
+  for (const s of Object.values(project.services)) {
+    for (const l of s.links ?? []) {
+      const [target, alias] = l.split(':');
+      if (alias && alias !== target) linkAliases.set(target, (linkAliases.get(target) ?? new Set()).add(alias));
+    }
+  }
   for (const name of dependencyOrder(project)) {
     const s = project.services[name];
     const nets = s.network_mode ? {} : Object.keys(s.networks).length ? s.networks : { default: {} };
     for (const n of Object.keys(nets)) usedNets.add(n);
-    services.push(serviceSpec(project, s, nets, opts.scale?.[name]));
+    services.push(serviceSpec(project, s, nets, opts.scale?.[name], [...(linkAliases.get(name) ?? [])].sort()));
   }
   const networks: NetworkSpec[] = [];
   for (const n of [...usedNets].sort()) {
@@ -42,9 +54,18 @@ export function toStack(project: ComposeProject, opts: { scale?: Record<string, 
     networks.push({
       Name: def.name ?? `${p}_${n}`,
       Labels: { ...def.labels, [L.project]: p, [L.network]: n, [L.stack]: p },
-      ...(def.driver ? { DriverConfiguration: { Name: def.driver } } : {}),
+      ...(def.driver ? { DriverConfiguration: { Name: def.driver, ...(def.driver_opts ? { Options: def.driver_opts } : {}) } } : {}),
       ...(def.attachable ? { Attachable: true } : {}),
       ...(def.internal ? { Internal: true } : {}),
+      ...(def.enable_ipv6 ? { IPv6Enabled: true } : {}),
+      ...(def.ipam
+        ? {
+            IPAMOptions: {
+              ...(def.ipam.driver ? { Driver: { Name: def.ipam.driver } } : {}),
+              ...(def.ipam.config ? { Configs: def.ipam.config.map((c) => ({ ...(c.subnet ? { Subnet: c.subnet } : {}), ...(c.gateway ? { Gateway: c.gateway } : {}), ...(c.ip_range ? { Range: c.ip_range } : {}) })) } : {}),
+            },
+          }
+        : {}),
     });
   }
   const volumes: VolumeSpec[] = [];
@@ -64,7 +85,7 @@ export function toServiceSpecs(project: ComposeProject, opts?: { scale?: Record<
   return toStack(project, opts).services;
 }
 
-function serviceSpec(project: ComposeProject, s: ServiceDef, nets: ServiceDef['networks'], scale: number | undefined): ServiceSpec {
+function serviceSpec(project: ComposeProject, s: ServiceDef, nets: ServiceDef['networks'], scale: number | undefined, linkAliases: string[]): ServiceSpec {
   const p = project.name;
   const labels = { [L.project]: p, [L.service]: s.name, [L.stack]: p };
   const image = s.image ?? `${p}_${s.name}`;
@@ -83,7 +104,8 @@ function serviceSpec(project: ComposeProject, s: ServiceDef, nets: ServiceDef['n
     ...(s.init !== undefined ? { Init: s.init } : {}),
     ...(s.stop_grace_period !== undefined ? { StopGracePeriod: s.stop_grace_period } : {}),
     ...(s.stop_signal ? { StopSignal: s.stop_signal } : {}),
-    ...(s.healthcheck
+    ...(s.healthcheck?.disable ? { Healthcheck: { Test: ['NONE'] } } : {}),
+    ...(s.healthcheck && !s.healthcheck.disable
       ? {
           Healthcheck: {
             ...(s.healthcheck.test ? { Test: s.healthcheck.test } : {}),
@@ -95,7 +117,9 @@ function serviceSpec(project: ComposeProject, s: ServiceDef, nets: ServiceDef['n
         }
       : {}),
     ...(s.extra_hosts?.length ? { Hosts: s.extra_hosts.map(hostLine) } : {}),
-    ...(s.dns?.length ? { DNSConfig: { Nameservers: s.dns } } : {}),
+    ...(s.dns?.length || s.dns_search?.length
+      ? { DNSConfig: { ...(s.dns?.length ? { Nameservers: s.dns } : {}), ...(s.dns_search?.length ? { Search: s.dns_search } : {}) } }
+      : {}),
     ...(s.cap_add?.length ? { CapabilityAdd: s.cap_add } : {}),
     ...(s.cap_drop?.length ? { CapabilityDrop: s.cap_drop } : {}),
     ...(s.sysctls ? { Sysctls: s.sysctls } : {}),
@@ -114,6 +138,7 @@ function serviceSpec(project: ComposeProject, s: ServiceDef, nets: ServiceDef['n
         }
       : {}),
     RestartPolicy: restartPolicy(s),
+    ...(s.logging?.driver ? { LogDriver: { Name: s.logging.driver, ...(s.logging.options ? { Options: s.logging.options } : {}) } } : {}),
     ...(d?.placement
       ? {
           Placement: {
@@ -127,7 +152,7 @@ function serviceSpec(project: ComposeProject, s: ServiceDef, nets: ServiceDef['n
       ? {
           Networks: Object.entries(nets)
             .sort(([a], [b]) => (a < b ? -1 : 1))
-            .map(([n, o]) => ({ Target: networkName(project, n), Aliases: [s.name, ...(o.aliases ?? [])] })),
+            .map(([n, o]) => ({ Target: networkName(project, n), Aliases: [...new Set([s.name, ...(o.aliases ?? []), ...linkAliases])] })),
         }
       : {}),
   };
@@ -150,24 +175,37 @@ function serviceSpec(project: ComposeProject, s: ServiceDef, nets: ServiceDef['n
 }
 
 function networkName(project: ComposeProject, n: string): string {
-  const def = project.networks[n];
-  if (def?.external) return def.name ?? n;
-  return def?.name ?? `${project.name}_${n}`;
+  return project.networks[n]?.name ?? `${project.name}_${n}`;
 }
 
-function mount(project: ComposeProject, m: ComposeProject['services'][string]['volumes'][number]): Mount {
-  if (m.type === 'volume' && m.source) {
-    const def = project.volumes[m.source];
-    const source = def?.external ? (def.name ?? m.source) : (def?.name ?? `${project.name}_${m.source}`);
+function mount(project: ComposeProject, m: MountDef): Mount {
+  const ro = m.read_only ? { ReadOnly: true } : {};
+  const consistency = m.consistency ? { Consistency: m.consistency } : {};
+  if (m.type === 'volume') {
+    const def = m.source ? project.volumes[m.source] : undefined;
+    const source = m.source ? (def?.name ?? `${project.name}_${m.source}`) : undefined;
     return {
       Type: 'volume',
-      Source: source,
+      ...(source ? { Source: source } : {}),
       Target: m.target,
-      ...(m.read_only ? { ReadOnly: true } : {}),
-      VolumeOptions: { Labels: { 'com.docker.stack.namespace': project.name } },
+      ...ro,
+      ...consistency,
+      VolumeOptions: {
+        ...(m.volume?.nocopy ? { NoCopy: true } : {}),
+        Labels: { [L.stack]: project.name },
+        ...(def?.driver && !def.external ? { DriverConfig: { Name: def.driver, ...(def.driver_opts ? { Options: def.driver_opts } : {}) } } : {}),
+      },
     };
   }
-  return { Type: m.type, ...(m.source ? { Source: m.source } : {}), Target: m.target, ...(m.read_only ? { ReadOnly: true } : {}) };
+  if (m.type === 'bind') {
+    return { Type: 'bind', Source: m.source, Target: m.target, ...ro, ...consistency, ...(m.bind?.propagation ? { BindOptions: { Propagation: m.bind.propagation } } : {}) };
+  }
+  return {
+    Type: 'tmpfs',
+    Target: m.target,
+    ...ro,
+    ...(m.tmpfs ? { TmpfsOptions: { ...(m.tmpfs.size !== undefined ? { SizeBytes: m.tmpfs.size } : {}), ...(m.tmpfs.mode !== undefined ? { Mode: m.tmpfs.mode } : {}) } } : {}),
+  };
 }
 
 function resources(r: { cpus?: number; memory?: number; pids?: number }) {
@@ -198,30 +236,18 @@ function restartPolicy(s: ServiceDef): RestartPolicy {
   return { Condition: 'any' };
 }
 
-function updateConfig(u: Record<string, unknown>) {
+function updateConfig(u: UpdateConfigDef): UpdateConfig {
   return {
-    ...(u.parallelism !== undefined ? { Parallelism: Number(u.parallelism) } : {}),
-    ...(u.order ? { Order: u.order as 'stop-first' } : {}),
-    ...(u.failure_action ? { FailureAction: u.failure_action as 'pause' } : {}),
-    ...(u.max_failure_ratio !== undefined ? { MaxFailureRatio: Number(u.max_failure_ratio) } : {}),
+    ...(u.parallelism !== undefined ? { Parallelism: u.parallelism } : {}),
+    ...(u.delay !== undefined ? { Delay: u.delay } : {}),
+    ...(u.failure_action ? { FailureAction: u.failure_action } : {}),
+    ...(u.monitor !== undefined ? { Monitor: u.monitor } : {}),
+    ...(u.max_failure_ratio !== undefined ? { MaxFailureRatio: u.max_failure_ratio } : {}),
+    ...(u.order ? { Order: u.order } : {}),
   };
 }
 
 function hostLine(h: string): string {
   const i = h.indexOf(':');
   return i > 0 ? `${h.slice(i + 1)} ${h.slice(0, i)}` : h;
-}
-
-/** depends_on first (stable by name otherwise). */
-export function dependencyOrder(project: ComposeProject): string[] {
-  const out: string[] = [];
-  const seen = new Set<string>();
-  const visit = (n: string) => {
-    if (seen.has(n) || !project.services[n]) return;
-    seen.add(n);
-    for (const d of Object.keys(project.services[n].depends_on).sort()) visit(d);
-    out.push(n);
-  };
-  Object.keys(project.services).sort().forEach(visit);
-  return out;
 }

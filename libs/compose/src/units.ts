@@ -26,3 +26,26 @@ export function parseSize(v: unknown): number {
   const mult: Record<string, number> = { '': 1, b: 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3, t: 1024 ** 4 };
   return Math.floor(Number(m[1]) * mult[m[2].toLowerCase()]);
 }
+
+/** Nanoseconds as a Go-style duration ("1m30s", "500ms", "0s"), the form `config` prints. */
+export function formatDuration(ns: number): string {
+  if (ns === 0) return '0s';
+  let out = '';
+  let rest = Math.round(ns);
+  const units: [string, number][] = [
+    ['h', 3600e9],
+    ['m', 60e9],
+    ['s', 1e9],
+    ['ms', 1e6],
+    ['us', 1e3],
+    ['ns', 1],
+  ];
+  for (const [u, n] of units) {
+    if (rest >= n) {
+      const q = Math.floor(rest / n);
+      out += `${q}${u}`;
+      rest -= q * n;
+    }
+  }
+  return out;
+}

@@ -1,0 +1,107 @@
+import { RaftError } from '../core/errors';
+import type { Message } from '../core/messages';
+import type { Entry, EntryType, Payload } from '../core/types';
+
+/**
+ * Binary framing of Raft messages for TCP:
+ *   u32 LE frame length (of everything after it)
+ *   u32 LE header length, header JSON (every field but entries and snapshot bytes)
+ *   u32 LE entry count, then per entry: u8 flags (1 = conf, 2 = utf-8 string),
+ *     u48 index, u48 term, u32 data length, data
+ *   the rest: snapshot chunk bytes (for `snap`)
+ * Entries stay binary so payloads are never base64'd or re-parsed.
+ */
+export const DEFAULT_MAX_FRAME = 64 * 1024 * 1024;
+
+interface EntryLike {
+  readonly index?: number;
+  readonly term?: number;
+  readonly type: EntryType;
+  readonly data: Payload;
+}
+
+export function encodeMessage(m: Message): Buffer {
+  const entries: readonly EntryLike[] = m.type === 'app' || m.type === 'prop' ? m.entries : [];
+  const snapData = m.type === 'snap' ? m.data : null;
+  const header: Record<string, unknown> = { ...m };
+  delete header.entries;
+  delete header.data;
+  const hb = Buffer.from(JSON.stringify(header), 'utf8');
+  const datas = entries.map((e) => (typeof e.data === 'string' ? Buffer.from(e.data, 'utf8') : Buffer.from(e.data.buffer, e.data.byteOffset, e.data.byteLength)));
+  let size = 4 + 4 + hb.length + 4;
+  for (const d of datas) size += 17 + d.length;
+  if (snapData) size += snapData.byteLength;
+  const out = Buffer.allocUnsafe(size);
+  let at = 0;
+  out.writeUInt32LE(size - 4, at);
+  at += 4;
+  out.writeUInt32LE(hb.length, at);
+  at += 4;
+  hb.copy(out, at);
+  at += hb.length;
+  out.writeUInt32LE(entries.length, at);
+  at += 4;
+  entries.forEach((e, i) => {
+    out[at] = (e.type === 'conf' ? 1 : 0) | (typeof e.data === 'string' ? 2 : 0);
+    out.writeUIntLE(e.index ?? 0, at + 1, 6);
+    out.writeUIntLE(e.term ?? 0, at + 7, 6);
+    out.writeUInt32LE(datas[i].length, at + 13);
+    datas[i].copy(out, at + 17);
+    at += 17 + datas[i].length;
+  });
+  if (snapData) Buffer.from(snapData.buffer, snapData.byteOffset, snapData.byteLength).copy(out, at);
+  return out;
+}
+
+/** Decodes one frame body (without its length prefix). */
+export function decodeMessage(body: Buffer): Message {
+  let at = 0;
+  const hl = body.readUInt32LE(at);
+  at += 4;
+  const header = JSON.parse(body.toString('utf8', at, at + hl)) as Record<string, unknown>;
+  at += hl;
+  const n = body.readUInt32LE(at);
+  at += 4;
+  const entries: Entry[] = [];
+  for (let i = 0; i < n; i++) {
+    const flags = body[at];
+    const index = body.readUIntLE(at + 1, 6);
+    const term = body.readUIntLE(at + 7, 6);
+    const len = body.readUInt32LE(at + 13);
+    const raw = body.subarray(at + 17, at + 17 + len);
+    const data: Payload = flags & 2 ? raw.toString('utf8') : new Uint8Array(raw);
+    entries.push({ index, term, type: flags & 1 ? 'conf' : 'normal', data });
+    at += 17 + len;
+  }
+  if (header.type === 'app' || header.type === 'prop') header.entries = entries;
+  if (header.type === 'snap') header.data = new Uint8Array(body.subarray(at));
+  return header as unknown as Message;
+}
+
+/** Splits a byte stream into frames; rejects frames above `maxFrame` (a hostile or broken peer). */
+export class FrameDecoder {
+  private buf: Buffer = Buffer.alloc(0);
+
+  constructor(private readonly maxFrame = DEFAULT_MAX_FRAME) {}
+
+  push(chunk: Buffer, onFrame: (body: Buffer) => void): void {
+    this.buf = this.buf.length === 0 ? chunk : Buffer.concat([this.buf, chunk]);
+    let at = 0;
+    while (this.buf.length - at >= 4) {
+      const len = this.buf.readUInt32LE(at);
+      if (len > this.maxFrame) throw new RaftError('too_large', `frame of ${len} bytes exceeds the ${this.maxFrame}-byte limit`);
+      if (this.buf.length - at - 4 < len) break;
+      onFrame(this.buf.subarray(at + 4, at + 4 + len));
+      at += 4 + len;
+    }
+    this.buf = at === this.buf.length ? Buffer.alloc(0) : this.buf.subarray(at);
+  }
+}
+
+/** Length-prefixed frame of raw bytes (the client protocol of the bench uses it too). */
+export function frame(body: Buffer): Buffer {
+  const out = Buffer.allocUnsafe(4 + body.length);
+  out.writeUInt32LE(body.length, 0);
+  body.copy(out, 4);
+  return out;
+}

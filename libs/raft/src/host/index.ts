@@ -1,0 +1,11 @@
+/**
+ * The apps-ring half of the Raft library: timers, disk and sockets around the
+ * pure core. Kept out of `@flotilla/raft`'s main index so pure code never
+ * pulls in node:net; import it from '@flotilla/raft/host' style paths
+ * (libs/raft/src/host) in the manager's cluster module.
+ */
+export * from './transport';
+export * from './memory-transport';
+export * from './codec';
+export * from './tcp-transport';
+export * from './raft-host';

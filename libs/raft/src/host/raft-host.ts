@@ -1,0 +1,326 @@
+import { randomBytes, randomInt } from 'node:crypto';
+import type { RaftConfig } from '../core/config';
+import { ProposalDroppedError, RaftError } from '../core/errors';
+import type { Message } from '../core/messages';
+import { canSendBeforePersist } from '../core/messages';
+import { RaftNode, bootstrapState } from '../core/raft-node';
+import { SeededRandom } from '../core/rand';
+import type { Ready } from '../core/ready';
+import type { ConfChange, Entry, NodeId, Payload } from '../core/types';
+import { decodeConfChange } from '../core/types';
+import { DiskStorage } from '../storage/disk-storage';
+import type { Transport } from './transport';
+
+/** The replicated state machine the host drives; a manager's store implements it. */
+export interface StateMachine {
+  /** Apply one committed command, in index order, exactly once per incarnation of the state. */
+  apply(index: number, data: Uint8Array | string): unknown;
+  /** An image of the state after the last applied index. */
+  snapshot(): Uint8Array;
+  /** Replace the state with an image (from disk at start, or from the leader). */
+  restore(data: Uint8Array): void;
+}
+
+export interface RaftHostOptions {
+  readonly id: NodeId;
+  /** Directory for the WAL and snapshots. */
+  readonly dir: string;
+  readonly transport: Transport;
+  readonly stateMachine: StateMachine;
+  /**
+   * Founding members (id -> address) when this member creates the cluster;
+   * omit on a member that joins an existing cluster (the leader adds it).
+   */
+  readonly bootstrap?: Readonly<Record<NodeId, string>>;
+  /** Known peers' addresses (id -> address) for a restarting or joining member. */
+  readonly peers?: Readonly<Record<NodeId, string>>;
+  /** Milliseconds per core tick. Election timeout is electionTick..2*electionTick ticks. */
+  readonly tickMs?: number;
+  /** Take a snapshot and compact after this many applied entries. */
+  readonly snapshotEvery?: number;
+  /** Entries kept behind a snapshot so briefly lagging followers avoid InstallSnapshot. */
+  readonly snapshotRetain?: number;
+  readonly fsync?: boolean;
+  readonly proposalTimeoutMs?: number;
+  readonly raft?: Partial<Omit<RaftConfig, 'id' | 'random'>>;
+}
+
+export interface HostStatus {
+  readonly id: NodeId;
+  readonly role: string;
+  readonly term: number;
+  readonly leader: NodeId | null;
+  readonly commit: number;
+  readonly applied: number;
+}
+
+interface Waiter {
+  resolve(v: { index: number; result: unknown }): void;
+  reject(e: Error): void;
+  timer: NodeJS.Timeout;
+}
+
+const ENVELOPE = 0xfa;
+
+/**
+ * The driver around the pure core: a tick timer, the disk (fsync before any
+ * message leaves), the transport, and the state machine. One synchronous
+ * Ready loop per event-loop turn; messages that arrive while it runs are
+ * stepped in the next turn, which is what batches writes under load.
+ *
+ * Proposals are wrapped in an envelope carrying a host-unique id so the
+ * member that accepted a proposal (leader or follower) can resolve the
+ * caller's promise when the entry applies locally.
+ */
+export class RaftHost {
+  private readonly node: RaftNode;
+  private readonly storage: DiskStorage;
+  private readonly sm: StateMachine;
+  private readonly transport: Transport;
+  private readonly inbox: Message[] = [];
+  private readonly waiters = new Map<string, Waiter>();
+  private readonly reads = new Map<string, Waiter>();
+  private readyReads: { index: number; context: string }[] = [];
+  private readonly bootId = randomBytes(6).toString('hex');
+  private seq = 0;
+  private applied = 0;
+  private lastSnapshot = 0;
+  private scheduled = false;
+  private timer: NodeJS.Timeout | null = null;
+  private stopped = false;
+  private readonly tickMs: number;
+  private readonly snapshotEvery: number;
+  private readonly retain: number;
+  private readonly timeoutMs: number;
+  /** Called after each applied conf change (with the membership after it). */
+  onMembership: ((cc: ConfChange) => void) | null = null;
+
+  constructor(private readonly opts: RaftHostOptions) {
+    this.sm = opts.stateMachine;
+    this.transport = opts.transport;
+    this.tickMs = opts.tickMs ?? 50;
+    this.snapshotEvery = opts.snapshotEvery ?? 10_000;
+    this.retain = opts.snapshotRetain ?? 1_000;
+    this.timeoutMs = opts.proposalTimeoutMs ?? 5_000;
+    this.storage = new DiskStorage(opts.dir, { fsync: opts.fsync ?? true });
+    let init = this.storage.initialState();
+    const fresh = init.hardState.term === 0 && init.entries.length === 0 && init.snapshot === null;
+    if (fresh && opts.bootstrap) {
+      init = bootstrapState(Object.keys(opts.bootstrap).sort());
+      this.storage.saveReady({ hardState: init.hardState, entries: init.entries, snapshot: null, committedEntries: [], messages: [], readStates: [], mustSync: true });
+    }
+    for (const [id, addr] of Object.entries({ ...opts.bootstrap, ...opts.peers })) if (id !== opts.id) this.transport.setPeer(id, addr);
+    if (init.snapshot) {
+      this.sm.restore(init.snapshot.data);
+      this.applied = init.snapshot.meta.index;
+      this.lastSnapshot = this.applied;
+    }
+    this.node = new RaftNode({ ...opts.raft, id: opts.id, random: new SeededRandom(randomInt(2 ** 31)) }, init);
+    // Addresses of members added after the founding set live in the conf entries.
+    for (const e of init.entries) if (e.type === 'conf') this.learnAddress(decodeConfChange(e.data));
+    this.transport.onMessage((m) => {
+      this.inbox.push(m);
+      this.schedule();
+    });
+  }
+
+  start(): void {
+    this.timer = setInterval(() => {
+      this.node.tick();
+      this.schedule();
+    }, this.tickMs);
+    this.schedule();
+  }
+
+  /** Resolves once `data` is committed and applied here, with its index and the state machine's result. */
+  propose(data: Payload): Promise<{ index: number; result: unknown }> {
+    if (this.stopped) return Promise.reject(new RaftError('closed', 'raft host stopped'));
+    const id = `${this.bootId}.${++this.seq}`;
+    return new Promise((resolve, reject) => {
+      try {
+        this.node.propose(wrap(id, data));
+      } catch (e) {
+        reject(e instanceof ProposalDroppedError ? new RaftError('not_leader', e.message) : e);
+        return;
+      }
+      const timer = setTimeout(() => {
+        this.waiters.delete(id);
+        reject(new RaftError('timeout', `proposal not applied within ${this.timeoutMs} ms`));
+      }, this.timeoutMs);
+      this.waiters.set(id, { resolve, reject, timer });
+      this.schedule();
+    });
+  }
+
+  /** Linearizable read barrier (ReadIndex): resolves when local state reflects every write acknowledged before the call. */
+  readBarrier(): Promise<void> {
+    const ctx = `${this.bootId}.r${++this.seq}`;
+    return new Promise((resolve, reject) => {
+      try {
+        this.node.readIndex(ctx);
+      } catch (e) {
+        reject(e instanceof ProposalDroppedError ? new RaftError('not_leader', e.message) : e);
+        return;
+      }
+      const timer = setTimeout(() => {
+        this.reads.delete(ctx);
+        reject(new RaftError('timeout', `read not confirmed within ${this.timeoutMs} ms`));
+      }, this.timeoutMs);
+      this.reads.set(ctx, { resolve: () => resolve(), reject, timer });
+      this.schedule();
+    });
+  }
+
+  /** One membership change at a time; `address` travels in the log so every member learns it. */
+  changeMembership(cc: ConfChange): Promise<{ index: number; result: unknown }> {
+    const pos = this.node.proposeConfChange(cc);
+    this.schedule();
+    if (!pos) return Promise.reject(new RaftError('not_leader', 'membership changes go to the leader'));
+    return new Promise((resolve, reject) => {
+      const t0 = Date.now();
+      const poll = setInterval(() => {
+        if (this.applied >= pos.index) {
+          clearInterval(poll);
+          resolve({ index: pos.index, result: null });
+        } else if (Date.now() - t0 > this.timeoutMs) {
+          clearInterval(poll);
+          reject(new RaftError('timeout', 'membership change not applied in time'));
+        }
+      }, this.tickMs);
+    });
+  }
+
+  transferLeadership(to: NodeId): void {
+    this.node.transferLeader(to);
+    this.schedule();
+  }
+
+  isLeader(): boolean {
+    return this.node.role === 'leader';
+  }
+
+  status(): HostStatus {
+    const s = this.node.status();
+    return { id: s.id, role: s.role, term: s.term, leader: s.lead, commit: s.commit, applied: this.applied };
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    for (const w of [...this.waiters.values(), ...this.reads.values()]) {
+      clearTimeout(w.timer);
+      w.reject(new RaftError('closed', 'raft host stopped'));
+    }
+    this.waiters.clear();
+    this.reads.clear();
+    await this.transport.close();
+    this.storage.close();
+  }
+
+  private schedule(): void {
+    if (this.scheduled || this.stopped) return;
+    this.scheduled = true;
+    setImmediate(() => this.run());
+  }
+
+  private run(): void {
+    this.scheduled = false;
+    if (this.stopped) return;
+    for (const m of this.inbox.splice(0)) this.node.step(m);
+    while (this.node.hasReady()) this.handle(this.node.ready());
+  }
+
+  private handle(rd: Ready): void {
+    // Appends and heartbeats go out while we write (the leader only counts
+    // itself once durable); votes and acks wait: they are promises about the disk.
+    const early = rd.messages.filter(canSendBeforePersist);
+    if (early.length > 0) this.transport.send(early);
+    this.storage.saveReady(rd);
+    const late = early.length === rd.messages.length ? [] : rd.messages.filter((m) => !canSendBeforePersist(m));
+    if (late.length > 0) this.transport.send(late);
+    // 3. Then the state machine.
+    if (rd.snapshot) {
+      this.sm.restore(rd.snapshot.data);
+      this.applied = rd.snapshot.meta.index;
+      this.lastSnapshot = this.applied;
+    }
+    for (const e of rd.committedEntries) this.apply(e);
+    for (const rs of rd.readStates) this.readyReads.push(rs);
+    this.node.advance();
+    this.serveReads();
+    this.maybeSnapshot();
+  }
+
+  private apply(e: Entry): void {
+    this.applied = e.index;
+    if (e.type === 'conf') {
+      const cc = decodeConfChange(e.data);
+      this.learnAddress(cc);
+      this.onMembership?.(cc);
+      return;
+    }
+    const un = unwrap(e.data);
+    if (!un) return;
+    const result = this.sm.apply(e.index, un.data);
+    const w = this.waiters.get(un.id);
+    if (w) {
+      this.waiters.delete(un.id);
+      clearTimeout(w.timer);
+      w.resolve({ index: e.index, result });
+    }
+  }
+
+  private learnAddress(cc: ConfChange): void {
+    if (cc.node === this.opts.id) return;
+    if (cc.type === 'remove') this.transport.removePeer(cc.node);
+    else if (cc.context) this.transport.setPeer(cc.node, cc.context);
+  }
+
+  private serveReads(): void {
+    if (this.readyReads.length === 0) return;
+    const still: { index: number; context: string }[] = [];
+    for (const rs of this.readyReads) {
+      if (rs.index > this.applied) {
+        still.push(rs);
+        continue;
+      }
+      const w = this.reads.get(rs.context);
+      if (!w) continue;
+      this.reads.delete(rs.context);
+      clearTimeout(w.timer);
+      w.resolve({ index: rs.index, result: null });
+    }
+    this.readyReads = still;
+  }
+
+  private maybeSnapshot(): void {
+    if (this.applied - this.lastSnapshot < this.snapshotEvery || this.node.log.pendingSnapshot) return;
+    if (this.node.log.applied !== this.applied) return;
+    const snap = this.node.compact(this.applied, this.sm.snapshot(), this.retain);
+    this.storage.saveSnapshot(snap);
+    this.lastSnapshot = this.applied;
+  }
+}
+
+/** Envelope: 0xFA, u8 id length, id, u8 kind (0 bytes / 1 utf-8), payload. */
+function wrap(id: string, data: Payload): Uint8Array {
+  const idb = Buffer.from(id, 'latin1');
+  const body = typeof data === 'string' ? Buffer.from(data, 'utf8') : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+  const out = Buffer.allocUnsafe(3 + idb.length + body.length);
+  out[0] = ENVELOPE;
+  out[1] = idb.length;
+  idb.copy(out, 2);
+  out[2 + idb.length] = typeof data === 'string' ? 1 : 0;
+  body.copy(out, 3 + idb.length);
+  return out;
+}
+
+function unwrap(p: Payload): { id: string; data: Uint8Array | string } | null {
+  if (typeof p === 'string' || p.byteLength < 3 || p[0] !== ENVELOPE) return null;
+  const b = Buffer.from(p.buffer, p.byteOffset, p.byteLength);
+  const n = b[1];
+  const id = b.toString('latin1', 2, 2 + n);
+  const kind = b[2 + n];
+  const body = b.subarray(3 + n);
+  return { id, data: kind === 1 ? body.toString('utf8') : new Uint8Array(body) };
+}

@@ -1,0 +1,4 @@
+export * from './record';
+export * from './wal';
+export * from './snapshot-store';
+export * from './disk-storage';

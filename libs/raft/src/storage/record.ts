@@ -1,0 +1,94 @@
+import { crc32 } from 'node:zlib';
+import type { Entry, HardState } from '../core/types';
+
+/**
+ * One WAL record on disk:
+ *   u32 LE  length of (type + body)
+ *   u32 LE  CRC-32 of (type + body)
+ *   u8      type
+ *   body
+ * Integers inside bodies are 48-bit little endian (indexes and terms stay far below 2^48).
+ */
+export const HEADER = 8;
+export const MAX_RECORD = 64 * 1024 * 1024;
+
+export const enum RecordType {
+  Entry = 1,
+  HardState = 2,
+  /** The log was replaced by a snapshot from the leader: forget every entry before this record. */
+  LogReset = 3,
+}
+
+export type WalRecord =
+  | { type: RecordType.Entry; entry: Entry }
+  | { type: RecordType.HardState; hard: HardState }
+  | { type: RecordType.LogReset; index: number; term: number };
+
+export function encodeRecord(r: WalRecord): Buffer {
+  let body: Buffer;
+  switch (r.type) {
+    case RecordType.Entry: {
+      const e = r.entry;
+      const isString = typeof e.data === 'string';
+      const data = isString ? Buffer.from(e.data as string, 'utf8') : Buffer.from(e.data as Uint8Array);
+      body = Buffer.allocUnsafe(14 + data.length);
+      body.writeUIntLE(e.index, 0, 6);
+      body.writeUIntLE(e.term, 6, 6);
+      body[12] = e.type === 'conf' ? 1 : 0;
+      body[13] = isString ? 1 : 0;
+      data.copy(body, 14);
+      break;
+    }
+    case RecordType.HardState: {
+      const vote = Buffer.from(r.hard.vote ?? '', 'utf8');
+      body = Buffer.allocUnsafe(13 + vote.length);
+      body.writeUIntLE(r.hard.term, 0, 6);
+      body.writeUIntLE(r.hard.commit, 6, 6);
+      body[12] = r.hard.vote === null ? 0 : 1;
+      vote.copy(body, 13);
+      break;
+    }
+    case RecordType.LogReset: {
+      body = Buffer.allocUnsafe(12);
+      body.writeUIntLE(r.index, 0, 6);
+      body.writeUIntLE(r.term, 6, 6);
+      break;
+    }
+  }
+  const out = Buffer.allocUnsafe(HEADER + 1 + body.length);
+  out.writeUInt32LE(1 + body.length, 0);
+  out[8] = r.type;
+  body.copy(out, 9);
+  out.writeUInt32LE(crc32(out.subarray(8)), 4);
+  return out;
+}
+
+/** Why a record could not be read. `short` at the end of the last segment is a torn write. */
+export type DecodeFailure = 'short' | 'length' | 'crc' | 'type';
+
+export function decodeRecord(buf: Buffer, at: number): { record: WalRecord; size: number } | { fail: DecodeFailure } {
+  if (buf.length - at < HEADER) return { fail: 'short' };
+  const len = buf.readUInt32LE(at);
+  if (len < 1 || len > MAX_RECORD) return { fail: 'length' };
+  if (buf.length - at < HEADER + len) return { fail: 'short' };
+  const payload = buf.subarray(at + HEADER, at + HEADER + len);
+  if (crc32(payload) !== buf.readUInt32LE(at + 4)) return { fail: 'crc' };
+  const body = payload.subarray(1);
+  const size = HEADER + len;
+  switch (payload[0]) {
+    case RecordType.Entry: {
+      const raw = body.subarray(14);
+      const data = body[13] === 1 ? raw.toString('utf8') : new Uint8Array(raw);
+      const entry: Entry = { index: body.readUIntLE(0, 6), term: body.readUIntLE(6, 6), type: body[12] === 1 ? 'conf' : 'normal', data };
+      return { record: { type: RecordType.Entry, entry }, size };
+    }
+    case RecordType.HardState: {
+      const vote = body[12] === 0 ? null : body.subarray(13).toString('utf8');
+      return { record: { type: RecordType.HardState, hard: { term: body.readUIntLE(0, 6), commit: body.readUIntLE(6, 6), vote } }, size };
+    }
+    case RecordType.LogReset:
+      return { record: { type: RecordType.LogReset, index: body.readUIntLE(0, 6), term: body.readUIntLE(6, 6) }, size };
+    default:
+      return { fail: 'type' };
+  }
+}
