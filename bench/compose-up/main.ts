@@ -5,15 +5,12 @@
  * project run; then torn down. Prints one JSON line per side and one with
  * the ratio. Usage: node dist/bench/compose-up/main.js [--replicas 10] [--rounds 3]
  */
-import { execFile, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { ROOT, startManager } from '../support/manager';
 
 const run = promisify(execFile);
-const ROOT = resolve(__dirname, '..', '..', '..');
 const FILE = join(ROOT, 'compose-examples', 'hello', 'docker-compose.yml');
 
 function arg(name: string, def: number): number {
@@ -35,14 +32,6 @@ async function untilRunning(project: string, n: number, t0: number): Promise<num
   return (performance.now() - t0) / 1000;
 }
 
-function freePort(): Promise<number> {
-  return new Promise((res) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const p = (s.address() as { port: number }).port;
-      s.close(() => res(p));
-    });
-  });
-}
 
 async function main() {
   const n = arg('replicas', 10);
@@ -50,21 +39,8 @@ async function main() {
   // Both sides read the same file; an ephemeral host port lets docker-compose scale it at all.
   const env = { ...process.env, HELLO_PUBLISH: '80' };
 
-  const port = await freePort();
-  const dataDir = mkdtempSync(join(tmpdir(), 'flotilla-bench-'));
-  const manager = spawn(process.execPath, [join(ROOT, 'dist/apps/manager/src/main.js'), '--listen-addr', `127.0.0.1:${port}`, '--data-dir', dataDir], {
-    env,
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  await new Promise<void>((res, rej) => {
-    let log = '';
-    manager.stdout!.on('data', (d) => {
-      log += d;
-      if (log.includes('manager ready')) res();
-    });
-    manager.once('exit', () => rej(new Error('manager exited')));
-  });
-  const fenv = { ...env, FLOTILLA_HOST: `127.0.0.1:${port}` };
+  const manager = await startManager({ env });
+  const fenv = { ...env, FLOTILLA_HOST: `127.0.0.1:${manager.port}` };
   const results: { flotilla: number[]; compose: number[] } = { flotilla: [], compose: [] };
   try {
     for (let r = 0; r < rounds; r++) {
@@ -81,9 +57,7 @@ async function main() {
       await run('docker-compose', ['-f', FILE, '-p', cp, 'down'], { env });
     }
   } finally {
-    manager.kill('SIGTERM');
-    await new Promise((r) => manager.once('exit', r));
-    rmSync(dataDir, { recursive: true, force: true });
+    await manager.stop();
   }
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   const f = median(results.flotilla);

@@ -6,55 +6,30 @@
  * Usage: node dist/bench/control-plane/main.js [--nodes 1000] [--tasks 100000] [--procs 4]
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ROOT, startManager, waitLine } from '../support/manager';
 import type { Task } from '@flotilla/contracts';
 
-const ROOT = resolve(__dirname, '..', '..', '..');
 const arg = (n: string, d: number) => {
   const i = process.argv.indexOf(`--${n}`);
   return i > 0 ? Number(process.argv[i + 1]) : d;
 };
 
-function freePort(): Promise<number> {
-  return new Promise((res) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const p = (s.address() as { port: number }).port;
-      s.close(() => res(p));
-    });
-  });
-}
 
 function rssMiB(pid: number): number {
   const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return m ? Math.round(Number(m[1]) / 1024) : 0;
 }
 
-function waitLine(child: ChildProcess, text: string): Promise<void> {
-  return new Promise((res, rej) => {
-    let buf = '';
-    child.stdout!.on('data', (d) => {
-      buf += d;
-      if (buf.includes(text)) res();
-    });
-    child.once('exit', (c) => rej(new Error(`exited ${c}`)));
-  });
-}
 
 async function main() {
   const nodes = arg('nodes', 1000);
   const tasks = arg('tasks', 100_000);
   const procs = arg('procs', 4);
-  const port = await freePort();
-  const dir = mkdtempSync(join(tmpdir(), 'flotilla-cp-'));
-  const url = `http://127.0.0.1:${port}`;
   const prof = process.env.FLOTILLA_BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.FLOTILLA_BENCH_CPU_PROF}`] : [];
-  const manager = spawn(process.execPath, [...prof, '--max-old-space-size=4096', join(ROOT, 'dist/apps/manager/src/main.js'), '--listen-addr', `127.0.0.1:${port}`, '--data-dir', dir, '--no-worker'], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  await waitLine(manager, 'manager ready');
+  const m = await startManager({ args: ['--no-worker'], nodeArgs: [...prof, '--max-old-space-size=4096'] });
+  const { url, child: manager } = m;
   const log: string[] = [];
   manager.stdout!.on('data', (d: Buffer) => {
     for (const l of d.toString().split('\n')) if ((/"level":"(warn|error)"/.test(l) || l.includes('node state')) && log.length < 20) log.push(l.slice(0, 300));
@@ -111,9 +86,7 @@ async function main() {
   } finally {
     if (log.length) process.stderr.write(`manager warnings:\n${log.join('\n')}\n`);
     for (const h of hollows) h.kill('SIGKILL');
-    manager.kill('SIGTERM');
-    await new Promise((r) => manager.once('exit', r));
-    rmSync(dir, { recursive: true, force: true });
+    await m.stop();
   }
 }
 

@@ -5,15 +5,12 @@
  * run. Prints one JSON line per side and one with the ratios.
  * Usage: node dist/bench/scale/main.js [--count 50]
  */
-import { execFile, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { execFile } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
+import { ROOT, startManager } from '../support/manager';
 
 const run = promisify(execFile);
-const ROOT = resolve(__dirname, '..', '..', '..');
 const PEERS = resolve(ROOT, '..', 'shared', 'peers');
 const IMAGE = 'flotilla/busybox:latest';
 const CMD = ['sh', '-c', 'trap "exit 0" TERM; sleep 100000 & wait'];
@@ -36,30 +33,10 @@ async function until(label: string, pred: (n: number) => boolean): Promise<void>
   }
 }
 
-function freePort(): Promise<number> {
-  return new Promise((res) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const p = (s.address() as { port: number }).port;
-      s.close(() => res(p));
-    });
-  });
-}
 
 async function flotilla(count: number) {
-  const port = await freePort();
-  const dataDir = mkdtempSync(join(tmpdir(), 'flotilla-bench-'));
-  const manager = spawn(process.execPath, [join(ROOT, 'dist/apps/manager/src/main.js'), '--listen-addr', `127.0.0.1:${port}`, '--data-dir', dataDir], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  await new Promise<void>((res, rej) => {
-    let log = '';
-    manager.stdout!.on('data', (d) => {
-      log += d;
-      if (log.includes('manager ready')) res();
-    });
-    manager.once('exit', () => rej(new Error('manager exited')));
-  });
-  const env = { ...process.env, DOCKER_HOST: `tcp://127.0.0.1:${port}` };
+  const manager = await startManager();
+  const env = { ...process.env, DOCKER_HOST: `tcp://127.0.0.1:${manager.port}` };
   const svc = `benchscale${process.pid}`;
   const label = `com.docker.swarm.service.name=${svc}`;
   try {
@@ -74,9 +51,7 @@ async function flotilla(count: number) {
     await run('docker', ['service', 'rm', svc], { env });
     return { peer: 'flotilla', count, startSeconds: +((t1 - t0) / 1000).toFixed(3), stopSeconds: +((t2 - t1) / 1000).toFixed(3) };
   } finally {
-    manager.kill('SIGTERM');
-    await new Promise((r) => manager.once('exit', r));
-    rmSync(dataDir, { recursive: true, force: true });
+    await manager.stop();
   }
 }
 

@@ -1,5 +1,5 @@
 /** What `compose up` / `stack deploy` send to the manager: the whole desired stack at once. */
-import type { NetworkSpec, ServiceSpec, VolumeSpec } from './swarm-types';
+import type { Network, NetworkSpec, Service, ServiceSpec, Task, Volume, VolumeSpec } from './swarm-types';
 
 export interface StackDeployRequest {
   services: ServiceSpec[];
@@ -15,4 +15,13 @@ export interface StackDeployResult {
   updated: string[];
   unchanged: string[];
   removed: string[];
+}
+
+/** A stack as the manager reports it: its objects, tasks of removed services still going away included. */
+export interface StackState {
+  name: string;
+  services: Service[];
+  tasks: Task[];
+  networks: Network[];
+  volumes: Volume[];
 }

@@ -3,20 +3,12 @@ import {
   type LogFrame,
   type StackDeployRequest,
   type StackDeployResult,
-  type Network,
-  type Service,
-  type Task,
-  type Volume,
+  type StackState,
 } from '@flotilla/contracts';
 import { CliError } from '../errors';
 
-export interface StackState {
-  name: string;
-  services: Service[];
-  tasks: Task[];
-  networks: Network[];
-  volumes: Volume[];
-}
+export type { StackState };
+
 
 /** FLOTILLA_HOST accepts tcp://host:port, http://host:port or host:port, like DOCKER_HOST. */
 export function managerUrl(host: string): string {

@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { renderConfig } from '@flotilla/compose';
+import { profileNames, renderConfig, serviceNames, volumeNames } from '@flotilla/compose';
 import { CliError } from '../errors';
 import { addProjectOptions, load, printWarnings, projectOptions } from './project-options';
 
@@ -18,13 +18,10 @@ export function configCommand(): Command {
     const project = load(projectOptions(cmd));
     if (o.quiet) return;
     printWarnings(project);
-    if (o.services) return void process.stdout.write(Object.keys(project.services).map((s) => s + '\n').join(''));
-    if (o.volumes) return void process.stdout.write(Object.keys(project.volumes ?? {}).map((s) => s + '\n').join(''));
-    if (o.profiles) {
-      const all = new Set<string>();
-      for (const s of Object.values(project.services) as { profiles?: string[] }[]) for (const p of s.profiles ?? []) all.add(p);
-      return void process.stdout.write([...all].sort().map((s) => s + '\n').join(''));
-    }
+    const lines = (xs: string[]) => void process.stdout.write(xs.map((x) => x + '\n').join(''));
+    if (o.services) return lines(serviceNames(project));
+    if (o.volumes) return lines(volumeNames(project));
+    if (o.profiles) return lines(profileNames(project));
     process.stdout.write(renderConfig(project, o.format));
   });
   return cmd;

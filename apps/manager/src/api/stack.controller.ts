@@ -1,7 +1,8 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { FlotillaError, LABEL, type StackDeployRequest, type StackDeployResult } from '@flotilla/contracts';
-import { StackService, type StackState } from './stack.service';
+import type { StackState } from '@flotilla/contracts';
+import { StackService } from './stack.service';
 import { LogsService } from './logs.service';
 import { validateName } from './spec-validation';
 

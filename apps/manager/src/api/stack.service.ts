@@ -9,6 +9,7 @@ import {
   type ServiceSpec,
   type StackDeployRequest,
   type StackDeployResult,
+  type StackState,
   type Task,
   type Volume,
   type VolumeSpec,
@@ -17,14 +18,8 @@ import { del, newId, put, type Op, type StateStore, type StateView } from '@flot
 import { CLOCK, STATE_STORE, type Clock } from '../tokens';
 import { validateServiceSpec, validateName } from './spec-validation';
 import { endpointOf } from './endpoint';
+import { resolveNetworks } from './resolve-networks';
 
-export interface StackState {
-  name: string;
-  services: Service[];
-  tasks: Task[];
-  networks: Network[];
-  volumes: Volume[];
-}
 
 /**
  * A stack is the set of objects labelled com.docker.stack.namespace=NAME, as
@@ -72,7 +67,7 @@ export class StackService {
     const wanted = new Set<string>();
     for (const raw of req.services) {
       validateServiceSpec(raw);
-      const spec = resolveNetworks(withNamespace(raw, name), netIds, view);
+      const spec = resolveNetworks(withNamespace(raw, name), view, netIds);
       wanted.add(spec.Name);
       const id = view.idByName('service', spec.Name);
       const cur = id ? view.services.get(id) : undefined;
@@ -152,22 +147,6 @@ function withNamespace<T extends { Labels?: Record<string, string> }>(spec: T, s
   return { ...spec, Labels: { ...spec.Labels, [LABEL.stackNamespace]: stack } };
 }
 
-/** Network targets arrive as names; the store keeps ids, as Docker does. */
-function resolveNetworks(spec: ServiceSpec, created: Map<string, string>, view: StateView): ServiceSpec {
-  const nets = spec.TaskTemplate.Networks;
-  if (!nets?.length) return spec;
-  return {
-    ...spec,
-    TaskTemplate: {
-      ...spec.TaskTemplate,
-      Networks: nets.map((n) => {
-        const id = created.get(n.Target) ?? view.idByName('network', n.Target) ?? (view.networks.has(n.Target) ? n.Target : undefined);
-        if (!id) throw new FlotillaError('not_found', `network ${n.Target} not found`);
-        return { ...n, Target: id };
-      }),
-    },
-  };
-}
 
 /** Fields absent and fields present-but-undefined are the same spec. */
 function normalizeForCompare(spec: ServiceSpec): unknown {

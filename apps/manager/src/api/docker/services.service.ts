@@ -5,6 +5,7 @@ import { parseConstraint } from '@flotilla/scheduling';
 import { CLOCK, STATE_STORE, type Clock } from '../../tokens';
 import { validateServiceSpec } from '../spec-validation';
 import { endpointOf } from '../endpoint';
+import { resolveNetworks } from '../resolve-networks';
 import { anyOf, labelsMatch, parseFilters } from './filters';
 import { lookup } from './lookup';
 
@@ -97,19 +98,3 @@ function validatePlacement(spec: ServiceSpec) {
   }
 }
 
-/** Network targets may be names; the store keeps ids. */
-function resolveNetworks(spec: ServiceSpec, view: StateView): ServiceSpec {
-  const nets = spec.TaskTemplate.Networks;
-  if (!nets?.length) return spec;
-  return {
-    ...spec,
-    TaskTemplate: {
-      ...spec.TaskTemplate,
-      Networks: nets.map((n) => {
-        const id = view.networks.has(n.Target) ? n.Target : view.idByName('network', n.Target);
-        if (!id) throw new FlotillaError('not_found', `network ${n.Target} not found`);
-        return { ...n, Target: id };
-      }),
-    },
-  };
-}

@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { flotilla } from '../support/cli';
+import { EXAMPLES } from '../support/env';
+
+/** `flotilla compose config`: local only, no cluster needed. */
+describe('compose config', () => {
+  const file = `${EXAMPLES}/counter/docker-compose.yml`;
+  const env = { FLOTILLA_HOST: '127.0.0.1:1' };
+
+  it('--services lists dependencies first, --volumes the named volumes', async () => {
+    expect((await flotilla(['compose', '-f', file, 'config', '--services'], env)).stdout).toBe('redis\nweb\n');
+    expect((await flotilla(['compose', '-f', file, 'config', '--volumes'], env)).stdout).toBe('redis-data\n');
+  });
+
+  it('prints the normalised project as JSON in the Compose Specification shape', async () => {
+    const r = await flotilla(['compose', '-f', file, 'config', '--format', 'json'], { ...env, COUNTER_PORT: '8123' });
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.name).toBe('counter');
+    expect(doc.services.web.image).toBe('flotilla/counter-web:latest');
+    expect(doc.services.web.ports).toHaveLength(1);
+    expect(doc.services.web.ports[0]).toMatchObject({ target: 80, protocol: 'tcp', mode: 'ingress' });
+    expect(String(doc.services.web.ports[0].published)).toBe('8123');
+    expect(Object.keys(doc.services.web.depends_on)).toEqual(['redis']);
+  });
+
+  it('-q validates only: silent and 0 when good, every problem with file:line:column and non-zero when bad', async () => {
+    const good = await flotilla(['compose', '-f', file, 'config', '-q'], env);
+    expect([good.code, good.stdout]).toEqual([0, '']);
+    const dir = mkdtempSync(join(tmpdir(), 'flotilla-cfg-'));
+    const bad = join(dir, 'docker-compose.yml');
+    writeFileSync(bad, 'version: "3.8"\nservices:\n  web:\n    image: x\n    imagee: y\n  db:\n    image: z\n    comand: ls\n');
+    const r = await flotilla(['compose', '-f', bad, 'config', '-q'], env);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(new RegExp(`${bad.replace(/[.]/g, '\\.')}:5:\\d+: .*imagee`));
+    expect(r.stderr).toMatch(new RegExp(`${bad.replace(/[.]/g, '\\.')}:8:\\d+: .*comand`));
+  });
+});
