@@ -3,15 +3,12 @@ import { isDeepStrictEqual } from 'node:util';
 import {
   FlotillaError,
   LABEL,
-  type Network,
   type NetworkSpec,
   type Service,
   type ServiceSpec,
   type StackDeployRequest,
   type StackDeployResult,
   type StackState,
-  type Task,
-  type Volume,
   type VolumeSpec,
 } from '@flotilla/contracts';
 import { del, newId, put, type Op, type StateStore, type StateView } from '@flotilla/state';
