@@ -17,6 +17,7 @@ export class NodeLivenessService implements OnModuleInit, OnModuleDestroy {
   private readonly lastSeen = new Map<string, number>();
   private timer?: NodeJS.Timeout;
   private startedAt = 0;
+  private lastCheck = 0;
 
   constructor(
     @Inject(STATE_STORE) private readonly store: StateStore,
@@ -26,6 +27,7 @@ export class NodeLivenessService implements OnModuleInit, OnModuleDestroy {
 
   onModuleInit() {
     this.startedAt = this.clock.now();
+    this.lastCheck = this.startedAt;
     this.timer = setInterval(() => void this.check(), this.config.heartbeatPeriodMs);
     this.timer.unref();
   }
@@ -44,6 +46,15 @@ export class NodeLivenessService implements OnModuleInit, OnModuleDestroy {
     if (!this.store.isWritable()) return;
     const now = this.clock.now();
     const limit = this.config.heartbeatPeriodMs * MISSED_BEATS;
+    const lag = now - this.lastCheck - this.config.heartbeatPeriodMs;
+    this.lastCheck = now;
+    // A manager that was itself stalled (overload, a long GC) has not heard anyone: blame no node for it.
+    if (lag > this.config.heartbeatPeriodMs) {
+      for (const id of this.lastSeen.keys()) this.lastSeen.set(id, now);
+      this.startedAt = now;
+      this.log.warn({ msg: 'manager was stalled; heartbeat deadlines restarted', lagMs: lag });
+      return;
+    }
     for (const node of this.store.view().nodes.values()) {
       if (node.Status.State !== 'ready') continue;
       const seen = this.lastSeen.get(node.ID) ?? this.startedAt;
