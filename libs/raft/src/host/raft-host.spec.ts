@@ -112,6 +112,49 @@ describe('RaftHost', () => {
     expect(back.status().applied).toBeGreaterThan(50);
   });
 
+  it('adds a joining member as a learner, promotes it, and removes an old one', async () => {
+    const ids = ['a', 'b', 'c'];
+    const hub = new MemoryHub();
+    const base = mkdtempSync(join(tmpdir(), 'raft-join-'));
+    dirs.push(base);
+    for (const id of ids) start(ids, hub, id, join(base, id), new ListMachine());
+    await until(() => hosts.some((h) => h.isLeader()));
+    const leader = hosts.find((h) => h.isLeader()) as RaftHost;
+    for (let i = 0; i < 30; i++) await leader.propose(`x${i}`);
+    const sm = new ListMachine();
+    const d = new RaftHost({ id: 'd', dir: join(base, 'd'), transport: hub.connect('d'), stateMachine: sm, peers: { a: 'a', b: 'b', c: 'c' }, tickMs: 10, fsync: false });
+    d.start();
+    hosts.push(d);
+    await leader.changeMembership({ type: 'addLearner', node: 'd', context: 'd' });
+    await until(() => sm.items.length === 30);
+    await leader.changeMembership({ type: 'addVoter', node: 'd', context: 'd' });
+    const victim = ids.find((x) => x !== leader.status().id) as string;
+    await leader.changeMembership({ type: 'remove', node: victim });
+    const r = await leader.propose('after-change');
+    await until(() => sm.items.includes('after-change'));
+    expect(r.index).toBeGreaterThan(30);
+  });
+
+  it('rejects a deposed leader\'s proposal as soon as another entry takes its slot', async () => {
+    const ids = ['a', 'b', 'c'];
+    const hub = new MemoryHub();
+    const base = mkdtempSync(join(tmpdir(), 'raft-dep-'));
+    dirs.push(base);
+    for (const id of ids) start(ids, hub, id, join(base, id), new ListMachine());
+    await until(() => hosts.some((h) => h.isLeader()));
+    const old = hosts.find((h) => h.isLeader()) as RaftHost;
+    const oid = old.status().id;
+    for (const o of ids) if (o !== oid) hub.cut.add(`${oid}->${o}`).add(`${o}->${oid}`);
+    const lost = old.propose('doomed');
+    await until(() => hosts.some((h) => h !== old && h.isLeader()));
+    const fresh = hosts.find((h) => h !== old && h.isLeader()) as RaftHost;
+    for (let i = 0; i < 3; i++) await fresh.propose(`n${i}`);
+    const t0 = Date.now();
+    hub.cut.clear();
+    await expect(lost).rejects.toThrow(/overwritten|timeout/);
+    expect(Date.now() - t0).toBeLessThan(3000);
+  });
+
   it('works over TCP on loopback', async () => {
     const ids = ['a', 'b', 'c'];
     const base = mkdtempSync(join(tmpdir(), 'raft-tcp-'));

@@ -80,6 +80,8 @@ export class RaftHost {
   private readonly inbox: Message[] = [];
   private readonly waiters = new Map<string, Waiter>();
   private readonly reads = new Map<string, Waiter>();
+  /** Log index -> proposal id, for proposals this member appended as leader. */
+  private readonly slots = new Map<number, string>();
   private readyReads: { index: number; context: string }[] = [];
   private readonly bootId = randomBytes(6).toString('hex');
   private seq = 0;
@@ -137,8 +139,9 @@ export class RaftHost {
     if (this.stopped) return Promise.reject(new RaftError('closed', 'raft host stopped'));
     const id = `${this.bootId}.${++this.seq}`;
     return new Promise((resolve, reject) => {
+      let at: { index: number } | null;
       try {
-        this.node.propose(wrap(id, data));
+        at = this.node.propose(wrap(id, data));
       } catch (e) {
         reject(e instanceof ProposalDroppedError ? new RaftError('not_leader', e.message) : e);
         return;
@@ -148,6 +151,8 @@ export class RaftHost {
         reject(new RaftError('timeout', `proposal not applied within ${this.timeoutMs} ms`));
       }, this.timeoutMs);
       this.waiters.set(id, { resolve, reject, timer });
+      // On the leader we know the slot: if another entry commits there, ours is lost for sure.
+      if (at) this.slots.set(at.index, id);
       this.schedule();
     });
   }
@@ -213,6 +218,7 @@ export class RaftHost {
     }
     this.waiters.clear();
     this.reads.clear();
+    this.slots.clear();
     await this.transport.close();
     this.storage.close();
   }
@@ -235,16 +241,19 @@ export class RaftHost {
     // itself once durable); votes and acks wait: they are promises about the disk.
     const early = rd.messages.filter(canSendBeforePersist);
     if (early.length > 0) this.transport.send(early);
-    this.storage.saveReady(rd);
-    const late = early.length === rd.messages.length ? [] : rd.messages.filter((m) => !canSendBeforePersist(m));
-    if (late.length > 0) this.transport.send(late);
-    // 3. Then the state machine.
+    // Committed entries are already durable on a majority, and the state
+    // machine lives in memory (rebuilt from disk after a crash), so they are
+    // applied, and their callers answered, without waiting for this fsync.
     if (rd.snapshot) {
       this.sm.restore(rd.snapshot.data);
       this.applied = rd.snapshot.meta.index;
       this.lastSnapshot = this.applied;
+      this.forgetSlotsUpTo(this.applied);
     }
     for (const e of rd.committedEntries) this.apply(e);
+    this.storage.saveReady(rd);
+    const late = early.length === rd.messages.length ? [] : rd.messages.filter((m) => !canSendBeforePersist(m));
+    if (late.length > 0) this.transport.send(late);
     for (const rs of rd.readStates) this.readyReads.push(rs);
     this.node.advance();
     this.serveReads();
@@ -260,6 +269,16 @@ export class RaftHost {
       return;
     }
     const un = unwrap(e.data);
+    const slot = this.slots.get(e.index);
+    if (slot !== undefined) {
+      this.slots.delete(e.index);
+      const w = this.waiters.get(slot);
+      if (w && slot !== un?.id) {
+        this.waiters.delete(slot);
+        clearTimeout(w.timer);
+        w.reject(new RaftError('not_leader', 'leadership changed and the proposal was overwritten; retry'));
+      }
+    }
     if (!un) return;
     const result = this.sm.apply(e.index, un.data);
     const w = this.waiters.get(un.id);
@@ -267,6 +286,19 @@ export class RaftHost {
       this.waiters.delete(un.id);
       clearTimeout(w.timer);
       w.resolve({ index: e.index, result });
+    }
+  }
+
+  /** Proposals whose slot a leader's snapshot jumped over: they may or may not be in it. */
+  private forgetSlotsUpTo(index: number): void {
+    for (const [i, id] of this.slots) {
+      if (i > index) continue;
+      this.slots.delete(i);
+      const w = this.waiters.get(id);
+      if (!w) continue;
+      this.waiters.delete(id);
+      clearTimeout(w.timer);
+      w.reject(new RaftError('timeout', 'outcome unknown: state replaced by a snapshot from the leader; retry with the same request id'));
     }
   }
 

@@ -3,6 +3,7 @@
  * Runs seeds K..K+N-1 of the whole-cluster simulator and prints
  * "N passed, M failed". A failing seed is re-run with tracing and the
  * shortest chaos phase that still fails, and that trace is printed.
+ * `--seed S [--chaos-ms M] [--trace]` replays one run, printing every event.
  */
 import { runSeed } from './run-seed';
 import type { SeedResult } from './run-seed';
@@ -33,12 +34,15 @@ function main(): void {
   const n = single >= 0 ? 1 : arg('seeds', 100);
   const offset = single >= 0 ? single : arg('offset', 0);
   const verbose = process.argv.includes('--verbose');
+  const chaos = arg('chaos-ms', -1);
+  const trace = process.argv.includes('--trace');
   const started = process.hrtime.bigint();
   let passed = 0;
   let failed = 0;
   let ops = 0;
   for (let s = offset; s < offset + n; s++) {
-    const r = runSeed(s);
+    const r = runSeed(s, { chaosMs: chaos >= 0 ? chaos : undefined, trace });
+    if (trace) for (const line of r.trace) console.log(`    ${line}`);
     ops += r.ops;
     if (r.ok) {
       passed++;
@@ -48,8 +52,10 @@ function main(): void {
     failed++;
     const min = shrink(s);
     console.log(`FAIL seed ${s}: ${r.failure}`);
+    const shortest = min.chaosMs ?? 2500;
     console.log(`  reproduce: npm run test:raft-sim -- --seed ${s}`);
-    console.log(`  minimal trace (chaos phase ${min.simMs} ms, ${min.failure}):`);
+    console.log(`  minimal: npm run test:raft-sim -- --seed ${s} --chaos-ms ${shortest} --trace`);
+    console.log(`  trace of the minimal run (${min.failure}), last 80 events:`);
     for (const line of min.trace.slice(-80)) console.log(`    ${line}`);
   }
   const secs = Number(process.hrtime.bigint() - started) / 1e9;

@@ -67,7 +67,7 @@ export class SimCluster {
     readonly ids: readonly NodeId[],
     readonly faults: FaultConfig,
     seed: number,
-    private readonly raftCfg: Partial<RaftConfig> = {},
+    readonly raftConfig: Partial<RaftConfig> = {},
     readonly snapshotEvery = 0,
     trace = false,
   ) {
@@ -96,7 +96,7 @@ export class SimCluster {
 
   private makeRaft(id: NodeId, disk: Disk): RaftNode {
     return new RaftNode(
-      { electionTick: 10, heartbeatTick: 1, ...this.raftCfg, id, random: new SeededRandom(this.rnd.int(2 ** 31)) },
+      { electionTick: 10, heartbeatTick: 1, ...this.raftConfig, id, random: new SeededRandom(this.rnd.int(2 ** 31)) },
       { hardState: disk.hard, snapshot: disk.snapshot, entries: disk.entries },
     );
   }
@@ -138,6 +138,14 @@ export class SimCluster {
     const rd = n.raft.ready();
     n.inflight = rd;
     for (const m of rd.messages) if (canSendBeforePersist(m)) this.send(m);
+    // As the host does: committed entries are applied before this Ready's write completes.
+    if (rd.snapshot) {
+      n.kv.restore(rd.snapshot.data);
+      n.kv.appliedIndex = rd.snapshot.meta.index;
+      n.lastApplied = rd.snapshot.meta.index;
+      this.log(`${n.id} applied snapshot @${rd.snapshot.meta.index}`);
+    }
+    for (const e of rd.committedEntries) this.applyEntry(n, e);
     const epoch = n.epoch;
     const delay = rd.mustSync ? this.faults.diskDelay : 0;
     this.q.after(delay, () => {
@@ -168,13 +176,6 @@ export class SimCluster {
   private finishReady(n: SimNode, rd: Ready): void {
     this.persist(n, rd, rd.entries.length, true);
     for (const m of rd.messages) if (!canSendBeforePersist(m)) this.send(m);
-    if (rd.snapshot) {
-      n.kv.restore(rd.snapshot.data);
-      n.kv.appliedIndex = rd.snapshot.meta.index;
-      n.lastApplied = rd.snapshot.meta.index;
-      this.log(`${n.id} applied snapshot @${rd.snapshot.meta.index}`);
-    }
-    for (const e of rd.committedEntries) this.applyEntry(n, e);
     for (const rs of rd.readStates) n.readyReads.push(rs);
     n.inflight = null;
     n.raft.advance();

@@ -12,6 +12,8 @@ export interface SeedResult {
   readonly ops: number;
   readonly messages: number;
   readonly simMs: number;
+  /** The chaos phase length this run used. */
+  readonly chaosMs?: number;
 }
 
 export interface SeedOptions {
@@ -52,6 +54,9 @@ export function runSeed(seed: number, opts: SeedOptions = {}): SeedResult {
     r.pick([0, 10, 40]),
     opts.trace ?? false,
   );
+  const cfg = c.raftConfig;
+  // Membership churn only where PreVote and CheckQuorum keep removed members harmless.
+  const churnMembers = cfg.preVote !== false && cfg.checkQuorum !== false && r.chance(0.4);
   const w = new Workload(c, 2 + r.int(4), 10 + r.int(20), ['x', 'y', 'z'].slice(0, 1 + r.int(3)));
   w.start();
   const chaosMs = opts.chaosMs ?? 2500;
@@ -64,6 +69,7 @@ export function runSeed(seed: number, opts: SeedOptions = {}): SeedResult {
     ops: w.history.length,
     messages: c.messagesSent,
     simMs: c.q.now,
+    chaosMs,
   });
   while (c.q.now < chaosMs && c.safety.ok()) {
     // Figure 8 needs leaders to die right after proposing: short gaps are common.
@@ -87,11 +93,12 @@ export function runSeed(seed: number, opts: SeedOptions = {}): SeedResult {
       const a = r.pick(ids);
       const b = r.pick(ids.filter((x) => x !== a));
       c.cutOneWay(a, b);
-    } else if (roll < 0.85) c.heal();
+    } else if (roll < 0.8) c.heal();
+    else if (roll < 0.9 && churnMembers && lead) changeMembership(c, r, lead.id);
   }
   if (!c.safety.ok()) return fail(c.safety.violation as string);
   c.heal();
-  for (const id of ids) c.restart(id);
+  for (const id of c.ids) c.restart(id);
   const finished = c.runUntil(() => w.done(), 20_000);
   if (!c.safety.ok()) return fail(c.safety.violation as string);
   c.checkLogMatching();
@@ -101,4 +108,29 @@ export function runSeed(seed: number, opts: SeedOptions = {}): SeedResult {
   const lin = checkLinearizable(kvModel, hist);
   if (!lin.ok) return fail(lin.unknown ? 'linearizability check gave up (too many states)' : `history not linearizable (key partition ${lin.partition})`);
   return { seed, ok: true, failure: null, trace: [], ops: hist.length, messages: c.messagesSent, simMs: c.q.now };
+}
+
+/** One membership step on the leader: add a learner, promote it, or remove a voter (keeping at least three). */
+function changeMembership(c: SimCluster, r: SeededRandom, leadId: NodeId): void {
+  const lead = c.node(leadId).raft;
+  const conf = lead.status().conf;
+  try {
+    if (conf.learners.length > 0) {
+      lead.proposeConfChange({ type: 'addVoter', node: conf.learners[0] });
+      c.log(`${leadId} proposes addVoter ${conf.learners[0]}`);
+    } else if (conf.voters.length > 3 && r.chance(0.6)) {
+      const victim = r.pick(conf.voters.filter((v) => v !== leadId));
+      lead.proposeConfChange({ type: 'remove', node: victim });
+      c.log(`${leadId} proposes remove ${victim}`);
+    } else if (c.ids.length < 8) {
+      const id = `n${c.ids.length + 1}`;
+      lead.proposeConfChange({ type: 'addLearner', node: id });
+      c.addNode(id);
+      c.log(`${leadId} proposes addLearner ${id}`);
+    }
+  } catch {
+    // A change is still pending, or leadership is moving: try again later.
+    return;
+  }
+  c.afterInput(c.node(leadId));
 }

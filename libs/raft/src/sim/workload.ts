@@ -79,9 +79,11 @@ export class Workload {
     const attempt = cur.attempt;
     const node = this.pickNode(cl);
     const retry = (delay: number): void => {
-      cl.target = null;
       this.c.q.after(delay, () => {
-        if (cl.cur === cur && cur.attempt === attempt) this.attempt(cl);
+        if (cl.cur !== cur || cur.attempt !== attempt) return;
+        // That member did not answer in time: try another one (it may be removed or cut off).
+        cl.target = null;
+        this.attempt(cl);
       });
     };
     if (!node.up) {
