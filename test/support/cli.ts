@@ -7,25 +7,26 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs `flotilla ARGS` as a user would, with a bounded time. */
-export function flotilla(args: string[], env: Record<string, string | undefined>, opts: { cwd?: string; timeoutMs?: number } = {}): Promise<CliResult> {
+/** Runs a command to completion with a bounded time, collecting its output. */
+export function runCommand(cmd: string, args: string[], opts: { env?: NodeJS.ProcessEnv; cwd?: string; timeoutMs?: number } = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], {
-      cwd: opts.cwd,
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(cmd, args, { cwd: opts.cwd, env: opts.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
     child.stderr.on('data', (d) => (stderr += d));
     const t = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`flotilla ${args.join(' ')} timed out\nstdout: ${stdout}\nstderr: ${stderr}`));
+      reject(new Error(`${cmd} ${args.join(' ')} timed out\nstdout: ${stdout}\nstderr: ${stderr}`));
     }, opts.timeoutMs ?? 120_000);
     child.on('close', (code) => {
       clearTimeout(t);
       resolve({ code: code ?? -1, stdout, stderr });
     });
   });
+}
+
+/** Runs `flotilla ARGS` as a user would, with a bounded time. */
+export function flotilla(args: string[], env: Record<string, string | undefined>, opts: { cwd?: string; timeoutMs?: number } = {}): Promise<CliResult> {
+  return runCommand(process.execPath, [CLI, ...args], { ...opts, env: { ...process.env, ...env } });
 }

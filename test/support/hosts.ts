@@ -1,8 +1,8 @@
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import Docker from 'dockerode';
 import { CLI, ROOT } from './env';
-import type { CliResult } from './cli';
+import { runCommand, type CliResult } from './cli';
 
 const run = promisify(execFile);
 const HOSTS_SH = `${ROOT}/test/cluster/hosts.sh`;
@@ -32,22 +32,7 @@ export async function hostsDown(): Promise<void> {
 
 /** Runs `flotilla ARGS` on a host, as a user logged in there would: its network, its engine. */
 export function flotillaOn(host: Host, args: string[], env: Record<string, string> = {}): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('nsenter', [`--net=/var/run/netns/${host.name}`, process.execPath, CLI, ...args], {
-      env: { ...process.env, DOCKER_HOST: host.dockerHost, FLOTILLA_HOSTNAME: host.name, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    const t = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`flotilla ${args.join(' ')} on ${host.name} timed out: ${stderr}`));
-    }, 120_000);
-    child.on('close', (code) => {
-      clearTimeout(t);
-      resolve({ code: code ?? -1, stdout, stderr });
-    });
+  return runCommand('nsenter', [`--net=/var/run/netns/${host.name}`, process.execPath, CLI, ...args], {
+    env: { ...process.env, DOCKER_HOST: host.dockerHost, FLOTILLA_HOSTNAME: host.name, ...env },
   });
 }

@@ -4,7 +4,7 @@ import { FlotillaError, type Cluster, type NodeRole, type RegisterRequest, type 
 import { newId, put, type StateStore } from '@flotilla/state';
 import { STATE_STORE, CLOCK, MANAGER_CONFIG, type Clock } from '../tokens';
 import type { ManagerConfig } from '../config';
-import { clusterFingerprint, newJoinToken, nodeSecret, parseJoinToken, tokensEqual } from './join-token';
+import { clusterFingerprint, newJoinToken, nodeSecret, parseJoinToken, tokensEqual } from '@flotilla/contracts';
 
 /** The cluster object (join tokens, settings) and node membership. */
 @Injectable()

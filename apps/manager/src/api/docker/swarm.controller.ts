@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Inject, Post, Query } from '@nestjs/co
 import { FlotillaError, type Cluster } from '@flotilla/contracts';
 import { put, type StateStore } from '@flotilla/state';
 import { CLOCK, STATE_STORE, type Clock } from '../../tokens';
-import { newJoinToken, parseJoinToken } from '../../cluster/join-token';
+import { newJoinToken, parseJoinToken } from '@flotilla/contracts';
 
 /** `/swarm`: the cluster object with its join tokens; `/swarm/update` rotates them and changes settings. */
 @Controller('swarm')

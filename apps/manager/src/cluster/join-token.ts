@@ -1,1 +1,0 @@
-export { clusterFingerprint, newJoinToken, nodeSecret, parseJoinToken, tokensEqual, type ParsedToken } from '@flotilla/contracts';
