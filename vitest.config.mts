@@ -8,7 +8,9 @@ const alias = {
   '@flotilla/compose': lib('compose'),
   '@flotilla/state': lib('state'),
   '@flotilla/scheduling': lib('scheduling'),
+  '@flotilla/networking': lib('networking'),
   '@flotilla/raft': lib('raft'),
+  '@flotilla/raft-host': fileURLToPath(new URL('./libs/raft/src/host/index.ts', import.meta.url)),
 };
 
 // swc (not esbuild) so Nest's decorator metadata survives the transform.

@@ -2,24 +2,94 @@
  * Hollow nodes (kubemark-style): register like real workers, consume their
  * BullMQ doorbells, fetch their full assignment set and report every task
  * running at once, without Docker. One process hosts many nodes.
+ *
+ * The path is the real worker's (apps/worker/src/agent): a BullMQ Worker per
+ * node on the node's queue, a full-set GET on a doorbell whose index is newer
+ * than the set held, at most one sync running and one queued per node, task
+ * reports batched per node (the Reporter's 20 ms), heartbeats every half
+ * period, a full resync every 10 s. What is shared is only what costs the
+ * benchmark and not the manager: one Redis connection for every node's
+ * non-blocking commands (BullMQ still gives each Worker its own blocking one)
+ * and one keep-alive HTTP agent.
+ *
+ * Every 2 s it prints `stats {...}` on stdout: doorbells, fetches, tasks and
+ * bytes fetched, reports, and the time those calls took.
  * Usage (spawned by main.ts): node hollow.js MANAGER_URL TOKEN COUNT PREFIX
  */
+import { Agent, request } from 'node:http';
 import { Worker as BullWorker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { QUEUE_PREFIX, nodeQueueName, type AssignmentSet, type RegisterResponse, type TaskReport } from '@flotilla/contracts';
 
 const [managerUrl, token, countArg, prefix] = process.argv.slice(2);
 const count = Number(countArg);
+const RESYNC_MS = 10_000;
+const REPORT_DELAY_MS = 20;
 
-async function call<T>(method: string, path: string, secret: string | undefined, body?: unknown): Promise<T> {
-  const r = await fetch(managerUrl + path, {
-    method,
-    headers: { ...(body ? { 'content-type': 'application/json' } : {}), ...(secret ? { authorization: `Bearer ${secret}` } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
+const stats = { rings: 0, ringsActedOn: 0, resyncs: 0, fetches: 0, fetchMs: 0, tasksFetched: 0, bytesFetched: 0, reportCalls: 0, reports: 0, reportMs: 0, heartbeats: 0, errors: 0, timeouts: 0 };
+
+/** Counts a failed call: a timeout (the manager did not answer in 15 s) or anything else. */
+const seen = new Set<string>();
+const failed = (e: unknown) => {
+  const err = e as Error;
+  if (err.name === 'TimeoutError') return void stats.timeouts++;
+  stats.errors++;
+  // The first few distinct failures, for the benchmark's log.
+  const what = `${err.message} ${(err.cause as Error | undefined)?.message ?? ''}`.slice(0, 200);
+  if (seen.size < 5 && !seen.has(what)) {
+    seen.add(what);
+    process.stderr.write(`hollow ${prefix}: ${what}\n`);
+  }
+};
+
+/**
+ * One HTTP call as the real ManagerClient makes it (same method, path, headers,
+ * body, 15 s limit), on node:http with keep-alive rather than fetch: the same
+ * bytes on the wire for less of the hollow process's CPU. Up to three sockets
+ * per node, as a real worker may have a fetch, a report and a heartbeat open.
+ */
+const agent = new Agent({ keepAlive: true, maxSockets: 3 * count });
+const target = new URL(managerUrl);
+
+function call<T>(method: string, path: string, secret: string | undefined, body?: unknown): Promise<{ value: T; bytes: number }> {
+  const payload = body === undefined ? undefined : JSON.stringify(body);
+  return new Promise((resolve, reject) => {
+    const req = request(
+      {
+        agent,
+        host: target.hostname,
+        port: target.port,
+        method,
+        path,
+        headers: {
+          ...(payload !== undefined ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {}),
+          ...(secret ? { authorization: `Bearer ${secret}` } : {}),
+        },
+        timeout: 15_000,
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('error', reject);
+        res.on('end', () => {
+          const t = Buffer.concat(chunks).toString('utf8');
+          if ((res.statusCode ?? 500) >= 300) return reject(new Error(`${method} ${path}: ${res.statusCode} ${t.slice(0, 200)}`));
+          try {
+            resolve({ value: (t ? JSON.parse(t) : undefined) as T, bytes: t.length });
+          } catch (e) {
+            reject(e as Error);
+          }
+        });
+      },
+    );
+    req.on('timeout', () => {
+      const e = new Error(`${method} ${path}: no answer in 15 s`);
+      e.name = 'TimeoutError';
+      req.destroy(e);
+    });
+    req.on('error', reject);
+    req.end(payload);
   });
-  if (!r.ok) throw new Error(`${method} ${path}: ${r.status} ${await r.text()}`);
-  const t = await r.text();
-  return (t ? JSON.parse(t) : undefined) as T;
 }
 
 /** Retries a call a few times: a manager under a thousand registrations may drop a connection. */
@@ -34,63 +104,140 @@ async function retry<T>(f: () => Promise<T>): Promise<T> {
   }
 }
 
-async function hollowNode(i: number) {
-  const reg = await retry(() => call<RegisterResponse>('POST', '/flotilla/v1/nodes/register', undefined, {
-    token,
-    role: 'worker',
-    addr: '10.99.0.1',
-    description: {
-      Hostname: `${prefix}-${i}`,
-      Platform: { Architecture: 'x86_64', OS: 'linux' },
-      Resources: { NanoCPUs: 8e9, MemoryBytes: 32 * 1024 ** 3 },
-      Engine: { EngineVersion: 'hollow' },
-    },
-  }));
-  const id = reg.nodeId;
-  const reported = new Set<string>();
-  let lastIndex = 0;
-  let busy = false;
-  let again = false;
-  const sync = async () => {
-    if (busy) return void (again = true);
-    busy = true;
+/** The real worker's Reporter, reduced: latest report per task wins, one batch in flight, failures retried. */
+class Reporter {
+  private pending = new Map<string, TaskReport>();
+  private timer?: NodeJS.Timeout;
+  private sending = false;
+
+  constructor(private readonly send: (reports: TaskReport[]) => Promise<void>) {}
+
+  push(r: TaskReport) {
+    this.pending.set(r.taskId, r);
+    this.schedule(REPORT_DELAY_MS);
+  }
+
+  private schedule(ms: number) {
+    if (this.timer) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      void this.flush();
+    }, ms);
+  }
+
+  private async flush() {
+    if (this.sending || this.pending.size === 0) return;
+    this.sending = true;
+    const batch = this.pending;
+    this.pending = new Map();
     try {
-      do {
-        again = false;
-        const set = await call<AssignmentSet>('GET', `/flotilla/v1/nodes/${id}/assignments`, reg.nodeSecret);
-        lastIndex = set.index;
-        const reports: TaskReport[] = [];
-        for (const t of set.tasks) {
-          if (t.DesiredState === 'running' && t.Status.State !== 'running' && !reported.has(t.ID)) {
-            reports.push({ taskId: t.ID, state: 'running', message: 'started' });
-            reported.add(t.ID);
-          } else if (t.DesiredState !== 'running' && t.Status.State === 'running') {
-            reports.push({ taskId: t.ID, state: 'shutdown', message: 'shutdown' });
-          }
-        }
-        if (reports.length) await call('POST', `/flotilla/v1/nodes/${id}/status`, reg.nodeSecret, { reports });
-      } while (again);
+      await this.send([...batch.values()]);
+    } catch (e) {
+      failed(e);
+      for (const [k, v] of batch) if (!this.pending.has(k)) this.pending.set(k, v);
+      this.schedule(1000);
     } finally {
-      busy = false;
+      this.sending = false;
+      if (this.pending.size) this.schedule(REPORT_DELAY_MS);
+    }
+  }
+}
+
+async function hollowNode(i: number) {
+  const { value: reg } = await retry(() =>
+    call<RegisterResponse>('POST', '/flotilla/v1/nodes/register', undefined, {
+      token,
+      role: 'worker',
+      addr: '10.99.0.1',
+      description: {
+        Hostname: `${prefix}-${i}`,
+        Platform: { Architecture: 'x86_64', OS: 'linux' },
+        Resources: { NanoCPUs: 8e9, MemoryBytes: 32 * 1024 ** 3 },
+        Engine: { EngineVersion: 'hollow' },
+      },
+    }),
+  );
+  const id = reg.nodeId;
+  const reporter = new Reporter(async (reports) => {
+    const t0 = performance.now();
+    await call('POST', `/flotilla/v1/nodes/${id}/status`, reg.nodeSecret, { reports });
+    stats.reportCalls++;
+    stats.reports += reports.length;
+    stats.reportMs += performance.now() - t0;
+  });
+  let lastIndex = 0;
+  let syncing = false;
+  let again = false;
+  // The real worker's requestSync: at most one sync runs and at most one more is queued.
+  const requestSync = () => {
+    if (syncing) return void (again = true);
+    syncing = true;
+    void sync()
+      .catch(failed)
+      .finally(() => {
+        syncing = false;
+        if (again) {
+          again = false;
+          requestSync();
+        }
+      });
+  };
+  const sync = async () => {
+    const t0 = performance.now();
+    const { value: set, bytes } = await call<AssignmentSet>('GET', `/flotilla/v1/nodes/${id}/assignments`, reg.nodeSecret);
+    stats.fetches++;
+    stats.fetchMs += performance.now() - t0;
+    stats.tasksFetched += set.tasks.length;
+    stats.bytesFetched += bytes;
+    lastIndex = set.index;
+    for (const t of set.tasks) {
+      // Level-triggered like the real worker: whatever the store does not show yet is reported
+      // (again, if a report was lost or is still on its way: repeats change nothing).
+      if (t.DesiredState === 'running' && t.Status.State !== 'running') {
+        reporter.push({ taskId: t.ID, state: 'running', message: 'started' });
+      } else if (t.DesiredState !== 'running' && t.Status.State === 'running') {
+        reporter.push({ taskId: t.ID, state: 'shutdown', message: 'shutdown' });
+      }
     }
   };
-  const conn = new Redis(reg.redisUrl, { maxRetriesPerRequest: null });
   const w = new BullWorker(
     nodeQueueName(id),
     async (job) => {
-      if ((job.data as { index: number }).index > lastIndex) await sync();
+      stats.rings++;
+      if ((job.data as { index: number }).index <= lastIndex) return;
+      stats.ringsActedOn++;
+      requestSync();
     },
-    { connection: conn, prefix: QUEUE_PREFIX, concurrency: 1, drainDelay: 5 },
+    { connection: connectionFor(reg.redisUrl), prefix: QUEUE_PREFIX, concurrency: 1 },
   );
-  w.on('error', () => undefined);
-  setInterval(() => void call('POST', `/flotilla/v1/nodes/${id}/heartbeat`, reg.nodeSecret).catch(() => undefined), 2000).unref();
+  w.on('error', () => void stats.errors++);
+  // Heartbeats as the real worker sends them (every half period), spread over the period.
+  const beat = Math.max(200, reg.heartbeatPeriodMs / 2);
+  setTimeout(() => {
+    setInterval(() => {
+      stats.heartbeats++;
+      void call('POST', `/flotilla/v1/nodes/${id}/heartbeat`, reg.nodeSecret).catch(failed);
+    }, beat).unref();
+  }, Math.random() * beat).unref();
   // The same safety net as a real worker: a full resync now and then, whatever the queue did.
-  setInterval(() => void sync().catch(() => undefined), 10_000).unref();
+  const resync = () => {
+    stats.resyncs++;
+    requestSync();
+  };
+  setTimeout(() => setInterval(resync, RESYNC_MS).unref(), Math.random() * RESYNC_MS).unref();
+  requestSync();
 }
+
+/** Every node of this process shares one connection for BullMQ's non-blocking commands. */
+let shared: Redis | undefined;
+const connectionFor = (url: string) => (shared ??= new Redis(url, { maxRetriesPerRequest: null }));
 
 async function main() {
   for (let i = 0; i < count; i += 25) await Promise.all(Array.from({ length: Math.min(25, count - i) }, (_, k) => hollowNode(i + k)));
   process.stdout.write('ready\n');
+  setInterval(() => process.stdout.write(`stats ${JSON.stringify({ ...stats, fetchMs: Math.round(stats.fetchMs), reportMs: Math.round(stats.reportMs) })}\n`), 2000).unref();
+  // Lives until the benchmark kills it; bounded all the same.
+  setTimeout(() => process.exit(0), 3_600_000);
 }
 
 main().catch((e) => {

@@ -1,14 +1,19 @@
 /**
- * The control plane at scale with hollow nodes: one manager (the Raft-replicated
- * three come with libs/raft), N hollow nodes, one service of T replicas; time
- * from `service create` until every task is running in the store, tasks/s,
- * scheduling latency (created -> assigned) percentiles, manager RSS.
- * Usage: node dist/bench/control-plane/main.js [--nodes 1000] [--tasks 100000] [--procs 4]
+ * The control plane at scale with hollow nodes: M managers (Raft over loopback;
+ * the hollow nodes join the first, which forwards to the leader when it is not
+ * one), N hollow nodes, one service of T replicas; time from `service create`
+ * until every task is running in the store, tasks/s, created -> running
+ * percentiles, peak RSS of each manager.
+ * Usage: node dist/bench/control-plane/main.js [--managers 3] [--nodes 1000] [--tasks 100000] [--procs 4] [--timeout 600]
+ * The run has a Redis of its own; it prints CPU seconds per process kind, the
+ * managers' event-loop delay and Redis's busiest commands for the measured phase.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ROOT, startManager, waitLine } from '../support/manager';
+import { ROOT, startManager, waitLine, type BenchManager } from '../support/manager';
+import { startRedis, type BenchRedis } from '../support/redis';
 import type { Task } from '@flotilla/contracts';
 
 const arg = (n: string, d: number) => {
@@ -22,57 +27,163 @@ function rssMiB(pid: number): number {
   return m ? Math.round(Number(m[1]) / 1024) : 0;
 }
 
+/** CPU seconds (user + system) a process has used so far. */
+function cpuSeconds(pid: number): number {
+  try {
+    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(f[11]) + Number(f[12])) / 100;
+  } catch {
+    return 0;
+  }
+}
+
+const LAG_PROBE = join(ROOT, 'dist/bench/support/lag-probe.js');
+
+function readLag(file: string): { p50: number; p99: number; max: number } | undefined {
+  try {
+    const { p50, p99, max } = JSON.parse(readFileSync(file, 'utf8')) as { p50: number; p99: number; max: number };
+    return { p50, p99, max };
+  } catch {
+    return undefined;
+  }
+}
+
 
 async function main() {
   const nodes = arg('nodes', 1000);
   const tasks = arg('tasks', 100_000);
   const procs = arg('procs', 4);
+  const managerCount = arg('managers', 1);
+  const timeoutS = arg('timeout', 600);
   const prof = process.env.FLOTILLA_BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.FLOTILLA_BENCH_CPU_PROF}`] : [];
-  const m = await startManager({ args: ['--no-worker'], nodeArgs: [...prof, '--max-old-space-size=4096'] });
+  // A Redis of our own: other runs on the machine share neither its queues nor its numbers.
+  const redis = await startRedis();
+  const scratch = mkdtempSync(join(tmpdir(), 'flotilla-bench-cp-'));
+  try {
+    await run({ nodes, tasks, procs, managerCount, timeoutS, prof }, redis, scratch);
+  } finally {
+    await redis.stop();
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+async function run(
+  o: { nodes: number; tasks: number; procs: number; managerCount: number; timeoutS: number; prof: string[] },
+  redis: BenchRedis,
+  scratch: string,
+) {
+  const { nodes, tasks, procs, managerCount, timeoutS, prof } = o;
+  const lagFiles: string[] = [];
+  const managerOpts = (extra: string[], i: number) => {
+    const lagFile = join(scratch, `lag-${i}.json`);
+    lagFiles.push(lagFile);
+    return {
+      args: ['--no-worker', '--redis-url', redis.url, ...extra],
+      nodeArgs: [...(i === 0 ? prof : []), '-r', LAG_PROBE, '--max-old-space-size=4096'],
+      env: { ...process.env, FLOTILLA_BENCH_LAG_FILE: lagFile },
+    };
+  };
+  const m = await startManager(managerOpts([], 0));
   const { url, child: manager } = m;
+  const others: BenchManager[] = [];
   const log: string[] = [];
   manager.stdout!.on('data', (d: Buffer) => {
     for (const l of d.toString().split('\n')) if ((/"level":"(warn|error)"/.test(l) || l.includes('node state')) && log.length < 20) log.push(l.slice(0, 300));
   });
   const hollows: ChildProcess[] = [];
+  const hollowStats: Record<string, number>[] = [];
+  const sumStats = () => {
+    const out: Record<string, number> = {};
+    for (const st of hollowStats) for (const [k, v] of Object.entries(st ?? {})) out[k] = (out[k] ?? 0) + v;
+    return out;
+  };
   try {
+    if (managerCount > 1) {
+      const mtoken = ((await (await fetch(`${url}/v1.41/swarm`)).json()) as { JoinTokens: { Manager: string } }).JoinTokens.Manager;
+      for (let i = 1; i < managerCount; i++) {
+        others.push(await startManager(managerOpts(['--join', `127.0.0.1:${m.port}`, '--token', mtoken], i)));
+      }
+    }
+    const pids = [manager.pid!, ...others.map((o) => o.child.pid!)];
     const token = ((await (await fetch(`${url}/v1.41/swarm`)).json()) as { JoinTokens: { Worker: string } }).JoinTokens.Worker;
     const t0 = performance.now();
     for (let p = 0; p < procs; p++) {
       const n = Math.floor(nodes / procs) + (p < nodes % procs ? 1 : 0);
       const h = spawn(process.execPath, [join(ROOT, 'dist/bench/control-plane/hollow.js'), url, token, String(n), `hollow${p}`], { stdio: ['ignore', 'pipe', 'inherit'] });
       hollows.push(h);
+      let buf = '';
+      h.stdout!.on('data', (d: Buffer) => {
+        buf += d.toString();
+        const lines = buf.split('\n');
+        buf = lines.pop()!;
+        for (const l of lines) if (l.startsWith('stats ')) hollowStats[p] = JSON.parse(l.slice(6)) as Record<string, number>;
+      });
     }
     await Promise.all(hollows.map((h) => waitLine(h, 'ready')));
     const joinedMs = performance.now() - t0;
     process.stderr.write(`  ${nodes} hollow nodes joined in ${(joinedMs / 1000).toFixed(1)} s\n`);
 
+    const hollowPids = hollows.map((h) => h.pid!);
+    const sumCpu = (ps: number[]) => ps.reduce((a, p) => a + cpuSeconds(p), 0);
+    const cpu0 = { managers: pids.map(cpuSeconds), hollows: sumCpu(hollowPids), redis: cpuSeconds(redis.child.pid!) };
+    const redis0 = await redis.stats();
+    const hs0 = sumStats();
+    for (const p of pids) process.kill(p, 'SIGUSR2');
     const c0 = performance.now();
+    const createdAtWall = Date.now();
     const create = await fetch(`${url}/v1.41/services/create`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ Name: 'hollow', TaskTemplate: { ContainerSpec: { Image: 'hollow' } }, Mode: { Replicated: { Replicas: tasks } } }),
     });
     if (!create.ok) throw new Error(await create.text());
-    let peakRss = 0;
+    const peaks = pids.map(() => 0);
+    let unavailable = 0;
     let running = 0;
-    const deadline = Date.now() + 600_000;
+    const deadline = Date.now() + timeoutS * 1000;
+    let lastLine = 0;
     while (running < tasks) {
-      if (Date.now() > deadline) throw new Error(`only ${running} of ${tasks} running after 600 s`);
-      await new Promise((r) => setTimeout(r, 500));
-      peakRss = Math.max(peakRss, rssMiB(manager.pid!));
-      const svc = ((await (await fetch(`${url}/v1.41/services?status=true`)).json()) as { ServiceStatus: { RunningTasks: number } }[])[0];
+      if (Date.now() > deadline) {
+        const lag = readLag(lagFiles[0]);
+        throw new Error(`only ${running} of ${tasks} running after ${timeoutS} s (manager loop lag ${JSON.stringify(lag)}, cpu ${pids.map(cpuSeconds).join('/')} s)`);
+      }
+      await new Promise((r) => setTimeout(r, 1000));
+      pids.forEach((p, i) => (peaks[i] = Math.max(peaks[i], rssMiB(p))));
+      const res = await fetch(`${url}/v1.41/services?status=true`);
+      // A leader election under load answers 503 for a moment: count it, keep polling.
+      if (!res.ok) {
+        unavailable++;
+        continue;
+      }
+      const svc = ((await res.json()) as { ServiceStatus: { RunningTasks: number } }[])[0];
       running = svc.ServiceStatus.RunningTasks;
-      if (Math.round(performance.now() - c0) % 10_000 < 500) process.stderr.write(`  ${running}/${tasks} running, manager ${peakRss} MiB\n`);
+      if (performance.now() - lastLine > 5000) {
+        lastLine = performance.now();
+        const s = ((lastLine - c0) / 1000).toFixed(0);
+        process.stderr.write(
+          `  ${s} s: ${running}/${tasks} running, managers ${peaks.join('/')} MiB, cpu manager ${pids.map((p, i) => (cpuSeconds(p) - cpu0.managers[i]).toFixed(1)).join('/')} s, hollow ${(sumCpu(hollowPids) - cpu0.hollows).toFixed(1)} s, lag ${JSON.stringify(readLag(lagFiles[0]))}\n`,
+        );
+      }
     }
     const allMs = performance.now() - c0;
+    const cpu1 = { managers: pids.map(cpuSeconds), hollows: sumCpu(hollowPids), redis: cpuSeconds(redis.child.pid!) };
+    const lags = lagFiles.map(readLag);
+    const redis1 = await redis.stats();
+    // The hollow nodes print their counters every 2 s: the last lines are at most that old.
+    await new Promise((r) => setTimeout(r, 2100));
+    const hs1 = sumStats();
+    const hollow = Object.fromEntries(Object.keys(hs1).map((k) => [k, hs1[k] - (hs0[k] ?? 0)]));
     const all = (await (await fetch(`${url}/v1.41/tasks`)).json()) as Task[];
     // Scheduling latency: created -> assigned is not kept per transition; UpdatedAt at "running" bounds end to end.
     const lat = all.map((t) => Date.parse(t.Status.Timestamp) - Date.parse(t.CreatedAt)).sort((a, b) => a - b);
+    // When the last task was created and the first and last ran, from the create call: where the time went.
+    const created = all.map((t) => Date.parse(t.CreatedAt));
+    const ran = all.map((t) => Date.parse(t.Status.Timestamp));
+    const since = (ms: number) => Math.round(ms - createdAtWall);
     const pct = (p: number) => lat[Math.min(lat.length - 1, Math.floor((p / 100) * lat.length))];
     console.log(
       JSON.stringify({
-        managers: 1,
+        managers: managerCount,
         nodes,
         tasks,
         joinSeconds: +(joinedMs / 1000).toFixed(2),
@@ -80,12 +191,39 @@ async function main() {
         tasksPerSec: Math.round(tasks / (allMs / 1000)),
         createdToRunningP50Ms: pct(50),
         createdToRunningP99Ms: pct(99),
-        managerPeakRssMiB: peakRss,
+        lastCreatedMs: since(created.reduce((a, b) => Math.max(a, b), 0)),
+        firstRunningMs: since(ran.reduce((a, b) => Math.min(a, b), Infinity)),
+        halfRunningMs: since(ran.sort((a, b) => a - b)[Math.floor(ran.length / 2)]),
+        // The store's own time of the last task to run: the polled figure above without the poll's granularity.
+        lastRunningMs: since(ran[ran.length - 1]),
+        managerPeakRssMiB: peaks,
+        pollsAnswered503: unavailable,
+        // CPU seconds used while the tasks came up: who spent the box's two cores.
+        cpuSeconds: {
+          managers: cpu1.managers.map((c, i) => +(c - cpu0.managers[i]).toFixed(1)),
+          hollows: +(cpu1.hollows - cpu0.hollows).toFixed(1),
+          redis: +(cpu1.redis - cpu0.redis).toFixed(1),
+        },
+        managerLoopLagMs: lags,
+        hollow: {
+          ...hollow,
+          fetchMsAvg: Math.round(hollow.fetchMs / Math.max(1, hollow.fetches)),
+          tasksPerFetch: Math.round(hollow.tasksFetched / Math.max(1, hollow.fetches)),
+          reportMsAvg: Math.round(hollow.reportMs / Math.max(1, hollow.reportCalls)),
+        },
+        redis: {
+          clients: redis1.connectedClients,
+          blocked: redis1.blockedClients,
+          commands: redis1.totalCommands - redis0.totalCommands,
+          memoryMiB: redis1.usedMemoryMiB,
+          top: redis1.top.map((t) => `${t.cmd}:${t.calls}/${(t.usec / 1e6).toFixed(1)}s`),
+        },
       }),
     );
   } finally {
     if (log.length) process.stderr.write(`manager warnings:\n${log.join('\n')}\n`);
     for (const h of hollows) h.kill('SIGKILL');
+    for (const o of others) await o.stop();
     await m.stop();
   }
 }

@@ -5,10 +5,13 @@
 # entered with nsenter --net, its own UTS name). Images are copied in.
 #   hosts.sh up N      builds flh1..flhN (10.213.0.11..), prints one line per host
 #   hosts.sh down      removes every host, dockerd and the bridge
+# HOSTS_PREFIX, HOSTS_NET, HOSTS_BRIDGE and HOSTS_STATE give a suite a set of its own
+# (names, /24, bridge, state dir), so suites that build hosts never take down each other's.
 set -euo pipefail
-BR=flbr0
-NET=10.213.0
-STATE=/var/lib/flotilla-hosts
+BR=${HOSTS_BRIDGE:-flbr0}
+NET=${HOSTS_NET:-10.213.0}
+PREFIX=${HOSTS_PREFIX:-flh}
+STATE=${HOSTS_STATE:-/var/lib/flotilla-hosts}
 IMAGES=(flotilla/busybox:latest flotilla/hello:latest)
 
 up() {
@@ -19,7 +22,7 @@ up() {
   mkdir -p "$STATE"
   docker save "${IMAGES[@]}" -o "$STATE/images.tar"
   for i in $(seq 1 "$n"); do
-    local h=flh$i ip=$NET.$((10 + i))
+    local h=$PREFIX$i ip=$NET.$((10 + i))
     if ! ip netns list | grep -qw $h; then
       ip netns add $h
       ip link add veth-$h type veth peer name eth0 netns $h
@@ -43,7 +46,7 @@ up() {
 }
 
 down() {
-  for ns in $(ip netns list | awk '{print $1}' | grep '^flh' || true); do
+  for ns in $(ip netns list | awk '{print $1}' | grep "^$PREFIX[0-9]" || true); do
     local d=$STATE/$ns
     if [ -f "$d/docker.pid" ]; then
       DOCKER_HOST=unix://$d/docker.sock docker rm -f $(DOCKER_HOST=unix://$d/docker.sock docker ps -aq) >/dev/null 2>&1 || true

@@ -19,7 +19,7 @@ export async function volumesOf(project: string) {
 }
 
 /** Polls until `fn` returns a truthy value or the time is up (bounded, for eventual checks only). */
-export async function eventually<T>(fn: () => Promise<T | undefined | false>, what: string, timeoutMs = 60_000): Promise<T> {
+export async function eventually<T>(fn: () => Promise<T | undefined | false>, what: string, timeoutMs = 60_000, intervalMs = 200): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   while (Date.now() < deadline) {
@@ -29,7 +29,7 @@ export async function eventually<T>(fn: () => Promise<T | undefined | false>, wh
     } catch (e) {
       last = e;
     }
-    await new Promise((r) => setTimeout(r, 200));
+    await new Promise((r) => setTimeout(r, intervalMs));
   }
   throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
 }

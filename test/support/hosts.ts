@@ -14,9 +14,20 @@ export interface Host {
   docker: Docker;
 }
 
+/** A suite's own set of hosts: name prefix, /24 (three octets), root bridge, state dir (see hosts.sh). */
+export interface HostSet {
+  prefix: string;
+  net: string;
+  bridge: string;
+  state: string;
+}
+
+const hostSetEnv = (s?: HostSet) =>
+  s ? { ...process.env, HOSTS_PREFIX: s.prefix, HOSTS_NET: s.net, HOSTS_BRIDGE: s.bridge, HOSTS_STATE: s.state } : process.env;
+
 /** Builds N hosts (network namespaces, each with its own dockerd) with test/cluster/hosts.sh. */
-export async function hostsUp(n: number): Promise<Host[]> {
-  const { stdout } = await run('bash', [HOSTS_SH, 'up', String(n)], { timeout: 120_000 });
+export async function hostsUp(n: number, set?: HostSet): Promise<Host[]> {
+  const { stdout } = await run('bash', [HOSTS_SH, 'up', String(n)], { timeout: 120_000, env: hostSetEnv(set) });
   return stdout
     .trim()
     .split('\n')
@@ -26,8 +37,8 @@ export async function hostsUp(n: number): Promise<Host[]> {
     });
 }
 
-export async function hostsDown(): Promise<void> {
-  await run('bash', [HOSTS_SH, 'down'], { timeout: 120_000 });
+export async function hostsDown(set?: HostSet): Promise<void> {
+  await run('bash', [HOSTS_SH, 'down'], { timeout: 120_000, env: hostSetEnv(set) });
 }
 
 /** Runs `flotilla ARGS` on a host, as a user logged in there would: its network, its engine. */

@@ -1,5 +1,6 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { defaultStateDir as stateDir } from '@flotilla/contracts';
 
 /** Everything the manager process is told at boot, parsed once and frozen. */
@@ -16,6 +17,12 @@ export interface ManagerConfig {
   readonly heartbeatPeriodMs: number;
   /** Serve the user API (Docker's and flotilla's) to other hosts too; off by default, as there is no TLS yet. */
   readonly apiRemote: boolean;
+  /** Join an existing cluster as a manager through the manager at this address (host:port). */
+  readonly join?: { readonly addr: string; readonly token: string };
+  /** Start a new one-manager cluster from this manager's data after losing the majority for good. */
+  readonly forceNewCluster: boolean;
+  /** Whether --redis-url (or REDIS_URL) was given; otherwise a joining manager uses the cluster's Redis. */
+  readonly redisUrlGiven: boolean;
 }
 
 export class ConfigError extends Error {
@@ -44,6 +51,13 @@ export function loadManagerConfig(argv: string[], env: NodeJS.ProcessEnv = proce
   const port = Number(m[2]);
   if (port < 1 || port > 65535) throw new ConfigError(`--listen-addr port out of range: ${m[2]}`);
   const advertise = flags.get('advertise-addr') ?? env.FLOTILLA_ADVERTISE_ADDR ?? '127.0.0.1';
+  const joinAddr = flags.get('join');
+  let token = flags.get('token') ?? env.FLOTILLA_TOKEN;
+  const tokenFile = flags.get('token-file');
+  if (tokenFile) token = readFileSync(tokenFile, 'utf8').trim();
+  if (joinAddr !== undefined && !/^[^:\s]+:\d+$/.test(joinAddr)) throw new ConfigError(`--join must be HOST:PORT, got ${joinAddr}`);
+  if (joinAddr !== undefined && !token) throw new ConfigError('--join needs --token or --token-file (a manager join token)');
+  if (joinAddr !== undefined && bools.has('force-new-cluster')) throw new ConfigError('--force-new-cluster and --join cannot be combined');
   const hb = Number(flags.get('heartbeat-period-ms') ?? env.FLOTILLA_HEARTBEAT_MS ?? 5000);
   if (!Number.isFinite(hb) || hb < 100) throw new ConfigError(`heartbeat period must be >= 100 ms`);
   return Object.freeze({
@@ -52,6 +66,9 @@ export function loadManagerConfig(argv: string[], env: NodeJS.ProcessEnv = proce
     listenPort: port,
     advertiseAddr: advertise.includes(':') ? advertise : `${advertise}:${port}`,
     redisUrl: flags.get('redis-url') ?? env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+    redisUrlGiven: flags.has('redis-url') || env.REDIS_URL !== undefined,
+    join: joinAddr !== undefined ? { addr: joinAddr, token: token! } : undefined,
+    forceNewCluster: bools.has('force-new-cluster'),
     embeddedWorker: !bools.has('no-worker'),
     dockerHost: flags.get('docker-host') ?? env.DOCKER_HOST,
     heartbeatPeriodMs: hb,

@@ -4,18 +4,27 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { join } from 'node:path';
 import { writeFileSync, mkdirSync, rmSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { newId } from '@flotilla/state';
 import { loadManagerConfig } from './config';
-import { ManagerModule, storeDir } from './manager.module';
+import { ManagerModule } from './manager.module';
 import { ErrorFilter } from './api/error.filter';
 import { apiVersionMiddleware } from './api/docker/api-version.middleware';
 import { remoteAccessMiddleware } from './api/remote-access.middleware';
+import { leaderProxyMiddleware } from './api/leader-proxy.middleware';
 import { connectRedis } from './control/redis.provider';
-import { LocalStore } from './cluster/local-store';
 import { ClusterService } from './cluster/cluster.service';
+import { ManagerKeys } from './cluster/manager-keys';
+import { FORWARDED_HEADER, forwardedValid } from './cluster/manager-auth';
+import { openStore } from './boot/open-store';
+import { serveRaftUpgrades } from './boot/raft-upgrade';
+import { settleMembership } from './boot/settle-membership';
+import { handOverOnDemotion } from './boot/demotion';
 import { WorkerModule } from '../../worker/src/worker.module';
 import { AgentService } from '../../worker/src/agent/agent.service';
 import { workerConfig } from '../../worker/src/config';
 import { DockerAdapter } from '../../worker/src/docker/docker.adapter';
+import { readNodeId, writeNodeId } from '../../worker/src/agent/identity';
 
 /**
  * One manager process; with the embedded worker (the default) its node also
@@ -27,18 +36,27 @@ async function main() {
   const config = loadManagerConfig(process.argv.slice(2));
   // A pid file left by a killed manager must not make a starting one look ready.
   rmSync(join(config.dataDir, 'manager.pid'), { force: true });
+  mkdirSync(config.dataDir, { recursive: true });
   const logger = new ConsoleLogger({ json: true, colors: false });
-  const redis = await connectRedis(config.redisUrl);
-  if (config.embeddedWorker) await new DockerAdapter(config.dockerHost).ping();
-  const store = new LocalStore(storeDir(config));
-  store.open();
+  // The manager's Raft id is its node's id; its embedded worker registers under it.
+  const workerDir = join(config.dataDir, 'worker');
+  const nodeId = readNodeId(workerDir) ?? newId();
+  writeNodeId(workerDir, nodeId);
+  const keys = new ManagerKeys(config.dataDir);
 
-  const app = await NestFactory.create<NestExpressApplication>(ManagerModule.forRoot(config, redis, store), {
+  const { store, transport, fresh, joined } = await openStore(config, nodeId, keys, logger);
+  const redisUrl = config.redisUrlGiven ? config.redisUrl : (keys.redisUrl ?? config.redisUrl);
+  const redis = await connectRedis(redisUrl);
+  if (config.embeddedWorker) await new DockerAdapter(config.dockerHost).ping();
+  store.start();
+
+  const app = await NestFactory.create<NestExpressApplication>(ManagerModule.forRoot({ ...config, redisUrl }, redis, store, keys), {
     logger,
     bodyParser: false,
   });
-  app.use(remoteAccessMiddleware(config.apiRemote));
+  app.use(remoteAccessMiddleware(config.apiRemote, (req) => forwardedValid(keys.raftKey, req.headers[FORWARDED_HEADER] as string | undefined)));
   app.use(apiVersionMiddleware);
+  app.use(leaderProxyMiddleware(store, nodeId, () => keys.raftKey));
   app.useBodyParser('json', { limit: '32mb' });
   app.useGlobalFilters(new ErrorFilter());
   try {
@@ -46,19 +64,20 @@ async function main() {
   } catch (e) {
     throw new Error(`cannot listen on ${config.listenHost}:${config.listenPort}: ${(e as Error).message}`);
   }
+  serveRaftUpgrades(app.getHttpServer() as Server, transport, keys);
+  await settleMembership({ config, nodeId, store, keys, cluster: app.get(ClusterService), fresh, joined }, logger);
 
   let worker: Awaited<ReturnType<typeof NestFactory.createApplicationContext>> | undefined;
   if (config.embeddedWorker) {
-    const cluster = await app.get(ClusterService).ensureCluster();
     worker = await NestFactory.createApplicationContext(
       WorkerModule.forRoot(
         workerConfig({
           managerUrl: `http://127.0.0.1:${config.listenPort}`,
-          token: cluster.JoinTokens.Manager,
-          dataDir: join(config.dataDir, 'worker'),
+          token: store.view().cluster!.JoinTokens.Manager,
+          dataDir: workerDir,
           dockerHost: config.dockerHost,
           addr: config.advertiseAddr.split(':')[0],
-          redisUrl: config.redisUrl,
+          redisUrl,
           role: 'manager',
         }),
       ),
@@ -67,10 +86,8 @@ async function main() {
     await worker.get(AgentService).start();
   }
 
-  mkdirSync(config.dataDir, { recursive: true });
   // Workers that share this data dir (flotilla's own docker-compose.yml) read their join token here.
-  const token = (await app.get(ClusterService).ensureCluster()).JoinTokens.Worker;
-  writeFileSync(join(config.dataDir, 'worker.token'), `${token}\n`, { mode: 0o600 });
+  writeFileSync(join(config.dataDir, 'worker.token'), `${store.view().cluster!.JoinTokens.Worker}\n`, { mode: 0o600 });
   const pidFile = join(config.dataDir, 'manager.pid');
   writeFileSync(pidFile, `${process.pid}\n`);
 
@@ -82,11 +99,16 @@ async function main() {
     deadline.unref();
     await worker?.close().catch(() => undefined);
     await app.close().catch(() => undefined);
-    store.close();
+    await store.stop().catch(() => undefined);
     redis.disconnect();
     rmSync(pidFile, { force: true });
     process.exit(0);
   };
+  handOverOnDemotion(
+    { store, nodeId, dataDir: config.dataDir, advertiseAddr: config.advertiseAddr, embeddedWorker: config.embeddedWorker, redisUrl: config.redisUrlGiven ? config.redisUrl : undefined },
+    () => void stop(),
+    logger,
+  );
   process.on('SIGTERM', () => void stop());
   process.on('SIGINT', () => void stop());
   logger.log({ msg: 'manager ready', listen: `${config.listenHost}:${config.listenPort}`, dataDir: config.dataDir }, 'Main');

@@ -1,9 +1,11 @@
 import { DynamicModule, Module, OnApplicationBootstrap, Inject } from '@nestjs/common';
-import { join } from 'node:path';
 import type { Redis } from 'ioredis';
 import type { ManagerConfig } from './config';
-import { CLOCK, MANAGER_CONFIG, STATE_STORE, systemClock } from './tokens';
-import { LocalStore } from './cluster/local-store';
+import { CLOCK, MANAGER_CONFIG, MEMBERSHIP, STATE_STORE, systemClock } from './tokens';
+import type { RaftStore } from './cluster/raft-store';
+import { ManagerKeys } from './cluster/manager-keys';
+import { ManagersService } from './cluster/managers.service';
+import { ManagersController } from './api/managers.controller';
 import { ClusterService } from './cluster/cluster.service';
 import { ControlLoopService } from './control/control-loop.service';
 import { DispatcherService } from './control/dispatcher.service';
@@ -24,23 +26,28 @@ import { DistributionController } from './api/docker/distribution.controller';
 import { LocalNode } from './api/docker/local-node';
 import { SwarmController } from './api/docker/swarm.controller';
 import { ClusterController } from './api/cluster.controller';
+import { NetworksController } from './api/docker/networks.controller';
+import { SecretsController } from './api/docker/secrets.controller';
+import { ConfigsController } from './api/docker/configs.controller';
+import { DockerLogsController } from './api/docker/logs.controller';
 
 class Bootstrap implements OnApplicationBootstrap {
   constructor(
-    @Inject(ClusterService) private readonly cluster: ClusterService,
+    @Inject(STATE_STORE) private readonly store: RaftStore,
     @Inject(DispatcherService) private readonly dispatcher: DispatcherService,
   ) {}
-  async onApplicationBootstrap() {
-    await this.cluster.ensureCluster();
-    // After a manager restart, let every worker re-check its full set.
-    this.dispatcher.ringAll();
+  onApplicationBootstrap() {
+    // A new leader (after a restart or a failover) lets every worker re-check its full set.
+    this.store.onLeaderChange((leader) => {
+      if (leader) this.dispatcher.ringAll();
+    });
   }
 }
 
 /** The manager: store, control loops, dispatcher and the HTTP API. */
 @Module({})
 export class ManagerModule {
-  static forRoot(config: ManagerConfig, redis: Redis, store: LocalStore): DynamicModule {
+  static forRoot(config: ManagerConfig, redis: Redis, store: RaftStore, keys: ManagerKeys): DynamicModule {
     return {
       module: ManagerModule,
       controllers: [
@@ -54,11 +61,19 @@ export class ManagerModule {
         DistributionController,
         SwarmController,
         ClusterController,
+        ManagersController,
+        NetworksController,
+        SecretsController,
+        ConfigsController,
+        DockerLogsController,
       ],
       providers: [
         { provide: MANAGER_CONFIG, useValue: config },
         { provide: CLOCK, useValue: systemClock },
         { provide: STATE_STORE, useValue: store },
+        { provide: MEMBERSHIP, useValue: store },
+        { provide: ManagerKeys, useValue: keys },
+        ManagersService,
         { provide: REDIS, useValue: redis },
         ClusterService,
         StatusService,
@@ -74,8 +89,4 @@ export class ManagerModule {
       exports: [ClusterService],
     };
   }
-}
-
-export function storeDir(config: ManagerConfig): string {
-  return join(config.dataDir, 'state');
 }

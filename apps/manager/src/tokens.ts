@@ -8,3 +8,11 @@ export interface Clock {
 }
 
 export const systemClock: Clock = { now: () => Date.now() };
+
+/** Which nodes are managers in the Raft group (the RaftStore answers). */
+export const MEMBERSHIP = Symbol('MEMBERSHIP');
+
+export interface Membership {
+  isMember(nodeId: string): boolean;
+  addressOf(nodeId: string): string | undefined;
+}

@@ -3,7 +3,7 @@
  * Workers always dial the manager, never the reverse, so a worker behind NAT
  * or in a namespace only needs to reach the manager and Redis.
  */
-import type { Network, NodeDescription, Task, Volume, NodeRole, PortConfig } from './swarm-types';
+import type { Config, Network, NodeDescription, Secret, Task, Volume, NodeRole, PortConfig } from './swarm-types';
 import type { TaskState } from './task-state';
 
 export const AGENT_API = '/flotilla/v1';
@@ -26,6 +26,28 @@ export interface RegisterResponse {
   clusterId: string;
   /** The node's credential for every later call (Authorization: Bearer ...). */
   nodeSecret: string;
+  /** API addresses (host:port) of every manager: where the node turns when its manager goes away. */
+  managers?: string[];
+}
+
+/** A manager joining the Raft group: first as a learner that catches up, then as a voter. */
+export interface ManagerJoinRequest {
+  token: string;
+  nodeId: string;
+  /** host:port other managers reach it at (its API port; Raft shares it). */
+  addr: string;
+  stage: 'learner' | 'voter';
+}
+
+export interface ManagerJoinResponse {
+  /** Raft id -> address of every member, the joiner included. */
+  peers: Record<string, string>;
+  /** Authenticates Raft connections and requests forwarded between managers. */
+  raftKey: string;
+  redisUrl: string;
+  clusterId: string;
+  /** The leader's commit index at the time: the joiner catches up to here before asking to vote. */
+  index: number;
 }
 
 /** Everything a node must run: its full set, never a delta. */
@@ -35,8 +57,34 @@ export interface AssignmentSet {
   tasks: Task[];
   networks: Network[];
   volumes: Volume[];
+  /** Only the secrets and configs this node's tasks reference (with their Data), for their files. */
+  secrets?: Secret[];
+  configs?: Config[];
   /** Published ports of the services this node runs tasks of (the ingress proxy serves them). */
   endpoints: ServiceEndpoint[];
+  /** API addresses of every manager, so the node can fail over. */
+  managers?: string[];
+  /** Set when this node was promoted and is not a manager yet: the token its manager joins with. */
+  promotion?: { token: string };
+  /** What the node's overlay agent needs beyond its own tasks: peers and names, per allocated network. */
+  overlay?: OverlayNetworkAssignment[];
+}
+
+/** One allocated network as seen from one node (libs/networking's overlayFor computes it). */
+export interface OverlayNetworkAssignment {
+  networkId: string;
+  /** Host addresses of the other nodes with live tasks on the network: where VXLAN floods go. */
+  peers: string[];
+  /** What the node's DNS answers on this network: each service's names -> its tasks' addresses (on a node, meant to run). */
+  services: OverlayServiceRecord[];
+}
+
+export interface OverlayServiceRecord {
+  serviceId: string;
+  /** The service name first, then its aliases on this network (compose service names, links). */
+  names: string[];
+  /** Addresses (no prefix) on this network of the service's tasks that are on a node and meant to run, every node's. */
+  addresses: string[];
 }
 
 export interface ServiceEndpoint {

@@ -108,6 +108,31 @@ export interface ContainerSpec {
   CapabilityAdd?: string[];
   CapabilityDrop?: string[];
   Privileges?: unknown;
+  Secrets?: SecretReference[];
+  Configs?: ConfigReference[];
+}
+
+/** Where a secret or config appears in the container: a file, read-only. */
+export interface FileTarget {
+  Name: string;
+  UID?: string;
+  GID?: string;
+  /** Permission bits, as a number (0o444 = 292). */
+  Mode?: number;
+}
+
+export interface SecretReference {
+  File?: FileTarget;
+  SecretID: string;
+  SecretName: string;
+}
+
+export interface ConfigReference {
+  File?: FileTarget;
+  /** Docker's credential-spec configs; flotilla only supports File. */
+  Runtime?: Record<string, never>;
+  ConfigID: string;
+  ConfigName: string;
 }
 
 export interface ResourceSet {
@@ -194,6 +219,14 @@ export interface Service extends Meta {
   PreviousSpec?: ServiceSpec;
   Endpoint: { Spec: EndpointSpec; Ports?: PortConfig[]; VirtualIPs?: { NetworkID: string; Addr: string }[] };
   ServiceStatus?: { RunningTasks: number; DesiredTasks: number; CompletedTasks: number };
+  UpdateStatus?: UpdateStatus;
+}
+
+export interface UpdateStatus {
+  State: 'updating' | 'paused' | 'completed' | 'rollback_started' | 'rollback_paused' | 'rollback_completed';
+  StartedAt?: string;
+  CompletedAt?: string;
+  Message?: string;
 }
 
 // ---------------------------------------------------------------- tasks
@@ -244,12 +277,25 @@ export interface NetworkSpec {
   Internal?: boolean;
   IPv6Enabled?: boolean;
   Ingress?: boolean;
-  IPAMOptions?: { Driver?: { Name: string }; Configs?: { Subnet?: string; Gateway?: string; Range?: string }[] };
+  IPAMOptions?: { Driver?: { Name: string }; Configs?: IPAMConfig[] };
+}
+
+export interface IPAMConfig {
+  Subnet?: string;
+  Gateway?: string;
+  Range?: string;
 }
 
 export interface Network extends Meta {
   Spec: NetworkSpec;
+  /** Set by the allocator, as Docker keeps it: the driver's state (the VXLAN id, under VXLAN_ID_OPTION). */
+  DriverState?: { Name: string; Options?: Record<string, string> };
+  /** Set by the allocator: the subnet and gateway the network got (the user's, or one from the pool). */
+  IPAMOptions?: { Driver?: { Name: string }; Configs?: IPAMConfig[] };
 }
+
+/** Docker's DriverState option that holds an overlay network's VXLAN ids (comma-separated). */
+export const VXLAN_ID_OPTION = 'com.docker.network.driver.overlay.vxlanid_list';
 
 /** Named volumes are per node in Docker; the store keeps which ones the cluster wants to exist. */
 export interface VolumeSpec {
@@ -294,4 +340,6 @@ export interface Cluster extends Meta {
   JoinTokens: JoinTokens;
   /** flotilla's: the key node credentials are derived from. Stays in the store; no API serves it. */
   NodeKey?: string;
+  /** flotilla's: the Redis every manager and node uses for doorbells and logs, as other hosts reach it. */
+  RedisURL?: string;
 }

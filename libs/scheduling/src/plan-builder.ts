@@ -31,6 +31,10 @@ export class PlanBuilder {
     this.created.push(t);
   }
 
+  get createdCount(): number {
+    return this.created.length;
+  }
+
   /** The task as it will be once the plan applies. */
   current(t: Task): Task {
     return this.updated.get(t.ID) ?? t;

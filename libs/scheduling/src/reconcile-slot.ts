@@ -23,6 +23,8 @@ export interface ServiceContext extends NewTaskContext {
   nodes: ReadonlyMap<string, SwarmNode>;
   historyLimit: number;
   plan: PlanBuilder;
+  /** See ReconcileInput.maxCreates. */
+  maxCreates?: number;
 }
 
 export interface SlotContext extends NewTaskContext {

@@ -19,6 +19,13 @@ export interface ReconcileInput {
   historyLimit: number;
   /** Tasks of services removed from the store. */
   orphanTasks?: Task[];
+  /**
+   * At most this many tasks are created for empty replicated slots in one
+   * plan; the rest are the next pass's (a caller that commits a 100k-task
+   * scale-up in parts need not have the whole of it planned, with new ids,
+   * on every pass). Replacements (restarts, updates, lost nodes) are never held back.
+   */
+  maxCreates?: number;
 }
 
 /**
@@ -34,6 +41,7 @@ export function reconcile(input: ReconcileInput): ReconcilePlan {
     newId: () => input.newId(),
     historyLimit: input.historyLimit,
     plan,
+    maxCreates: input.maxCreates,
   };
   for (const svc of input.services) {
     const tasks = input.tasksOfService(svc.ID);

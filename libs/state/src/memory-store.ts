@@ -40,4 +40,9 @@ export class MemoryStore implements StateStore {
   isWritable(): boolean {
     return true;
   }
+
+  /** Always the only writer: never changes. */
+  onLeaderChange(): () => void {
+    return () => undefined;
+  }
 }

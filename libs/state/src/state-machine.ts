@@ -26,8 +26,9 @@ export class StateMachine implements StateView {
   private idx = 0;
   private readonly maps = new Map<ObjectKind, Map<string, AnyObject>>(OBJECT_KINDS.map((k) => [k, new Map()]));
   private readonly names = new Map<ObjectKind, Map<string, string>>();
-  private readonly byService = new Map<string, Set<string>>();
-  private readonly byNode = new Map<string, Set<string>>();
+  /** Tasks by service and by node, holding the objects themselves: no lookup per task when listed. */
+  private readonly byService = new Map<string, Map<string, Task>>();
+  private readonly byNode = new Map<string, Map<string, Task>>();
   private readonly applied = new Map<string, number>();
 
   get index(): number {
@@ -116,12 +117,8 @@ export class StateMachine implements StateView {
     return this.maps.get(kind)!;
   }
 
-  private collect(ids: Set<string> | undefined): Task[] {
-    if (!ids) return [];
-    const tasks = this.map('task');
-    const out: Task[] = [];
-    for (const id of ids) out.push(tasks.get(id) as Task);
-    return out;
+  private collect(tasks: Map<string, Task> | undefined): Task[] {
+    return tasks ? Array.from(tasks.values()) : [];
   }
 
   /** Validates every op against the state as the earlier ops of the batch leave it. */
@@ -234,8 +231,8 @@ export class StateMachine implements StateView {
     }
     if (kind === 'task') {
       const t = obj as Task;
-      addTo(this.byService, t.ServiceID, t.ID);
-      if (t.NodeID) addTo(this.byNode, t.NodeID, t.ID);
+      addTo(this.byService, t.ServiceID, t);
+      if (t.NodeID) addTo(this.byNode, t.NodeID, t);
     }
   }
 
@@ -270,15 +267,15 @@ function nameConflict(kind: ObjectKind, name: string) {
   return new FlotillaError('conflict', `rpc error: code = AlreadyExists desc = name conflicts with an existing object: ${kind} ${name} already exists`);
 }
 
-function addTo(m: Map<string, Set<string>>, k: string, v: string) {
+function addTo(m: Map<string, Map<string, Task>>, k: string, t: Task) {
   let s = m.get(k);
-  if (!s) m.set(k, (s = new Set()));
-  s.add(v);
+  if (!s) m.set(k, (s = new Map()));
+  s.set(t.ID, t);
 }
 
-function removeFrom(m: Map<string, Set<string>>, k: string, v: string) {
+function removeFrom(m: Map<string, Map<string, Task>>, k: string, id: string) {
   const s = m.get(k);
   if (!s) return;
-  s.delete(v);
+  s.delete(id);
   if (s.size === 0) m.delete(k);
 }

@@ -16,4 +16,9 @@ export interface StateStore {
   watch(listener: (event: ChangeEvent) => void): () => void;
   /** Whether this store may accept writes now (the leader, or the only manager). */
   isWritable(): boolean;
+  /**
+   * Called when this store gains or loses the right to write (a Raft leader
+   * change). Loops that act only on the leader start over on `true`.
+   */
+  onLeaderChange(listener: (isLeader: boolean) => void): () => void;
 }

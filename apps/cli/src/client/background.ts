@@ -45,6 +45,8 @@ export function runningPid(dataDir: string, role: Role): number | undefined {
   try {
     const pid = Number(readFileSync(join(dataDir, `${role}.pid`), 'utf8').trim());
     process.kill(pid, 0);
+    // A killed node whose parent has not reaped it yet is a zombie: not running.
+    if (/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'))) return undefined;
     return pid;
   } catch {
     return undefined;

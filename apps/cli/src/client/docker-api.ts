@@ -31,8 +31,8 @@ export class DockerApi {
   createService(spec: ServiceSpec): Promise<{ ID: string }> {
     return this.call('POST', '/v1.41/services/create', spec);
   }
-  updateService(id: string, version: number, spec: ServiceSpec): Promise<void> {
-    return this.call('POST', `/v1.41/services/${id}/update?version=${version}`, spec);
+  updateService(id: string, version: number, spec: ServiceSpec, rollback = false): Promise<void> {
+    return this.call('POST', `/v1.41/services/${id}/update?version=${version}${rollback ? '&rollback=previous' : ''}`, spec);
   }
   removeService(ref: string): Promise<void> {
     return this.call('DELETE', `/v1.41/services/${encodeURIComponent(ref)}`);
@@ -51,6 +51,28 @@ export class DockerApi {
   }
   removeNode(ref: string, force: boolean): Promise<void> {
     return this.call('DELETE', `/v1.41/nodes/${encodeURIComponent(ref)}?force=${force}`);
+  }
+
+  /** `/services/{id}/logs` as a byte stream (Docker's 8-byte frames unless the service has a TTY). */
+  async serviceLogs(id: string, q: { follow: boolean; tail: string; timestamps: boolean }, signal?: AbortSignal): Promise<ReadableStream<Uint8Array>> {
+    const qs = new URLSearchParams({ stdout: '1', stderr: '1', details: '1', follow: q.follow ? '1' : '0', tail: q.tail, timestamps: q.timestamps ? '1' : '0' });
+    let res: Response;
+    try {
+      res = await fetch(`${this.baseUrl}/services/${encodeURIComponent(id)}/logs?${qs}`, { signal });
+    } catch (e) {
+      throw new CliError(`cannot reach the flotilla manager at ${this.baseUrl}: ${(e as Error).message}`);
+    }
+    if (!res.ok || !res.body) {
+      const text = await res.text();
+      let message = text;
+      try {
+        message = (JSON.parse(text) as { message?: string }).message ?? text;
+      } catch {
+        /* not JSON */
+      }
+      throw new CliError(`Error response from daemon: ${message}`);
+    }
+    return res.body;
   }
 
   private async call<T>(method: string, path: string, body?: unknown): Promise<T> {

@@ -3,10 +3,12 @@ import type { PortConfig, ServiceSpec } from '@flotilla/contracts';
 import { dockerApi } from '../client/connect-api';
 import { CliError } from '../errors';
 import { serviceTable, taskTable } from '../format/swarm-format';
+import { serviceLogsCommand } from './logs.command';
+import { serviceRollbackCommand, serviceUpdateCommand } from './update.command';
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
 
-/** `flotilla service create|ls|ps|inspect|scale|rm`, with docker's flags and output. */
+/** `flotilla service create|ls|ps|inspect|scale|rm|logs|update|rollback`, with docker's flags and output. */
 export function serviceCommand(): Command {
   // The command after IMAGE is the container's: its flags are not flotilla's (`sh -c ...`).
   const svc = new Command('service').description('Manage services').enablePositionalOptions();
@@ -119,7 +121,7 @@ export function serviceCommand(): Command {
       if (failed) throw new CliError('', 1);
     });
 
-  for (const c of [create, ls, ps, inspect, scale, rm]) svc.addCommand(c);
+  for (const c of [create, ls, ps, inspect, scale, rm, serviceLogsCommand(), serviceUpdateCommand(), serviceRollbackCommand()]) svc.addCommand(c);
   return svc;
 }
 

@@ -1,10 +1,11 @@
 import { Command } from 'commander';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { existsSync } from 'node:fs';
 import { defaultStateDir } from '@flotilla/contracts';
 import { ApiClient, managerUrl } from '../client/api-client';
 import { DockerApi } from '../client/docker-api';
-import { runInForeground, runningPid, startInBackground } from '../client/background';
+import { runInForeground, runningPid, startInBackground, stopProcess } from '../client/background';
 import { CliError } from '../errors';
 
 /** `flotilla swarm init`: a manager whose node is also a worker, in the background; prints the join command. */
@@ -16,16 +17,23 @@ export function initCommand(): Command {
     .option('--data-dir <DIR>', "this node's state", join(defaultStateDir(process.env, homedir()), 'node'))
     .option('--foreground', 'run the manager in this terminal instead of the background')
     .option('--api-remote', 'serve the API to other hosts too (no TLS yet: only on networks you trust)')
+    .option('--force-new-cluster', "force create a new cluster from this manager's current state (after losing the majority of managers)")
     .action(async () => {
-      const o = cmd.opts<{ advertiseAddr?: string; listenAddr: string; dataDir: string; foreground?: boolean; apiRemote?: boolean }>();
+      const o = cmd.opts<{ advertiseAddr?: string; listenAddr: string; dataDir: string; foreground?: boolean; apiRemote?: boolean; forceNewCluster?: boolean }>();
       const port = /:(\d+)$/.exec(o.listenAddr)?.[1];
       if (!port) throw new CliError(`--listen-addr must be HOST:PORT, got ${o.listenAddr}`);
       const advertise = o.advertiseAddr ?? '127.0.0.1';
       const addr = advertise.includes(':') ? advertise : `${advertise}:${port}`;
-      if (runningPid(o.dataDir, 'manager') || runningPid(o.dataDir, 'worker')) {
+      const running = runningPid(o.dataDir, 'manager');
+      if (o.forceNewCluster) {
+        // The manager is stuck without a quorum: stop it and restart it alone, on its own data.
+        if (!existsSync(join(o.dataDir, 'raft'))) throw new CliError(`--force-new-cluster: no manager state in ${o.dataDir}`);
+        if (running) await stopProcess(running);
+      } else if (running || runningPid(o.dataDir, 'worker')) {
         throw new CliError('This node is already part of a swarm. Use "flotilla swarm leave" to leave this swarm and join another one.');
       }
       const args = ['--data-dir', o.dataDir, '--listen-addr', o.listenAddr, '--advertise-addr', addr, ...(o.apiRemote ? ['--api-remote'] : [])];
+      if (o.forceNewCluster) args.push('--force-new-cluster');
       if (o.foreground) process.exit(await runInForeground('manager', args));
       await startInBackground('manager', o.dataDir, args);
       const local = o.listenAddr.startsWith('0.0.0.0') ? `127.0.0.1:${port}` : o.listenAddr;

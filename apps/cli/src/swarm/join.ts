@@ -1,34 +1,91 @@
 import { Command } from 'commander';
+import { createSocket } from 'node:dgram';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { defaultStateDir, parseJoinToken } from '@flotilla/contracts';
 import { runInForeground, runningPid, startInBackground } from '../client/background';
 import { CliError } from '../errors';
 
-/** `flotilla swarm join --token TOKEN ADDR:PORT`: this host joins as a worker, in the background. */
+/**
+ * `flotilla swarm join --token TOKEN ADDR:PORT`: a worker token starts a
+ * worker on this host; a manager token starts a manager (with its own
+ * worker) that enters the Raft group. In the background unless --foreground.
+ */
 export function joinCommand(): Command {
   const cmd = new Command('join')
-    .description('Join a swarm as a node')
+    .description('Join a swarm as a node and/or manager')
     .argument('<HOST:PORT>')
     .requiredOption('--token <TOKEN>', 'token for entry into the swarm')
-    .option('--advertise-addr <ADDR>', 'advertised address of this node')
+    .option('--advertise-addr <ADDR>', 'advertised address of this node (default: the address this host reaches the manager from)')
+    .option('--listen-addr <ADDR:PORT>', 'listen address, when joining as a manager', '0.0.0.0:2377')
     .option('--data-dir <DIR>', "this node's state", join(defaultStateDir(process.env, homedir()), 'node'))
-    .option('--redis-url <URL>', "the cluster's Redis as this host reaches it (default: derived from the manager's)")
-    .option('--foreground', 'run the worker in this terminal instead of the background')
+    .option('--redis-url <URL>', "the cluster's Redis as this host reaches it (default: the cluster's)")
+    .option('--api-remote', 'as a manager, serve the API to other hosts too (no TLS yet: only on networks you trust)')
+    .option('--foreground', 'run the node in this terminal instead of the background')
     .action(async (remote: string) => {
-      const o = cmd.opts<{ token: string; advertiseAddr?: string; dataDir: string; redisUrl?: string; foreground?: boolean }>();
+      const o = cmd.opts<{ token: string; advertiseAddr?: string; listenAddr: string; dataDir: string; redisUrl?: string; foreground?: boolean; apiRemote?: boolean }>();
       if (!parseJoinToken(o.token)) throw new CliError('invalid join token');
       if (!/^[^\s:]+:\d+$/.test(remote)) throw new CliError(`invalid address ${remote} (expected HOST:PORT)`);
       if (runningPid(o.dataDir, 'worker') || runningPid(o.dataDir, 'manager')) {
         throw new CliError('This node is already part of a swarm. Use "flotilla swarm leave" to leave this swarm and join another one.');
       }
-      const args = ['--manager', remote, '--token', o.token, '--data-dir', o.dataDir];
-      if (o.advertiseAddr) args.push('--advertise-addr', o.advertiseAddr);
-      if (o.redisUrl) args.push('--redis-url', o.redisUrl);
-      if (o.foreground) process.exit(await runInForeground('worker', args));
-      await startInBackground('worker', o.dataDir, args);
-      const role = parseJoinToken(o.token) && 'worker';
+      const role = await tokenRole(remote, o.token);
+      const advertise = o.advertiseAddr ?? (await localAddressTowards(remote));
+      if (role === 'manager') {
+        const port = /:(\d+)$/.exec(o.listenAddr)?.[1];
+        if (!port) throw new CliError(`--listen-addr must be HOST:PORT, got ${o.listenAddr}`);
+        const args = ['--join', remote, '--token', o.token, '--data-dir', o.dataDir, '--listen-addr', o.listenAddr];
+        args.push('--advertise-addr', advertise.includes(':') ? advertise : `${advertise}:${port}`);
+        if (o.redisUrl) args.push('--redis-url', o.redisUrl);
+        if (o.apiRemote) args.push('--api-remote');
+        if (o.foreground) process.exit(await runInForeground('manager', args));
+        await startInBackground('manager', o.dataDir, args, 90_000);
+      } else {
+        const args = ['--manager', remote, '--token', o.token, '--data-dir', o.dataDir, '--advertise-addr', advertise.replace(/:\d+$/, '')];
+        if (o.redisUrl) args.push('--redis-url', o.redisUrl);
+        if (o.foreground) process.exit(await runInForeground('worker', args));
+        await startInBackground('worker', o.dataDir, args);
+      }
       process.stdout.write(`This node joined a swarm as a ${role}.\n`);
     });
   return cmd;
+}
+
+/** Checks the manager is the cluster the token names (before showing it the secret), then asks what the token grants. */
+async function tokenRole(remote: string, token: string): Promise<'worker' | 'manager'> {
+  let res: Response;
+  try {
+    const fp = await fetch(`http://${remote}/flotilla/v1/cluster/fingerprint`, { signal: AbortSignal.timeout(15_000) });
+    const body = (await fp.json().catch(() => ({}))) as { fingerprint?: string; message?: string };
+    if (!fp.ok || !body.fingerprint) throw new CliError(body.message ?? `the manager at ${remote} answered ${fp.status}`);
+    if (body.fingerprint !== parseJoinToken(token)!.fingerprint) {
+      throw new CliError(`the manager at ${remote} belongs to another cluster than this join token`);
+    }
+    res = await fetch(`http://${remote}/flotilla/v1/cluster/token-role`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ token }),
+      signal: AbortSignal.timeout(15_000),
+    });
+  } catch (e) {
+    if (e instanceof CliError) throw e;
+    throw new CliError(`cannot reach the manager at ${remote}: ${(e as Error).message}`);
+  }
+  const body = (await res.json().catch(() => ({}))) as { role?: 'worker' | 'manager'; message?: string };
+  if (!res.ok || !body.role) throw new CliError(body.message ?? `the manager at ${remote} answered ${res.status}`);
+  return body.role;
+}
+
+/** The source address this host uses towards the manager: what other nodes can reach it at. */
+function localAddressTowards(remote: string): Promise<string> {
+  const [host, port] = [remote.slice(0, remote.lastIndexOf(':')), Number(remote.slice(remote.lastIndexOf(':') + 1))];
+  return new Promise((resolve) => {
+    const s = createSocket(host.includes(':') ? 'udp6' : 'udp4');
+    s.on('error', () => resolve('127.0.0.1'));
+    s.connect(port, host, () => {
+      const a = s.address().address;
+      s.close();
+      resolve(a);
+    });
+  });
 }

@@ -1,4 +1,5 @@
-import { Body, Controller, Get, Headers, HttpCode, Inject, Param, Post } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Inject, Param, Post, Res } from '@nestjs/common';
+import type { Response } from 'express';
 import {
   FlotillaError,
   type AssignmentSet,
@@ -7,15 +8,19 @@ import {
   type RegisterResponse,
   type ServiceEndpoint,
   type StatusRequest,
+  type Task,
   type Volume,
 } from '@flotilla/contracts';
 import type { StateStore } from '@flotilla/state';
 import { ClusterService } from '../cluster/cluster.service';
+import { ManagersService } from '../cluster/managers.service';
 import { DispatcherService } from '../control/dispatcher.service';
 import { NodeLivenessService } from '../control/node-liveness.service';
 import { StatusService } from '../control/status.service';
 import { MANAGER_CONFIG, STATE_STORE } from '../tokens';
 import type { ManagerConfig } from '../config';
+import { referencedBy } from './docker/secret-refs';
+import { overlayFor } from '@flotilla/networking';
 
 const NODE_ID = /^[a-z0-9]{1,64}$/;
 
@@ -29,6 +34,7 @@ export class AgentController {
     private readonly status: StatusService,
     private readonly liveness: NodeLivenessService,
     private readonly dispatcher: DispatcherService,
+    private readonly managers: ManagersService,
   ) {}
 
   @Post('register')
@@ -41,15 +47,23 @@ export class AgentController {
     this.dispatcher.ring(node.ID);
     return {
       nodeId: node.ID,
-      redisUrl: this.config.redisUrl,
+      redisUrl: this.store.view().cluster?.RedisURL ?? this.config.redisUrl,
+      managers: this.managers.managerAddresses(),
       heartbeatPeriodMs: this.config.heartbeatPeriodMs,
       nodeSecret: this.cluster.secretFor(node.ID),
       clusterId: this.store.view().cluster!.ID,
     };
   }
 
+  /**
+   * The node's full set, written out by hand: each task's JSON is made once per
+   * version of the task and reused by every later fetch (a node fetches the
+   * same hundred tasks many times while a big service comes up), and the body
+   * skips Express's serialiser and ETag hash. The bytes are what `res.json()`
+   * would send.
+   */
   @Get(':id/assignments')
-  assignments(@Param('id') id: string, @Headers('authorization') auth: string | undefined): AssignmentSet {
+  assignments(@Param('id') id: string, @Headers('authorization') auth: string | undefined, @Res() res: Response): void {
     this.knownNode(id, auth);
     const view = this.store.view();
     const tasks = view.tasksOfNode(id);
@@ -67,7 +81,16 @@ export class AgentController {
       const ports = svc?.Spec.EndpointSpec?.Ports ?? [];
       if (svc && ports.length) endpoints.push({ serviceId: sid, serviceName: svc.Spec.Name, ports });
     }
-    return { nodeId: id, index: view.index, tasks, networks: [...networks.values()], volumes, endpoints };
+    const rest: Omit<AssignmentSet, 'nodeId' | 'index' | 'tasks'> = { networks: [...networks.values()], volumes, endpoints, managers: this.managers.managerAddresses(), ...referencedBy(tasks, view), overlay: overlayFor(view, id) };
+    // A promoted worker starts its manager with this; the channel is the node's own authenticated one.
+    if (view.nodes.get(id)?.Spec.Role === 'manager' && !this.managers.isMember(id)) rest.promotion = { token: view.cluster!.JoinTokens.Manager };
+    const parts = new Array<string>(tasks.length);
+    for (let i = 0; i < tasks.length; i++) parts[i] = taskJson(tasks[i]);
+    const body = `{"nodeId":${JSON.stringify(id)},"index":${view.index},"tasks":[${parts.join(',')}],${JSON.stringify(rest).slice(1)}`;
+    // Every change up to this index has now reached the node: the dispatcher need not ring for them.
+    this.dispatcher.served(id, view.index);
+    res.status(200).setHeader('content-type', 'application/json; charset=utf-8');
+    res.end(body);
   }
 
   @Post(':id/status')
@@ -93,6 +116,15 @@ export class AgentController {
     if (!NODE_ID.test(id) || !this.store.view().nodes.has(id)) throw new FlotillaError('not_found', `node ${id} not found`);
     this.cluster.authenticate(id, auth);
   }
+}
+
+/** A task's JSON, once per task object: store objects are never changed in place, only replaced. */
+const taskJsonCache = new WeakMap<Task, string>();
+
+function taskJson(t: Task): string {
+  let j = taskJsonCache.get(t);
+  if (j === undefined) taskJsonCache.set(t, (j = JSON.stringify(t)));
+  return j;
 }
 
 function validateRegister(b: RegisterRequest) {

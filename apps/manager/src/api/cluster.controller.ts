@@ -1,12 +1,24 @@
-import { Controller, Get, Inject } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Post } from '@nestjs/common';
 import { FlotillaError, parseJoinToken } from '@flotilla/contracts';
 import type { StateStore } from '@flotilla/state';
 import { STATE_STORE } from '../tokens';
+import { ClusterService } from '../cluster/cluster.service';
 
 /** Public facts a joining node checks before it presents its token. */
 @Controller('flotilla/v1/cluster')
 export class ClusterController {
-  constructor(@Inject(STATE_STORE) private readonly store: StateStore) {}
+  constructor(
+    @Inject(STATE_STORE) private readonly store: StateStore,
+    private readonly cluster: ClusterService,
+  ) {}
+
+  /** Which role a join token grants (checked in constant time), so `swarm join` knows what to start. */
+  @Post('token-role')
+  @HttpCode(200)
+  tokenRole(@Body() body: { token?: unknown }): { role: 'worker' | 'manager' } {
+    if (typeof body?.token !== 'string') throw new FlotillaError('invalid_argument', 'token-role: token must be a string');
+    return { role: this.cluster.roleForToken(body.token) };
+  }
 
   @Get('fingerprint')
   fingerprint(): { fingerprint: string } {

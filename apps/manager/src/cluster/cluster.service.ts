@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { FlotillaError, type Cluster, type NodeRole, type RegisterRequest, type SwarmNode } from '@flotilla/contracts';
 import { newId, put, type StateStore } from '@flotilla/state';
-import { STATE_STORE, CLOCK, MANAGER_CONFIG, type Clock } from '../tokens';
+import { STATE_STORE, CLOCK, MANAGER_CONFIG, MEMBERSHIP, type Clock, type Membership } from '../tokens';
 import type { ManagerConfig } from '../config';
 import { clusterFingerprint, newJoinToken, nodeSecret, parseJoinToken, tokensEqual } from '@flotilla/contracts';
 
@@ -15,17 +15,13 @@ export class ClusterService {
     @Inject(STATE_STORE) private readonly store: StateStore,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(MANAGER_CONFIG) private readonly config: ManagerConfig,
+    @Inject(MEMBERSHIP) private readonly membership: Membership,
   ) {}
 
   /** Creates the cluster object on first boot; later boots find it in the store. */
   async ensureCluster(): Promise<Cluster> {
     const existing = this.store.view().cluster;
-    if (existing?.NodeKey) return existing;
-    if (existing) {
-      // A cluster from before node credentials existed gets its key now.
-      await this.store.propose({ ops: [put('cluster', { ...existing, NodeKey: randomBytes(32).toString('hex') }, existing.Version.Index)] });
-      return this.store.view().cluster!;
-    }
+    if (existing) return existing;
     const fp = clusterFingerprint(randomBytes(32).toString('hex'));
     const at = new Date(this.clock.now()).toISOString();
     const cluster: Cluster = {
@@ -41,6 +37,7 @@ export class ClusterService {
       },
       JoinTokens: { Worker: newJoinToken(fp), Manager: newJoinToken(fp) },
       NodeKey: randomBytes(32).toString('hex'),
+      RedisURL: redisSeenByOthers(this.config.redisUrl, this.config.advertiseAddr),
     };
     await this.store.propose({ ops: [put('cluster', cluster, null)] });
     this.log.log({ msg: 'cluster created', id: cluster.ID });
@@ -84,10 +81,9 @@ export class ClusterService {
     const granted = this.roleForToken(req.token);
     const role = req.role ?? granted;
     if (role === 'manager' && granted !== 'manager') throw new FlotillaError('unauthorized', 'a worker join token cannot join a manager');
-    const otherManager = [...view.nodes.values()].some((n) => n.Spec.Role === 'manager' && n.ID !== req.nodeId);
-    if (role === 'manager' && otherManager) {
-      // Extra managers replicate the store through Raft, which this manager does not run yet.
-      throw new FlotillaError('invalid_argument', 'joining as a manager is not supported yet: run `flotilla swarm join` with the worker token');
+    if (role === 'manager' && !(req.nodeId && this.membership.isMember(req.nodeId))) {
+      // A manager joins the Raft group first (its manager process does that); a bare worker cannot claim the role.
+      throw new FlotillaError('invalid_argument', 'a node joins as a manager with `flotilla swarm join --token <manager token>`, which starts a manager on it');
     }
     const known = req.nodeId ? view.nodes.get(req.nodeId) : undefined;
     if (known) {
@@ -109,11 +105,20 @@ export class ClusterService {
       Description: req.description,
       Status: { State: 'ready', Addr: req.addr },
       ...(role === 'manager'
-        ? { ManagerStatus: { Leader: true, Reachability: 'reachable' as const, Addr: this.config.advertiseAddr } }
+        ? { ManagerStatus: { Reachability: 'reachable' as const, Addr: this.membership.addressOf(req.nodeId!) ?? this.config.advertiseAddr } }
         : {}),
     };
     await this.store.propose({ ops: [put('node', node, null)] });
     this.log.log({ msg: 'node joined', id: node.ID, hostname: node.Description.Hostname, role });
     return this.store.view().nodes.get(node.ID)!;
   }
+}
+
+/** "127.0.0.1" in the manager's Redis URL means this host; other hosts reach it at the advertised address. */
+export function redisSeenByOthers(redisUrl: string, advertiseAddr: string): string {
+  const u = new URL(redisUrl);
+  const host = advertiseAddr.replace(/:\d+$/, '');
+  const loopback = (h: string) => h === 'localhost' || h.startsWith('127.') || h === '[::1]';
+  if (loopback(u.hostname) && !loopback(host)) u.hostname = host;
+  return u.toString().replace(/\/$/, '');
 }

@@ -2,7 +2,17 @@ import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nest
 import { FlotillaError, type Task } from '@flotilla/contracts';
 import { del, newId, put, type Op, type StateStore } from '@flotilla/state';
 import { reconcile, schedule } from '@flotilla/scheduling';
+import { awaitsAddress, planNetworkAllocations } from '@flotilla/networking';
 import { CLOCK, STATE_STORE, type Clock } from '../tokens';
+import { affectsPlans } from './plan-relevance';
+
+/** Pause before a pass woken only by others' writes. */
+const COALESCE_MS = 200;
+
+/** Ops per proposal: a few MB of JSON at most. */
+const MAX_OPS_PER_PROPOSAL = 2000;
+/** Ops committed by one pass; the next pass plans the rest. */
+const MAX_OPS_PER_PASS = 10_000;
 
 /**
  * The glue around the two pure planners: read the view, plan, commit the plan
@@ -17,6 +27,9 @@ export class ControlLoopService implements OnModuleInit, OnModuleDestroy {
   private stopped = false;
   private wakeTimer?: NodeJS.Timeout;
   private unwatch?: () => void;
+  private unlead?: () => void;
+  private lastPassEnd = 0;
+  private lastPassMs = 0;
 
   constructor(
     @Inject(STATE_STORE) private readonly store: StateStore,
@@ -24,13 +37,18 @@ export class ControlLoopService implements OnModuleInit, OnModuleDestroy {
   ) {}
 
   onModuleInit() {
-    this.unwatch = this.store.watch(() => this.kick());
+    this.unwatch = this.store.watch((e) => {
+      if (affectsPlans(e)) this.kick();
+    });
+    // Only the leader plans; a manager that just became leader starts with a full pass.
+    this.unlead = this.store.onLeaderChange((leader) => leader && this.kick());
     this.kick();
   }
 
   onModuleDestroy() {
     this.stopped = true;
     this.unwatch?.();
+    this.unlead?.();
     clearTimeout(this.wakeTimer);
   }
 
@@ -41,7 +59,12 @@ export class ControlLoopService implements OnModuleInit, OnModuleDestroy {
       return;
     }
     this.running = true;
-    setImmediate(() => void this.loop());
+    // Woken by others' writes (task reports streaming in): let more gather first, at least as
+    // long as a pass takes, so planning over 100k tasks keeps to about half the CPU instead of
+    // re-running for every report batch. Our own commits continue the loop without this pause.
+    const wait = this.lastPassEnd + Math.max(COALESCE_MS, this.lastPassMs) - performance.now();
+    if (wait > 0) setTimeout(() => void this.loop(), wait);
+    else setImmediate(() => void this.loop());
   }
 
   private async loop() {
@@ -49,23 +72,31 @@ export class ControlLoopService implements OnModuleInit, OnModuleDestroy {
       for (let pass = 0; pass < 1000 && !this.stopped; pass++) {
         this.dirty = false;
         if (!this.store.isWritable()) break;
+        const t0 = performance.now();
         const changed = await this.pass();
-        if (!changed && !this.dirty) break;
+        this.lastPassEnd = performance.now();
+        this.lastPassMs = this.lastPassEnd - t0;
+        if (!changed) break;
       }
     } catch (e) {
       this.log.error({ msg: 'control loop failed', err: (e as Error).stack });
       this.dirty = true;
+      // Back off: a loop that fails (no leader any more, say) must not spin.
+      this.lastPassEnd = performance.now();
+      this.lastPassMs = Math.max(this.lastPassMs, 200);
     } finally {
       this.running = false;
-      if (this.dirty) setTimeout(() => this.kick(), 200).unref();
+      // Writes that arrived during the last pass: one more (paced) pass for them.
+      if (this.dirty) this.kick();
     }
   }
 
   /** One reconcile + schedule pass; true when it committed something. */
   private async pass(): Promise<boolean> {
     const a = await this.commit(this.reconcileOps());
+    const n = await this.commit(planNetworkAllocations(this.store.view()));
     const b = await this.commit(this.scheduleOps());
-    return a || b;
+    return a || n || b;
   }
 
   private reconcileOps(): Op[] {
@@ -81,6 +112,8 @@ export class ControlLoopService implements OnModuleInit, OnModuleDestroy {
       newId,
       historyLimit: view.cluster?.Spec.Orchestration.TaskHistoryRetentionLimit ?? 5,
       orphanTasks,
+      // Only what one pass commits is planned; missing tasks beyond it wait for the next pass.
+      maxCreates: MAX_OPS_PER_PASS,
     });
     this.scheduleWake(plan.wakeAt, now);
     return [
@@ -95,7 +128,7 @@ export class ControlLoopService implements OnModuleInit, OnModuleDestroy {
     const pending: Task[] = [];
     for (const t of view.tasks.values()) {
       // Global tasks arrive with their node already chosen; the scheduler still checks that node.
-      if (t.DesiredState === 'running' && (t.Status.State === 'new' || t.Status.State === 'pending')) {
+      if (t.DesiredState === 'running' && (t.Status.State === 'new' || t.Status.State === 'pending') && !awaitsAddress(t, view.networks)) {
         pending.push(t);
       }
     }
@@ -132,17 +165,25 @@ export class ControlLoopService implements OnModuleInit, OnModuleDestroy {
 
   private async commit(ops: Op[]): Promise<boolean> {
     if (ops.length === 0) return false;
-    try {
-      await this.store.propose({ ops });
-      return true;
-    } catch (e) {
-      // A plan made on a view that moved on is simply made again.
-      if (e instanceof FlotillaError && (e.code === 'out_of_sequence' || e.code === 'conflict')) {
-        this.dirty = true;
-        return false;
+    // A 100k-task plan is ~100 MB of JSON: committing it at once would block the event loop (and
+    // Raft heartbeats) for seconds. At most MAX_OPS_PER_PASS go now, a chunk per proposal, with a
+    // turn of the event loop between chunks; the rest is planned again by the next pass (each
+    // chunk is guarded by its own versions, so committing some and not others is safe).
+    let committed = false;
+    for (let i = 0; i < Math.min(ops.length, MAX_OPS_PER_PASS); i += MAX_OPS_PER_PROPOSAL) {
+      try {
+        await this.store.propose({ ops: ops.slice(i, Math.min(i + MAX_OPS_PER_PROPOSAL, MAX_OPS_PER_PASS)) });
+        committed = true;
+      } catch (e) {
+        // A plan made on a view that moved on is simply made again.
+        if (e instanceof FlotillaError && (e.code === 'out_of_sequence' || e.code === 'conflict')) {
+          this.dirty = true;
+          continue;
+        }
+        throw e;
       }
-      throw e;
     }
+    return committed;
   }
 
   private scheduleWake(wakeAt: number | undefined, now: number) {

@@ -12,17 +12,29 @@ import type { ChangeEvent, StateStore } from '@flotilla/state';
 import { STATE_STORE } from '../tokens';
 import { REDIS } from './redis.provider';
 
+/** Changes gathered before the bells ring (swarmkit's dispatcher batches for 100 ms). */
+const BATCH_MS = 50;
+/** A doorbell not answered by a fetch within this long is rung again (a lost job, say). */
+const RING_STALE_MS = 5_000;
+
 /**
  * Rings a node's doorbell when its assignment set changes. The job carries
  * only the node id and the store index: the worker fetches its full set from
  * the manager, so the queue never holds state the store does not.
+ *
+ * Only the leader rings (workers talk to it), and a node whose bell is already
+ * ringing is not rung again until it has fetched: the fetch that answers the
+ * first ring returns the whole set as it is then, later changes included.
+ * Without this a 100k-task plan committed in 2,000-task chunks rang every one
+ * of 1,000 nodes fifty times, and each ring cost a full-set fetch.
  */
 @Injectable()
 export class DispatcherService implements OnModuleInit, OnModuleDestroy {
   private readonly log = new Logger(DispatcherService.name);
   private readonly queues = new Map<string, Queue>();
-  private dirty = new Map<string, number>();
-  private scheduled = false;
+  private readonly ledger = new RingLedger();
+  private dirty = new Set<string>();
+  private timer?: NodeJS.Timeout;
   private unwatch?: () => void;
 
   constructor(
@@ -33,6 +45,7 @@ export class DispatcherService implements OnModuleInit, OnModuleDestroy {
   private readonly onRedisReady = () => this.ringAll();
 
   onModuleInit() {
+    // A new leader rings everyone once (ManagerModule calls ringAll): it knows nothing of the bells its predecessor rang.
     this.unwatch = this.store.watch((e) => this.onChange(e));
     // Rings lost while Redis was away (or an emptied Redis) are made good on reconnect.
     this.redis.on('ready', this.onRedisReady);
@@ -40,17 +53,26 @@ export class DispatcherService implements OnModuleInit, OnModuleDestroy {
 
   async onModuleDestroy() {
     this.unwatch?.();
+    clearTimeout(this.timer);
     this.redis.off('ready', this.onRedisReady);
     await Promise.allSettled([...this.queues.values()].map((q) => q.close()));
   }
 
   /** Rings every node: used when a worker (re)connects and after a manager restart. */
   ringAll(): void {
-    for (const id of this.store.view().nodes.keys()) this.mark(id, this.store.view().index);
+    const index = this.store.view().index;
+    for (const id of this.store.view().nodes.keys()) this.ring(id, index);
   }
 
-  ring(nodeId: string): void {
-    this.mark(nodeId, this.store.view().index);
+  /** Rings a node now, whatever bell may still be ringing (a node that registers again has lost its set). */
+  ring(nodeId: string, index = this.store.view().index): void {
+    this.ledger.forget(nodeId);
+    this.mark(nodeId, index);
+  }
+
+  /** A node was just given its full set as of `index`: every change up to there has reached it. */
+  served(nodeId: string, index: number): void {
+    this.ledger.served(nodeId, index);
   }
 
   private onChange(e: ChangeEvent) {
@@ -64,24 +86,31 @@ export class DispatcherService implements OnModuleInit, OnModuleDestroy {
         if (a?.NodeID) this.mark(a.NodeID, e.index);
       } else if (c.kind === 'network' || c.kind === 'volume') {
         everyone = true;
+      } else if (c.kind === 'node' && !c.after) {
+        this.ledger.forget(c.id);
       }
     }
     if (everyone) for (const id of this.store.view().nodes.keys()) this.mark(id, e.index);
   }
 
   private mark(nodeId: string, index: number) {
-    this.dirty.set(nodeId, index);
-    if (this.scheduled) return;
-    this.scheduled = true;
-    setImmediate(() => void this.flush());
+    this.ledger.changed(nodeId, index);
+    this.dirty.add(nodeId);
+    this.timer ??= setTimeout(() => void this.flush(), BATCH_MS);
   }
 
   private async flush() {
-    this.scheduled = false;
+    this.timer = undefined;
     const batch = this.dirty;
-    this.dirty = new Map();
+    this.dirty = new Set();
+    // Followers do not ring: the workers fetch from the leader, which rings for every change.
+    if (!this.store.isWritable()) return;
+    const index = this.store.view().index;
+    const now = performance.now();
+    const due: string[] = [];
+    for (const nodeId of batch) if (this.ledger.shouldRing(nodeId, index, now, RING_STALE_MS)) due.push(nodeId);
     await Promise.all(
-      [...batch].map(async ([nodeId, index]) => {
+      due.map(async (nodeId) => {
         const data: AssignmentsChangedJob = { nodeId, index };
         try {
           await this.queue(nodeId).add(ASSIGNMENTS_CHANGED, data, {
@@ -93,7 +122,8 @@ export class DispatcherService implements OnModuleInit, OnModuleDestroy {
             backoff: { type: 'exponential', delay: 200 },
           });
         } catch (e) {
-          // The store is the truth: workers also resync periodically, so a lost ring only delays.
+          // Not rung after all: the next change rings again. Workers also resync periodically.
+          this.ledger.forget(nodeId);
           this.log.warn({ msg: 'doorbell failed', nodeId, index, err: (e as Error).message });
         }
       }),
@@ -108,6 +138,46 @@ export class DispatcherService implements OnModuleInit, OnModuleDestroy {
       this.queues.set(nodeId, q);
     }
     return q;
+  }
+}
+
+/**
+ * Per node: the newest change it has not been served yet, and the bell rung
+ * for it that no fetch has answered yet. A worker given a ring at index I
+ * fetches unless it holds a set at I or later; every set it can hold was
+ * served here, so while no set at I or later has been served, ring I will
+ * make it fetch, and that fetch will include every change made meanwhile.
+ */
+export class RingLedger {
+  private readonly nodes = new Map<string, { want: number; rung: number; rungAt: number }>();
+
+  changed(nodeId: string, index: number): void {
+    const n = this.nodes.get(nodeId);
+    if (!n) this.nodes.set(nodeId, { want: index, rung: 0, rungAt: 0 });
+    else if (index > n.want) n.want = index;
+  }
+
+  served(nodeId: string, index: number): void {
+    const n = this.nodes.get(nodeId);
+    if (!n) return;
+    if (n.want <= index) n.want = 0;
+    if (n.rung <= index) n.rung = 0;
+    if (n.want === 0 && n.rung === 0) this.nodes.delete(nodeId);
+  }
+
+  forget(nodeId: string): void {
+    this.nodes.delete(nodeId);
+  }
+
+  /** Whether a bell at `index` is needed now; if so, it is recorded as rung. */
+  shouldRing(nodeId: string, index: number, now: number, staleMs: number): boolean {
+    const n = this.nodes.get(nodeId);
+    // Served since the change: nothing left to tell.
+    if (!n || n.want === 0) return false;
+    if (n.rung !== 0 && now - n.rungAt < staleMs) return false;
+    n.rung = index;
+    n.rungAt = now;
+    return true;
   }
 }
 

@@ -18,6 +18,7 @@ export class NodeLivenessService implements OnModuleInit, OnModuleDestroy {
   private timer?: NodeJS.Timeout;
   private startedAt = 0;
   private lastCheck = 0;
+  private unlead?: () => void;
 
   constructor(
     @Inject(STATE_STORE) private readonly store: StateStore,
@@ -30,10 +31,18 @@ export class NodeLivenessService implements OnModuleInit, OnModuleDestroy {
     this.lastCheck = this.startedAt;
     this.timer = setInterval(() => void this.check(), this.config.heartbeatPeriodMs);
     this.timer.unref();
+    // A new leader has heard no one yet: every node gets a full grace period from now.
+    this.unlead = this.store.onLeaderChange((leader) => {
+      if (!leader) return;
+      this.startedAt = this.clock.now();
+      this.lastCheck = this.startedAt;
+      this.lastSeen.clear();
+    });
   }
 
   onModuleDestroy() {
     clearInterval(this.timer);
+    this.unlead?.();
   }
 
   beat(nodeId: string): void {

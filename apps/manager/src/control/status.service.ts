@@ -3,13 +3,26 @@ import { FlotillaError, isTaskState, type TaskReport } from '@flotilla/contracts
 import type { Op, StateStore } from '@flotilla/state';
 import { CLOCK, STATE_STORE, type Clock } from '../tokens';
 
+/** Reports per proposal: about 1 MB of JSON. */
+const MAX_OPS_PER_PROPOSAL = 5000;
+
+interface Pending {
+  ops: Op[];
+  done: ((e?: unknown) => void)[];
+}
+
 /**
- * Task reports from workers, folded into one store proposal per turn of the
- * event loop: fifty containers starting at once cost one write, not fifty.
+ * Task reports from workers, folded into store proposals: fifty containers
+ * starting at once cost one write, not fifty. One proposal is in flight at a
+ * time and whatever arrives meanwhile goes into the next, so under load the
+ * batches grow with the commit time instead of the commits multiplying (a
+ * thousand nodes reporting at once made hundreds of small proposals, each
+ * a WAL write, an fsync and a change event for every watcher).
  */
 @Injectable()
 export class StatusService {
-  private pending: { ops: Op[]; done: ((e?: unknown) => void)[] } | undefined;
+  private queue: Pending[] = [];
+  private inflight = false;
 
   constructor(
     @Inject(STATE_STORE) private readonly store: StateStore,
@@ -19,19 +32,28 @@ export class StatusService {
   report(nodeId: string, reports: TaskReport[]): Promise<void> {
     for (const r of reports) validateReport(r);
     const at = new Date(this.clock.now()).toISOString();
-    if (!this.pending) {
-      const p = (this.pending = { ops: [] as Op[], done: [] as ((e?: unknown) => void)[] });
-      setImmediate(() => {
-        this.pending = undefined;
-        this.store.propose({ ops: p.ops }).then(
-          () => p.done.forEach((d) => d()),
-          (e) => p.done.forEach((d) => d(e)),
-        );
+    let p = this.queue[this.queue.length - 1];
+    if (!p || p.ops.length + reports.length > MAX_OPS_PER_PROPOSAL) this.queue.push((p = { ops: [], done: [] }));
+    for (const report of reports) p.ops.push({ op: 'taskStatus', nodeId, report, at });
+    const promise = new Promise<void>((resolve, reject) => p.done.push((e) => (e ? reject(e) : resolve())));
+    this.pump();
+    return promise;
+  }
+
+  private pump(): void {
+    if (this.inflight || this.queue.length === 0) return;
+    this.inflight = true;
+    // A turn of the event loop first, so the requests already read join this batch.
+    setImmediate(() => {
+      const p = this.queue.shift()!;
+      this.store.propose({ ops: p.ops }).then(
+        () => p.done.forEach((d) => d()),
+        (e) => p.done.forEach((d) => d(e)),
+      ).finally(() => {
+        this.inflight = false;
+        this.pump();
       });
-    }
-    for (const report of reports) this.pending.ops.push({ op: 'taskStatus', nodeId, report, at });
-    const p = this.pending;
-    return new Promise((resolve, reject) => p.done.push((e) => (e ? reject(e) : resolve())));
+    });
   }
 }
 

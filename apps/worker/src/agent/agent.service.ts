@@ -19,10 +19,15 @@ import type { WorkerConfig } from '../config';
 import { ManagerClient } from './manager-client';
 import { Reporter } from './reporter';
 import { readNodeId, writeNodeId } from './identity';
+import { startManagerFor } from './promotion';
+import { join } from 'node:path';
+import { sweepSecretFiles } from '../docker/secret-files';
 import { DockerAdapter } from '../docker/docker.adapter';
 import { planContainers, type ObservedContainer } from '../docker/plan-containers';
 import { TaskRunner, type RunContext } from '../docker/task-runner';
 import { IngressProxy, type Backend } from '../network/ingress-proxy';
+import { OverlayAgent } from '../network/overlay/overlay-agent';
+import { awaitsAddress } from '@flotilla/networking';
 import { LogServer } from '../logs/log-server';
 
 /**
@@ -38,6 +43,8 @@ export class AgentService implements OnApplicationShutdown {
   private reporter!: Reporter;
   private runner!: TaskRunner;
   private readonly ingress = new IngressProxy();
+  private readonly overlay = new OverlayAgent();
+  private fetchTimer?: NodeJS.Timeout;
   private nodeId = '';
   private clusterId = '';
   private set: AssignmentSet | undefined;
@@ -126,7 +133,9 @@ export class AgentService implements OnApplicationShutdown {
     this.closed = true;
     for (const t of this.timers) clearInterval(t);
     this.events?.destroy?.();
+    clearTimeout(this.fetchTimer);
     this.ingress.close();
+    this.overlay.close();
     this.logs?.stop();
     await this.reporter?.flush().catch(() => undefined);
     this.reporter?.stop();
@@ -143,6 +152,23 @@ export class AgentService implements OnApplicationShutdown {
     const { fingerprint } = await this.client.fingerprint();
     if (fingerprint !== parsed.fingerprint) {
       throw new FlotillaError('unauthorized', `the manager at ${this.config.managerUrl} belongs to another cluster than this join token`);
+    }
+  }
+
+  private promoting = false;
+
+  /** This node was promoted: start its manager, then step aside (the manager's worker adopts the containers). */
+  private async promote(token: string) {
+    if (this.promoting) return;
+    this.promoting = true;
+    try {
+      const via = new URL(this.client.baseUrl).host;
+      await startManagerFor({ dataDir: this.config.dataDir, nodeId: this.nodeId, via, token, addr: this.config.addr, redisUrl: this.config.redisUrl });
+      this.log.log({ msg: 'promoted: the manager of this node runs; this worker process exits' });
+      process.kill(process.pid, 'SIGTERM');
+    } catch (e) {
+      this.log.error({ msg: 'promotion failed', err: (e as Error).message });
+      this.promoting = false;
     }
   }
 
@@ -166,6 +192,8 @@ export class AgentService implements OnApplicationShutdown {
     try {
       if (kind === 'fetch' || !this.set) this.set = await this.client.assignments(this.nodeId);
       const set = this.set;
+      this.overlay.update(set);
+      if (set.promotion && this.config.role === 'worker') void this.promote(set.promotion.token);
       const observed = await this.docker.listTaskContainers(this.nodeId);
       await this.learnAddresses(observed);
       const ctx = this.context(set);
@@ -178,6 +206,11 @@ export class AgentService implements OnApplicationShutdown {
         }
         const key = a.kind === 'remove' ? a.containerId : a.task.ID;
         if (this.inflight.has(key)) continue;
+        if (a.kind === 'create' && awaitsAddress(a.task, ctx.networks)) {
+          // Its overlay address is being allocated: look again shortly rather than start it without.
+          this.fetchSoon();
+          continue;
+        }
         this.inflight.add(key);
         const work = async () => {
           switch (a.kind) {
@@ -216,9 +249,29 @@ export class AgentService implements OnApplicationShutdown {
       }
       this.updateIngress();
       await this.collectGarbage();
+      await this.syncOverlay(set);
     } catch (e) {
       this.log.warn({ msg: 'sync failed', err: (e as Error).message });
     }
+  }
+
+  /** Tunnels and DNS of the overlay networks; devices of this cluster's engine networks are ours to remove. */
+  private async syncOverlay(set: AssignmentSet) {
+    const owned = new Set<string>();
+    for (const n of await this.docker.listManagedNetworks(this.clusterId)) {
+      const id = n.Labels?.['io.flotilla.network.id'];
+      if (id) owned.add(id);
+    }
+    for (const n of set.networks) owned.add(n.ID);
+    await this.overlay.sync(set, owned);
+  }
+
+  private fetchSoon() {
+    if (this.fetchTimer) return;
+    this.fetchTimer = setTimeout(() => {
+      this.fetchTimer = undefined;
+      this.requestSync('fetch');
+    }, 500);
   }
 
   private context(set: AssignmentSet): RunContext {
@@ -228,6 +281,10 @@ export class AgentService implements OnApplicationShutdown {
       networks: new Map<string, Network>(set.networks.map((n) => [n.ID, n])),
       volumes: new Map<string, Volume>(set.volumes.map((v) => [v.ID, v])),
       ports: (sid) => set.endpoints.find((e) => e.serviceId === sid)?.ports ?? [],
+      secretsDir: join(this.config.dataDir, 'secrets'),
+      secrets: new Map((set.secrets ?? []).map((x) => [x.ID, x])),
+      configs: new Map((set.configs ?? []).map((x) => [x.ID, x])),
+      serveDns: (net) => this.overlay.serveDns(net),
     };
   }
 
@@ -290,6 +347,8 @@ export class AgentService implements OnApplicationShutdown {
     for (const n of await this.docker.listManagedNetworks(this.clusterId)) {
       if (!nets.has(n.Name) && !(await this.hasContainers(n.Name))) await this.docker.removeNetwork(n.Id);
     }
+    // Secret files of tasks no longer in the set (a removal missed while the worker was down).
+    await sweepSecretFiles(join(this.config.dataDir, 'secrets'), new Set(set.tasks.filter((t) => t.DesiredState !== 'remove').map((t) => t.ID)));
     const vols = new Set(set.volumes.map((v) => v.Spec.Name));
     for (const v of await this.docker.listManagedVolumes(this.clusterId)) {
       if (!vols.has(v.Name)) await this.docker.removeVolume(v.Name);

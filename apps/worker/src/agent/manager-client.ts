@@ -7,22 +7,50 @@ import {
   type TaskReport,
 } from '@flotilla/contracts';
 
-/** The worker's only way to the manager: plain HTTP, bounded by timeouts. */
+/**
+ * The worker's only way to the managers: plain HTTP, bounded by timeouts. It
+ * starts with the manager it joined through and learns the others from every
+ * registration and assignment set; when the one it uses stops answering, the
+ * next call goes to another (any manager forwards to the leader).
+ */
 export class ManagerClient {
   private secret?: string;
-  constructor(private readonly baseUrl: string) {}
+  private urls: string[];
+  private current = 0;
+
+  constructor(baseUrl: string) {
+    this.urls = [baseUrl];
+  }
+
+  /** The manager currently used. */
+  get baseUrl(): string {
+    return this.urls[this.current];
+  }
+
+  /** Keeps the one in use and the one joined through; adds the managers the cluster names now. */
+  learnManagers(addrs: readonly string[] | undefined): void {
+    if (!addrs?.length) return;
+    const using = this.baseUrl;
+    const next = [...new Set([using, this.urls[0], ...addrs.map((a) => `http://${a}`)])];
+    this.urls = next;
+    this.current = next.indexOf(using);
+  }
 
   /** The node credential from registration, sent on every later call. */
   useSecret(secret: string) {
     this.secret = secret;
   }
 
-  register(req: RegisterRequest): Promise<RegisterResponse> {
-    return this.call('POST', `${AGENT_API}/nodes/register`, req);
+  async register(req: RegisterRequest): Promise<RegisterResponse> {
+    const r = await this.call<RegisterResponse>('POST', `${AGENT_API}/nodes/register`, req);
+    this.learnManagers(r.managers);
+    return r;
   }
 
-  assignments(nodeId: string): Promise<AssignmentSet> {
-    return this.call('GET', `${AGENT_API}/nodes/${nodeId}/assignments`);
+  async assignments(nodeId: string): Promise<AssignmentSet> {
+    const set = await this.call<AssignmentSet>('GET', `${AGENT_API}/nodes/${nodeId}/assignments`);
+    this.learnManagers(set.managers);
+    return set;
   }
 
   report(nodeId: string, reports: TaskReport[]): Promise<void> {
@@ -37,10 +65,28 @@ export class ManagerClient {
     return this.call('POST', `${AGENT_API}/nodes/${nodeId}/heartbeat`);
   }
 
+  /** Tries each known manager at most once, starting with the one in use; sticks with the first that answers. */
   private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
+    let last: unknown;
+    for (let i = 0; i < this.urls.length; i++) {
+      const idx = (this.current + i) % this.urls.length;
+      try {
+        const out = await this.callOne<T>(this.urls[idx], method, path, body);
+        this.current = idx;
+        return out;
+      } catch (e) {
+        // Only an unreachable manager sends us elsewhere; an answer (even an error) is the cluster's.
+        if (!(e instanceof Unreachable)) throw e;
+        last = e.error;
+      }
+    }
+    throw last;
+  }
+
+  private async callOne<T>(baseUrl: string, method: string, path: string, body?: unknown): Promise<T> {
     let res: Response;
     try {
-      res = await fetch(this.baseUrl + path, {
+      res = await fetch(baseUrl + path, {
         method,
         headers: {
           ...(body === undefined ? {} : { 'content-type': 'application/json' }),
@@ -50,7 +96,7 @@ export class ManagerClient {
         signal: AbortSignal.timeout(15_000),
       });
     } catch (e) {
-      throw new FlotillaError('unavailable', `cannot reach manager at ${this.baseUrl}: ${(e as Error).message}`);
+      throw new Unreachable(new FlotillaError('unavailable', `cannot reach manager at ${baseUrl}: ${(e as Error).message}`));
     }
     const text = await res.text();
     if (!res.ok) {
@@ -64,5 +110,11 @@ export class ManagerClient {
       throw new FlotillaError(code, message);
     }
     return (text ? JSON.parse(text) : undefined) as T;
+  }
+}
+
+class Unreachable extends Error {
+  constructor(readonly error: FlotillaError) {
+    super(error.message);
   }
 }

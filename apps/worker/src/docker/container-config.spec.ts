@@ -78,3 +78,38 @@ describe('containerConfig', () => {
     expect(extra).toEqual([{ network: 'counter_back', aliases: ['web2'] }]);
   });
 });
+
+describe('containerConfig on overlay networks', () => {
+  const nets = new Map([
+    ['n1', net('n1', 'counter_default')],
+    ['n2', net('n2', 'counter_back')],
+  ]);
+  const addressed: Task = {
+    ...task,
+    NetworksAttachments: [
+      { Network: { ID: 'n1', Spec: { Name: 'counter_default' } }, Addresses: ['10.0.3.5/24'] },
+      { Network: { ID: 'n2', Spec: { Name: 'counter_back' } }, Addresses: ['10.0.4.9/24'] },
+    ],
+  };
+
+  it('takes the allocated addresses, leaves the service names to the node DNS, and uses it', () => {
+    const { body, extra } = containerConfig(addressed, 'node1', nets, [], { networks: new Set(['n1', 'n2']), dns: '10.0.3.1' });
+    expect(body.NetworkingConfig).toEqual({ EndpointsConfig: { counter_default: { IPAMConfig: { IPv4Address: '10.0.3.5' } } } });
+    expect(extra).toEqual([{ network: 'counter_back', aliases: undefined, ipv4: '10.0.4.9' }]);
+    expect(body.HostConfig.Dns).toEqual(['10.0.3.1']);
+  });
+
+  it('keeps Docker aliases when the node DNS does not serve the network, and on networks that are not the overlay', () => {
+    const { body, extra } = containerConfig(addressed, 'node1', nets, [], { networks: new Set(['n1']) });
+    expect(body.NetworkingConfig).toEqual({ EndpointsConfig: { counter_default: { Aliases: ['web'], IPAMConfig: { IPv4Address: '10.0.3.5' } } } });
+    expect(extra).toEqual([{ network: 'counter_back', aliases: ['web2'] }]);
+    expect(body.HostConfig.Dns).toBeUndefined();
+  });
+
+  it("lets the user's nameservers win (and keeps the aliases then)", () => {
+    const mine: Task = { ...addressed, Spec: { ...addressed.Spec, ContainerSpec: { ...addressed.Spec.ContainerSpec, DNSConfig: { Nameservers: ['1.1.1.1'] } } } };
+    const { body } = containerConfig(mine, 'node1', nets, [], { networks: new Set(['n1', 'n2']), dns: '10.0.3.1' });
+    expect(body.HostConfig.Dns).toEqual(['1.1.1.1']);
+    expect(body.NetworkingConfig?.EndpointsConfig.counter_default.Aliases).toEqual(['web']);
+  });
+});

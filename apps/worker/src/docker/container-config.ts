@@ -35,7 +35,20 @@ export interface ContainerCreateBody {
     NetworkMode?: string;
     Privileged: false;
   };
-  NetworkingConfig?: { EndpointsConfig: Record<string, { Aliases?: string[] }> };
+  NetworkingConfig?: { EndpointsConfig: Record<string, EndpointConfig> };
+}
+
+export interface EndpointConfig {
+  Aliases?: string[];
+  IPAMConfig?: { IPv4Address: string };
+}
+
+/** Which of the task's networks are the overlay's on this host (see docker/task-runner and network/overlay). */
+export interface OverlayContext {
+  /** Ids of the networks whose engine network carries the allocated subnet: tasks take their allocated address. */
+  networks: ReadonlySet<string>;
+  /** Where this node's DNS answers the stack's service names (a network gateway), when it does. */
+  dns?: string;
 }
 
 /** The Docker name of a task's container, as Swarm names them: service.slot.taskid. */
@@ -47,6 +60,7 @@ export function containerName(task: Task): string {
 export interface ExtraAttachment {
   network: string;
   aliases?: string[];
+  ipv4?: string;
 }
 
 /**
@@ -59,6 +73,7 @@ export function containerConfig(
   nodeId: string,
   networks: ReadonlyMap<string, Network>,
   hostPorts: { TargetPort: number; PublishedPort?: number; Protocol?: string }[] = [],
+  overlay: OverlayContext = { networks: new Set() },
 ): { body: ContainerCreateBody; extra: ExtraAttachment[] } {
   const cs = task.Spec.ContainerSpec;
   const res = task.Spec.Resources?.Limits;
@@ -75,9 +90,13 @@ export function containerConfig(
   if (cs.Labels?.[LABEL.composeProject] && task.Slot) labels[LABEL.composeContainerNumber] = String(task.Slot);
   if (cs.Labels?.[LABEL.composeProject]) labels[LABEL.composeOneoff] = 'False';
 
+  // Nameservers the user chose win; service names then resolve as Docker aliases (this host's tasks only).
+  const userDns = cs.DNSConfig?.Nameservers?.length ? cs.DNSConfig.Nameservers : undefined;
+  const ov: OverlayContext = userDns ? { networks: overlay.networks } : overlay;
+  const dns = userDns ?? (ov.dns ? [ov.dns] : undefined);
   const attachments = (task.Spec.Networks ?? [])
-    .map((a) => ({ net: networks.get(a.Target), aliases: a.Aliases }))
-    .filter((a): a is { net: Network; aliases: string[] | undefined } => a.net !== undefined);
+    .map((a) => ({ net: networks.get(a.Target), ...overlayEndpoint(task, a.Target, a.Aliases, ov) }))
+    .filter((a): a is { net: Network; aliases: string[] | undefined; ipv4: string | undefined } => a.net !== undefined);
   const [first, ...rest] = attachments;
 
   const exposed: Record<string, object> = {};
@@ -114,7 +133,7 @@ export function containerConfig(
       ...(cs.Init !== undefined ? { Init: cs.Init } : {}),
       ...(cs.ReadOnly ? { ReadonlyRootfs: true } : {}),
       ...(cs.Hosts?.length ? { ExtraHosts: cs.Hosts.flatMap(hostsEntries) } : {}),
-      ...(cs.DNSConfig?.Nameservers?.length ? { Dns: cs.DNSConfig.Nameservers } : {}),
+      ...(dns ? { Dns: dns } : {}),
       ...(cs.DNSConfig?.Search?.length ? { DnsSearch: cs.DNSConfig.Search } : {}),
       ...(cs.DNSConfig?.Options?.length ? { DnsOptions: cs.DNSConfig.Options } : {}),
       ...(cs.CapabilityAdd?.length ? { CapAdd: cs.CapabilityAdd } : {}),
@@ -123,11 +142,25 @@ export function containerConfig(
       ...(first ? { NetworkMode: first.net.Spec.Name } : {}),
       Privileged: false,
     },
-    ...(first
-      ? { NetworkingConfig: { EndpointsConfig: { [first.net.Spec.Name]: first.aliases?.length ? { Aliases: first.aliases } : {} } } }
-      : {}),
+    ...(first ? { NetworkingConfig: { EndpointsConfig: { [first.net.Spec.Name]: endpointConfig(first.aliases, first.ipv4) } } } : {}),
   };
-  return { body, extra: rest.map((r) => ({ network: r.net.Spec.Name, aliases: r.aliases })) };
+  return { body, extra: rest.map((r) => ({ network: r.net.Spec.Name, aliases: r.aliases, ...(r.ipv4 ? { ipv4: r.ipv4 } : {}) })) };
+}
+
+/**
+ * On an overlay network the task takes its allocated address; its aliases
+ * (the service names) are left to the node's DNS, which knows every host's
+ * tasks: as Docker aliases the engine's own DNS would answer them with this
+ * host's containers only.
+ */
+function overlayEndpoint(task: Task, networkId: string, aliases: string[] | undefined, overlay: OverlayContext) {
+  if (!overlay.networks.has(networkId)) return { aliases, ipv4: undefined };
+  const addr = task.NetworksAttachments?.find((a) => a.Network.ID === networkId)?.Addresses?.[0];
+  return { aliases: overlay.dns ? undefined : aliases, ipv4: addr?.split('/')[0] };
+}
+
+export function endpointConfig(aliases: string[] | undefined, ipv4: string | undefined): EndpointConfig {
+  return { ...(aliases?.length ? { Aliases: aliases } : {}), ...(ipv4 ? { IPAMConfig: { IPv4Address: ipv4 } } : {}) };
 }
 
 /** Swarm's Hosts are "IP HOST..."; Docker's ExtraHosts are "HOST:IP", one per name. */

@@ -1,7 +1,7 @@
 import Docker from 'dockerode';
 import { PassThrough, type Readable } from 'node:stream';
 import { FlotillaError, LABEL } from '@flotilla/contracts';
-import type { ContainerCreateBody } from './container-config';
+import { endpointConfig, type ContainerCreateBody } from './container-config';
 import type { ObservedContainer } from './plan-containers';
 
 /** How a DOCKER_HOST value becomes dockerode options; the label names it in errors. */
@@ -81,8 +81,8 @@ export class DockerAdapter {
     return c.id;
   }
 
-  async connect(containerId: string, network: string, aliases?: string[]) {
-    await this.docker.getNetwork(network).connect({ Container: containerId, EndpointConfig: aliases?.length ? { Aliases: aliases } : {} });
+  async connect(containerId: string, network: string, aliases?: string[], ipv4?: string) {
+    await this.docker.getNetwork(network).connect({ Container: containerId, EndpointConfig: endpointConfig(aliases, ipv4) });
   }
 
   async start(id: string) {

@@ -1,8 +1,11 @@
 import { Logger } from '@nestjs/common';
-import { LABEL, type Network, type Task, type TaskReport, type Volume, type PortConfig } from '@flotilla/contracts';
+import { LABEL, type Config, type Network, type Secret, type Task, type TaskReport, type Volume, type PortConfig } from '@flotilla/contracts';
 import type { DockerAdapter } from './docker.adapter';
-import { containerConfig } from './container-config';
+import { allocationOf, formatIp } from '@flotilla/networking';
+import { containerConfig, type OverlayContext } from './container-config';
+import { bridgeNetworkCreate, carriesAllocation, isPoolOverlap } from '../network/overlay/bridge-network';
 import { Semaphore } from '../agent/semaphore';
+import { addSecretMounts, planSecretFiles, removeSecretFiles, writeSecretFiles, type SecretFile } from './secret-files';
 
 export interface RunContext {
   nodeId: string;
@@ -10,6 +13,12 @@ export interface RunContext {
   networks: ReadonlyMap<string, Network>;
   volumes: ReadonlyMap<string, Volume>;
   ports: (serviceId: string) => PortConfig[];
+  /** Where task secret/config files live (under the worker's data dir), and the data the set carried. */
+  secretsDir?: string;
+  secrets?: ReadonlyMap<string, Secret>;
+  configs?: ReadonlyMap<string, Config>;
+  /** Serves the node's DNS on an overlay network's gateway; true when it does (see network/overlay). */
+  serveDns?: (net: Network) => Promise<boolean>;
 }
 
 /**
@@ -20,9 +29,11 @@ export interface RunContext {
 export class TaskRunner {
   private readonly log = new Logger(TaskRunner.name);
   private readonly sem: Semaphore;
-  private readonly netLock = new Map<string, Promise<void>>();
+  private readonly netLock = new Map<string, Promise<boolean>>();
   /** Images seen present recently: fifty tasks of one image ask the engine once, not fifty times. */
   private readonly imagesSeen = new Map<string, number>();
+  /** Learnt from the context: where removed tasks' secret files are deleted. */
+  private secretsDir?: string;
 
   constructor(
     private readonly docker: DockerAdapter,
@@ -34,17 +45,24 @@ export class TaskRunner {
 
   async create(task: Task, ctx: RunContext): Promise<{ containerId: string; ip?: string } | undefined> {
     const id = task.ID;
+    let secretFiles: SecretFile[] | undefined;
     this.report({ taskId: id, state: 'preparing', message: 'preparing' });
+    const overlay: { networks: Set<string>; dns?: string } = { networks: new Set() };
     try {
       for (const a of task.Spec.Networks ?? []) {
         const net = ctx.networks.get(a.Target);
-        if (net) await this.ensureNetwork(net, ctx.clusterId);
+        if (!net || !(await this.ensureNetwork(net, ctx.clusterId))) continue;
+        overlay.networks.add(net.ID);
+        // The first network whose gateway serves DNS answers for all of the task's networks.
+        if (!overlay.dns && (await ctx.serveDns?.(net))) overlay.dns = formatIp(allocationOf(net)!.gateway);
       }
       for (const m of task.Spec.ContainerSpec.Mounts ?? []) {
         if (m.Type !== 'volume' || !m.Source) continue;
         const vol = [...ctx.volumes.values()].find((v) => v.Spec.Name === m.Source);
         if (vol) await this.ensureVolume(vol, ctx.clusterId);
       }
+      secretFiles = await this.prepareSecrets(task, ctx);
+      if (!secretFiles) return undefined;
       if (!(await this.hasImage(task.Spec.ContainerSpec.Image))) {
         const err = `No such image: ${task.Spec.ContainerSpec.Image}`;
         this.report({ taskId: id, state: 'rejected', message: 'preparing', err });
@@ -55,13 +73,14 @@ export class TaskRunner {
       return undefined;
     }
     const hostPorts = ctx.ports(task.ServiceID).filter((p) => p.PublishMode === 'host');
-    const { body, extra } = containerConfig(task, ctx.nodeId, ctx.networks, hostPorts);
+    const { body, extra } = containerConfig(task, ctx.nodeId, ctx.networks, hostPorts, overlay satisfies OverlayContext);
+    addSecretMounts(body, secretFiles);
     let containerId: string;
     try {
       containerId = await this.sem.run(async () => {
         this.report({ taskId: id, state: 'starting', message: 'starting' });
         const cid = await this.docker.create(body);
-        for (const x of extra) await this.docker.connect(cid, x.network, x.aliases);
+        for (const x of extra) await this.docker.connect(cid, x.network, x.aliases, x.ipv4);
         await this.docker.start(cid);
         return cid;
       });
@@ -102,10 +121,29 @@ export class TaskRunner {
       await this.docker.stop(containerId, grace !== undefined ? Math.ceil(grace / 1e9) : undefined);
       if (remove) await this.docker.remove(containerId);
     });
+    if (remove && this.secretsDir) await removeSecretFiles(this.secretsDir, task.ID);
   }
 
   async remove(containerId: string) {
     await this.sem.run(() => this.docker.remove(containerId));
+  }
+
+  /**
+   * Writes the task's secret and config files; undefined (and the task rejected) when the set lacks
+   * one it references.
+   */
+  private async prepareSecrets(task: Task, ctx: RunContext): Promise<SecretFile[] | undefined> {
+    const cs = task.Spec.ContainerSpec;
+    if (!cs.Secrets?.length && !cs.Configs?.length) return [];
+    const dir = ctx.secretsDir ?? '';
+    this.secretsDir = dir;
+    const plan = planSecretFiles(task, ctx.secrets ?? new Map(), ctx.configs ?? new Map(), dir);
+    if (plan.missing.length) {
+      this.report({ taskId: task.ID, state: 'rejected', message: 'preparing', err: `secret or config not available on this node: ${plan.missing.join(', ')}` });
+      return undefined;
+    }
+    await writeSecretFiles(dir, task.ID, plan.files);
+    return plan.files;
   }
 
   private async hasImage(image: string): Promise<boolean> {
@@ -116,8 +154,11 @@ export class TaskRunner {
     return ok;
   }
 
-  /** Creates the task network once, even when fifty tasks ask at the same moment. */
-  private ensureNetwork(net: Network, clusterId: string): Promise<void> {
+  /**
+   * Creates the task network once, even when fifty tasks ask at the same moment;
+   * true when it carries the network's allocation (the overlay's addresses).
+   */
+  private ensureNetwork(net: Network, clusterId: string): Promise<boolean> {
     let p = this.netLock.get(net.ID);
     if (!p) {
       p = this.createNetwork(net, clusterId).finally(() => this.netLock.delete(net.ID));
@@ -126,24 +167,28 @@ export class TaskRunner {
     return p;
   }
 
-  private async createNetwork(net: Network, clusterId: string) {
+  private async createNetwork(net: Network, clusterId: string): Promise<boolean> {
     const existing = await this.docker.findNetwork(net.Spec.Name);
     if (existing) {
       if (existing.Labels?.[LABEL.cluster] !== clusterId) {
         throw new Error(`network ${net.Spec.Name} exists on this engine and was not created by this flotilla cluster`);
       }
-      return;
+      // One made before the allocation keeps Docker's addresses until it is empty and made again.
+      return carriesAllocation(existing, net);
     }
     // One engine per node: a flotilla network is a local bridge here; the overlay agent links hosts.
-    await this.docker.createNetwork({
-      Name: net.Spec.Name,
-      Driver: 'bridge',
-      Attachable: true,
-      Internal: net.Spec.Internal ?? false,
-      CheckDuplicate: true,
-      Labels: { ...net.Spec.Labels, [LABEL.managed]: 'true', [LABEL.cluster]: clusterId, 'io.flotilla.network.id': net.ID },
-    });
+    const allocated = allocationOf(net) !== undefined;
+    try {
+      await this.docker.createNetwork(bridgeNetworkCreate(net, clusterId, allocated));
+    } catch (e) {
+      if (!allocated || !isPoolOverlap(e)) throw e;
+      // Another network on this engine has the subnet (another cluster sharing it): a bridge of Docker's choosing.
+      this.log.warn({ msg: 'allocated subnet taken on this engine; the network stays local to this host', name: net.Spec.Name, err: errMessage(e) });
+      await this.docker.createNetwork(bridgeNetworkCreate(net, clusterId, false));
+      return false;
+    }
     this.log.log({ msg: 'network created', name: net.Spec.Name });
+    return allocated;
   }
 
   private async ensureVolume(vol: Volume, clusterId: string) {

@@ -7,6 +7,8 @@ import { MemoryHub } from './memory-transport';
 import { RaftHost } from './raft-host';
 import type { StateMachine } from './raft-host';
 import { TcpTransport } from './tcp-transport';
+import { forceNewCluster } from './force-new-cluster';
+import * as net from 'node:net';
 import type { Message } from '../core/messages';
 
 class ListMachine implements StateMachine {
@@ -173,5 +175,76 @@ describe('RaftHost', () => {
     const leader = hosts.find((h) => h.isLeader()) as RaftHost;
     await Promise.all(Array.from({ length: 100 }, (_, i) => leader.propose(`t${i}`)));
     await until(() => sms.every((s) => s.items.length === 100));
+  });
+
+  it('a survivor of a lost majority starts a one-member cluster with everything its log held', async () => {
+    const ids = ['a', 'b', 'c'];
+    const hub = new MemoryHub();
+    const base = mkdtempSync(join(tmpdir(), 'raft-force-'));
+    dirs.push(base);
+    const sms = new Map(ids.map((id) => [id, new ListMachine()]));
+    for (const id of ids) start(ids, hub, id, join(base, id), sms.get(id) as ListMachine);
+    await until(() => hosts.some((h) => h.isLeader()));
+    const leader = hosts.find((h) => h.isLeader()) as RaftHost;
+    // Enough writes for a snapshot (every 20) plus a WAL tail after it.
+    for (let i = 0; i < 45; i++) await leader.propose(`w${i}`);
+    const survivor = ids.find((x) => x !== leader.status().id) as string;
+    await until(() => (sms.get(survivor) as ListMachine).items.length === 45);
+    for (const h of hosts.splice(0)) await h.stop();
+    const sm = new ListMachine();
+    const at = forceNewCluster(join(base, survivor), join(base, 'new'), survivor, sm);
+    expect(sm.items).toHaveLength(45);
+    expect(at.index).toBeGreaterThanOrEqual(45);
+    const fresh = new ListMachine();
+    const h = new RaftHost({ id: survivor, dir: join(base, 'new'), transport: new MemoryHub().connect(survivor), stateMachine: fresh, tickMs: 10, fsync: false });
+    h.start();
+    hosts.push(h);
+    await until(() => h.isLeader());
+    expect(h.membership().voters).toEqual([survivor]);
+    await h.propose('after-recovery');
+    expect(fresh.items.slice(0, 45)).toEqual(sm.items);
+    expect(fresh.items.at(-1)).toBe('after-recovery');
+  });
+
+  it('shares a port: an outbound preamble, and sockets handed over by another server', async () => {
+    const ids = ['a', 'b', 'c'];
+    const base = mkdtempSync(join(tmpdir(), 'raft-pre-'));
+    dirs.push(base);
+    const servers: net.Server[] = [];
+    const addr: Record<string, string> = {};
+    const ts: TcpTransport[] = [];
+    const seen: string[] = [];
+    for (const id of ids) {
+      const t = new TcpTransport({ listen: '127.0.0.1:0', preamble: (peer) => `HELLO ${id}->${peer}\n` });
+      ts.push(t);
+      // Stands in for an HTTP server's upgrade: read one line, then hand the rest over.
+      const srv = net.createServer((s) => {
+        let buf = Buffer.alloc(0);
+        const onData = (d: Buffer) => {
+          buf = Buffer.concat([buf, d]);
+          const nl = buf.indexOf(10);
+          if (nl < 0) return;
+          s.off('data', onData);
+          seen.push(buf.subarray(0, nl).toString());
+          t.acceptSocket(s, buf.subarray(nl + 1));
+        };
+        s.on('data', onData);
+      });
+      await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+      servers.push(srv);
+      addr[id] = `127.0.0.1:${(srv.address() as net.AddressInfo).port}`;
+    }
+    const sms = ids.map(() => new ListMachine());
+    ids.forEach((id, i) => {
+      const h = new RaftHost({ id, dir: join(base, id), transport: ts[i], stateMachine: sms[i], bootstrap: addr, tickMs: 20, fsync: false });
+      h.start();
+      hosts.push(h);
+    });
+    await until(() => hosts.some((h) => h.isLeader()));
+    const leader = hosts.find((h) => h.isLeader()) as RaftHost;
+    await Promise.all(Array.from({ length: 20 }, (_, i) => leader.propose(`p${i}`)));
+    await until(() => sms.every((s) => s.items.length === 20));
+    expect(seen.some((l) => /^HELLO [abc]->[abc]$/.test(l))).toBe(true);
+    for (const s of servers) s.close();
   });
 });

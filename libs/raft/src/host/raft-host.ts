@@ -10,6 +10,7 @@ import type { ConfChange, Entry, NodeId, Payload } from '../core/types';
 import { decodeConfChange } from '../core/types';
 import { DiskStorage } from '../storage/disk-storage';
 import type { Transport } from './transport';
+import { unwrap, wrap } from './envelope';
 
 /** The replicated state machine the host drives; a manager's store implements it. */
 export interface StateMachine {
@@ -59,8 +60,6 @@ interface Waiter {
   reject(e: Error): void;
   timer: NodeJS.Timeout;
 }
-
-const ENVELOPE = 0xfa;
 
 /**
  * The driver around the pure core: a tick timer, the disk (fsync before any
@@ -200,6 +199,18 @@ export class RaftHost {
     this.schedule();
   }
 
+  /** Voters and learners after the last appended conf change. */
+  membership(): { voters: readonly NodeId[]; learners: readonly NodeId[] } {
+    return this.node.status().conf;
+  }
+
+  /** On the leader: how far a member's log matches ours, and whether it answered recently; undefined elsewhere. */
+  peerProgress(id: NodeId): { match: number; active: boolean } | undefined {
+    if (this.node.role !== 'leader') return undefined;
+    const p = this.node.progress(id);
+    return p ? { match: p.match, active: p.recentActive } : undefined;
+  }
+
   isLeader(): boolean {
     return this.node.role === 'leader';
   }
@@ -332,27 +343,4 @@ export class RaftHost {
     this.storage.saveSnapshot(snap);
     this.lastSnapshot = this.applied;
   }
-}
-
-/** Envelope: 0xFA, u8 id length, id, u8 kind (0 bytes / 1 utf-8), payload. */
-function wrap(id: string, data: Payload): Uint8Array {
-  const idb = Buffer.from(id, 'latin1');
-  const body = typeof data === 'string' ? Buffer.from(data, 'utf8') : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-  const out = Buffer.allocUnsafe(3 + idb.length + body.length);
-  out[0] = ENVELOPE;
-  out[1] = idb.length;
-  idb.copy(out, 2);
-  out[2 + idb.length] = typeof data === 'string' ? 1 : 0;
-  body.copy(out, 3 + idb.length);
-  return out;
-}
-
-function unwrap(p: Payload): { id: string; data: Uint8Array | string } | null {
-  if (typeof p === 'string' || p.byteLength < 3 || p[0] !== ENVELOPE) return null;
-  const b = Buffer.from(p.buffer, p.byteOffset, p.byteLength);
-  const n = b[1];
-  const id = b.toString('latin1', 2, 2 + n);
-  const kind = b[2 + n];
-  const body = b.subarray(3 + n);
-  return { id, data: kind === 1 ? body.toString('utf8') : new Uint8Array(body) };
 }

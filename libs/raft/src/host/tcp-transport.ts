@@ -15,9 +15,17 @@ export interface TcpTransportOptions {
   readonly maxQueueBytes?: number;
   /** When set, both sides speak TLS (mutual TLS if the options ask for client certificates). */
   readonly tls?: { server: tls.TlsOptions; client: tls.ConnectionOptions };
+  /**
+   * Bytes written first on every outbound connection, before any frame: an
+   * HTTP upgrade request when Raft shares its port with an HTTP API, which
+   * then hands the socket to `acceptSocket`. Inbound bytes on outbound
+   * connections are ignored, so the answer to it needs no parsing.
+   */
+  readonly preamble?: (peer: NodeId) => string;
 }
 
 interface Peer {
+  id: NodeId;
   address: string;
   socket: net.Socket | null;
   connecting: boolean;
@@ -76,7 +84,7 @@ export class TcpTransport implements Transport {
     const p = this.peers.get(id);
     if (p && p.address === address) return;
     if (p?.socket) p.socket.destroy();
-    this.peers.set(id, { address, socket: null, connecting: false, queue: [], queued: 0, backoffUntil: 0 });
+    this.peers.set(id, { id, address, socket: null, connecting: false, queue: [], queued: 0, backoffUntil: 0 });
   }
 
   removePeer(id: NodeId): void {
@@ -130,6 +138,7 @@ export class TcpTransport implements Transport {
     const ready = this.opts.tls ? 'secureConnect' : 'connect';
     s.once(ready, () => {
       p.connecting = false;
+      if (this.opts.preamble) s.write(this.opts.preamble(p.id));
       p.socket = s;
       this.flush();
     });
@@ -142,10 +151,27 @@ export class TcpTransport implements Transport {
     });
   }
 
-  private accept(s: net.Socket): void {
+  /** Takes an inbound connection accepted elsewhere (e.g. an HTTP server's upgrade); `head` holds bytes already read. */
+  acceptSocket(s: net.Socket, head?: Buffer): void {
+    this.accept(s, head);
+  }
+
+  private accept(s: net.Socket, head?: Buffer): void {
+    if (this.closed) {
+      s.destroy();
+      return;
+    }
     this.inbound.add(s);
     s.setNoDelay(true);
     const dec = new FrameDecoder(this.maxFrame);
+    if (head && head.length > 0) {
+      try {
+        dec.push(head, (body) => this.handler?.(decodeMessage(body)));
+      } catch {
+        s.destroy();
+        return;
+      }
+    }
     s.on('data', (chunk: Buffer) => {
       try {
         dec.push(chunk, (body) => this.handler?.(decodeMessage(body)));
@@ -162,6 +188,7 @@ export class TcpTransport implements Transport {
     this.closed = true;
     for (const p of this.peers.values()) p.socket?.destroy();
     for (const s of this.inbound) s.destroy();
+    if (!this.server.listening) return;
     await new Promise<void>((r) => this.server.close(() => r()));
   }
 }

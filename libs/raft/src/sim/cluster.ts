@@ -4,18 +4,12 @@ import { canSendBeforePersist } from '../core/messages';
 import { RaftNode, bootstrapState } from '../core/raft-node';
 import { SeededRandom } from '../core/rand';
 import type { Ready } from '../core/ready';
-import type { Entry, HardState, NodeId, Snapshot } from '../core/types';
+import type { Entry, NodeId } from '../core/types';
 import { EventQueue } from './event-queue';
 import { KvStateMachine, decodeKv } from './kv';
 import type { KvCommand } from './kv';
 import { SafetyChecker } from './safety';
-
-/** What a simulated disk holds after fsync. Anything not here is lost in a crash. */
-export interface Disk {
-  hard: HardState;
-  snapshot: Snapshot | null;
-  entries: Entry[];
-}
+import type { Disk, SimNode } from './sim-node';
 
 export interface FaultConfig {
   dropRate: number;
@@ -26,22 +20,6 @@ export interface FaultConfig {
   diskDelay: number;
   /** On a crash with a write in flight, persist a random prefix of it (a torn write). */
   tornWrites: boolean;
-}
-
-export interface SimNode {
-  readonly id: NodeId;
-  up: boolean;
-  epoch: number;
-  raft: RaftNode;
-  kv: KvStateMachine;
-  disk: Disk;
-  inflight: Ready | null;
-  /** client:seq -> callbacks waiting for that command to apply here. */
-  waiters: Map<string, () => void>;
-  /** ReadIndex context -> callback once the read state is known and applied. */
-  reads: Map<string, (index: number) => void>;
-  readyReads: { index: number; context: string }[];
-  lastApplied: number;
 }
 
 export const TICK_MS = 10;

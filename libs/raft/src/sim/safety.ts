@@ -1,5 +1,5 @@
 import type { Entry, NodeId } from '../core/types';
-import type { SimNode } from './cluster';
+import type { SimNode } from './sim-node';
 
 /**
  * Raft's safety properties (Figure 3), checked while the simulation runs:

@@ -1,4 +1,5 @@
-import type { SimCluster, SimNode } from './cluster';
+import type { SimCluster } from './cluster';
+import type { SimNode } from './sim-node';
 import { encodeKv } from './kv';
 import type { KvInput, KvOutput, Operation } from './linearizability';
 

@@ -5,6 +5,7 @@ import { CLOCK, STATE_STORE, type Clock } from '../../tokens';
 import { anyOf, labelsMatch, parseFilters } from './filters';
 import { lookup } from './lookup';
 import { LocalNode } from './local-node';
+import { ManagersService } from '../../cluster/managers.service';
 
 const NODE_FILTERS = ['id', 'name', 'role', 'membership', 'label', 'node.label'] as const;
 
@@ -14,12 +15,13 @@ export class NodesController {
     @Inject(STATE_STORE) private readonly store: StateStore,
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly local: LocalNode,
+    private readonly managers: ManagersService,
   ) {}
 
   @Get()
   list(@Query('filters') raw?: string): SwarmNode[] {
     const f = parseFilters(raw, NODE_FILTERS);
-    return [...this.store.view().nodes.values()].filter(
+    return [...this.store.view().nodes.values()].map((n) => this.managers.withLiveStatus(n)).filter(
       (n) =>
         anyOf(f.get('id'), (v) => n.ID.startsWith(v)) &&
         anyOf(f.get('name'), (v) => n.Description.Hostname.startsWith(v) || (n.Spec.Name ?? '').startsWith(v)) &&
@@ -32,7 +34,7 @@ export class NodesController {
 
   @Get(':id')
   inspect(@Param('id') id: string): SwarmNode {
-    return this.find(id);
+    return this.managers.withLiveStatus(this.find(id));
   }
 
   @Post(':id/update')
@@ -47,8 +49,13 @@ export class NodesController {
         throw new FlotillaError('invalid_argument', `rpc error: code = FailedPrecondition desc = attempting to demote the last manager of the swarm`);
       }
     }
+    // Demotion: checked first (never the last manager, never the quorum); the role change reaches the
+    // demoted manager through the log, so it hands over to a worker; then it leaves the Raft group.
+    const demote = node.Spec.Role === 'manager' && spec.Role === 'worker';
+    if (demote) this.managers.checkRemovable(node.ID);
     const at = new Date(this.clock.now()).toISOString();
     await this.store.propose({ ops: [put('node', { ...node, UpdatedAt: at, Spec: { ...spec, Labels: spec.Labels ?? {} } }, Number(version))] });
+    if (demote) await this.managers.removeMember(node.ID);
   }
 
   @Delete(':id')
@@ -69,6 +76,7 @@ export class NodesController {
 
   private find(ref: string): SwarmNode {
     const view = this.store.view();
+    // dockerd answers 404 for "self" (its CLI resolves it); flotilla's own CLI relies on the server doing it.
     const id = ref === 'self' ? (this.local.id() ?? ref) : ref;
     return lookup('node', id, view.nodes.values(), (x) => view.nodes.get(x), (n) => n.Description.Hostname);
   }

@@ -19,8 +19,8 @@ export class ServicesController {
   }
 
   @Get(':id')
-  inspect(@Param('id') id: string) {
-    return this.services.get(id);
+  inspect(@Param('id') id: string, @Query('insertDefaults') insertDefaults?: string) {
+    return this.services.inspect(id, insertDefaults === 'true' || insertDefaults === '1');
   }
 
   @Post(':id/update')

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { isDeepStrictEqual } from 'node:util';
 import { FlotillaError, isTerminal, type Service, type ServiceSpec, type Task } from '@flotilla/contracts';
 import { del, newId, put, type StateStore, type StateView } from '@flotilla/state';
 import { parseConstraint } from '@flotilla/scheduling';
@@ -8,6 +9,8 @@ import { endpointOf } from '../endpoint';
 import { resolveNetworks } from '../resolve-networks';
 import { anyOf, labelsMatch, parseFilters } from './filters';
 import { lookup } from './lookup';
+import { validateSecretRefs } from './secret-refs';
+import { withDefaults, withUpdateStatus } from './service-view';
 
 const SERVICE_FILTERS = ['id', 'name', 'label', 'mode'] as const;
 
@@ -30,7 +33,13 @@ export class ServicesService {
           labelsMatch(s.Spec.Labels, f.get('label')) &&
           anyOf(f.get('mode'), (v) => (v === 'global' ? 'Global' in s.Spec.Mode : 'Replicated' in s.Spec.Mode)),
       )
-      .map((s) => (status ? withStatus(s, view) : s));
+      .map((s) => withUpdateStatus(status ? withStatus(s, view) : s, view));
+  }
+
+  /** What GET /services/{id} answers: the update status as of now, swarmkit's defaults when asked. */
+  inspect(ref: string, insertDefaults: boolean): Service {
+    const s = withUpdateStatus(this.get(ref), this.store.view());
+    return insertDefaults ? { ...s, Spec: withDefaults(s.Spec), ...(s.PreviousSpec ? { PreviousSpec: withDefaults(s.PreviousSpec) } : {}) } : s;
   }
 
   get(ref: string): Service {
@@ -42,6 +51,7 @@ export class ServicesService {
     validateServiceSpec(spec);
     validatePlacement(spec);
     const view = this.store.view();
+    validateSecretRefs(spec, view);
     const at = new Date(this.clock.now()).toISOString();
     const resolved = resolveNetworks(spec, view);
     const svc: Service = { ID: newId(), Version: { Index: 0 }, CreatedAt: at, UpdatedAt: at, Spec: resolved, Endpoint: endpointOf(resolved) };
@@ -62,10 +72,14 @@ export class ServicesService {
       if (spec.Name !== cur.Spec.Name) throw new FlotillaError('invalid_argument', 'rpc error: code = Unimplemented desc = renaming services is not supported');
       const wasGlobal = 'Global' in cur.Spec.Mode;
       if (wasGlobal !== 'Global' in spec.Mode) throw new FlotillaError('invalid_argument', 'rpc error: code = Unimplemented desc = service mode change is not allowed');
+      validateSecretRefs(spec, this.store.view());
       next = resolveNetworks(spec, this.store.view());
     }
     const at = new Date(this.clock.now()).toISOString();
     const svc: Service = { ...cur, UpdatedAt: at, Spec: next, PreviousSpec: cur.Spec, Endpoint: endpointOf(next) };
+    // Docker reports an update only when the tasks must change (a scale is not one).
+    if (rollback) svc.UpdateStatus = { State: 'rollback_started', StartedAt: at, Message: 'manually requested rollback' };
+    else if (!isDeepStrictEqual(next.TaskTemplate, cur.Spec.TaskTemplate)) svc.UpdateStatus = { State: 'updating', StartedAt: at, Message: 'update in progress' };
     // The version the client read must still be the service's: otherwise Docker's "update out of sequence".
     await this.store.propose({ ops: [put('service', svc, version)] });
     return { Warnings: null };

@@ -3,6 +3,7 @@ import { FlotillaError, type Cluster } from '@flotilla/contracts';
 import { put, type StateStore } from '@flotilla/state';
 import { CLOCK, STATE_STORE, type Clock } from '../../tokens';
 import { newJoinToken, parseJoinToken } from '@flotilla/contracts';
+import { clusterSpecView } from './cluster-view';
 
 /** `/swarm`: the cluster object with its join tokens; `/swarm/update` rotates them and changes settings. */
 @Controller('swarm')
@@ -14,8 +15,28 @@ export class SwarmController {
 
   @Get()
   inspect() {
-    const { NodeKey: _secret, ...c } = this.cluster();
-    return { ...c, TLSInfo: {}, RootRotationInProgress: false, DefaultAddrPool: null, SubnetSize: 24, DataPathPort: 4789 };
+    const { NodeKey: _secret, RedisURL: _redis, ...c } = this.cluster();
+    return { ...c, Spec: clusterSpecView(c.Spec), TLSInfo: {}, RootRotationInProgress: false, DefaultAddrPool: null, SubnetSize: 24, DataPathPort: 4789 };
+  }
+
+  /** Autolock is not supported: there is never a key, and the CLI says so ("no unlock key is set"). */
+  @Get('unlockkey')
+  unlockKey() {
+    this.cluster();
+    return { UnlockKey: '' };
+  }
+
+  /** A flotilla manager always serves a swarm: init says so in Docker's words (503, as dockerd answers). */
+  @Post('init')
+  init(): never {
+    this.cluster();
+    throw new FlotillaError('unavailable', 'This node is already part of a swarm. Use "docker swarm leave" to leave this swarm and join another one.');
+  }
+
+  /** Leaving ends the manager process's cluster, which only flotilla's own CLI does (it stops the processes). */
+  @Post('leave')
+  leave(): never {
+    throw new FlotillaError('invalid_argument', 'flotilla: leave the swarm with `flotilla swarm leave --force` on this host; the Docker API cannot stop the manager serving it');
   }
 
   @Post('update')

@@ -5,6 +5,7 @@ import { MANAGER_CONFIG, STATE_STORE } from '../../tokens';
 import type { ManagerConfig } from '../../config';
 import { API_VERSION, MIN_API_VERSION } from './api-version.middleware';
 import { LocalNode } from './local-node';
+import { clusterSpecView } from './cluster-view';
 
 const VERSION = '0.1.0';
 
@@ -68,7 +69,7 @@ export class SystemController {
               Version: c.Version,
               CreatedAt: c.CreatedAt,
               UpdatedAt: c.UpdatedAt,
-              Spec: c.Spec,
+              Spec: clusterSpecView(c.Spec),
               TLSInfo: {},
               RootRotationInProgress: false,
               DefaultAddrPool: null,

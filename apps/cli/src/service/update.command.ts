@@ -1,0 +1,80 @@
+import { Command } from 'commander';
+import type { ServiceSpec } from '@flotilla/contracts';
+import { dockerApi } from '../client/connect-api';
+import { CliError } from '../errors';
+
+const collect = (v: string, prev: string[] = []) => [...prev, v];
+
+/** The spec `service update` sends: the current one with the flags applied (pure). */
+export function applyUpdateFlags(
+  spec: ServiceSpec,
+  o: { image?: string; replicas?: string; envAdd?: string[]; envRm?: string[]; force?: boolean },
+): ServiceSpec {
+  const cs = { ...spec.TaskTemplate.ContainerSpec };
+  if (o.image) cs.Image = o.image;
+  if (o.envAdd?.length || o.envRm?.length) {
+    const keyOf = (e: string) => e.split('=')[0];
+    const drop = new Set([...(o.envRm ?? []), ...(o.envAdd ?? []).map(keyOf)]);
+    cs.Env = [...(cs.Env ?? []).filter((e) => !drop.has(keyOf(e))), ...(o.envAdd ?? [])];
+  }
+  let mode = spec.Mode;
+  if (o.replicas !== undefined) {
+    if (!/^\d+$/.test(o.replicas)) throw new CliError(`invalid argument "${o.replicas}" for "--replicas" flag`);
+    if (!('Replicated' in mode)) throw new CliError('replicas can only be used with replicated or replicated-job mode');
+    mode = { Replicated: { Replicas: Number(o.replicas) } };
+  }
+  const tt = { ...spec.TaskTemplate, ContainerSpec: cs };
+  if (o.force) tt.ForceUpdate = (tt.ForceUpdate ?? 0) + 1;
+  return { ...spec, TaskTemplate: tt, Mode: mode };
+}
+
+/** Waits, like docker without --detach, until every running task has the service's current spec. */
+async function converged(api: Awaited<ReturnType<typeof dockerApi>>, id: string) {
+  const deadline = Date.now() + Number(process.env.FLOTILLA_WAIT_TIMEOUT ?? 300) * 1000;
+  for (;;) {
+    const [s] = await api.services({ id: [id] }, true);
+    const fresh = await api.tasks({ service: [id], 'desired-state': ['running'], '_up-to-date': ['true'] });
+    const running = fresh.filter((t) => t.Status.State === 'running').length;
+    if (s?.ServiceStatus && running >= s.ServiceStatus.DesiredTasks) return;
+    if (Date.now() > deadline) throw new CliError(`service ${s?.Spec.Name ?? id} did not converge in time`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/** `flotilla service update [--image I] [--replicas N] [--env-add K=V] [--env-rm K] [--force] [-d] SERVICE`. */
+export function serviceUpdateCommand(): Command {
+  const cmd = new Command('update')
+    .description('Update a service')
+    .argument('<SERVICE>')
+    .option('--image <IMAGE>', 'service image tag')
+    .option('--replicas <N>', 'number of tasks')
+    .option('--env-add <K=V>', 'add or update an environment variable', collect)
+    .option('--env-rm <K>', 'remove an environment variable', collect)
+    .option('--force', 'force update even if no changes require it')
+    .option('-d, --detach', 'exit immediately instead of waiting for the service to converge')
+    .action(async (ref: string) => {
+      const o = cmd.opts<{ image?: string; replicas?: string; envAdd?: string[]; envRm?: string[]; force?: boolean; detach?: boolean }>();
+      const api = await dockerApi();
+      const s = await api.service(ref);
+      await api.updateService(s.ID, s.Version.Index, applyUpdateFlags(s.Spec, o));
+      process.stdout.write(`${ref}\n`);
+      if (!o.detach) await converged(api, s.ID);
+    });
+  return cmd;
+}
+
+/** `flotilla service rollback [-d] SERVICE`: back to the spec before the last update. */
+export function serviceRollbackCommand(): Command {
+  const cmd = new Command('rollback')
+    .description('Revert changes to a service\'s configuration')
+    .argument('<SERVICE>')
+    .option('-d, --detach', 'exit immediately instead of waiting for the service to converge')
+    .action(async (ref: string) => {
+      const api = await dockerApi();
+      const s = await api.service(ref);
+      await api.updateService(s.ID, s.Version.Index, s.Spec, true);
+      process.stdout.write(`${ref}\n`);
+      if (!cmd.opts<{ detach?: boolean }>().detach) await converged(api, s.ID);
+    });
+  return cmd;
+}

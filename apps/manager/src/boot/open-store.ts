@@ -1,0 +1,90 @@
+import { existsSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { LoggerService } from '@nestjs/common';
+import type { ManagerJoinResponse } from '@flotilla/contracts';
+import { StateMachine, type Batch } from '@flotilla/state';
+import { TcpTransport, forceNewCluster } from '@flotilla/raft-host';
+import type { ManagerConfig } from '../config';
+import { RaftStore } from '../cluster/raft-store';
+import type { ManagerKeys } from '../cluster/manager-keys';
+import { requestManagerJoin } from '../cluster/join-cluster';
+import { raftPreamble } from '../cluster/manager-auth';
+
+export interface OpenedStore {
+  store: RaftStore;
+  transport: TcpTransport;
+  /** No Raft state on disk before this start: a founder, or a joiner. */
+  fresh: boolean;
+  /** The leader's answer when this start joined an existing cluster as a learner. */
+  joined?: ManagerJoinResponse;
+}
+
+/**
+ * The manager's store, in one of four ways: founding a one-member group,
+ * joining one (as a learner first), restarting from its data dir, or
+ * (`--force-new-cluster`) restarting alone from what its log holds.
+ */
+export async function openStore(config: ManagerConfig, nodeId: string, keys: ManagerKeys, logger: LoggerService): Promise<OpenedStore> {
+  const raftDir = join(config.dataDir, 'raft');
+  const peersFile = join(config.dataDir, 'raft-peers.json');
+  const fresh = !existsSync(raftDir);
+
+  if (config.forceNewCluster) {
+    if (fresh) throw new Error(`--force-new-cluster: ${config.dataDir} holds no manager state to recover from`);
+    const old = `${raftDir}.replaced-${Date.now()}`;
+    renameSync(raftDir, old);
+    const at = forceNewCluster(old, raftDir, nodeId, scratchMachine());
+    writeFileSync(peersFile, JSON.stringify({ [nodeId]: config.advertiseAddr }));
+    logger.log({ msg: "new one-manager cluster from this manager's state", index: at.index, term: at.term, previous: old }, 'Main');
+  }
+
+  let joined: ManagerJoinResponse | undefined;
+  if (config.join && fresh) {
+    joined = await requestManagerJoin(config.join.addr, { token: config.join.token, nodeId, addr: config.advertiseAddr, stage: 'learner' });
+    keys.save({ raftKey: joined.raftKey, redisUrl: joined.redisUrl });
+  }
+
+  // The transport needs the store's address book, and the store needs the transport.
+  const ref: { store?: RaftStore } = {};
+  const transport = new TcpTransport({
+    listen: '127.0.0.1:0',
+    // Raft shares the API port: each connection opens with a signed HTTP upgrade.
+    preamble: (peer) => raftPreamble(keys.raftKey ?? '', nodeId, ref.store?.addressOf(peer) ?? ''),
+  });
+  const store = new RaftStore({
+    id: nodeId,
+    dir: raftDir,
+    transport,
+    peersFile,
+    bootstrap: fresh && !config.join ? { [nodeId]: config.advertiseAddr } : undefined,
+    peers: joined?.peers,
+    // Elections after 1-2 s of silence (heartbeats every 100 ms): a leader busy planning 100k
+    // tasks or writing a snapshot stalls for hundreds of ms and must not be deposed for it,
+    // while a dead one is still replaced well within 3 s.
+    tickMs: 50,
+    raft: { electionTick: 20, heartbeatTick: 2 },
+    snapshotEvery: 20_000,
+    fsync: true,
+  });
+  ref.store = store;
+  if (joined) store.learnPeers(joined.peers);
+  return { store, transport, fresh, joined };
+}
+
+/** A throwaway state machine to replay a log into (force-new-cluster). */
+function scratchMachine() {
+  let fsm = new StateMachine();
+  return {
+    apply: (index: number, data: Uint8Array | string) => {
+      try {
+        return fsm.apply(index, JSON.parse(typeof data === 'string' ? data : Buffer.from(data).toString('utf8')) as Batch);
+      } catch {
+        return undefined;
+      }
+    },
+    snapshot: () => Buffer.from(fsm.serialize()),
+    restore: (d: Uint8Array) => {
+      fsm = StateMachine.restore(Buffer.from(d).toString('utf8'));
+    },
+  };
+}

@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import type { Task, TaskState } from '@flotilla/contracts';
+import { affectsPlans } from './plan-relevance';
+
+const at = '2026-01-01T00:00:00.000Z';
+const task = (state: TaskState, extra: Partial<Task> = {}): Task => ({
+  ID: 't1',
+  Version: { Index: 1 },
+  CreatedAt: at,
+  UpdatedAt: at,
+  Spec: { ContainerSpec: { Image: 'x' } },
+  ServiceID: 's1',
+  Slot: 1,
+  NodeID: 'n1',
+  Status: { Timestamp: at, State: state, Message: '' },
+  DesiredState: 'running',
+  ...extra,
+});
+const ev = (before: Task | undefined, after: Task | undefined) => ({ index: 2, changes: [{ kind: 'task' as const, id: 't1', before, after }] });
+
+describe('which changes can alter a plan', () => {
+  it('progress a worker reports on the way to running does not', () => {
+    expect(affectsPlans(ev(task('assigned'), task('accepted')))).toBe(false);
+    expect(affectsPlans(ev(task('preparing'), task('starting')))).toBe(false);
+  });
+
+  it('running, every end state, a new or removed task, another node or desired state do', () => {
+    expect(affectsPlans(ev(task('starting'), task('running')))).toBe(true);
+    for (const s of ['failed', 'complete', 'shutdown', 'rejected', 'orphaned'] as TaskState[]) expect(affectsPlans(ev(task('running'), task(s)))).toBe(true);
+    expect(affectsPlans(ev(undefined, task('new')))).toBe(true);
+    expect(affectsPlans(ev(task('running'), undefined))).toBe(true);
+    expect(affectsPlans(ev(task('running'), task('running', { DesiredState: 'shutdown' })))).toBe(true);
+    expect(affectsPlans(ev(task('assigned'), task('assigned', { NodeID: 'n2' })))).toBe(true);
+  });
+
+  it('anything that is not a task, and a state replaced by a snapshot, do', () => {
+    expect(affectsPlans({ index: 3, changes: [{ kind: 'node', id: 'n1' }] })).toBe(true);
+    expect(affectsPlans({ index: 3, changes: [] })).toBe(true);
+  });
+});

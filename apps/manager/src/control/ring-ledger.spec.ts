@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { RingLedger } from './dispatcher.service';
+
+const STALE = 5000;
+
+describe('RingLedger: a node is rung once per fetch, never left without a ring for a change it has not been served', () => {
+  it('rings for a change, then not again until the node has fetched', () => {
+    const l = new RingLedger();
+    l.changed('n', 10);
+    expect(l.shouldRing('n', 10, 0, STALE)).toBe(true);
+    l.changed('n', 11);
+    expect(l.shouldRing('n', 11, 10, STALE)).toBe(false);
+    // The fetch answering ring 10 is served at 12: it holds changes 10 and 11.
+    l.served('n', 12);
+    expect(l.shouldRing('n', 12, 20, STALE)).toBe(false);
+    l.changed('n', 13);
+    expect(l.shouldRing('n', 13, 30, STALE)).toBe(true);
+  });
+
+  it('does not ring for a change the node was served before the bell went', () => {
+    const l = new RingLedger();
+    l.changed('n', 10);
+    l.served('n', 10);
+    expect(l.shouldRing('n', 10, 0, STALE)).toBe(false);
+  });
+
+  it('rings again for a change after a fetch served before the ring', () => {
+    const l = new RingLedger();
+    l.changed('n', 10);
+    expect(l.shouldRing('n', 10, 0, STALE)).toBe(true);
+    // A resync served at 9 (read before the change) answers nothing of ring 10.
+    l.served('n', 9);
+    l.changed('n', 11);
+    expect(l.shouldRing('n', 11, 1, STALE)).toBe(false);
+    l.served('n', 11);
+    l.changed('n', 12);
+    expect(l.shouldRing('n', 12, 2, STALE)).toBe(true);
+  });
+
+  it('rings again when a bell has gone unanswered too long (a lost job), and after forget', () => {
+    const l = new RingLedger();
+    l.changed('n', 10);
+    expect(l.shouldRing('n', 10, 0, STALE)).toBe(true);
+    l.changed('n', 11);
+    expect(l.shouldRing('n', 11, STALE - 1, STALE)).toBe(false);
+    expect(l.shouldRing('n', 11, STALE, STALE)).toBe(true);
+    l.forget('n');
+    l.changed('n', 12);
+    expect(l.shouldRing('n', 12, STALE + 1, STALE)).toBe(true);
+  });
+
+  it('keeps nodes apart', () => {
+    const l = new RingLedger();
+    l.changed('a', 1);
+    l.changed('b', 1);
+    expect(l.shouldRing('a', 1, 0, STALE)).toBe(true);
+    l.served('a', 1);
+    expect(l.shouldRing('b', 1, 0, STALE)).toBe(true);
+  });
+});
