@@ -82,10 +82,23 @@ export function nodeCommand(): Command {
   return node;
 }
 
+/**
+ * Read, change, write with the version read. The node's own status (a
+ * heartbeat, a role taking effect) also moves its version, so a conflict is
+ * retried on a fresh read a few times, where docker gives up at once.
+ */
 async function changeNode(ref: string, change: (spec: NodeSpec) => void) {
   const api = await dockerApi();
-  const n = await api.node(ref);
-  const spec: NodeSpec = { ...n.Spec, Labels: { ...n.Spec.Labels } };
-  change(spec);
-  await api.updateNode(n.ID, n.Version.Index, spec);
+  for (let attempt = 1; ; attempt++) {
+    const n = await api.node(ref);
+    const spec: NodeSpec = { ...n.Spec, Labels: { ...n.Spec.Labels } };
+    change(spec);
+    try {
+      await api.updateNode(n.ID, n.Version.Index, spec);
+      return;
+    } catch (e) {
+      if (attempt >= 5 || !/update out of sequence/.test((e as Error).message)) throw e;
+      await new Promise((r) => setTimeout(r, 100 * attempt));
+    }
+  }
 }

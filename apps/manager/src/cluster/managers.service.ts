@@ -119,9 +119,11 @@ export class ManagersService {
     const self = raft.status().id === node.ID;
     const active = raft.peerProgress(node.ID)?.active;
     const reachable = member && (leader || self || active === true || (active === undefined && node.Status.State === 'ready'));
+    // A learner still catching up does not vote yet: Docker has no such state, "Unknown" is the honest one.
+    const learning = m.learners.includes(node.ID);
     const status: ManagerStatus = {
       Leader: leader || undefined,
-      Reachability: reachable ? 'reachable' : 'unreachable',
+      Reachability: learning ? 'unknown' : reachable ? 'reachable' : 'unreachable',
       Addr: this.store.addressOf(node.ID) ?? node.ManagerStatus?.Addr ?? '',
     };
     if (!status.Leader) delete status.Leader;
