@@ -33,16 +33,27 @@ interface Node {
   next: Node | null;
 }
 
-export function checkLinearizable<S, I, O>(model: Model<S, I, O>, ops: readonly Operation<I, O>[], maxStates = 2_000_000): CheckResult {
+/**
+ * `maxStates` and `budgetMs` bound the search (it is exponential in the worst
+ * case, e.g. many operations whose outcome is unknown): past either bound the
+ * answer is `unknown`, never a hang.
+ */
+export function checkLinearizable<S, I, O>(
+  model: Model<S, I, O>,
+  ops: readonly Operation<I, O>[],
+  maxStates = 2_000_000,
+  budgetMs = Infinity,
+): CheckResult {
   const parts = model.partition ? model.partition(ops) : [ops as Operation<I, O>[]];
+  const deadline = performance.now() + budgetMs;
   for (let p = 0; p < parts.length; p++) {
-    const r = checkOne(model, parts[p], maxStates);
+    const r = checkOne(model, parts[p], maxStates, deadline);
     if (r !== 'ok') return { ok: false, unknown: r === 'unknown', partition: p };
   }
   return { ok: true };
 }
 
-function checkOne<S, I, O>(model: Model<S, I, O>, ops: readonly Operation<I, O>[], maxStates: number): 'ok' | 'bad' | 'unknown' {
+function checkOne<S, I, O>(model: Model<S, I, O>, ops: readonly Operation<I, O>[], maxStates: number, deadline: number): 'ok' | 'bad' | 'unknown' {
   const events: Node[] = [];
   ops.forEach((op, id) => {
     const call: Node = { id, isCall: true, time: op.call, match: null, prev: null, next: null };
@@ -74,6 +85,7 @@ function checkOne<S, I, O>(model: Model<S, I, O>, ops: readonly Operation<I, O>[
         const key = `${done.join(',')}|${model.key(next)}`;
         if (!seen.has(key)) {
           if (seen.size >= maxStates) return 'unknown';
+          if ((seen.size & 1023) === 0 && performance.now() > deadline) return 'unknown';
           seen.add(key);
           stack.push({ node: entry, state });
           state = next;
