@@ -7,3 +7,4 @@ export * from './stack-api';
 export * from './errors';
 export * from './paths';
 export * from './join-token';
+export * from './new-task';

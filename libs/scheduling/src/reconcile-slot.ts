@@ -1,5 +1,4 @@
-import { taskStateRank, type Service, type SwarmNode, type Task } from '@flotilla/contracts';
-import { newTask, type NewTaskContext } from './new-task';
+import { newTask, taskStateRank, type NewTaskContext, type Service, type SwarmNode, type Task } from '@flotilla/contracts';
 import type { PlanBuilder } from './plan-builder';
 import { historyNeeded, restartDecision } from './restart-policy';
 import { deepEqual, sameSpec } from './spec-equal';

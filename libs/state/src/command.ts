@@ -11,7 +11,25 @@ export type Op =
   | { op: 'put'; kind: ObjectKind; obj: ObjectTypes[ObjectKind]; expectIndex?: number | null }
   | { op: 'delete'; kind: ObjectKind; id: string; expectIndex?: number }
   | { op: 'taskStatus'; nodeId: string; report: TaskReport; at: string }
-  | { op: 'nodeState'; nodeId: string; state: 'ready' | 'down'; message: string; at: string };
+  | { op: 'nodeState'; nodeId: string; state: 'ready' | 'down'; message: string; at: string }
+  | { op: 'createTasks'; serviceId: string; serviceIndex: number; at: string; tasks: TaskSeed[] }
+  | { op: 'placeTask'; taskId: string; expectIndex: number; at: string; nodeId?: string; err?: string };
+
+/**
+ * A new task named by what differs between tasks: each replica builds the
+ * object with `newTask` from the service it holds at `serviceIndex`, so a
+ * 100,000-task plan travels (through Raft, to disk, to every manager) as a few
+ * MB of ids instead of 100,000 copies of the task template, and every task of
+ * a service shares one template object in memory.
+ */
+export interface TaskSeed {
+  id: string;
+  slot?: number;
+  /** A global task's node. */
+  nodeId?: string;
+  /** Placed in the same pass: created `assigned` to this node. */
+  assignedTo?: string;
+}
 
 export interface Batch {
   ops: Op[];
@@ -25,4 +43,9 @@ export function put<K extends ObjectKind>(kind: K, obj: ObjectTypes[K], expectIn
 
 export function del(kind: ObjectKind, id: string, expectIndex?: number): Op {
   return { op: 'delete', kind, id, expectIndex };
+}
+
+/** A scheduler decision on an existing task: assigned to `nodeId`, or left pending with `err`. */
+export function place(task: { ID: string; Version: { Index: number } }, at: string, to: { nodeId: string } | { err: string }): Op {
+  return { op: 'placeTask', taskId: task.ID, expectIndex: task.Version.Index, at, ...to };
 }

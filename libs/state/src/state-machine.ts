@@ -1,4 +1,4 @@
-import { FlotillaError, isForward, type Task, type SwarmNode } from '@flotilla/contracts';
+import { FlotillaError, isForward, newTask, type Service, type Task, type SwarmNode } from '@flotilla/contracts';
 import type { Batch, Op } from './command';
 import type { Change, ChangeEvent } from './change';
 import { OBJECT_KINDS, UNIQUE_NAME_KINDS, type AnyObject, type ObjectKind } from './objects';
@@ -181,6 +181,37 @@ export class StateMachine implements StateView {
               r.addresses![a.Network.ID] ? { ...a, Addresses: [r.addresses![a.Network.ID]] } : a,
             );
           }
+          write('task', cur.ID, next);
+          break;
+        }
+        case 'createTasks': {
+          const svc = read('service', op.serviceId) as Service | undefined;
+          // The plan was made on this version of the service; any other one makes it stale.
+          if (!svc || svc.Version.Index !== op.serviceIndex) throw new FlotillaError('out_of_sequence', 'update out of sequence');
+          const now = Date.parse(op.at);
+          if (!Number.isFinite(now)) throw new FlotillaError('invalid_argument', `createTasks: bad time ${op.at}`);
+          for (const seed of op.tasks) {
+            if (read('task', seed.id)) throw new FlotillaError('conflict', `task ${seed.id} already exists`);
+            const t: Task = { ...newTask(svc, { slot: seed.slot, nodeId: seed.nodeId }, { now, newId: () => seed.id }), Version: { Index: index } };
+            if (seed.assignedTo) {
+              t.NodeID = seed.assignedTo;
+              t.Status = { Timestamp: op.at, State: 'assigned', Message: 'assigned' };
+            }
+            write('task', t.ID, t);
+          }
+          break;
+        }
+        case 'placeTask': {
+          const cur = read('task', op.taskId) as Task | undefined;
+          if (!cur || cur.Version.Index !== op.expectIndex) throw new FlotillaError('out_of_sequence', 'update out of sequence');
+          const next: Task = op.nodeId
+            ? { ...cur, NodeID: op.nodeId, Version: { Index: index }, UpdatedAt: op.at, Status: { Timestamp: op.at, State: 'assigned', Message: 'assigned' } }
+            : {
+                ...cur,
+                Version: { Index: index },
+                UpdatedAt: op.at,
+                Status: { Timestamp: op.at, State: 'pending', Message: 'pending task scheduling', Err: op.err ?? '' },
+              };
           write('task', cur.ID, next);
           break;
         }

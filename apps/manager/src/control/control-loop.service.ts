@@ -1,10 +1,11 @@
 import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { FlotillaError, type Task } from '@flotilla/contracts';
-import { del, newId, put, type Op, type StateStore } from '@flotilla/state';
+import { del, newId, place, put, type Op, type StateStore } from '@flotilla/state';
 import { reconcile, schedule } from '@flotilla/scheduling';
 import { awaitsAddress, planNetworkAllocations } from '@flotilla/networking';
 import { CLOCK, STATE_STORE, type Clock } from '../tokens';
 import { affectsPlans } from './plan-relevance';
+import { createTaskOps } from './task-seeds';
 
 /** Pause before a pass woken only by others' writes. */
 const COALESCE_MS = 200;
@@ -116,8 +117,22 @@ export class ControlLoopService implements OnModuleInit, OnModuleDestroy {
       maxCreates: MAX_OPS_PER_PASS,
     });
     this.scheduleWake(plan.wakeAt, now);
+    // New tasks are placed in the same pass (as Nomad's scheduler creates allocations already
+    // placed): one write per task instead of a create and then an assignment. Tasks that wait
+    // for an overlay address are placed by a later pass, once the allocator gave them one.
+    const placed = new Map<string, string>();
+    const placeable = plan.create.filter((t) => !awaitsAddress(t, view.networks));
+    if (placeable.length > 0) {
+      const updated = new Map(plan.update.map((t) => [t.ID, t]));
+      const deleted = new Set(plan.delete.map((t) => t.ID));
+      const tasks = (function* () {
+        for (const t of view.tasks.values()) if (!deleted.has(t.ID)) yield updated.get(t.ID) ?? t;
+      })();
+      const sp = schedule({ nodes: view.nodes, services: view.services, tasks, pending: placeable, now });
+      for (const { task, nodeId } of sp.assign) placed.set(task.ID, nodeId);
+    }
     return [
-      ...plan.create.map((t) => put('task', t, null)),
+      ...createTaskOps(plan.create, placed),
       ...plan.update.map((t) => put('task', t, t.Version.Index)),
       ...plan.delete.map((t) => del('task', t.ID, t.Version.Index)),
     ];
@@ -136,29 +151,10 @@ export class ControlLoopService implements OnModuleInit, OnModuleDestroy {
     const plan = schedule({ nodes: view.nodes, services: view.services, tasks: view.tasks.values(), pending, now: this.clock.now() });
     const at = new Date(this.clock.now()).toISOString();
     const ops: Op[] = [];
-    for (const { task, nodeId } of plan.assign) {
-      ops.push(
-        put(
-          'task',
-          {
-            ...task,
-            NodeID: nodeId,
-            UpdatedAt: at,
-            Status: { Timestamp: at, State: 'assigned', Message: 'assigned' },
-          },
-          task.Version.Index,
-        ),
-      );
-    }
+    for (const { task, nodeId } of plan.assign) ops.push(place(task, at, { nodeId }));
     for (const { task, reason } of plan.unschedulable) {
       if (task.Status.State === 'pending' && task.Status.Err === reason) continue;
-      ops.push(
-        put(
-          'task',
-          { ...task, UpdatedAt: at, Status: { Timestamp: at, State: 'pending', Message: 'pending task scheduling', Err: reason } },
-          task.Version.Index,
-        ),
-      );
+      ops.push(place(task, at, { err: reason }));
     }
     return ops;
   }

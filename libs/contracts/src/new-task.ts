@@ -1,4 +1,4 @@
-import type { Service, Task } from '@flotilla/contracts';
+import type { Service, Task } from './swarm-types';
 
 export interface NewTaskContext {
   now: number;
