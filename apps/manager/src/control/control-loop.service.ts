@@ -14,6 +14,8 @@ const COALESCE_MS = 200;
 const MAX_OPS_PER_PROPOSAL = 2000;
 /** Ops committed by one pass; the next pass plans the rest. */
 const MAX_OPS_PER_PASS = 10_000;
+/** Tasks created by one pass: as seeds they are cheap to commit, and each pass reconciles every task. */
+const MAX_CREATES_PER_PASS = 50_000;
 
 /**
  * The glue around the two pure planners: read the view, plan, commit the plan
@@ -39,7 +41,7 @@ export class ControlLoopService implements OnModuleInit, OnModuleDestroy {
 
   onModuleInit() {
     this.unwatch = this.store.watch((e) => {
-      if (affectsPlans(e)) this.kick();
+      if (affectsPlans(e, (id) => this.store.view().services.get(id)?.UpdateStatus !== undefined)) this.kick();
     });
     // Only the leader plans; a manager that just became leader starts with a full pass.
     this.unlead = this.store.onLeaderChange((leader) => leader && this.kick());
@@ -114,7 +116,7 @@ export class ControlLoopService implements OnModuleInit, OnModuleDestroy {
       historyLimit: view.cluster?.Spec.Orchestration.TaskHistoryRetentionLimit ?? 5,
       orphanTasks,
       // Only what one pass commits is planned; missing tasks beyond it wait for the next pass.
-      maxCreates: MAX_OPS_PER_PASS,
+      maxCreates: MAX_CREATES_PER_PASS,
     });
     this.scheduleWake(plan.wakeAt, now);
     // New tasks are placed in the same pass (as Nomad's scheduler creates allocations already

@@ -33,6 +33,12 @@ describe('which changes can alter a plan', () => {
     expect(affectsPlans(ev(task('assigned'), task('assigned', { NodeID: 'n2' })))).toBe(true);
   });
 
+  it('running only while the service is in a rolling update', () => {
+    expect(affectsPlans(ev(task('starting'), task('running')), () => false)).toBe(false);
+    expect(affectsPlans(ev(task('starting'), task('running')), (id) => id === 's1')).toBe(true);
+    expect(affectsPlans(ev(task('running'), task('failed')), () => false)).toBe(true);
+  });
+
   it('anything that is not a task, and a state replaced by a snapshot, do', () => {
     expect(affectsPlans({ index: 3, changes: [{ kind: 'node', id: 'n1' }] })).toBe(true);
     expect(affectsPlans({ index: 3, changes: [] })).toBe(true);

@@ -5,10 +5,12 @@ import type { ChangeEvent } from '@flotilla/state';
  * Whether a committed change can alter what the orchestrator or scheduler
  * would plan. A task moving through accepted / preparing / starting cannot
  * (nothing waits on those), and at 100k tasks those reports are most of the
- * writes; running (rolling updates wait on it) and every end state can.
+ * writes. Running matters only to a rolling update (the next batch waits on
+ * it): `inUpdate` says whether a service has one (or had: the stored status
+ * stays, which only costs passes). Every end state matters.
  * An empty change list is a state replaced wholesale (a snapshot): relevant.
  */
-export function affectsPlans(e: ChangeEvent): boolean {
+export function affectsPlans(e: ChangeEvent, inUpdate: (serviceId: string) => boolean = () => true): boolean {
   if (e.changes.length === 0) return true;
   for (const c of e.changes) {
     if (c.kind !== 'task') return true;
@@ -17,7 +19,9 @@ export function affectsPlans(e: ChangeEvent): boolean {
     if (!b || !a) return true;
     if (a.DesiredState !== b.DesiredState || a.NodeID !== b.NodeID) return true;
     const s = a.Status.State;
-    if (s !== b.Status.State && (s === 'running' || isTerminal(s) || s === 'new' || s === 'pending')) return true;
+    if (s === b.Status.State) continue;
+    if (isTerminal(s) || s === 'new' || s === 'pending') return true;
+    if (s === 'running' && inUpdate(a.ServiceID)) return true;
   }
   return false;
 }
