@@ -77,6 +77,17 @@ describe.skipIf(!isRoot)('several hosts: init, join, spread, a host lost, ingres
     }
   });
 
+  it('routing mesh: a service running on host 2 alone answers on every host, as with Docker', async () => {
+    const c = await f('service', 'create', '--name', `${web}one`, '--replicas', '1', '-p', '8081:80', '--constraint', `node.hostname==${hosts[1].name}`, 'flotilla/hello:latest');
+    expect(c.code, c.stderr).toBe(0);
+    const onHost2 = (await hosts[1].docker.listContainers({ filters: { label: [`com.docker.swarm.service.name=${web}one`] } }))[0];
+    for (const h of hosts) {
+      const r = await eventually(() => httpGet(`http://${h.ip}:8081/`), `the mesh on ${h.name}`, 30_000);
+      expect(r.body).toContain(`Hello from ${onHost2.Id.slice(0, 12)}`);
+    }
+    expect((await f('service', 'rm', `${web}one`)).code).toBe(0);
+  });
+
   it('a host that dies: its node goes down and its tasks run on the others within 15 s', async () => {
     const lost = hosts[2];
     const pid = Number(readFileSync(join(dirs[2], 'worker.pid'), 'utf8'));

@@ -46,7 +46,7 @@ describe.skipIf(!isRoot)('overlay network across two hosts', () => {
     redis = spawn('redis-server', ['--port', String(redisPort), '--bind', `${SET.net}.1`, '--requirepass', redisPass, '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
     await new Promise((r) => setTimeout(r, 300));
     env = { FLOTILLA_HOST: `${hosts[0].ip}:2377`, FLOTILLA_WAIT_TIMEOUT: '90' };
-    nodeEnv = { REDIS_URL: `redis://:${redisPass}@${SET.net}.1:${redisPort}`, FLOTILLA_HEARTBEAT_MS: '500' };
+    nodeEnv = { REDIS_URL: `redis://:${redisPass}@${SET.net}.1:${redisPort}`, FLOTILLA_HEARTBEAT_MS: '500', FLOTILLA_RESYNC_MS: '120000' };
     for (const _ of hosts) dirs.push(mkdtempSync(join(tmpdir(), 'flotilla-ov-')));
     composeDir = mkdtempSync(join(tmpdir(), 'flotilla-ov-stack-'));
     writeFileSync(
@@ -135,7 +135,7 @@ describe.skipIf(!isRoot)('overlay network across two hosts', () => {
   });
 
   it('and by service name: the node DNS answers every host\'s tasks', async () => {
-    // The other host's task reaches host 1's DNS with the next assignment (a doorbell or the 10 s resync).
+    // The other host's task reaches host 1's DNS with host 1's next assignment: a doorbell (resyncs are 2 min apart here).
     const out = await eventually(
       async () => {
         const r = await dockerExec(hosts[0], client, 'nslookup tasks.web');
@@ -149,6 +149,20 @@ describe.skipIf(!isRoot)('overlay network across two hosts', () => {
     const ids = new Set<string>();
     for (let i = 0; i < 6; i++) ids.add((await dockerExec(hosts[0], client, 'nc -w 3 web 80')).trim());
     expect([...ids].every((x) => /^[0-9a-f]{12}$/.test(x)), [...ids].join(',')).toBe(true);
+  });
+
+  it('a service started on host 2 alone is named on host 1 at once: host 1 is rung, not left to its resync', async () => {
+    const c = await flotilla(['service', 'create', '-d', '--name', 'extra', '--network', `${stack}_default`, '--constraint', `node.hostname==${SET.prefix}2`, 'flotilla/busybox:latest', 'sh', '-c', "trap 'exit 0' TERM; sleep 100000 & wait"], env);
+    expect(c.code, c.stderr).toBe(0);
+    const [x] = await eventually(async () => {
+      const r = await hosts[1].docker.listContainers({ filters: { label: ['com.docker.swarm.service.name=extra'], status: ['running'] } });
+      return r.length === 1 && r;
+    }, 'extra running on host 2', 60_000);
+    const ip = (await hosts[1].docker.getContainer(x.Id).inspect()).NetworkSettings.Networks[`${stack}_default`].IPAddress;
+    // Well inside the 2 min resync: only a doorbell can have told host 1.
+    await eventually(async () => (await dockerExec(hosts[0], client, 'nslookup extra')).includes(ip), 'host 1 resolving extra', 20_000);
+    expect((await flotilla(['service', 'rm', 'extra'], env)).code).toBe(0);
+    await eventually(async () => !(await dockerExec(hosts[0], client, 'nslookup extra')).includes(ip), 'host 1 forgetting extra', 20_000);
   });
 
   it("the gateway is the client's own host: ARP for it never crosses the tunnel", async () => {

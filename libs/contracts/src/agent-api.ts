@@ -68,6 +68,22 @@ export interface AssignmentSet {
   promotion?: { token: string };
   /** What the node's overlay agent needs beyond its own tasks: peers and names, per allocated network. */
   overlay?: OverlayNetworkAssignment[];
+  /** The routing mesh: every ingress port of the cluster, so this node answers it even without a task of its own. */
+  mesh?: MeshPort[];
+}
+
+/**
+ * Where every node listens for connections other nodes pass on (routing
+ * mesh): each starts with the published port as 2 bytes, big-endian, and is
+ * served by that node's own tasks only, so a connection crosses at most one hop.
+ */
+export const MESH_PORT = 7947;
+
+export interface MeshPort {
+  publishedPort: number;
+  serviceId: string;
+  /** Host addresses of the other nodes running tasks of the service: their mesh listeners serve it. */
+  remotes: string[];
 }
 
 /** One allocated network as seen from one node (libs/networking's overlayFor computes it). */

@@ -1,5 +1,5 @@
 export { planNetworkAllocations } from './allocate';
-export { overlayFor } from './overlay-assignment';
+export { nodesOnNetworks, overlayFor } from './overlay-assignment';
 export {
   FIRST_VNI,
   allocationOf,
@@ -12,3 +12,4 @@ export {
 } from './network-allocation';
 export { nextSubnet, poolStart } from './subnet-pool';
 export * from './ipv4';
+export { meshFor, meshTable, type MeshEntry } from './routing-mesh';

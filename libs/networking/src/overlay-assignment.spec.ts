@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Task, TaskState } from '@flotilla/contracts';
 import { put } from '@flotilla/state';
 import { planNetworkAllocations } from './allocate';
-import { overlayFor } from './overlay-assignment';
+import { nodesOnNetworks, overlayFor } from './overlay-assignment';
 import { Store, create, network, node, service, task } from './test-fixtures';
 
 describe('overlayFor', () => {
@@ -45,6 +45,16 @@ describe('overlayFor', () => {
     ]);
     expect(overlayFor(s.sm, 'c').map((x) => x.networkId)).toEqual(['n', 'other']);
     expect(overlayFor(s.sm, 'c')[1].peers).toEqual([]);
+  });
+
+  it('names the nodes to tell when something changes on a network', () => {
+    const s = cluster();
+    expect([...nodesOnNetworks(s.sm, new Set(['n']))].sort()).toEqual(['a', 'b', 'c']);
+    expect([...nodesOnNetworks(s.sm, new Set(['other']))]).toEqual(['c']);
+    const w1 = s.sm.tasks.get('w1')!;
+    s.commit([put('task', { ...w1, DesiredState: 'shutdown' } as Task, w1.Version.Index)]);
+    expect([...nodesOnNetworks(s.sm, new Set(['n']))].sort()).toEqual(['b', 'c']);
+    expect(nodesOnNetworks(s.sm, new Set(['nope'])).size).toBe(0);
   });
 
   it('names a task from when it is on a node until it is told to stop', () => {

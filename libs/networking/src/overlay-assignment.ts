@@ -46,6 +46,22 @@ export function overlayFor(view: StateView, nodeId: string): OverlayNetworkAssig
 }
 
 /**
+ * The nodes whose overlay view a change on these networks alters: every node
+ * holding a task of a service on one of them (pure). The dispatcher rings
+ * them, so a task started on one host is resolvable on the others at once
+ * rather than at their next resync.
+ */
+export function nodesOnNetworks(view: StateView, networkIds: ReadonlySet<string>): Set<string> {
+  const out = new Set<string>();
+  for (const id of networkIds) {
+    for (const svc of servicesOn(view, id)) {
+      for (const t of view.tasksOfService(svc.ID)) if (t.NodeID && t.DesiredState === 'running') out.add(t.NodeID);
+    }
+  }
+  return out;
+}
+
+/**
  * A task answers to its service's name from when it is handed to a node
  * until it is told to stop: status changes do not ring other nodes' doorbells,
  * so waiting for `running` would leave a name unknown until the next resync.

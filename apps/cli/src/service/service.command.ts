@@ -25,6 +25,7 @@ export function serviceCommand(): Command {
     .option('--container-label <K=V>', 'container labels', collect)
     .option('-p, --publish <PUB:TARGET[/PROTO]>', 'publish a port as a node port', collect)
     .option('--constraint <EXPR>', 'placement constraints', collect)
+    .option('--network <NETWORK>', 'network attachments', collect)
     .option('--max-replicas-per-node <N>', 'maximum number of tasks per node')
     .option('--reserve-cpu <CPUS>', 'reserve CPUs')
     .option('--reserve-memory <BYTES>', 'reserve memory')
@@ -179,6 +180,7 @@ function specFrom(image: string, args: string[], o: Record<string, string | stri
       ...(o.restartCondition || o.restartMaxAttempts
         ? { RestartPolicy: { ...(o.restartCondition ? { Condition: o.restartCondition as 'any' } : {}), ...(o.restartMaxAttempts ? { MaxAttempts: Number(o.restartMaxAttempts) } : {}) } }
         : {}),
+      ...(o.network ? { Networks: (o.network as string[]).map((Target) => ({ Target })) } : {}),
       Placement: {
         ...(o.constraint ? { Constraints: o.constraint as string[] } : {}),
         ...(o.maxReplicasPerNode ? { MaxReplicas: Number(o.maxReplicasPerNode) } : {}),

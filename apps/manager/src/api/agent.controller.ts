@@ -20,7 +20,7 @@ import { StatusService } from '../control/status.service';
 import { MANAGER_CONFIG, STATE_STORE } from '../tokens';
 import type { ManagerConfig } from '../config';
 import { referencedBy } from './docker/secret-refs';
-import { overlayFor } from '@flotilla/networking';
+import { meshFor, meshTable, overlayFor, type MeshEntry } from '@flotilla/networking';
 
 const NODE_ID = /^[a-z0-9]{1,64}$/;
 
@@ -36,6 +36,9 @@ export class AgentController {
     private readonly dispatcher: DispatcherService,
     private readonly managers: ManagersService,
   ) {}
+
+  /** The routing mesh of the current index: a thousand nodes fetching at one index share one walk. */
+  private mesh?: { index: number; table: MeshEntry[] };
 
   @Post('register')
   @HttpCode(200)
@@ -81,7 +84,7 @@ export class AgentController {
       const ports = svc?.Spec.EndpointSpec?.Ports ?? [];
       if (svc && ports.length) endpoints.push({ serviceId: sid, serviceName: svc.Spec.Name, ports });
     }
-    const rest: Omit<AssignmentSet, 'nodeId' | 'index' | 'tasks'> = { networks: [...networks.values()], volumes, endpoints, managers: this.managers.managerAddresses(), ...referencedBy(tasks, view), overlay: overlayFor(view, id) };
+    const rest: Omit<AssignmentSet, 'nodeId' | 'index' | 'tasks'> = { networks: [...networks.values()], volumes, endpoints, managers: this.managers.managerAddresses(), ...referencedBy(tasks, view), overlay: overlayFor(view, id), mesh: meshFor(this.meshTable(view), view.nodes.get(id)?.Status.Addr) };
     // A promoted worker starts its manager with this; the channel is the node's own authenticated one.
     if (view.nodes.get(id)?.Spec.Role === 'manager' && !this.managers.isMember(id)) rest.promotion = { token: view.cluster!.JoinTokens.Manager };
     const parts = new Array<string>(tasks.length);
@@ -91,6 +94,11 @@ export class AgentController {
     this.dispatcher.served(id, view.index);
     res.status(200).setHeader('content-type', 'application/json; charset=utf-8');
     res.end(body);
+  }
+
+  private meshTable(view: ReturnType<StateStore['view']>): MeshEntry[] {
+    if (this.mesh?.index !== view.index) this.mesh = { index: view.index, table: meshTable(view) };
+    return this.mesh.table;
   }
 
   @Post(':id/status')

@@ -9,11 +9,14 @@ import {
   type Task,
 } from '@flotilla/contracts';
 import type { ChangeEvent, StateStore } from '@flotilla/state';
+import { nodesOnNetworks } from '@flotilla/networking';
 import { STATE_STORE } from '../tokens';
 import { REDIS } from './redis.provider';
 
 /** Changes gathered before the bells ring (swarmkit's dispatcher batches for 100 ms). */
 const BATCH_MS = 50;
+/** Least time between two rings of every node for routing-mesh changes. */
+const MESH_RING_MS = 1_000;
 /** A doorbell not answered by a fetch within this long is rung again (a lost job, say). */
 const RING_STALE_MS = 5_000;
 
@@ -34,6 +37,11 @@ export class DispatcherService implements OnModuleInit, OnModuleDestroy {
   private readonly queues = new Map<string, Queue>();
   private readonly ledger = new RingLedger();
   private dirty = new Set<string>();
+  /** Overlay networks whose tasks came or went: every node on them gets a new name table. */
+  private dirtyNetworks = new Set<string>();
+  /** A service with ingress ports started or stopped running somewhere: every node's mesh changed. */
+  private meshDirty = false;
+  private lastMeshRing = -Infinity;
   private timer?: NodeJS.Timeout;
   private unwatch?: () => void;
 
@@ -81,9 +89,11 @@ export class DispatcherService implements OnModuleInit, OnModuleDestroy {
       if (c.kind === 'task') {
         const b = c.before as Task | undefined;
         const a = c.after as Task | undefined;
+        if (meshChanged(b, a) && this.hasIngress(a?.ServiceID ?? b!.ServiceID)) this.markMesh();
         if (!assignmentChanged(b, a)) continue;
         if (b?.NodeID) this.mark(b.NodeID, e.index);
         if (a?.NodeID) this.mark(a.NodeID, e.index);
+        for (const n of a?.Spec.Networks ?? b?.Spec.Networks ?? []) this.markNetwork(n.Target);
       } else if (c.kind === 'network' || c.kind === 'volume') {
         everyone = true;
       } else if (c.kind === 'node' && !c.after) {
@@ -91,6 +101,22 @@ export class DispatcherService implements OnModuleInit, OnModuleDestroy {
       }
     }
     if (everyone) for (const id of this.store.view().nodes.keys()) this.mark(id, e.index);
+  }
+
+  /** A removed service counts: its ports leave every node's mesh. */
+  private hasIngress(serviceId: string): boolean {
+    const svc = this.store.view().services.get(serviceId);
+    return !svc || (svc.Spec.EndpointSpec?.Ports ?? []).some((p) => p.PublishedPort && p.PublishMode !== 'host');
+  }
+
+  private markMesh() {
+    this.meshDirty = true;
+    this.timer ??= setTimeout(() => void this.flush(), BATCH_MS);
+  }
+
+  private markNetwork(networkId: string) {
+    this.dirtyNetworks.add(networkId);
+    this.timer ??= setTimeout(() => void this.flush(), BATCH_MS);
   }
 
   private mark(nodeId: string, index: number) {
@@ -101,6 +127,31 @@ export class DispatcherService implements OnModuleInit, OnModuleDestroy {
 
   private async flush() {
     this.timer = undefined;
+    if (this.dirtyNetworks.size > 0) {
+      // Once per batch, not per change: a network's nodes are found by walking its services' tasks.
+      const nets = this.dirtyNetworks;
+      this.dirtyNetworks = new Set();
+      const index = this.store.view().index;
+      for (const nodeId of nodesOnNetworks(this.store.view(), nets)) {
+        this.ledger.changed(nodeId, index);
+        this.dirty.add(nodeId);
+      }
+    }
+    if (this.meshDirty) {
+      // Every node answers every ingress port: all of them learn where its tasks run, at most once a second.
+      const wait = this.lastMeshRing + MESH_RING_MS - performance.now();
+      if (wait > 0) {
+        this.timer = setTimeout(() => void this.flush(), wait);
+      } else {
+        this.meshDirty = false;
+        this.lastMeshRing = performance.now();
+        const index = this.store.view().index;
+        for (const nodeId of this.store.view().nodes.keys()) {
+          this.ledger.changed(nodeId, index);
+          this.dirty.add(nodeId);
+        }
+      }
+    }
     const batch = this.dirty;
     this.dirty = new Set();
     // Followers do not ring: the workers fetch from the leader, which rings for every change.
@@ -185,4 +236,10 @@ export class RingLedger {
 export function assignmentChanged(b: Task | undefined, a: Task | undefined): boolean {
   if (!b || !a) return true;
   return b.NodeID !== a.NodeID || b.DesiredState !== a.DesiredState || b.Spec !== a.Spec;
+}
+
+/** Whether a task started or stopped counting as a routing-mesh backend (running on its node). */
+export function meshChanged(b: Task | undefined, a: Task | undefined): boolean {
+  const serving = (t: Task | undefined) => !!t && t.DesiredState === 'running' && t.Status.State === 'running';
+  return serving(b) !== serving(a);
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { RingLedger } from './dispatcher.service';
+import type { Task, TaskState } from '@flotilla/contracts';
+import { RingLedger, meshChanged } from './dispatcher.service';
 
 const STALE = 5000;
 
@@ -56,5 +57,19 @@ describe('RingLedger: a node is rung once per fetch, never left without a ring f
     expect(l.shouldRing('a', 1, 0, STALE)).toBe(true);
     l.served('a', 1);
     expect(l.shouldRing('b', 1, 0, STALE)).toBe(true);
+  });
+});
+
+describe('meshChanged: which task changes move a routing-mesh backend', () => {
+  const t = (state: TaskState, desired: TaskState = 'running') =>
+    ({ ID: 't', ServiceID: 's', NodeID: 'n', DesiredState: desired, Status: { State: state } }) as unknown as Task;
+  it('starting or stopping to run does; progress before running and a second report do not', () => {
+    expect(meshChanged(t('starting'), t('running'))).toBe(true);
+    expect(meshChanged(t('running'), t('failed'))).toBe(true);
+    expect(meshChanged(t('running'), t('running', 'shutdown'))).toBe(true);
+    expect(meshChanged(t('running'), undefined)).toBe(true);
+    expect(meshChanged(t('assigned'), t('starting'))).toBe(false);
+    expect(meshChanged(t('running'), t('running'))).toBe(false);
+    expect(meshChanged(undefined, t('new'))).toBe(false);
   });
 });

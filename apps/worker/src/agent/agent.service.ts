@@ -13,7 +13,7 @@ import {
   type Volume,
 } from '@flotilla/contracts';
 import { WORKER_CONFIG } from '../tokens';
-import { parseJoinToken } from '@flotilla/contracts';
+import { MESH_PORT, parseJoinToken } from '@flotilla/contracts';
 import { redisSeenFrom } from './redis-url';
 import type { WorkerConfig } from '../config';
 import { ManagerClient } from './manager-client';
@@ -25,7 +25,7 @@ import { sweepSecretFiles } from '../docker/secret-files';
 import { DockerAdapter } from '../docker/docker.adapter';
 import { planContainers, type ObservedContainer } from '../docker/plan-containers';
 import { TaskRunner, type RunContext } from '../docker/task-runner';
-import { IngressProxy, type Backend } from '../network/ingress-proxy';
+import { IngressProxy, type Route } from '../network/ingress-proxy';
 import { OverlayAgent } from '../network/overlay/overlay-agent';
 import { awaitsAddress } from '@flotilla/networking';
 import { LogServer } from '../logs/log-server';
@@ -311,7 +311,12 @@ export class AgentService implements OnApplicationShutdown {
   private updateIngress() {
     const set = this.set;
     if (!set) return;
-    const wanted = new Map<number, Backend[]>();
+    const wanted = new Map<number, Route>();
+    const route = (port: number) => {
+      let r = wanted.get(port);
+      if (!r) wanted.set(port, (r = { local: [], remote: [] }));
+      return r;
+    };
     const running = new Map<string, Task[]>();
     for (const t of set.tasks) {
       if (t.DesiredState !== 'running') continue;
@@ -322,14 +327,20 @@ export class AgentService implements OnApplicationShutdown {
     for (const ep of set.endpoints) {
       for (const p of ep.ports) {
         if (p.PublishMode === 'host' || !p.PublishedPort || (p.Protocol && p.Protocol !== 'tcp')) continue;
-        const backends: Backend[] = [];
+        const r = route(p.PublishedPort);
         for (const t of running.get(ep.serviceId) ?? []) {
           const ip = this.containers.get(t.ID)?.ip;
-          if (ip) backends.push({ host: ip, port: p.TargetPort });
+          if (ip) r.local.push({ host: ip, port: p.TargetPort });
         }
-        wanted.set(p.PublishedPort, [...(wanted.get(p.PublishedPort) ?? []), ...backends]);
       }
     }
+    // The routing mesh: every other ingress port too, passed on to the nodes that run its tasks.
+    for (const m of set.mesh ?? []) {
+      const preamble = Buffer.alloc(2);
+      preamble.writeUInt16BE(m.publishedPort);
+      route(m.publishedPort).remote.push(...m.remotes.map((host) => ({ host, port: MESH_PORT, preamble })));
+    }
+    if (set.mesh) this.ingress.listenMesh(MESH_PORT);
     this.ingress.update(wanted);
   }
 
