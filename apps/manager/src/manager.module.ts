@@ -27,8 +27,7 @@ import { LocalNode } from './api/docker/local-node';
 import { SwarmController } from './api/docker/swarm.controller';
 import { ClusterController } from './api/cluster.controller';
 import { NetworksController } from './api/docker/networks.controller';
-import { SecretsController } from './api/docker/secrets.controller';
-import { ConfigsController } from './api/docker/configs.controller';
+import { ConfigsController, SecretsController } from './api/docker/secrets-configs.controller';
 import { DockerLogsController } from './api/docker/logs.controller';
 
 class Bootstrap implements OnApplicationBootstrap {
