@@ -41,7 +41,9 @@ export class ControlLoopService implements OnModuleInit, OnModuleDestroy {
 
   onModuleInit() {
     this.unwatch = this.store.watch((e) => {
-      if (affectsPlans(e, (id) => this.store.view().services.get(id)?.UpdateStatus !== undefined)) this.kick();
+      if (!affectsPlans(e, (id) => this.store.view().services.get(id)?.UpdateStatus !== undefined)) return;
+      // A user's change (a service scaled, a node drained) is planned at once; task reports may gather first.
+      this.kick(e.changes.some((c) => c.kind !== 'task'));
     });
     // Only the leader plans; a manager that just became leader starts with a full pass.
     this.unlead = this.store.onLeaderChange((leader) => leader && this.kick());
@@ -55,13 +57,17 @@ export class ControlLoopService implements OnModuleInit, OnModuleDestroy {
     clearTimeout(this.wakeTimer);
   }
 
-  kick(): void {
+  kick(urgent = false): void {
     if (this.stopped) return;
     if (this.running) {
       this.dirty = true;
       return;
     }
     this.running = true;
+    if (urgent) {
+      setImmediate(() => void this.loop());
+      return;
+    }
     // Woken by others' writes (task reports streaming in): let more gather first, at least as
     // long as a pass takes, so planning over 100k tasks keeps to about half the CPU instead of
     // re-running for every report batch. Our own commits continue the loop without this pause.
