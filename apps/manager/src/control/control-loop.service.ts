@@ -27,6 +27,8 @@ export class ControlLoopService implements OnModuleInit, OnModuleDestroy {
   private readonly log = new Logger(ControlLoopService.name);
   private running = false;
   private dirty = false;
+  /** A user's change arrived during a pass: the pass after it starts at once. */
+  private urgent = false;
   private stopped = false;
   private wakeTimer?: NodeJS.Timeout;
   private unwatch?: () => void;
@@ -41,7 +43,7 @@ export class ControlLoopService implements OnModuleInit, OnModuleDestroy {
 
   onModuleInit() {
     this.unwatch = this.store.watch((e) => {
-      if (!affectsPlans(e, (id) => this.store.view().services.get(id)?.UpdateStatus !== undefined)) return;
+      if (!affectsPlans(e, (id) => inUpdate(this.store.view().services.get(id)))) return;
       // A user's change (a service scaled, a node drained) is planned at once; task reports may gather first.
       this.kick(e.changes.some((c) => c.kind !== 'task'));
     });
@@ -61,6 +63,7 @@ export class ControlLoopService implements OnModuleInit, OnModuleDestroy {
     if (this.stopped) return;
     if (this.running) {
       this.dirty = true;
+      this.urgent ||= urgent;
       return;
     }
     this.running = true;
@@ -95,20 +98,28 @@ export class ControlLoopService implements OnModuleInit, OnModuleDestroy {
       this.lastPassMs = Math.max(this.lastPassMs, 200);
     } finally {
       this.running = false;
-      // Writes that arrived during the last pass: one more (paced) pass for them.
-      if (this.dirty) this.kick();
+      // Writes that arrived during the last pass: one more pass for them (paced unless a user's).
+      const urgent = this.urgent;
+      this.urgent = false;
+      if (this.dirty) this.kick(urgent);
     }
   }
 
   /** One reconcile + schedule pass; true when it committed something. */
   private async pass(): Promise<boolean> {
-    const a = await this.commit(this.reconcileOps());
-    const n = await this.commit(planNetworkAllocations(this.store.view()));
-    const b = await this.commit(this.scheduleOps());
+    const plan = this.reconcileOps();
+    // Retirements first, on their own: the new tasks were placed as if they had happened, so they
+    // go only once all of them did (and a stale update never takes 50k creations down with it).
+    const changed = await this.commit(plan.changes);
+    const created = changed.complete ? (await this.commit(plan.creates)).committed : false;
+    if (!changed.complete && plan.creates.length > 0) this.dirty = true;
+    const a = changed.committed || created;
+    const n = (await this.commit(planNetworkAllocations(this.store.view()))).committed;
+    const b = (await this.commit(this.scheduleOps())).committed;
     return a || n || b;
   }
 
-  private reconcileOps(): Op[] {
+  private reconcileOps(): { changes: Op[]; creates: Op[] } {
     const view = this.store.view();
     const now = this.clock.now();
     const orphanTasks: Task[] = [];
@@ -139,11 +150,10 @@ export class ControlLoopService implements OnModuleInit, OnModuleDestroy {
       const sp = schedule({ nodes: view.nodes, services: view.services, tasks, pending: placeable, now });
       for (const { task, nodeId } of sp.assign) placed.set(task.ID, nodeId);
     }
-    return [
-      ...createTaskOps(plan.create, placed),
-      ...plan.update.map((t) => put('task', t, t.Version.Index)),
-      ...plan.delete.map((t) => del('task', t.ID, t.Version.Index)),
-    ];
+    return {
+      changes: [...plan.update.map((t) => put('task', t, t.Version.Index)), ...plan.delete.map((t) => del('task', t.ID, t.Version.Index))],
+      creates: createTaskOps(plan.create, placed),
+    };
   }
 
   private scheduleOps(): Op[] {
@@ -167,13 +177,15 @@ export class ControlLoopService implements OnModuleInit, OnModuleDestroy {
     return ops;
   }
 
-  private async commit(ops: Op[]): Promise<boolean> {
-    if (ops.length === 0) return false;
+  /** `complete`: every op is committed (none left for the next pass, none refused). */
+  private async commit(ops: Op[]): Promise<{ committed: boolean; complete: boolean }> {
+    if (ops.length === 0) return { committed: false, complete: true };
     // A 100k-task plan is ~100 MB of JSON: committing it at once would block the event loop (and
     // Raft heartbeats) for seconds. At most MAX_OPS_PER_PASS go now, a chunk per proposal, with a
     // turn of the event loop between chunks; the rest is planned again by the next pass (each
     // chunk is guarded by its own versions, so committing some and not others is safe).
     let committed = false;
+    let complete = ops.length <= MAX_OPS_PER_PASS;
     for (let i = 0; i < Math.min(ops.length, MAX_OPS_PER_PASS); i += MAX_OPS_PER_PROPOSAL) {
       try {
         await this.store.propose({ ops: ops.slice(i, Math.min(i + MAX_OPS_PER_PROPOSAL, MAX_OPS_PER_PASS)) });
@@ -182,12 +194,13 @@ export class ControlLoopService implements OnModuleInit, OnModuleDestroy {
         // A plan made on a view that moved on is simply made again.
         if (e instanceof FlotillaError && (e.code === 'out_of_sequence' || e.code === 'conflict')) {
           this.dirty = true;
+          complete = false;
           continue;
         }
         throw e;
       }
     }
-    return committed;
+    return { committed, complete };
   }
 
   private scheduleWake(wakeAt: number | undefined, now: number) {
@@ -196,4 +209,13 @@ export class ControlLoopService implements OnModuleInit, OnModuleDestroy {
     this.wakeTimer = setTimeout(() => this.kick(), Math.max(0, wakeAt - now) + 5);
     this.wakeTimer.unref();
   }
+}
+
+/**
+ * Whether a service may be in a rolling update (whose next batch waits on tasks running): any
+ * service that was ever updated (`docker service update` sets UpdateStatus, a stack deploy only
+ * PreviousSpec). Conservative: it only costs passes.
+ */
+function inUpdate(svc: { UpdateStatus?: unknown; PreviousSpec?: unknown } | undefined): boolean {
+  return !svc || svc.UpdateStatus !== undefined || svc.PreviousSpec !== undefined;
 }

@@ -41,6 +41,7 @@ export class DispatcherService implements OnModuleInit, OnModuleDestroy {
   private dirtyNetworks = new Set<string>();
   /** A service with ingress ports started or stopped running somewhere: every node's mesh changed. */
   private meshDirty = false;
+  private meshTimer?: NodeJS.Timeout;
   private lastMeshRing = -Infinity;
   private timer?: NodeJS.Timeout;
   private unwatch?: () => void;
@@ -62,6 +63,7 @@ export class DispatcherService implements OnModuleInit, OnModuleDestroy {
   async onModuleDestroy() {
     this.unwatch?.();
     clearTimeout(this.timer);
+    clearTimeout(this.meshTimer);
     this.redis.off('ready', this.onRedisReady);
     await Promise.allSettled([...this.queues.values()].map((q) => q.close()));
   }
@@ -109,9 +111,21 @@ export class DispatcherService implements OnModuleInit, OnModuleDestroy {
     return !svc || (svc.Spec.EndpointSpec?.Ports ?? []).some((p) => p.PublishedPort && p.PublishMode !== 'host');
   }
 
+  /** Its own timer: a throttled mesh ring must not hold back the assignment rings behind it. */
   private markMesh() {
+    if (this.meshDirty) return;
     this.meshDirty = true;
-    this.timer ??= setTimeout(() => void this.flush(), BATCH_MS);
+    const wait = Math.max(BATCH_MS, this.lastMeshRing + MESH_RING_MS - performance.now());
+    this.meshTimer = setTimeout(() => this.ringMesh(), wait);
+  }
+
+  private ringMesh() {
+    this.meshTimer = undefined;
+    this.meshDirty = false;
+    this.lastMeshRing = performance.now();
+    // Every node answers every ingress port: all of them learn where its tasks run.
+    const index = this.store.view().index;
+    for (const nodeId of this.store.view().nodes.keys()) this.mark(nodeId, index);
   }
 
   private markNetwork(networkId: string) {
@@ -135,21 +149,6 @@ export class DispatcherService implements OnModuleInit, OnModuleDestroy {
       for (const nodeId of nodesOnNetworks(this.store.view(), nets)) {
         this.ledger.changed(nodeId, index);
         this.dirty.add(nodeId);
-      }
-    }
-    if (this.meshDirty) {
-      // Every node answers every ingress port: all of them learn where its tasks run, at most once a second.
-      const wait = this.lastMeshRing + MESH_RING_MS - performance.now();
-      if (wait > 0) {
-        this.timer = setTimeout(() => void this.flush(), wait);
-      } else {
-        this.meshDirty = false;
-        this.lastMeshRing = performance.now();
-        const index = this.store.view().index;
-        for (const nodeId of this.store.view().nodes.keys()) {
-          this.ledger.changed(nodeId, index);
-          this.dirty.add(nodeId);
-        }
       }
     }
     const batch = this.dirty;

@@ -49,6 +49,28 @@ describe('IngressProxy: the routing mesh', () => {
     expect(await ask(B, PORT, 'direct')).toBe('task-on-b:direct');
   });
 
+  it('a backend that refuses gives way to the next, for every connection', async () => {
+    const task = await echoServer('alive');
+    const dead = await echoServer('dead');
+    const deadPort = dead.port;
+    await new Promise((r) => dead.server.close(r));
+    const a = new IngressProxy(A);
+    closers.push(() => task.server.close(), () => a.close());
+    a.update(new Map([[PORT, { local: [{ host: '127.0.0.1', port: deadPort }, { host: '127.0.0.1', port: task.port }], remote: [] }]]));
+    await until(() => ask(A, PORT, 'x'), 'alive:x');
+    for (let i = 0; i < 4; i++) expect(await ask(A, PORT, `n${i}`)).toBe(`alive:n${i}`);
+  });
+
+  it('a port with nowhere to go is not held: another node on the host may bind it', async () => {
+    const a = new IngressProxy(A);
+    closers.push(() => a.close());
+    a.update(new Map([[PORT, { local: [], remote: [] }]]));
+    await new Promise((r) => setTimeout(r, 50));
+    const other = createServer();
+    await new Promise<void>((r, j) => other.once('error', j).listen(PORT, A, () => r()));
+    other.close();
+  });
+
   it('a passed connection is never passed on again, and a port the node does not serve is closed', async () => {
     const a = new IngressProxy(A);
     const b = new IngressProxy(B);

@@ -16,14 +16,15 @@ export interface Route {
 
 interface Listener {
   server: Server;
-  route: Route;
-  next: number;
 }
 
 /** Pause before binding a port that failed again. */
 const RETRY_BIND_MS = 10_000;
 /** How long a mesh connection may take to name its port. */
 const PREAMBLE_TIMEOUT_MS = 5_000;
+/** How long a backend may take to accept before the next one is tried. */
+const CONNECT_TIMEOUT_MS = 3_000;
+const MESH = -1;
 
 /**
  * Published ports without IPVS: a userland TCP proxy per published port that
@@ -37,6 +38,10 @@ const PREAMBLE_TIMEOUT_MS = 5_000;
 export class IngressProxy {
   private readonly log = new Logger(IngressProxy.name);
   private readonly listeners = new Map<number, Listener>();
+  /** Every published port's route, bound here or not: passed-on connections are served from it. */
+  private routes = new Map<number, Route>();
+  /** Round-robin position per port. */
+  private readonly next = new Map<number, number>();
   private readonly failures = new Map<number, string>();
   /** When a port last failed to bind: retried after a pause, not on every sync (another node on this host may hold it). */
   private readonly failedAt = new Map<number, number>();
@@ -44,32 +49,37 @@ export class IngressProxy {
 
   constructor(private readonly bindHost = '0.0.0.0') {}
 
-  /** Makes the set of listening ports exactly `wanted` (published port -> route). */
+  /**
+   * Makes the set of listening ports exactly the routes of `wanted` that lead somewhere (published
+   * port -> route). A port with nowhere to go is not held, so another node on this host that has
+   * tasks behind it can bind it.
+   */
   update(wanted: Map<number, Route>): void {
+    this.routes = wanted;
+    const useful = (r: Route | undefined) => !!r && (r.local.length > 0 || r.remote.length > 0);
     for (const [port, l] of this.listeners) {
-      if (!wanted.has(port)) {
+      if (!useful(wanted.get(port))) {
         l.server.close();
         this.listeners.delete(port);
         this.log.log({ msg: 'ingress port closed', port });
       }
     }
     for (const [port, route] of wanted) {
-      const l = this.listeners.get(port);
-      if (l) {
-        l.route = route;
-        continue;
-      }
+      if (this.listeners.has(port) || !useful(route)) continue;
       if (performance.now() - (this.failedAt.get(port) ?? -Infinity) < RETRY_BIND_MS) continue;
-      this.listen(port, route);
+      this.listen(port);
     }
   }
 
   /** Accepts other nodes' passed-on connections on `port`. A port in use is reported, not fatal. */
   listenMesh(port: number): void {
     if (this.mesh) return;
+    if (performance.now() - (this.failedAt.get(MESH) ?? -Infinity) < RETRY_BIND_MS) return;
     const server = createServer((s) => this.acceptPassed(s));
     server.on('error', (e) => {
       this.failures.set(port, `mesh: ${(e as Error).message}`);
+      this.failedAt.set(MESH, performance.now());
+      if (this.mesh === server) this.mesh = undefined;
       this.log.warn({ msg: 'mesh port failed', port, err: (e as Error).message });
     });
     server.listen(port, this.bindHost, () => this.log.log({ msg: 'mesh port open', port }));
@@ -88,14 +98,12 @@ export class IngressProxy {
     this.mesh = undefined;
   }
 
-  private listen(port: number, route: Route) {
+  private listen(port: number) {
     const l: Listener = {
       server: createServer((s) => {
-        const { local, remote } = l.route;
-        this.forward(local.length > 0 ? local : remote, l, s);
+        const { local, remote } = this.routes.get(port) ?? { local: [], remote: [] };
+        this.forward(local.length > 0 ? local : remote, port, s);
       }),
-      route,
-      next: 0,
     };
     l.server.on('error', (e) => {
       this.failures.set(port, (e as Error).message);
@@ -124,39 +132,47 @@ export class IngressProxy {
       s.setTimeout(0);
       const rest = head.subarray(2);
       if (rest.length) s.unshift(rest);
-      const l = this.listeners.get(head.readUInt16BE(0));
+      const port = head.readUInt16BE(0);
       // Only this node's own tasks: what reaches here is never passed on again.
-      if (!l || l.route.local.length === 0) return void s.destroy();
-      this.forward(l.route.local, l, s);
+      const local = this.routes.get(port)?.local ?? [];
+      if (local.length === 0) return void s.destroy();
+      this.forward(local, port, s);
     };
     s.on('data', onData);
   }
 
-  private forward(backends: Backend[], l: Listener, client: Socket, attempt = 0) {
+  /** Tries the backends round-robin from this port's position; one that refuses or stays silent gives way to the next. */
+  private forward(backends: Backend[], port: number, client: Socket, attempt = 0) {
     const n = backends.length;
     if (n === 0 || attempt >= n) {
       client.destroy();
       return;
     }
-    const b = backends[l.next++ % n];
+    const at = this.next.get(port) ?? 0;
+    this.next.set(port, at + 1);
+    const b = backends[at % n];
     client.pause();
     const up = connect({ host: b.host, port: b.port });
+    let connected = false;
+    up.setTimeout(CONNECT_TIMEOUT_MS, () => up.destroy(new Error('connect timeout')));
+    const onClientGone = () => up.destroy();
+    client.once('error', onClientGone);
+    client.once('close', onClientGone);
     up.once('connect', () => {
+      connected = true;
+      up.setTimeout(0);
       if (b.preamble) up.write(b.preamble);
       client.pipe(up);
       up.pipe(client);
+      up.on('close', () => client.destroy());
       client.resume();
     });
-    up.once('error', () => {
-      if (!up.readyState || up.connecting) {
-        up.destroy();
-        this.forward(backends, l, client, attempt + 1);
-      } else {
-        client.destroy();
-      }
+    up.on('error', () => {
+      if (connected) return void client.destroy();
+      client.off('error', onClientGone);
+      client.off('close', onClientGone);
+      up.destroy();
+      if (!client.destroyed) this.forward(backends, port, client, attempt + 1);
     });
-    client.on('error', () => up.destroy());
-    client.on('close', () => up.destroy());
-    up.on('close', () => client.destroy());
   }
 }
