@@ -6,6 +6,7 @@ import {
   QUEUE_PREFIX,
   nodeQueueName,
   type AssignmentsChangedJob,
+  type Service,
   type Task,
 } from '@flotilla/contracts';
 import type { ChangeEvent, StateStore } from '@flotilla/state';
@@ -96,6 +97,8 @@ export class DispatcherService implements OnModuleInit, OnModuleDestroy {
         if (b?.NodeID) this.mark(b.NodeID, e.index);
         if (a?.NodeID) this.mark(a.NodeID, e.index);
         for (const n of a?.Spec.Networks ?? b?.Spec.Networks ?? []) this.markNetwork(n.Target);
+      } else if (c.kind === 'service') {
+        if (ingressPortsChanged(c.before as Service | undefined, c.after as Service | undefined)) this.markMesh();
       } else if (c.kind === 'network' || c.kind === 'volume') {
         everyone = true;
       } else if (c.kind === 'node' && !c.after) {
@@ -241,4 +244,11 @@ export function assignmentChanged(b: Task | undefined, a: Task | undefined): boo
 export function meshChanged(b: Task | undefined, a: Task | undefined): boolean {
   const serving = (t: Task | undefined) => !!t && t.DesiredState === 'running' && t.Status.State === 'running';
   return serving(b) !== serving(a);
+}
+
+/** Whether a service's ingress ports (what every node listens on) differ between two versions of it. */
+export function ingressPortsChanged(b: Service | undefined, a: Service | undefined): boolean {
+  const ports = (s: Service | undefined) =>
+    JSON.stringify((s?.Spec.EndpointSpec?.Ports ?? []).filter((p) => p.PublishedPort && p.PublishMode !== 'host').map((p) => [p.PublishedPort, p.TargetPort, p.Protocol ?? 'tcp']));
+  return ports(b) !== ports(a);
 }

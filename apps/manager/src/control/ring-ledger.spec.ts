@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Task, TaskState } from '@flotilla/contracts';
-import { RingLedger, meshChanged } from './dispatcher.service';
+import type { Service, Task, TaskState } from '@flotilla/contracts';
+import { RingLedger, ingressPortsChanged, meshChanged } from './dispatcher.service';
 
 const STALE = 5000;
 
@@ -71,5 +71,18 @@ describe('meshChanged: which task changes move a routing-mesh backend', () => {
     expect(meshChanged(t('assigned'), t('starting'))).toBe(false);
     expect(meshChanged(t('running'), t('running'))).toBe(false);
     expect(meshChanged(undefined, t('new'))).toBe(false);
+  });
+});
+
+describe('ingressPortsChanged: which service changes move the mesh of every node', () => {
+  const svc = (ports: { PublishedPort: number; TargetPort: number; PublishMode?: 'host' | 'ingress' }[], labels = {}) =>
+    ({ ID: 's', Spec: { Name: 's', Labels: labels, EndpointSpec: { Ports: ports } } }) as unknown as Service;
+  it('ingress ports added, removed or moved do; labels and host-mode ports do not', () => {
+    expect(ingressPortsChanged(undefined, svc([{ PublishedPort: 80, TargetPort: 80 }]))).toBe(true);
+    expect(ingressPortsChanged(svc([{ PublishedPort: 80, TargetPort: 80 }]), undefined)).toBe(true);
+    expect(ingressPortsChanged(svc([{ PublishedPort: 80, TargetPort: 80 }]), svc([{ PublishedPort: 81, TargetPort: 80 }]))).toBe(true);
+    expect(ingressPortsChanged(svc([{ PublishedPort: 80, TargetPort: 80 }]), svc([{ PublishedPort: 80, TargetPort: 80 }], { a: 'b' }))).toBe(false);
+    expect(ingressPortsChanged(svc([]), svc([{ PublishedPort: 90, TargetPort: 80, PublishMode: 'host' }]))).toBe(false);
+    expect(ingressPortsChanged(undefined, svc([]))).toBe(false);
   });
 });
