@@ -20,6 +20,7 @@ import { Agent, request } from 'node:http';
 import { Worker as BullWorker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { QUEUE_PREFIX, nodeQueueName, type AssignmentSet, type RegisterResponse, type TaskReport } from '@flotilla/contracts';
+import { Reporter } from '../../apps/worker/src/agent/reporter';
 
 const [managerUrl, token, countArg, prefix] = process.argv.slice(2);
 const count = Number(countArg);
@@ -104,45 +105,6 @@ async function retry<T>(f: () => Promise<T>): Promise<T> {
   }
 }
 
-/** The real worker's Reporter, reduced: latest report per task wins, one batch in flight, failures retried. */
-class Reporter {
-  private pending = new Map<string, TaskReport>();
-  private timer?: NodeJS.Timeout;
-  private sending = false;
-
-  constructor(private readonly send: (reports: TaskReport[]) => Promise<void>) {}
-
-  push(r: TaskReport) {
-    this.pending.set(r.taskId, r);
-    this.schedule(REPORT_DELAY_MS);
-  }
-
-  private schedule(ms: number) {
-    if (this.timer) return;
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      void this.flush();
-    }, ms);
-  }
-
-  private async flush() {
-    if (this.sending || this.pending.size === 0) return;
-    this.sending = true;
-    const batch = this.pending;
-    this.pending = new Map();
-    try {
-      await this.send([...batch.values()]);
-    } catch (e) {
-      failed(e);
-      for (const [k, v] of batch) if (!this.pending.has(k)) this.pending.set(k, v);
-      this.schedule(1000);
-    } finally {
-      this.sending = false;
-      if (this.pending.size) this.schedule(REPORT_DELAY_MS);
-    }
-  }
-}
-
 async function hollowNode(i: number) {
   const { value: reg } = await retry(() =>
     call<RegisterResponse>('POST', '/flotilla/v1/nodes/register', undefined, {
@@ -158,13 +120,20 @@ async function hollowNode(i: number) {
     }),
   );
   const id = reg.nodeId;
-  const reporter = new Reporter(async (reports) => {
+  // The real worker's Reporter (latest report per task wins, one batch in flight, failures retried).
+  const send = async (_node: string, reports: TaskReport[]) => {
     const t0 = performance.now();
-    await call('POST', `/flotilla/v1/nodes/${id}/status`, reg.nodeSecret, { reports });
+    try {
+      await call('POST', `/flotilla/v1/nodes/${id}/status`, reg.nodeSecret, { reports });
+    } catch (e) {
+      failed(e);
+      throw e;
+    }
     stats.reportCalls++;
     stats.reports += reports.length;
     stats.reportMs += performance.now() - t0;
-  });
+  };
+  const reporter = new Reporter({ report: send }, () => id, REPORT_DELAY_MS);
   let lastIndex = 0;
   let syncing = false;
   let again = false;

@@ -33,3 +33,13 @@ export const HTTP_STATUS: Record<FlotillaErrorCode, number> = {
   unauthorized: 401,
   internal: 500,
 };
+
+/** The `message` of an error body in Docker's shape (`{"message": "..."}`), or the body as it is. */
+export function errorMessageOf(body: string): string {
+  try {
+    const m = (JSON.parse(body) as { message?: unknown }).message;
+    return typeof m === 'string' ? m : body;
+  } catch {
+    return body;
+  }
+}

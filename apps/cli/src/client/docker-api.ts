@@ -1,4 +1,4 @@
-import type { Cluster, Service, ServiceSpec, SwarmNode, Task, NodeSpec } from '@flotilla/contracts';
+import { errorMessageOf, type Cluster, type Service, type ServiceSpec, type SwarmNode, type Task, type NodeSpec } from '@flotilla/contracts';
 import { CliError } from '../errors';
 
 export interface Info {
@@ -64,12 +64,7 @@ export class DockerApi {
     }
     if (!res.ok || !res.body) {
       const text = await res.text();
-      let message = text;
-      try {
-        message = (JSON.parse(text) as { message?: string }).message ?? text;
-      } catch {
-        /* not JSON */
-      }
+      const message = errorMessageOf(text);
       throw new CliError(`Error response from daemon: ${message}`);
     }
     return res.body;
@@ -88,12 +83,7 @@ export class DockerApi {
     }
     const text = await res.text();
     if (!res.ok) {
-      let message = text;
-      try {
-        message = (JSON.parse(text) as { message?: string }).message ?? text;
-      } catch {
-        /* not JSON */
-      }
+      const message = errorMessageOf(text);
       throw new CliError(`Error response from daemon: ${message}`);
     }
     return (text ? JSON.parse(text) : undefined) as T;

@@ -1,4 +1,4 @@
-import { AGENT_API, FlotillaError, parseJoinToken, type ManagerJoinRequest, type ManagerJoinResponse } from '@flotilla/contracts';
+import { AGENT_API, FlotillaError, errorMessageOf, parseJoinToken, type ManagerJoinRequest, type ManagerJoinResponse } from '@flotilla/contracts';
 
 /**
  * The joining manager's calls to the manager named on `swarm join`: check it
@@ -29,12 +29,7 @@ async function call<T>(target: string, method: string, path: string, body?: unkn
   }
   const text = await res.text();
   if (!res.ok) {
-    let message = text;
-    try {
-      message = (JSON.parse(text) as { message?: string }).message ?? text;
-    } catch {
-      /* not JSON */
-    }
+    const message = errorMessageOf(text);
     throw new FlotillaError(res.status === 401 ? 'unauthorized' : res.status === 400 ? 'invalid_argument' : 'unavailable', message);
   }
   return JSON.parse(text) as T;

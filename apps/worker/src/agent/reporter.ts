@@ -14,7 +14,7 @@ export class Reporter {
   private sending = false;
 
   constructor(
-    private readonly client: ManagerClient,
+    private readonly client: Pick<ManagerClient, 'report'>,
     private readonly nodeId: () => string,
     private readonly delayMs = 20,
   ) {}
