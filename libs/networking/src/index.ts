@@ -12,4 +12,4 @@ export {
 } from './network-allocation';
 export { nextSubnet, poolStart } from './subnet-pool';
 export * from './ipv4';
-export { meshFor, meshTable, type MeshEntry } from './routing-mesh';
+export { isMeshPort, meshFor, meshTable, type MeshEntry } from './routing-mesh';

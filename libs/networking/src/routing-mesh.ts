@@ -1,4 +1,4 @@
-import type { MeshPort } from '@flotilla/contracts';
+import type { MeshPort, PortConfig } from '@flotilla/contracts';
 import type { StateView } from '@flotilla/state';
 import { formatIp } from './ipv4';
 import { nodeAddress } from './subnet-pool';
@@ -10,6 +10,11 @@ export interface MeshEntry {
   hosts: { nodeId: string; addr: string }[];
 }
 
+/** A port every node answers (the routing mesh serves TCP ports published in ingress mode). */
+export function isMeshPort(p: PortConfig): p is PortConfig & { PublishedPort: number } {
+  return !!p.PublishedPort && p.PublishMode !== 'host' && (p.Protocol ?? 'tcp') === 'tcp';
+}
+
 /**
  * The routing mesh of a view (pure): every published TCP port in ingress mode
  * with the nodes whose tasks of that service are running. Computed once per
@@ -18,9 +23,7 @@ export interface MeshEntry {
 export function meshTable(view: StateView): MeshEntry[] {
   const out: MeshEntry[] = [];
   for (const svc of view.services.values()) {
-    const ports = (svc.Spec.EndpointSpec?.Ports ?? []).filter(
-      (p) => p.PublishedPort && p.PublishMode !== 'host' && (p.Protocol ?? 'tcp') === 'tcp',
-    );
+    const ports = (svc.Spec.EndpointSpec?.Ports ?? []).filter(isMeshPort);
     if (ports.length === 0) continue;
     const hosts = new Map<string, string>();
     for (const t of view.tasksOfService(svc.ID)) {
@@ -29,7 +32,7 @@ export function meshTable(view: StateView): MeshEntry[] {
       if (addr !== undefined) hosts.set(t.NodeID, formatIp(addr));
     }
     const list = [...hosts].map(([nodeId, addr]) => ({ nodeId, addr })).sort((a, b) => (a.addr < b.addr ? -1 : a.addr > b.addr ? 1 : 0));
-    for (const p of ports) out.push({ publishedPort: p.PublishedPort!, serviceId: svc.ID, hosts: list });
+    for (const p of ports) out.push({ publishedPort: p.PublishedPort, serviceId: svc.ID, hosts: list });
   }
   return out.sort((a, b) => a.publishedPort - b.publishedPort);
 }

@@ -10,7 +10,7 @@ import {
   type Task,
 } from '@flotilla/contracts';
 import type { ChangeEvent, StateStore } from '@flotilla/state';
-import { nodesOnNetworks } from '@flotilla/networking';
+import { isMeshPort, nodesOnNetworks } from '@flotilla/networking';
 import { STATE_STORE } from '../tokens';
 import { REDIS } from './redis.provider';
 
@@ -111,7 +111,7 @@ export class DispatcherService implements OnModuleInit, OnModuleDestroy {
   /** A removed service counts: its ports leave every node's mesh. */
   private hasIngress(serviceId: string): boolean {
     const svc = this.store.view().services.get(serviceId);
-    return !svc || (svc.Spec.EndpointSpec?.Ports ?? []).some((p) => p.PublishedPort && p.PublishMode !== 'host');
+    return !svc || (svc.Spec.EndpointSpec?.Ports ?? []).some(isMeshPort);
   }
 
   /** Its own timer: a throttled mesh ring must not hold back the assignment rings behind it. */
@@ -249,6 +249,6 @@ export function meshChanged(b: Task | undefined, a: Task | undefined): boolean {
 /** Whether a service's ingress ports (what every node listens on) differ between two versions of it. */
 export function ingressPortsChanged(b: Service | undefined, a: Service | undefined): boolean {
   const ports = (s: Service | undefined) =>
-    JSON.stringify((s?.Spec.EndpointSpec?.Ports ?? []).filter((p) => p.PublishedPort && p.PublishMode !== 'host').map((p) => [p.PublishedPort, p.TargetPort, p.Protocol ?? 'tcp']));
+    JSON.stringify((s?.Spec.EndpointSpec?.Ports ?? []).filter(isMeshPort).map((p) => [p.PublishedPort, p.TargetPort]));
   return ports(b) !== ports(a);
 }

@@ -27,7 +27,7 @@ import { planContainers, type ObservedContainer } from '../docker/plan-container
 import { TaskRunner, type RunContext } from '../docker/task-runner';
 import { IngressProxy, type Route } from '../network/ingress-proxy';
 import { OverlayAgent } from '../network/overlay/overlay-agent';
-import { awaitsAddress } from '@flotilla/networking';
+import { awaitsAddress, isMeshPort } from '@flotilla/networking';
 import { LogServer } from '../logs/log-server';
 
 /**
@@ -326,7 +326,7 @@ export class AgentService implements OnApplicationShutdown {
     }
     for (const ep of set.endpoints) {
       for (const p of ep.ports) {
-        if (p.PublishMode === 'host' || !p.PublishedPort || (p.Protocol && p.Protocol !== 'tcp')) continue;
+        if (!isMeshPort(p)) continue;
         const r = route(p.PublishedPort);
         for (const t of running.get(ep.serviceId) ?? []) {
           const ip = this.containers.get(t.ID)?.ip;
