@@ -18,6 +18,8 @@ export interface WorkerConfig {
   readonly role: 'worker' | 'manager';
   /** Redis URL override; otherwise the manager says which Redis its dispatcher uses. */
   readonly redisUrl?: string;
+  /** How long a node rejoining as itself waits for Redis at boot (a first join fails at once). */
+  readonly redisWaitMs: number;
 }
 
 export function workerConfig(partial: Partial<WorkerConfig> & Pick<WorkerConfig, 'managerUrl' | 'token' | 'dataDir'>): WorkerConfig {
@@ -27,6 +29,7 @@ export function workerConfig(partial: Partial<WorkerConfig> & Pick<WorkerConfig,
     hostname: process.env.FLOTILLA_HOSTNAME || hostname(),
     resyncMs: Number(process.env.FLOTILLA_RESYNC_MS) || 10_000,
     dockerParallelism: Number(process.env.FLOTILLA_DOCKER_PARALLELISM) || 8,
+    redisWaitMs: Number(process.env.FLOTILLA_REDIS_WAIT_MS) || 60_000,
     role: 'worker' as const,
     ...partial,
   });

@@ -44,7 +44,8 @@ export function joinCommand(): Command {
         const args = ['--manager', remote, '--token', o.token, '--data-dir', o.dataDir, '--advertise-addr', advertise.replace(/:\d+$/, '')];
         if (o.redisUrl) args.push('--redis-url', o.redisUrl);
         if (o.foreground) process.exit(await runInForeground('worker', args));
-        await startInBackground('worker', o.dataDir, args);
+        // Longer than a rejoining worker's wait for Redis (FLOTILLA_REDIS_WAIT_MS, 60 s).
+        await startInBackground('worker', o.dataDir, args, 90_000);
       }
       process.stdout.write(`This node joined a swarm as a ${role}.\n`);
     });

@@ -21,7 +21,7 @@ export interface DemotionPlan {
  * process with the same node id on the same data dir, which adopts the
  * running containers; then the manager process exits.
  */
-export async function startWorkerFor(p: DemotionPlan, timeoutMs = 60_000): Promise<number> {
+export async function startWorkerFor(p: DemotionPlan, timeoutMs = 90_000): Promise<number> {
   writeNodeId(p.dataDir, p.nodeId);
   const main = join(__dirname, '../../../worker/src/main.js');
   const log = openSync(join(p.dataDir, 'worker.log'), 'a');
@@ -56,18 +56,42 @@ export function handOverOnDemotion(
     if (!e.changes.some((c) => c.kind === 'node' && c.id === o.nodeId)) return;
     if (o.store.view().nodes.get(o.nodeId)?.Spec.Role !== 'worker') return;
     handingOver = true;
-    const other = o.store.members().find((m) => m.id !== o.nodeId && m.voter && m.addr);
-    if (!other || !o.embeddedWorker) return stop();
-    void startWorkerFor({
-      dataDir: o.dataDir,
-      nodeId: o.nodeId,
-      via: other.addr!,
-      workerToken: o.store.view().cluster!.JoinTokens.Worker,
-      addr: o.advertiseAddr.replace(/:\d+$/, ''),
-      redisUrl: o.redisUrl,
-    })
+    if (!o.embeddedWorker || !managerToJoin(o.store, o.nodeId)) return stop();
+    void handOver(o, logger)
       .then(() => logger.log({ msg: 'demoted: this node runs on as a worker; the manager process exits' }, 'Main'))
       .catch((e: Error) => logger.error({ msg: 'demotion: could not start the worker', err: e.message }, 'Main'))
       .finally(stop);
   });
+}
+
+const HANDOVER_ATTEMPTS = 3;
+
+function managerToJoin(store: RaftStore, self: string): string | undefined {
+  return store.members().find((m) => m.id !== self && m.voter && m.addr)?.addr ?? undefined;
+}
+
+/** A worker that exits at boot (a manager or Redis briefly away) is started again, through a fresh pick of manager. */
+async function handOver(
+  o: { store: RaftStore; nodeId: string; dataDir: string; advertiseAddr: string; redisUrl?: string },
+  logger: LoggerService,
+): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    const via = managerToJoin(o.store, o.nodeId);
+    if (!via) throw new Error('no other manager left to join');
+    try {
+      await startWorkerFor({
+        dataDir: o.dataDir,
+        nodeId: o.nodeId,
+        via,
+        workerToken: o.store.view().cluster!.JoinTokens.Worker,
+        addr: o.advertiseAddr.replace(/:\d+$/, ''),
+        redisUrl: o.redisUrl,
+      });
+      return;
+    } catch (e) {
+      if (attempt >= HANDOVER_ATTEMPTS) throw e;
+      logger.warn({ msg: 'demotion: the worker did not start; trying again', attempt, err: (e as Error).message }, 'Main');
+      await new Promise((r) => setTimeout(r, 2000));
+    }
+  }
 }

@@ -13,6 +13,7 @@ import type { ChangeEvent, StateStore } from '@flotilla/state';
 import { isMeshPort, nodesOnNetworks } from '@flotilla/networking';
 import { STATE_STORE } from '../tokens';
 import { REDIS } from './redis.provider';
+import { RingLedger } from './ring-ledger';
 
 /** Changes gathered before the bells ring (swarmkit's dispatcher batches for 100 ms). */
 const BATCH_MS = 50;
@@ -45,6 +46,9 @@ export class DispatcherService implements OnModuleInit, OnModuleDestroy {
   private meshTimer?: NodeJS.Timeout;
   private lastMeshRing = -Infinity;
   private timer?: NodeJS.Timeout;
+  /** Nodes with news whose unanswered bell holds them back, looked at again when it counts as lost. */
+  private waiting = new Set<string>();
+  private retryTimer?: NodeJS.Timeout;
   private unwatch?: () => void;
 
   constructor(
@@ -65,14 +69,19 @@ export class DispatcherService implements OnModuleInit, OnModuleDestroy {
     this.unwatch?.();
     clearTimeout(this.timer);
     clearTimeout(this.meshTimer);
+    clearTimeout(this.retryTimer);
     this.redis.off('ready', this.onRedisReady);
     await Promise.allSettled([...this.queues.values()].map((q) => q.close()));
   }
 
-  /** Rings every node: used when a worker (re)connects and after a manager restart. */
+  /** Bells may have been lost (Redis back, possibly empty; a new leader): every node not served up to now is rung again. */
   ringAll(): void {
     const index = this.store.view().index;
-    for (const id of this.store.view().nodes.keys()) this.ring(id, index);
+    for (const id of this.store.view().nodes.keys()) {
+      this.ledger.resend(id, index);
+      this.dirty.add(id);
+    }
+    this.timer ??= setTimeout(() => void this.flush(), BATCH_MS);
   }
 
   /** Rings a node now, whatever bell may still be ringing (a node that registers again has lost its set). */
@@ -161,7 +170,10 @@ export class DispatcherService implements OnModuleInit, OnModuleDestroy {
     const index = this.store.view().index;
     const now = performance.now();
     const due: string[] = [];
-    for (const nodeId of batch) if (this.ledger.shouldRing(nodeId, index, now, RING_STALE_MS)) due.push(nodeId);
+    for (const nodeId of batch) {
+      if (this.ledger.shouldRing(nodeId, index, now, RING_STALE_MS)) due.push(nodeId);
+      else this.waitOn(nodeId);
+    }
     await Promise.all(
       due.map(async (nodeId) => {
         const data: AssignmentsChangedJob = { nodeId, index };
@@ -183,6 +195,26 @@ export class DispatcherService implements OnModuleInit, OnModuleDestroy {
     );
   }
 
+  /**
+   * Without this a node whose bell went unheeded (its worker held a set at that
+   * index already) would hear of the next change only at its own resync.
+   */
+  private waitOn(nodeId: string) {
+    const at = this.ledger.retryAt(nodeId, RING_STALE_MS);
+    if (at === undefined) return;
+    this.waiting.add(nodeId);
+    if (this.retryTimer) return;
+    this.retryTimer = setTimeout(
+      () => {
+        this.retryTimer = undefined;
+        for (const id of this.waiting) this.dirty.add(id);
+        this.waiting = new Set();
+        this.timer ??= setTimeout(() => void this.flush(), 0);
+      },
+      Math.max(BATCH_MS, at - performance.now()),
+    );
+  }
+
   private queue(nodeId: string): Queue {
     let q = this.queues.get(nodeId);
     if (!q) {
@@ -191,46 +223,6 @@ export class DispatcherService implements OnModuleInit, OnModuleDestroy {
       this.queues.set(nodeId, q);
     }
     return q;
-  }
-}
-
-/**
- * Per node: the newest change it has not been served yet, and the bell rung
- * for it that no fetch has answered yet. A worker given a ring at index I
- * fetches unless it holds a set at I or later; every set it can hold was
- * served here, so while no set at I or later has been served, ring I will
- * make it fetch, and that fetch will include every change made meanwhile.
- */
-export class RingLedger {
-  private readonly nodes = new Map<string, { want: number; rung: number; rungAt: number }>();
-
-  changed(nodeId: string, index: number): void {
-    const n = this.nodes.get(nodeId);
-    if (!n) this.nodes.set(nodeId, { want: index, rung: 0, rungAt: 0 });
-    else if (index > n.want) n.want = index;
-  }
-
-  served(nodeId: string, index: number): void {
-    const n = this.nodes.get(nodeId);
-    if (!n) return;
-    if (n.want <= index) n.want = 0;
-    if (n.rung <= index) n.rung = 0;
-    if (n.want === 0 && n.rung === 0) this.nodes.delete(nodeId);
-  }
-
-  forget(nodeId: string): void {
-    this.nodes.delete(nodeId);
-  }
-
-  /** Whether a bell at `index` is needed now; if so, it is recorded as rung. */
-  shouldRing(nodeId: string, index: number, now: number, staleMs: number): boolean {
-    const n = this.nodes.get(nodeId);
-    // Served since the change: nothing left to tell.
-    if (!n || n.want === 0) return false;
-    if (n.rung !== 0 && now - n.rungAt < staleMs) return false;
-    n.rung = index;
-    n.rungAt = now;
-    return true;
   }
 }
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Service, Task, TaskState } from '@flotilla/contracts';
-import { RingLedger, ingressPortsChanged, meshChanged } from './dispatcher.service';
+import { ingressPortsChanged, meshChanged } from './dispatcher.service';
+import { RingLedger } from './ring-ledger';
 
 const STALE = 5000;
 
@@ -48,6 +49,46 @@ describe('RingLedger: a node is rung once per fetch, never left without a ring f
     l.forget('n');
     l.changed('n', 12);
     expect(l.shouldRing('n', 12, STALE + 1, STALE)).toBe(true);
+  });
+
+  it('a change at or below the newest set served is no news: a resend after a fetch does not hold the next change back', () => {
+    const l = new RingLedger();
+    l.changed('n', 10);
+    expect(l.shouldRing('n', 10, 0, STALE)).toBe(true);
+    l.served('n', 10);
+    // Redis came back: rings may be lost, but this node holds index 10 already (a bell at 10 it would ignore).
+    l.resend('n', 10);
+    expect(l.shouldRing('n', 10, 1, STALE)).toBe(false);
+    l.changed('n', 11);
+    expect(l.shouldRing('n', 11, 2, STALE)).toBe(true);
+  });
+
+  it('a resend rings again at once for a change not yet served, whatever bell was ringing', () => {
+    const l = new RingLedger();
+    l.changed('n', 10);
+    expect(l.shouldRing('n', 10, 0, STALE)).toBe(true);
+    l.resend('n', 11);
+    expect(l.shouldRing('n', 11, 1, STALE)).toBe(true);
+  });
+
+  it('says when a change held back by an unanswered bell must be looked at again', () => {
+    const l = new RingLedger();
+    l.changed('n', 10);
+    expect(l.retryAt('n', STALE)).toBeUndefined();
+    expect(l.shouldRing('n', 10, 100, STALE)).toBe(true);
+    l.changed('n', 11);
+    expect(l.shouldRing('n', 11, 200, STALE)).toBe(false);
+    expect(l.retryAt('n', STALE)).toBe(100 + STALE);
+    l.served('n', 11);
+    expect(l.retryAt('n', STALE)).toBeUndefined();
+  });
+
+  it('forget drops what was served too (a new worker process holds no set)', () => {
+    const l = new RingLedger();
+    l.served('n', 10);
+    l.forget('n');
+    l.changed('n', 10);
+    expect(l.shouldRing('n', 10, 0, STALE)).toBe(true);
   });
 
   it('keeps nodes apart', () => {

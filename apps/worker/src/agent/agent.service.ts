@@ -30,6 +30,8 @@ import { OverlayAgent } from '../network/overlay/overlay-agent';
 import { awaitsAddress, isMeshPort } from '@flotilla/networking';
 import { LogServer } from '../logs/log-server';
 
+const REDIS_RETRY_MS = 1000;
+
 /**
  * The worker's loop: register, then keep Docker equal to the node's full
  * assignment set. Triggers (doorbell jobs, Docker events, a periodic resync)
@@ -73,8 +75,9 @@ export class AgentService implements OnApplicationShutdown {
   async start(): Promise<void> {
     const engine = await this.docker.ping();
     await this.checkCluster();
+    const knownId = readNodeId(this.config.dataDir);
     const reg = await this.client.register({
-      nodeId: readNodeId(this.config.dataDir),
+      nodeId: knownId,
       token: this.config.token,
       role: this.config.role,
       addr: this.config.addr,
@@ -93,15 +96,11 @@ export class AgentService implements OnApplicationShutdown {
     this.runner = new TaskRunner(this.docker, (r) => this.reporter.push(r), this.config.dockerParallelism);
 
     const redisUrl = this.config.redisUrl ?? redisSeenFrom(reg.redisUrl, this.config.managerUrl);
-    this.redis = new Redis(redisUrl, { maxRetriesPerRequest: null, lazyConnect: true, connectTimeout: 3000 });
-    this.redis.on('error', () => undefined);
+    // A first join fails at once on a wrong URL; a node coming back as itself
+    // (restart, demotion) rides out a Redis restart instead of dying in it.
+    this.redis = await this.connectRedis(redisUrl, knownId === reg.nodeId ? this.config.redisWaitMs : 0);
     // Back from a Redis outage: doorbells may have been lost, so look at the full set now.
     this.redis.on('ready', () => this.requestSync('fetch'));
-    try {
-      await this.redis.connect();
-    } catch (e) {
-      throw new Error(`cannot reach Redis at ${redisUrl}: ${(e as Error).message}`);
-    }
     this.bull = new BullWorker(
       nodeQueueName(this.nodeId),
       async (job) => {
@@ -127,6 +126,23 @@ export class AgentService implements OnApplicationShutdown {
     );
     this.log.log({ msg: 'worker ready', nodeId: this.nodeId, docker: this.docker.label, manager: this.config.managerUrl });
     this.requestSync('fetch');
+  }
+
+  private async connectRedis(url: string, waitMs: number): Promise<Redis> {
+    const deadline = Date.now() + waitMs;
+    for (;;) {
+      const redis = new Redis(url, { maxRetriesPerRequest: null, lazyConnect: true, connectTimeout: 3000 });
+      redis.on('error', () => undefined);
+      try {
+        await redis.connect();
+        return redis;
+      } catch (e) {
+        redis.disconnect();
+        if (this.closed || Date.now() + REDIS_RETRY_MS > deadline) throw new Error(`cannot reach Redis at ${url}: ${(e as Error).message}`);
+        this.log.warn({ msg: 'Redis unreachable; retrying', err: (e as Error).message, giveUpInMs: deadline - Date.now() });
+        await new Promise((r) => setTimeout(r, REDIS_RETRY_MS));
+      }
+    }
   }
 
   async onApplicationShutdown() {

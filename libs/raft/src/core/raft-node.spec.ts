@@ -174,6 +174,58 @@ describe('PreVote and CheckQuorum', () => {
   });
 });
 
+describe('a lost connection to the leader (the driver\'s peerUnreachable hint)', () => {
+  it('ends the lease at once: a follower told so grants the pre-vote and vote it would have ignored', () => {
+    for (const hinted of [false, true]) {
+      const net = new TestNetwork(ids3);
+      net.elect('a');
+      net.isolate('a');
+      if (hinted) net.node('b').peerUnreachable('a');
+      net.elect('c');
+      // Unhinted, c's pre-vote goes unanswered: it stays a pre-candidate at the same term.
+      expect(net.node('c').role).toBe(hinted ? 'leader' : 'preCandidate');
+      expect(net.node('b').lead).toBe(hinted ? 'c' : 'a');
+    }
+  });
+
+  it('the hinted follower campaigns within one randomised timeout of the hint, not of the last heartbeat', () => {
+    const ticksToLeader = (hint: boolean): number => {
+      const net = new TestNetwork(ids3, { electionTick: 10 });
+      net.elect('a');
+      net.isolate('a');
+      for (const id of ['b', 'c']) if (hint) net.node(id).peerUnreachable('a');
+      for (let t = 1; t <= 100; t++) {
+        net.tick('b');
+        net.tick('c');
+        net.stabilize();
+        if (net.node('b').role === 'leader' || net.node('c').role === 'leader') return t;
+      }
+      return Infinity;
+    };
+    expect(ticksToLeader(false)).toBeGreaterThanOrEqual(10);
+    expect(ticksToLeader(true)).toBeLessThanOrEqual(10);
+    expect(ticksToLeader(true)).toBeLessThan(ticksToLeader(false));
+  });
+
+  it('is ignored for a peer that is not the leader, and a live leader\'s heartbeat restores the lease', () => {
+    const net = new TestNetwork(ids3);
+    net.elect('a');
+    net.node('b').peerUnreachable('c');
+    net.isolate('a');
+    net.elect('c');
+    expect(net.node('c').role).toBe('preCandidate');
+    net.heal();
+    net.node('b').peerUnreachable('a');
+    net.tick('a', 2);
+    net.stabilize();
+    const term = net.node('a').term;
+    net.isolate('a');
+    net.elect('c');
+    expect(net.node('c').role).not.toBe('leader');
+    expect(net.node('b').term).toBe(term);
+  });
+});
+
 describe('log replication (Figure 2: AppendEntries)', () => {
   it('replicates and commits on all members, in order', () => {
     const net = new TestNetwork(ids5);

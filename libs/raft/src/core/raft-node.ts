@@ -113,6 +113,20 @@ export class RaftNode {
     else this.tickElection();
   }
 
+  /**
+   * The driver lost its connection to `id` (the process died or the link
+   * broke). When that is our leader, its lease (CheckQuorum's reason to ignore
+   * candidates) ends now rather than a full election timeout after its last
+   * heartbeat: this follower grants pre-votes at once and campaigns within one
+   * randomized timeout. A false alarm costs nothing: a live leader's next
+   * heartbeat restores the lease, and PreVote keeps a campaign that cannot win
+   * from raising anyone's term.
+   */
+  peerUnreachable(id: NodeId): void {
+    if (this.role !== 'follower' || this.lead !== id) return;
+    this.electionElapsed = Math.max(this.electionElapsed, this.cfg.electionTick);
+  }
+
   /** Start an election now (the driver's "campaign" button; also used by tests). */
   campaign(): void {
     this.hup(false);

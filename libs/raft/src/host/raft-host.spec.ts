@@ -177,6 +177,30 @@ describe('RaftHost', () => {
     await until(() => sms.every((s) => s.items.length === 100));
   });
 
+  it('the TCP transport reports a peer whose connection closes (its process died), and not one it removed', async () => {
+    const a = new TcpTransport({ listen: '127.0.0.1:0' });
+    const b = new TcpTransport({ listen: '127.0.0.1:0' });
+    const c = new TcpTransport({ listen: '127.0.0.1:0' });
+    const [, bAddr, cAddr] = [await a.listen(), await b.listen(), await c.listen()];
+    const got: Message[] = [];
+    b.onMessage((m) => got.push(m));
+    c.onMessage((m) => got.push(m));
+    const lost: string[] = [];
+    a.onPeerLost((id) => lost.push(id));
+    a.setPeer('b', bAddr);
+    a.setPeer('c', cAddr);
+    const hb = (to: string): Message => ({ type: 'heartbeat', from: 'a', to, term: 1, commit: 0, context: '' });
+    a.send([hb('b'), hb('c')]);
+    await until(() => got.length === 2);
+    a.removePeer('c');
+    await c.close();
+    await b.close();
+    await until(() => lost.length > 0);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(lost).toEqual(['b']);
+    await a.close();
+  });
+
   it('a survivor of a lost majority starts a one-member cluster with everything its log held', async () => {
     const ids = ['a', 'b', 'c'];
     const hub = new MemoryHub();

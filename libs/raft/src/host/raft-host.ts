@@ -123,6 +123,11 @@ export class RaftHost {
       this.inbox.push(m);
       this.schedule();
     });
+    this.transport.onPeerLost?.((id) => {
+      if (this.stopped) return;
+      this.node.peerUnreachable(id);
+      this.schedule();
+    });
   }
 
   start(): void {

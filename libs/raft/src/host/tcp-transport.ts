@@ -41,6 +41,7 @@ interface Peer {
  */
 export class TcpTransport implements Transport {
   private handler: ((m: Message) => void) | null = null;
+  private lostHandler: ((id: NodeId) => void) | null = null;
   private readonly server: net.Server;
   private readonly peers = new Map<NodeId, Peer>();
   private readonly inbound = new Set<net.Socket>();
@@ -78,6 +79,10 @@ export class TcpTransport implements Transport {
 
   onMessage(handler: (m: Message) => void): void {
     this.handler = handler;
+  }
+
+  onPeerLost(handler: (id: NodeId) => void): void {
+    this.lostHandler = handler;
   }
 
   setPeer(id: NodeId, address: string): void {
@@ -148,6 +153,8 @@ export class TcpTransport implements Transport {
       p.connecting = false;
       if (p.socket === s) p.socket = null;
       p.backoffUntil = Date.now() + 100;
+      // Only for the peer we still know at this address: not for a socket we replaced or removed.
+      if (!this.closed && this.peers.get(p.id) === p) this.lostHandler?.(p.id);
     });
   }
 

@@ -13,5 +13,7 @@ export interface Transport {
   onMessage(handler: (m: Message) => void): void;
   setPeer(id: NodeId, address: string): void;
   removePeer(id: NodeId): void;
+  /** Optional: called when a connection to a peer is lost or refused (a hint only; Raft stays correct without it). */
+  onPeerLost?(handler: (id: NodeId) => void): void;
   close(): Promise<void>;
 }

@@ -247,6 +247,18 @@ export class SimCluster {
     n.waiters.clear();
     n.reads.clear();
     n.readyReads = [];
+    // A real transport sees the dead peer's connections close; some survivors notice, some do not.
+    this.hintUnreachable(id, [...this.nodes.keys()].filter((o) => o !== id));
+  }
+
+  /** The driver's "connection to `id` lost" hint, delivered to some of `to` at random (as a transport might). */
+  private hintUnreachable(id: NodeId, to: readonly NodeId[]): void {
+    for (const o of to) {
+      const on = this.nodes.get(o);
+      if (!on?.up || !this.rnd.chance(0.5)) continue;
+      on.raft.peerUnreachable(id);
+      this.afterInput(on);
+    }
   }
 
   restart(id: NodeId): void {
@@ -290,6 +302,8 @@ export class SimCluster {
   partition(groups: readonly (readonly NodeId[])[]): void {
     this.blocked.clear();
     for (const g of groups) for (const h of groups) if (g !== h) for (const a of g) for (const b of h) this.blocked.add(`${a}->${b}`);
+    // Links that break may be noticed on either side (false alarms for a leader that lives on elsewhere).
+    for (const g of groups) for (const h of groups) if (g !== h) for (const a of g) this.hintUnreachable(a, h);
     this.log(`partition ${groups.map((g) => g.join('')).join('|')}`);
   }
 

@@ -1,0 +1,62 @@
+/**
+ * Per node: the newest change it has not been served yet, the bell rung for
+ * it that no fetch has answered yet, and the newest set it was served.
+ *
+ * A worker given a ring at index I fetches unless it holds a set at I or
+ * later. So a change at or below the newest set served is no news, and a ring
+ * is only worth holding others back for while no set at its index has gone
+ * out. A ring the worker ignores anyway (it holds a set another manager
+ * served, say) holds the node back at most `staleMs`: `retryAt` says when the
+ * dispatcher must look again rather than wait for the next change.
+ */
+export class RingLedger {
+  private readonly nodes = new Map<string, { want: number; rung: number; rungAt: number }>();
+  private readonly lastServed = new Map<string, number>();
+
+  changed(nodeId: string, index: number): void {
+    if (index <= (this.lastServed.get(nodeId) ?? 0)) return;
+    const n = this.nodes.get(nodeId);
+    if (!n) this.nodes.set(nodeId, { want: index, rung: 0, rungAt: 0 });
+    else if (index > n.want) n.want = index;
+  }
+
+  served(nodeId: string, index: number): void {
+    if (index > (this.lastServed.get(nodeId) ?? 0)) this.lastServed.set(nodeId, index);
+    const n = this.nodes.get(nodeId);
+    if (!n) return;
+    if (n.want <= index) n.want = 0;
+    if (n.rung <= index) n.rung = 0;
+    if (n.want === 0 && n.rung === 0) this.nodes.delete(nodeId);
+  }
+
+  /** Bells may have been lost (Redis emptied, a new leader): ring again for whatever was not served. */
+  resend(nodeId: string, index: number): void {
+    const n = this.nodes.get(nodeId);
+    if (n) n.rung = 0;
+    this.changed(nodeId, index);
+  }
+
+  /** A node removed, or a new worker process that holds no set at all. */
+  forget(nodeId: string): void {
+    this.nodes.delete(nodeId);
+    this.lastServed.delete(nodeId);
+  }
+
+  /** Whether a bell at `index` is needed now; if so, it is recorded as rung. */
+  shouldRing(nodeId: string, index: number, now: number, staleMs: number): boolean {
+    const n = this.nodes.get(nodeId);
+    // Served since the change: nothing left to tell.
+    if (!n || n.want === 0) return false;
+    if (n.rung !== 0 && now - n.rungAt < staleMs) return false;
+    n.rung = index;
+    n.rungAt = now;
+    return true;
+  }
+
+  /** For a node with news held back by an unanswered bell: when that bell counts as lost. */
+  retryAt(nodeId: string, staleMs: number): number | undefined {
+    const n = this.nodes.get(nodeId);
+    if (!n || n.want === 0 || n.rung === 0) return undefined;
+    return n.rungAt + staleMs;
+  }
+}
