@@ -29,7 +29,7 @@ export function workerConfig(partial: Partial<WorkerConfig> & Pick<WorkerConfig,
     hostname: process.env.FLOTILLA_HOSTNAME || hostname(),
     resyncMs: Number(process.env.FLOTILLA_RESYNC_MS) || 10_000,
     dockerParallelism: Number(process.env.FLOTILLA_DOCKER_PARALLELISM) || 8,
-    redisWaitMs: Number(process.env.FLOTILLA_REDIS_WAIT_MS) || 60_000,
+    redisWaitMs: process.env.FLOTILLA_REDIS_WAIT_MS ? Number(process.env.FLOTILLA_REDIS_WAIT_MS) : 60_000,
     role: 'worker' as const,
     ...partial,
   });

@@ -66,8 +66,10 @@ export function handOverOnDemotion(
 
 const HANDOVER_ATTEMPTS = 3;
 
-function managerToJoin(store: RaftStore, self: string): string | undefined {
-  return store.members().find((m) => m.id !== self && m.voter && m.addr)?.addr ?? undefined;
+/** The other voters in turn: a retry goes to the next one, not to the one that just failed. */
+function managerToJoin(store: RaftStore, self: string, attempt = 0): string | undefined {
+  const others = store.members().filter((m) => m.id !== self && m.voter && m.addr);
+  return others.length ? (others[attempt % others.length].addr ?? undefined) : undefined;
 }
 
 /** A worker that exits at boot (a manager or Redis briefly away) is started again, through a fresh pick of manager. */
@@ -76,7 +78,7 @@ async function handOver(
   logger: LoggerService,
 ): Promise<void> {
   for (let attempt = 1; ; attempt++) {
-    const via = managerToJoin(o.store, o.nodeId);
+    const via = managerToJoin(o.store, o.nodeId, attempt - 1);
     if (!via) throw new Error('no other manager left to join');
     try {
       await startWorkerFor({

@@ -49,6 +49,7 @@ export class DispatcherService implements OnModuleInit, OnModuleDestroy {
   /** Nodes with news whose unanswered bell holds them back, looked at again when it counts as lost. */
   private waiting = new Set<string>();
   private retryTimer?: NodeJS.Timeout;
+  private retryDue = Infinity;
   private unwatch?: () => void;
 
   constructor(
@@ -188,7 +189,7 @@ export class DispatcherService implements OnModuleInit, OnModuleDestroy {
           });
         } catch (e) {
           // Not rung after all: the next change rings again. Workers also resync periodically.
-          this.ledger.forget(nodeId);
+          this.ledger.unrung(nodeId);
           this.log.warn({ msg: 'doorbell failed', nodeId, index, err: (e as Error).message });
         }
       }),
@@ -203,10 +204,14 @@ export class DispatcherService implements OnModuleInit, OnModuleDestroy {
     const at = this.ledger.retryAt(nodeId, RING_STALE_MS);
     if (at === undefined) return;
     this.waiting.add(nodeId);
-    if (this.retryTimer) return;
+    if (this.retryTimer && this.retryDue <= at) return;
+    clearTimeout(this.retryTimer);
+    this.retryDue = at;
     this.retryTimer = setTimeout(
       () => {
         this.retryTimer = undefined;
+        this.retryDue = Infinity;
+        // Those not due yet wait again, on a timer of their own.
         for (const id of this.waiting) this.dirty.add(id);
         this.waiting = new Set();
         this.timer ??= setTimeout(() => void this.flush(), 0);

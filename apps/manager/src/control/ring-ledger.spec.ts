@@ -86,9 +86,20 @@ describe('RingLedger: a node is rung once per fetch, never left without a ring f
   it('forget drops what was served too (a new worker process holds no set)', () => {
     const l = new RingLedger();
     l.served('n', 10);
+    l.changed('n', 10);
+    expect(l.shouldRing('n', 10, 0, STALE)).toBe(false);
     l.forget('n');
     l.changed('n', 10);
     expect(l.shouldRing('n', 10, 0, STALE)).toBe(true);
+  });
+
+  it('a bell the queue refused leaves the change waiting, to be rung at the next look', () => {
+    const l = new RingLedger();
+    l.served('n', 9);
+    l.changed('n', 10);
+    expect(l.shouldRing('n', 10, 0, STALE)).toBe(true);
+    l.unrung('n');
+    expect(l.shouldRing('n', 10, 1, STALE)).toBe(true);
   });
 
   it('keeps nodes apart', () => {

@@ -36,6 +36,12 @@ export class RingLedger {
     this.changed(nodeId, index);
   }
 
+  /** The bell never went (the queue refused it): the change still waits, and the next look rings for it. */
+  unrung(nodeId: string): void {
+    const n = this.nodes.get(nodeId);
+    if (n) n.rung = 0;
+  }
+
   /** A node removed, or a new worker process that holds no set at all. */
   forget(nodeId: string): void {
     this.nodes.delete(nodeId);

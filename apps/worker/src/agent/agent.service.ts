@@ -98,7 +98,14 @@ export class AgentService implements OnApplicationShutdown {
     const redisUrl = this.config.redisUrl ?? redisSeenFrom(reg.redisUrl, this.config.managerUrl);
     // A first join fails at once on a wrong URL; a node coming back as itself
     // (restart, demotion) rides out a Redis restart instead of dying in it.
-    this.redis = await this.connectRedis(redisUrl, knownId === reg.nodeId ? this.config.redisWaitMs : 0);
+    // Beating from here on: a node waiting for Redis is alive, and its running tasks must not be moved away.
+    this.timers.push(
+      setInterval(() => void this.client.heartbeat(this.nodeId).catch(() => undefined), Math.max(200, reg.heartbeatPeriodMs / 2)),
+    );
+    this.redis = await this.connectRedis(redisUrl, knownId === reg.nodeId ? this.config.redisWaitMs : 0).catch((e: Error) => {
+      for (const t of this.timers.splice(0)) clearInterval(t);
+      throw e;
+    });
     // Back from a Redis outage: doorbells may have been lost, so look at the full set now.
     this.redis.on('ready', () => this.requestSync('fetch'));
     this.bull = new BullWorker(
@@ -121,9 +128,6 @@ export class AgentService implements OnApplicationShutdown {
 
     await this.watchEvents();
     this.timers.push(setInterval(() => this.requestSync('fetch'), this.config.resyncMs));
-    this.timers.push(
-      setInterval(() => void this.client.heartbeat(this.nodeId).catch(() => undefined), Math.max(200, reg.heartbeatPeriodMs / 2)),
-    );
     this.log.log({ msg: 'worker ready', nodeId: this.nodeId, docker: this.docker.label, manager: this.config.managerUrl });
     this.requestSync('fetch');
   }
@@ -133,14 +137,21 @@ export class AgentService implements OnApplicationShutdown {
     for (;;) {
       const redis = new Redis(url, { maxRetriesPerRequest: null, lazyConnect: true, connectTimeout: 3000 });
       redis.on('error', () => undefined);
+      let timer: NodeJS.Timeout | undefined;
       try {
-        await redis.connect();
+        // connectTimeout covers the TCP connect only; a Redis that accepts and never answers is bounded here.
+        const limit = new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new Error('no answer within 5 s')), 5000);
+        });
+        await Promise.race([redis.connect(), limit]);
         return redis;
       } catch (e) {
         redis.disconnect();
         if (this.closed || Date.now() + REDIS_RETRY_MS > deadline) throw new Error(`cannot reach Redis at ${url}: ${(e as Error).message}`);
         this.log.warn({ msg: 'Redis unreachable; retrying', err: (e as Error).message, giveUpInMs: deadline - Date.now() });
         await new Promise((r) => setTimeout(r, REDIS_RETRY_MS));
+      } finally {
+        clearTimeout(timer);
       }
     }
   }

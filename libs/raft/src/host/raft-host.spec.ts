@@ -189,9 +189,19 @@ describe('RaftHost', () => {
     a.onPeerLost((id) => lost.push(id));
     a.setPeer('b', bAddr);
     a.setPeer('c', cAddr);
+    // A peer that never answers is not "lost" on every refused retry: only a connection that was up counts.
+    const down = new TcpTransport({ listen: '127.0.0.1:0' });
+    const downAddr = await down.listen();
+    await down.close();
+    a.setPeer('d', downAddr);
     const hb = (to: string): Message => ({ type: 'heartbeat', from: 'a', to, term: 1, commit: 0, context: '' });
-    a.send([hb('b'), hb('c')]);
+    a.send([hb('b'), hb('c'), hb('d')]);
     await until(() => got.length === 2);
+    for (let i = 0; i < 3; i++) {
+      await new Promise((r) => setTimeout(r, 120));
+      a.send([hb('d')]);
+    }
+    expect(lost).toEqual([]);
     a.removePeer('c');
     await c.close();
     await b.close();

@@ -151,10 +151,12 @@ export class TcpTransport implements Transport {
     s.on('data', () => undefined);
     s.once('close', () => {
       p.connecting = false;
-      if (p.socket === s) p.socket = null;
+      const established = p.socket === s;
+      if (established) p.socket = null;
       p.backoffUntil = Date.now() + 100;
-      // Only for the peer we still know at this address: not for a socket we replaced or removed.
-      if (!this.closed && this.peers.get(p.id) === p) this.lostHandler?.(p.id);
+      // Once per connection that was up (not per refused retry, which would keep a follower out of
+      // its leader's lease for as long as one direction fails), and only for a peer still known here.
+      if (established && !this.closed && this.peers.get(p.id) === p) this.lostHandler?.(p.id);
     });
   }
 

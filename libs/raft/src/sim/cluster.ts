@@ -310,6 +310,7 @@ export class SimCluster {
   /** Messages from `from` to `to` are lost; the other way works. */
   cutOneWay(from: NodeId, to: NodeId): void {
     this.blocked.add(`${from}->${to}`);
+    this.hintUnreachable(to, [from]);
     this.log(`cut ${from}->${to}`);
   }
 
