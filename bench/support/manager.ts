@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -20,9 +20,15 @@ export function freePort(): Promise<number> {
 export function waitLine(child: ChildProcess, text: string): Promise<void> {
   return new Promise((res, rej) => {
     let buf = '';
+    let seen = false;
     child.stdout!.on('data', (d) => {
+      if (seen) return;
       buf += d;
-      if (buf.includes(text)) res();
+      if (buf.includes(text)) {
+        seen = true;
+        buf = '';
+        res();
+      }
     });
     child.once('exit', (c) => rej(new Error(`exited ${c} before "${text}"`)));
   });
@@ -44,6 +50,8 @@ export async function startManager(opts: { args?: string[]; env?: NodeJS.Process
     [...(opts.nodeArgs ?? []), join(ROOT, 'dist/apps/manager/src/main.js'), '--listen-addr', `127.0.0.1:${port}`, '--data-dir', dataDir, ...(opts.args ?? [])],
     { env: opts.env ?? process.env, stdio: ['ignore', 'pipe', 'inherit'] },
   );
+  // FLOTILLA_BENCH_LOGS=DIR keeps each manager's log (leader changes, errors) for after the run.
+  if (process.env.FLOTILLA_BENCH_LOGS) child.stdout!.pipe(createWriteStream(join(process.env.FLOTILLA_BENCH_LOGS, `manager-${port}.log`)));
   await waitLine(child, 'manager ready');
   return {
     port,

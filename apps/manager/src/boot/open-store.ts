@@ -58,11 +58,11 @@ export async function openStore(config: ManagerConfig, nodeId: string, keys: Man
     peersFile,
     bootstrap: fresh && !config.join ? { [nodeId]: config.advertiseAddr } : undefined,
     peers: joined?.peers,
-    // Elections after 1-2 s of silence (heartbeats every 100 ms): a leader busy planning 100k
-    // tasks or writing a snapshot stalls for hundreds of ms and must not be deposed for it,
-    // while a dead one is still replaced well within 3 s.
+    // Elections after 1.5-3 s of silence (heartbeats every 100 ms): a leader busy planning 100k
+    // tasks stalls for up to ~1.3 s here and must not be deposed for it. A dead one is replaced
+    // sooner than that: its followers see its connections close, which ends its lease at once.
     tickMs: 50,
-    raft: { electionTick: 20, heartbeatTick: 2 },
+    raft: { electionTick: 30, heartbeatTick: 2 },
     snapshotEvery: 20_000,
     fsync: true,
   });
