@@ -69,4 +69,17 @@ describe('Redis restarted empty: nothing lost', () => {
     expect((await f('service', 'scale', `${svc}=1`)).code).toBe(0);
     await eventually(async () => (await count()) === 1, 'scaled down to 1', 30_000);
   });
+
+  it('a manager restarted from its data dir while Redis is down waits for it, then carries on with the same service', async () => {
+    await m.stop();
+    await stopRedis();
+    const booting = m.start();
+    await new Promise((r) => setTimeout(r, 2000));
+    expect(m.child!.exitCode).toBeNull();
+    await startRedis();
+    await booting;
+    expect(m.log).toContain('Redis unreachable; retrying');
+    expect((await f('service', 'scale', `${svc}=2`)).code).toBe(0);
+    await eventually(async () => (await count()) === 2, 'scaled to 2 after the restart', 30_000);
+  });
 });

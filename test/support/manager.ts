@@ -30,7 +30,9 @@ export class ManagerProcess {
     return { FLOTILLA_HOST: this.host, DOCKER_HOST, REDIS_URL, FLOTILLA_WAIT_TIMEOUT: '90' };
   }
 
+  /** Starts (or restarts, on the same data dir) the process; `log` holds this run's output only. */
   async start(): Promise<void> {
+    this.log = '';
     this.child = spawn(
       process.execPath,
       [MANAGER_MAIN, '--listen-addr', this.host, '--data-dir', this.dataDir, '--heartbeat-period-ms', '1000'],

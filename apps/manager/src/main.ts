@@ -22,7 +22,7 @@ import { settleMembership } from './boot/settle-membership';
 import { handOverOnDemotion } from './boot/demotion';
 import { WorkerModule } from '../../worker/src/worker.module';
 import { AgentService } from '../../worker/src/agent/agent.service';
-import { workerConfig } from '../../worker/src/config';
+import { redisWaitMs, workerConfig } from '../../worker/src/config';
 import { DockerAdapter } from '../../worker/src/docker/docker.adapter';
 import { readNodeId, writeNodeId } from '../../worker/src/agent/identity';
 
@@ -46,7 +46,11 @@ async function main() {
 
   const { store, transport, fresh, joined } = await openStore(config, nodeId, keys, logger);
   const redisUrl = config.redisUrlGiven ? config.redisUrl : (keys.redisUrl ?? config.redisUrl);
-  const redis = await connectRedis(redisUrl);
+  const redis = await connectRedis(redisUrl, {
+    // Restarting from its data dir, a manager waits for Redis (as a worker does); a new one fails at once.
+    waitMs: fresh ? 0 : redisWaitMs(process.env),
+    onRetry: (err, leftMs) => logger.warn({ msg: 'Redis unreachable; retrying', err, giveUpInMs: leftMs }, 'Main'),
+  });
   if (config.embeddedWorker) await new DockerAdapter(config.dockerHost).ping();
   store.start();
 

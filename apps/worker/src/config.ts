@@ -29,10 +29,16 @@ export function workerConfig(partial: Partial<WorkerConfig> & Pick<WorkerConfig,
     hostname: process.env.FLOTILLA_HOSTNAME || hostname(),
     resyncMs: Number(process.env.FLOTILLA_RESYNC_MS) || 10_000,
     dockerParallelism: Number(process.env.FLOTILLA_DOCKER_PARALLELISM) || 8,
-    redisWaitMs: process.env.FLOTILLA_REDIS_WAIT_MS ? Number(process.env.FLOTILLA_REDIS_WAIT_MS) : 60_000,
+    redisWaitMs: redisWaitMs(process.env),
     role: 'worker' as const,
     ...partial,
   });
+}
+
+/** How long a node coming back as itself waits for Redis at boot: FLOTILLA_REDIS_WAIT_MS, 60 s by default (0: not at all). */
+export function redisWaitMs(env: NodeJS.ProcessEnv): number {
+  const v = Number(env.FLOTILLA_REDIS_WAIT_MS);
+  return env.FLOTILLA_REDIS_WAIT_MS && Number.isFinite(v) && v >= 0 ? v : 60_000;
 }
 
 export function identityFile(dataDir: string): string {

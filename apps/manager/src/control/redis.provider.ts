@@ -4,10 +4,29 @@ import { FlotillaError } from '@flotilla/contracts';
 export const REDIS = Symbol('REDIS');
 
 /**
- * Connects and pings once, bounded, so a wrong REDIS_URL fails the boot with
- * one clear line instead of retrying forever in the background.
+ * A fresh manager connects once, bounded, so a wrong REDIS_URL fails the boot
+ * with one clear line. A manager restarting from its data dir (`waitMs`) rides
+ * out a Redis restart instead, retrying each second until the time is up.
  */
-export async function connectRedis(url: string, opts: { forWorker?: boolean } = {}): Promise<Redis> {
+export async function connectRedis(
+  url: string,
+  opts: { forWorker?: boolean; waitMs?: number; onRetry?: (err: string, leftMs: number) => void } = {},
+): Promise<Redis> {
+  const deadline = Date.now() + (opts.waitMs ?? 0);
+  for (;;) {
+    try {
+      return await connectOnce(url, opts);
+    } catch (e) {
+      if (!(e instanceof FlotillaError) || e.code !== 'unavailable' || Date.now() + RETRY_MS > deadline) throw e;
+      opts.onRetry?.(e.message, deadline - Date.now());
+      await new Promise((r) => setTimeout(r, RETRY_MS));
+    }
+  }
+}
+
+const RETRY_MS = 1000;
+
+async function connectOnce(url: string, opts: { forWorker?: boolean }): Promise<Redis> {
   let redis: Redis;
   try {
     redis = new Redis(url, {
