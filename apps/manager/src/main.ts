@@ -12,7 +12,7 @@ import { ErrorFilter } from './api/error.filter';
 import { apiVersionMiddleware } from './api/docker/api-version.middleware';
 import { remoteAccessMiddleware } from './api/remote-access.middleware';
 import { leaderProxyMiddleware } from './api/leader-proxy.middleware';
-import { connectRedis } from './control/redis.provider';
+import { connectRedis } from '../../worker/src/agent/redis-connect';
 import { ClusterService } from './cluster/cluster.service';
 import { ManagerKeys } from './cluster/manager-keys';
 import { FORWARDED_HEADER, forwardedValid } from './cluster/manager-auth';

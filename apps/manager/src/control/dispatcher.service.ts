@@ -82,7 +82,7 @@ export class DispatcherService implements OnModuleInit, OnModuleDestroy {
       this.ledger.resend(id, index);
       this.dirty.add(id);
     }
-    this.timer ??= setTimeout(() => void this.flush(), BATCH_MS);
+    this.flushSoon();
   }
 
   /** Rings a node now, whatever bell may still be ringing (a node that registers again has lost its set). */
@@ -143,13 +143,18 @@ export class DispatcherService implements OnModuleInit, OnModuleDestroy {
 
   private markNetwork(networkId: string) {
     this.dirtyNetworks.add(networkId);
-    this.timer ??= setTimeout(() => void this.flush(), BATCH_MS);
+    this.flushSoon();
   }
 
   private mark(nodeId: string, index: number) {
     this.ledger.changed(nodeId, index);
     this.dirty.add(nodeId);
-    this.timer ??= setTimeout(() => void this.flush(), BATCH_MS);
+    this.flushSoon();
+  }
+
+  /** One batch timer: whatever is marked before it fires goes out in one flush. */
+  private flushSoon(ms = BATCH_MS) {
+    this.timer ??= setTimeout(() => void this.flush(), ms);
   }
 
   private async flush() {
@@ -214,7 +219,7 @@ export class DispatcherService implements OnModuleInit, OnModuleDestroy {
         // Those not due yet wait again, on a timer of their own.
         for (const id of this.waiting) this.dirty.add(id);
         this.waiting = new Set();
-        this.timer ??= setTimeout(() => void this.flush(), 0);
+        this.flushSoon(0);
       },
       Math.max(BATCH_MS, at - performance.now()),
     );

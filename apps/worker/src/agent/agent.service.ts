@@ -15,6 +15,7 @@ import {
 import { WORKER_CONFIG } from '../tokens';
 import { MESH_PORT, parseJoinToken } from '@flotilla/contracts';
 import { redisSeenFrom } from './redis-url';
+import { connectRedis } from './redis-connect';
 import type { WorkerConfig } from '../config';
 import { ManagerClient } from './manager-client';
 import { Reporter } from './reporter';
@@ -29,8 +30,6 @@ import { IngressProxy, type Route } from '../network/ingress-proxy';
 import { OverlayAgent } from '../network/overlay/overlay-agent';
 import { awaitsAddress, isMeshPort } from '@flotilla/networking';
 import { LogServer } from '../logs/log-server';
-
-const REDIS_RETRY_MS = 1000;
 
 /**
  * The worker's loop: register, then keep Docker equal to the node's full
@@ -102,7 +101,14 @@ export class AgentService implements OnApplicationShutdown {
     this.timers.push(
       setInterval(() => void this.client.heartbeat(this.nodeId).catch(() => undefined), Math.max(200, reg.heartbeatPeriodMs / 2)),
     );
-    this.redis = await this.connectRedis(redisUrl, knownId === reg.nodeId ? this.config.redisWaitMs : 0).catch((e: Error) => {
+    this.redis = await connectRedis(redisUrl, {
+      forWorker: true,
+      waitMs: knownId === reg.nodeId ? this.config.redisWaitMs : 0,
+      onRetry: (err, leftMs) => {
+        if (this.closed) throw new Error('shutting down');
+        this.log.warn({ msg: 'Redis unreachable; retrying', err, giveUpInMs: leftMs });
+      },
+    }).catch((e: Error) => {
       for (const t of this.timers.splice(0)) clearInterval(t);
       throw e;
     });
@@ -130,30 +136,6 @@ export class AgentService implements OnApplicationShutdown {
     this.timers.push(setInterval(() => this.requestSync('fetch'), this.config.resyncMs));
     this.log.log({ msg: 'worker ready', nodeId: this.nodeId, docker: this.docker.label, manager: this.config.managerUrl });
     this.requestSync('fetch');
-  }
-
-  private async connectRedis(url: string, waitMs: number): Promise<Redis> {
-    const deadline = Date.now() + waitMs;
-    for (;;) {
-      const redis = new Redis(url, { maxRetriesPerRequest: null, lazyConnect: true, connectTimeout: 3000 });
-      redis.on('error', () => undefined);
-      let timer: NodeJS.Timeout | undefined;
-      try {
-        // connectTimeout covers the TCP connect only; a Redis that accepts and never answers is bounded here.
-        const limit = new Promise<never>((_, reject) => {
-          timer = setTimeout(() => reject(new Error('no answer within 5 s')), 5000);
-        });
-        await Promise.race([redis.connect(), limit]);
-        return redis;
-      } catch (e) {
-        redis.disconnect();
-        if (this.closed || Date.now() + REDIS_RETRY_MS > deadline) throw new Error(`cannot reach Redis at ${url}: ${(e as Error).message}`);
-        this.log.warn({ msg: 'Redis unreachable; retrying', err: (e as Error).message, giveUpInMs: deadline - Date.now() });
-        await new Promise((r) => setTimeout(r, REDIS_RETRY_MS));
-      } finally {
-        clearTimeout(timer);
-      }
-    }
   }
 
   async onApplicationShutdown() {
