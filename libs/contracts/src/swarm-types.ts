@@ -245,6 +245,8 @@ export interface TaskStatus {
   Err?: string;
   ContainerStatus?: ContainerStatus;
   PortStatus?: { Ports?: PortConfig[] };
+  /** flotilla's: when the task reached `running` (a rolling update's monitor period counts from it). */
+  RunningAt?: string;
 }
 
 export interface NetworkAttachment {

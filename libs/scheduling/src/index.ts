@@ -10,3 +10,5 @@ export {
 } from './constraint';
 export { ConstraintError, SchedulingError } from './errors';
 export { sameSpec } from './spec-equal';
+export { planUpdateProgress, planUpdates, type UpdateStep } from './update-progress';
+export { activeUpdateConfig, UPDATE_DEFAULTS } from './update-config';

@@ -3,6 +3,7 @@ import type { PlanBuilder } from './plan-builder';
 import { historyNeeded, restartDecision } from './restart-policy';
 import { deepEqual, sameSpec } from './spec-equal';
 import { excessHistory } from './task-history';
+import { activeUpdateConfig, isUpdatePaused } from './update-config';
 import { byCreation, endedWhileWanted, isAbandoned, isLive, timestampMs } from './task-order';
 
 const RUNNING = taskStateRank('running');
@@ -96,7 +97,7 @@ export function reconcileSlot(slot: Slot, ctx: SlotContext): SlotOutcome {
     retireEnded();
     if (stale) {
       // start-first hands over once the new task runs; otherwise the old one goes now.
-      const startFirst = ctx.svc.Spec.UpdateConfig?.Order === 'start-first';
+      const startFirst = activeUpdateConfig(ctx.svc).Order === 'start-first';
       if (!startFirst || fresh.Status.State === 'running') retire(stale, ctx);
     }
     return freshProgress(fresh, history, ctx);
@@ -109,7 +110,7 @@ export function reconcileSlot(slot: Slot, ctx: SlotContext): SlotOutcome {
       if (decision.kind !== 'now') {
         retireEnded(last);
         if (decision.kind === 'at') ctx.plan.wakeAt(decision.at);
-        return { inflight: ctx.svc.Spec.UpdateConfig?.FailureAction !== 'continue' };
+        return { inflight: activeUpdateConfig(ctx.svc).FailureAction !== 'continue' };
       }
     }
     retireEnded();
@@ -130,7 +131,7 @@ export function reconcileSlot(slot: Slot, ctx: SlotContext): SlotOutcome {
     // An updated slot whose new task keeps failing holds the rolling update
     // back, so a bad image stops at one batch (Docker pauses the update then),
     // unless FailureAction says to continue.
-    const holds = ctx.svc.Spec.UpdateConfig?.FailureAction !== 'continue' && wasUpdated(last, history);
+    const holds = activeUpdateConfig(ctx.svc).FailureAction !== 'continue' && wasUpdated(last, history);
     if (decision.kind === 'now') {
       retire(last, ctx);
       createIn(slot, ctx);
@@ -152,7 +153,7 @@ export function reconcileSlot(slot: Slot, ctx: SlotContext): SlotOutcome {
  */
 function freshProgress(fresh: Task, history: readonly Task[], ctx: SlotContext): SlotOutcome {
   if (taskStateRank(fresh.Status.State) < RUNNING) return { inflight: true };
-  const delayMs = (ctx.svc.Spec.UpdateConfig?.Delay ?? 0) / 1e6;
+  const delayMs = activeUpdateConfig(ctx.svc).Delay / 1e6;
   if (delayMs <= 0) return { inflight: false };
   const until = timestampMs(fresh) + delayMs;
   if (ctx.now >= until || !wasUpdated(fresh, history)) return { inflight: false };
@@ -166,13 +167,14 @@ function wasUpdated(t: Task, history: readonly Task[]): boolean {
 
 /** Starts the rolling update of as many stale slots as UpdateConfig.Parallelism allows. */
 export function rollStaleSlots(stale: { slot: Slot; task: Task }[], inflight: number, ctx: SlotContext, delayedUntil?: number): void {
-  if (stale.length === 0) return;
-  const cfg = ctx.svc.Spec.UpdateConfig;
+  // A paused update (or rollback) leaves the rest on the old spec until the user acts.
+  if (stale.length === 0 || isUpdatePaused(ctx.svc)) return;
+  const cfg = activeUpdateConfig(ctx.svc);
   // Docker's default is one at a time; 0 means all at once.
-  const parallelism = cfg?.Parallelism ?? 1;
+  const parallelism = cfg.Parallelism;
   const budget = parallelism === 0 ? stale.length : Math.max(0, parallelism - inflight);
   for (const { slot, task } of stale.slice(0, budget)) {
-    if (cfg?.Order !== 'start-first') retire(task, ctx);
+    if (cfg.Order !== 'start-first') retire(task, ctx);
     createIn(slot, ctx);
   }
   // Nothing in the store changes when a delay ends: ask to be woken.

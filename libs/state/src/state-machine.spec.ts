@@ -98,6 +98,19 @@ describe('StateMachine', () => {
     expect(m.tasks.get('t1')!.Status.State).toBe('failed');
   });
 
+  it('remembers when a task reached running through its later states', () => {
+    const m = new StateMachine();
+    m.apply(1, { ops: [put('task', task('t1', 's1', 'n1'), null)] });
+    const report = (state: Task['Status']['State'], when: string) => ({
+      ops: [{ op: 'taskStatus' as const, nodeId: 'n1', report: { taskId: 't1', state, message: state }, at: when }],
+    });
+    m.apply(2, report('starting', '2026-01-01T00:00:01.000Z'));
+    expect(m.tasks.get('t1')!.Status.RunningAt).toBeUndefined();
+    m.apply(3, report('running', '2026-01-01T00:00:02.000Z'));
+    m.apply(4, report('failed', '2026-01-01T00:00:09.000Z'));
+    expect(m.tasks.get('t1')!.Status).toMatchObject({ State: 'failed', Timestamp: '2026-01-01T00:00:09.000Z', RunningAt: '2026-01-01T00:00:02.000Z' });
+  });
+
   it('applies a retried request once', () => {
     const m = new StateMachine();
     m.apply(1, { ops: [put('service', service('s1', 'web'), null)], requestId: 'r1' });

@@ -174,6 +174,7 @@ export class StateMachine implements StateView {
                 ...(r.command !== undefined ? { Command: r.command } : {}),
               },
               PortStatus: cur.Status.PortStatus,
+              ...(r.state === 'running' ? { RunningAt: op.at } : cur.Status.RunningAt ? { RunningAt: cur.Status.RunningAt } : {}),
             },
           };
           if (r.addresses && cur.NetworksAttachments) {

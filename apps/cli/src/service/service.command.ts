@@ -5,6 +5,7 @@ import { CliError } from '../errors';
 import { serviceTable, taskTable } from '../format/swarm-format';
 import { serviceLogsCommand } from './logs.command';
 import { serviceRollbackCommand, serviceUpdateCommand } from './update.command';
+import { addSpecFlags, applySpecFlags } from './spec-flags';
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
 
@@ -33,11 +34,12 @@ export function serviceCommand(): Command {
     .option('--limit-memory <BYTES>', 'limit memory')
     .addOption(new Option('--restart-condition <C>').choices(['none', 'on-failure', 'any']))
     .option('--restart-max-attempts <N>')
-    .option('-d, --detach', 'exit immediately instead of waiting for the service to converge')
+    .option('-d, --detach', 'exit immediately instead of waiting for the service to converge');
+  addSpecFlags(create)
     .passThroughOptions()
     .action(async (image: string, args: string[]) => {
       const o = create.opts<Record<string, string | string[] | boolean | undefined>>();
-      const spec = specFrom(image, args, o);
+      const spec = applySpecFlags(specFrom(image, args, o), o);
       const api = await dockerApi();
       const { ID } = await api.createService(spec);
       process.stdout.write(`${ID}\n`);

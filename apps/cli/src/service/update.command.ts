@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import type { ServiceSpec } from '@flotilla/contracts';
 import { dockerApi } from '../client/connect-api';
 import { CliError } from '../errors';
+import { addSpecFlags, applySpecFlags, type SpecFlags } from './spec-flags';
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
 
@@ -28,11 +29,24 @@ export function applyUpdateFlags(
   return { ...spec, TaskTemplate: tt, Mode: mode };
 }
 
-/** Waits, like docker without --detach, until every running task has the service's current spec. */
+/**
+ * Waits, like docker without --detach, until every running task has the service's current spec;
+ * a paused update or rollback fails, an automatic rollback is announced and followed (docker's
+ * progress.go rules).
+ */
 async function converged(api: Awaited<ReturnType<typeof dockerApi>>, id: string) {
   const deadline = Date.now() + Number(process.env.FLOTILLA_WAIT_TIMEOUT ?? 300) * 1000;
+  let rollback = false;
   for (;;) {
     const [s] = await api.services({ id: [id] }, true);
+    const st = s?.UpdateStatus;
+    if (st?.State === 'paused') throw new CliError(`service update paused: ${st.Message ?? ''}`);
+    if (st?.State === 'rollback_paused') throw new CliError(`service rollback paused: ${st.Message ?? ''}`);
+    if (st?.State === 'rollback_started' && !rollback) {
+      rollback = true;
+      process.stderr.write(`rollback: ${st.Message ?? ''}\n`);
+    }
+    if (st?.State === 'rollback_completed' && rollback) throw new CliError(`service rolled back: ${st.Message ?? ''}`);
     const fresh = await api.tasks({ service: [id], 'desired-state': ['running'], '_up-to-date': ['true'] });
     const running = fresh.filter((t) => t.Status.State === 'running').length;
     if (s?.ServiceStatus && running >= s.ServiceStatus.DesiredTasks) return;
@@ -51,16 +65,18 @@ export function serviceUpdateCommand(): Command {
     .option('--env-add <K=V>', 'add or update an environment variable', collect)
     .option('--env-rm <K>', 'remove an environment variable', collect)
     .option('--force', 'force update even if no changes require it')
+    .option('--rollback', 'rollback to previous specification')
     .option('-d, --detach', 'exit immediately instead of waiting for the service to converge')
     .action(async (ref: string) => {
-      const o = cmd.opts<{ image?: string; replicas?: string; envAdd?: string[]; envRm?: string[]; force?: boolean; detach?: boolean }>();
+      const o = cmd.opts<SpecFlags & { image?: string; replicas?: string; envAdd?: string[]; envRm?: string[]; force?: boolean; rollback?: boolean; detach?: boolean }>();
       const api = await dockerApi();
       const s = await api.service(ref);
-      await api.updateService(s.ID, s.Version.Index, applyUpdateFlags(s.Spec, o));
+      if (o.rollback) await api.updateService(s.ID, s.Version.Index, s.Spec, true);
+      else await api.updateService(s.ID, s.Version.Index, applySpecFlags(applyUpdateFlags(s.Spec, o), o));
       process.stdout.write(`${ref}\n`);
       if (!o.detach) await converged(api, s.ID);
     });
-  return cmd;
+  return addSpecFlags(cmd);
 }
 
 /** `flotilla service rollback [-d] SERVICE`: back to the spec before the last update. */

@@ -46,10 +46,53 @@ export function validateServiceSpec(spec: ServiceSpec): void {
       throw bad(`service ${spec.Name}: invalid port ${JSON.stringify(p)}`);
     }
   }
+  validateUpdateConfig(spec.UpdateConfig, 'update');
+  validateUpdateConfig(spec.RollbackConfig, 'rollback');
   for (const m of cs.Mounts ?? []) {
     if (!['bind', 'volume', 'tmpfs'].includes(m.Type)) throw bad(`service ${spec.Name}: invalid mount type ${String(m.Type)}`);
     if (typeof m.Target !== 'string' || !m.Target.startsWith('/')) {
       throw bad(`service ${spec.Name}: mount target must be an absolute path`);
     }
+  }
+}
+
+const FAILURE_ACTIONS = ['pause', 'continue', 'rollback'];
+const ORDERS = ['stop-first', 'start-first'];
+
+/** Go's words for a JSON value that does not fit the field (what the daemon answers). */
+function unmarshalError(v: unknown, path: string, type: string): FlotillaError {
+  const what = typeof v === 'number' ? `number ${v}` : Array.isArray(v) ? 'array' : v === null ? 'null' : typeof v;
+  return new FlotillaError('invalid_argument', `json: cannot unmarshal ${what} into Go struct field ${path} of type ${type}`);
+}
+
+/**
+ * UpdateConfig / RollbackConfig, as Docker 20.10 answers them (recorded): the
+ * daemon checks both configs' types, failure action and order (its words say
+ * "update" for both); swarmkit's range checks apply to UpdateConfig only.
+ */
+function validateUpdateConfig(uc: unknown, what: 'update' | 'rollback'): void {
+  if (uc === undefined || uc === null) return;
+  const bad = (m: string) => new FlotillaError('invalid_argument', m);
+  const field = what === 'update' ? 'UpdateConfig' : 'RollbackConfig';
+  if (typeof uc !== 'object' || Array.isArray(uc)) throw unmarshalError(uc, `ServiceSpec.${field}`, 'swarm.UpdateConfig');
+  const c = uc as Record<string, unknown>;
+  const v = c.Parallelism;
+  if (v !== undefined && (!Number.isSafeInteger(v) || (v as number) < 0)) throw unmarshalError(v, `UpdateConfig.${field}.Parallelism`, 'uint64');
+  for (const k of ['Delay', 'Monitor']) {
+    if (c[k] !== undefined && !Number.isSafeInteger(c[k])) throw unmarshalError(c[k], `UpdateConfig.${field}.${k}`, 'time.Duration');
+  }
+  if (c.MaxFailureRatio !== undefined && (typeof c.MaxFailureRatio !== 'number' || !Number.isFinite(c.MaxFailureRatio))) {
+    throw unmarshalError(c.MaxFailureRatio, `UpdateConfig.${field}.MaxFailureRatio`, 'float32');
+  }
+  if (c.FailureAction !== undefined && c.FailureAction !== '' && !FAILURE_ACTIONS.includes(c.FailureAction as string)) {
+    throw bad(`unrecognized update failure action ${String(c.FailureAction)}`);
+  }
+  if (c.Order !== undefined && c.Order !== '' && !ORDERS.includes(c.Order as string)) throw bad(`unrecognized update order ${String(c.Order)}`);
+  if (what === 'rollback') return;
+  if ((c.Delay as number) < 0) throw bad('rpc error: code = InvalidArgument desc = TaskSpec: update-delay cannot be negative');
+  if ((c.Monitor as number) < 0) throw bad('rpc error: code = InvalidArgument desc = TaskSpec: update-monitor cannot be negative');
+  const r = c.MaxFailureRatio as number | undefined;
+  if (r !== undefined && (r < 0 || r > 1)) {
+    throw bad('rpc error: code = InvalidArgument desc = TaskSpec: update-maxfailureratio cannot be less than 0 or bigger than 1');
   }
 }

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { FlotillaError, type Task } from '@flotilla/contracts';
 import { del, newId, place, put, type Op, type StateStore } from '@flotilla/state';
-import { reconcile, schedule } from '@flotilla/scheduling';
+import { planUpdates, reconcile, schedule } from '@flotilla/scheduling';
 import { awaitsAddress, planNetworkAllocations } from '@flotilla/networking';
 import { CLOCK, STATE_STORE, type Clock } from '../tokens';
 import { affectsPlans } from './plan-relevance';
@@ -31,6 +31,7 @@ export class ControlLoopService implements OnModuleInit, OnModuleDestroy {
   private urgent = false;
   private stopped = false;
   private wakeTimer?: NodeJS.Timeout;
+  private wakeDue?: number;
   private unwatch?: () => void;
   private unlead?: () => void;
   private lastPassEnd = 0;
@@ -107,6 +108,8 @@ export class ControlLoopService implements OnModuleInit, OnModuleDestroy {
 
   /** One reconcile + schedule pass; true when it committed something. */
   private async pass(): Promise<boolean> {
+    // Rolling updates move on (paused, rolled back, completed) before tasks are planned against them.
+    if ((await this.commit(this.updateOps())).committed) return true;
     const plan = this.reconcileOps();
     // Retirements first, on their own: the new tasks were placed as if they had happened, so they
     // go only once all of them did (and a stale update never takes 50k creations down with it).
@@ -156,6 +159,14 @@ export class ControlLoopService implements OnModuleInit, OnModuleDestroy {
     };
   }
 
+  private updateOps(): Op[] {
+    const view = this.store.view();
+    const now = this.clock.now();
+    const { write, wakeAt } = planUpdates(view.services.values(), (id) => view.tasksOfService(id), now);
+    this.scheduleWake(wakeAt, now);
+    return write.map((s) => put('service', s, s.Version.Index));
+  }
+
   private scheduleOps(): Op[] {
     const view = this.store.view();
     const pending: Task[] = [];
@@ -203,10 +214,16 @@ export class ControlLoopService implements OnModuleInit, OnModuleDestroy {
     return { committed, complete };
   }
 
+  /** Keeps the earliest wake asked for in this pass or a later one (a monitor end, a restart delay). */
   private scheduleWake(wakeAt: number | undefined, now: number) {
     if (wakeAt === undefined) return;
+    if (this.wakeDue !== undefined && this.wakeDue > now && this.wakeDue <= wakeAt) return;
     clearTimeout(this.wakeTimer);
-    this.wakeTimer = setTimeout(() => this.kick(), Math.max(0, wakeAt - now) + 5);
+    this.wakeDue = wakeAt;
+    this.wakeTimer = setTimeout(() => {
+      this.wakeDue = undefined;
+      this.kick();
+    }, Math.max(0, wakeAt - now) + 5);
     this.wakeTimer.unref();
   }
 }

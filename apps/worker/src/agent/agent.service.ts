@@ -5,6 +5,7 @@ import { cpus, totalmem } from 'node:os';
 import {
   FlotillaError,
   QUEUE_PREFIX,
+  isTerminal,
   isAssignmentsChangedJob,
   nodeQueueName,
   type AssignmentSet,
@@ -50,6 +51,8 @@ export class AgentService implements OnApplicationShutdown {
   private clusterId = '';
   private set: AssignmentSet | undefined;
   private readonly inflight = new Set<string>();
+  /** Tasks the runner ended itself (an unhealthy stop, say): it knows why, a later look at the exited container does not. */
+  private readonly ended = new Set<string>();
   private readonly containers = new Map<string, { id: string; ip?: string }>();
   private syncing = false;
   private again: 'fetch' | 'local' | undefined;
@@ -92,7 +95,14 @@ export class AgentService implements OnApplicationShutdown {
     this.clusterId = reg.clusterId;
     writeNodeId(this.config.dataDir, reg.nodeId);
     this.reporter = new Reporter(this.client, () => this.nodeId);
-    this.runner = new TaskRunner(this.docker, (r) => this.reporter.push(r), this.config.dockerParallelism);
+    this.runner = new TaskRunner(
+      this.docker,
+      (r) => {
+        if (isTerminal(r.state)) this.ended.add(r.taskId);
+        this.reporter.push(r);
+      },
+      this.config.dockerParallelism,
+    );
 
     const redisUrl = this.config.redisUrl ?? redisSeenFrom(reg.redisUrl, this.config.managerUrl);
     // A first join fails at once on a wrong URL; a node coming back as itself
@@ -203,6 +213,8 @@ export class AgentService implements OnApplicationShutdown {
       const set = this.set;
       this.overlay.update(set);
       if (set.promotion && this.config.role === 'worker') void this.promote(set.promotion.token);
+      const assigned = new Set(set.tasks.map((t) => t.ID));
+      for (const id of this.ended) if (!assigned.has(id)) this.ended.delete(id);
       const observed = await this.docker.listTaskContainers(this.nodeId);
       await this.learnAddresses(observed);
       const ctx = this.context(set);
@@ -210,7 +222,7 @@ export class AgentService implements OnApplicationShutdown {
       for (const a of planContainers(set.tasks, observed)) {
         if (a.kind === 'report') {
           // A task in flight is the runner's to report; a sync racing it would report less.
-          if (!this.inflight.has(a.report.taskId)) this.reporter.push(a.report);
+          if (!this.inflight.has(a.report.taskId) && !this.ended.has(a.report.taskId)) this.reporter.push(a.report);
           continue;
         }
         const key = a.kind === 'remove' ? a.containerId : a.task.ID;
@@ -230,6 +242,10 @@ export class AgentService implements OnApplicationShutdown {
             }
             case 'start':
               await this.runner.start(a.task, a.containerId);
+              break;
+            case 'stop-unhealthy':
+              await this.runner.stopUnhealthy(a.task, a.containerId);
+              this.dropBackend(a.task.ID);
               break;
             case 'stop':
               await this.runner.stop(a.task, a.containerId, a.remove);

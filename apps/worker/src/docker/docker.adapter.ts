@@ -2,7 +2,7 @@ import Docker from 'dockerode';
 import { PassThrough, type Readable } from 'node:stream';
 import { FlotillaError, LABEL } from '@flotilla/contracts';
 import { endpointConfig, type ContainerCreateBody } from './container-config';
-import type { ObservedContainer } from './plan-containers';
+import type { ContainerHealth, ObservedContainer } from './plan-containers';
 
 /** How a DOCKER_HOST value becomes dockerode options; the label names it in errors. */
 export function dockerOptions(host: string | undefined): { opts: Docker.DockerOptions; label: string } {
@@ -59,6 +59,7 @@ export class DockerAdapter {
       taskId: c.Labels[LABEL.swarmTaskId],
       state: c.State as ObservedContainer['state'],
       exitCode: parseExit(c.Status),
+      health: parseHealth(c.Status),
     }));
   }
 
@@ -154,7 +155,7 @@ export class DockerAdapter {
   /** Container events for this node's task containers: a die/start nudges the reconcile. */
   async events(nodeId: string): Promise<Readable> {
     const stream = (await this.docker.getEvents({
-      filters: { type: ['container'], event: ['die', 'start', 'destroy', 'oom'], label: [`${LABEL.swarmNodeId}=${nodeId}`] },
+      filters: { type: ['container'], event: ['die', 'start', 'destroy', 'oom', 'health_status'], label: [`${LABEL.swarmNodeId}=${nodeId}`] },
     })) as unknown as Readable;
     return stream;
   }
@@ -201,6 +202,13 @@ function demuxBuffer(buf: Buffer, out: PassThrough, err: PassThrough) {
   }
   out.end();
   err.end();
+}
+
+/** The list API's Status ends with the health verdict: "Up 3 seconds (health: starting)". */
+export function parseHealth(status: string): ContainerHealth | undefined {
+  const m = /\((healthy|unhealthy|health: starting)\)$/.exec(status);
+  if (!m) return undefined;
+  return m[1] === 'health: starting' ? 'starting' : (m[1] as ContainerHealth);
 }
 
 function parseExit(status: string): number | undefined {

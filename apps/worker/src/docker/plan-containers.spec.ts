@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Task, TaskState } from '@flotilla/contracts';
-import { planContainers, type ObservedContainer } from './plan-containers';
+import { planContainers, unhealthyReport, type ObservedContainer } from './plan-containers';
+import { parseHealth } from './docker.adapter';
 
 const at = '2026-01-01T00:00:00.000Z';
 function task(id: string, state: TaskState, desired: TaskState = 'running'): Task {
@@ -17,11 +18,12 @@ function task(id: string, state: TaskState, desired: TaskState = 'running'): Tas
     DesiredState: desired,
   };
 }
-const c = (taskId: string, state: ObservedContainer['state'], exitCode?: number): ObservedContainer => ({
+const c = (taskId: string, state: ObservedContainer['state'], exitCode?: number, health?: ObservedContainer['health']): ObservedContainer => ({
   id: `c${taskId}`.padEnd(12, '0'),
   taskId,
   state,
   exitCode,
+  ...(health ? { health } : {}),
 });
 const kinds = (a: ReturnType<typeof planContainers>) => a.map((x) => (x.kind === 'report' ? `report:${x.report.state}` : x.kind));
 
@@ -39,6 +41,12 @@ describe('planContainers', () => {
     ['stops and removes a task desired remove', task('a', 'running', 'remove'), [c('a', 'running')], ['stop']],
     ['reports shutdown for a desired-shutdown task without container', task('a', 'assigned', 'shutdown'), [], ['report:shutdown']],
     ['leaves terminal tasks to the orchestrator', task('a', 'failed'), [c('a', 'exited', 1)], []],
+    ['keeps a task whose healthcheck has not passed yet starting', task('a', 'ready'), [c('a', 'running', undefined, 'starting')], ['report:starting']],
+    ['says nothing more while the first probe is pending', task('a', 'starting'), [c('a', 'running', undefined, 'starting')], []],
+    ['reports running at the first healthy probe', task('a', 'starting'), [c('a', 'running', undefined, 'healthy')], ['report:running']],
+    ['stops a container that turned unhealthy while starting', task('a', 'starting'), [c('a', 'running', undefined, 'unhealthy')], ['stop-unhealthy']],
+    ['stops a running container that turned unhealthy', task('a', 'running'), [c('a', 'running', undefined, 'unhealthy')], ['stop-unhealthy']],
+    ['leaves an unhealthy container of a task being shut down to the stop', task('a', 'running', 'shutdown'), [c('a', 'running', undefined, 'unhealthy')], ['stop']],
   ])('%s', (_name, t, observed, expected) => {
     expect(kinds(planContainers([t], observed))).toEqual(expected);
   });
@@ -55,5 +63,27 @@ describe('planContainers', () => {
     const tasks = [task('a', 'assigned'), task('b', 'running', 'shutdown')];
     const obs = [c('b', 'running')];
     expect(planContainers(tasks, obs)).toEqual(planContainers(tasks, obs));
+  });
+});
+
+describe('parseHealth', () => {
+  it.each([
+    ['Up 3 seconds (health: starting)', 'starting'],
+    ['Up 10 seconds (healthy)', 'healthy'],
+    ['Up 2 minutes (unhealthy)', 'unhealthy'],
+    ['Up 2 minutes', undefined],
+    ['Exited (0) 3 seconds ago', undefined],
+  ])('%s', (status, expected) => {
+    expect(parseHealth(status)).toBe(expected);
+  });
+});
+
+describe('unhealthyReport', () => {
+  it('fails the task with the words Docker prints when the stopped container exits non-zero', () => {
+    expect(unhealthyReport('t', 'c', 137)).toMatchObject({ state: 'failed', err: 'task: non-zero exit (137): dockerexec: unhealthy container', exitCode: 137 });
+  });
+  it('completes it when the container exits 0 on SIGTERM (as swarmkit does)', () => {
+    expect(unhealthyReport('t', 'c', 0)).toMatchObject({ state: 'complete', exitCode: 0 });
+    expect(unhealthyReport('t', 'c', 0).err).toBeUndefined();
   });
 });

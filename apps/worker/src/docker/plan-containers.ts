@@ -8,12 +8,28 @@ export interface ObservedContainer {
   exitCode?: number;
   /** Why the container ended (OOM, engine error). */
   error?: string;
+  /** The engine's verdict on a container with a healthcheck (absent without one). */
+  health?: ContainerHealth;
+}
+
+export type ContainerHealth = 'starting' | 'healthy' | 'unhealthy';
+
+/**
+ * How a task whose container turned unhealthy ends, as swarmkit's dockerexec
+ * ends it: the container is stopped (grace period, then SIGKILL); a non-zero
+ * exit fails the task with Docker's words, an exit 0 completes it.
+ */
+export function unhealthyReport(taskId: string, containerId: string, exitCode: number): TaskReport {
+  if (exitCode === 0) return { taskId, state: 'complete', message: 'finished', containerId, exitCode };
+  return { taskId, state: 'failed', message: 'started', err: `task: non-zero exit (${exitCode}): dockerexec: unhealthy container`, containerId, exitCode };
 }
 
 export type ContainerAction =
   | { kind: 'create'; task: Task }
   | { kind: 'start'; task: Task; containerId: string }
   | { kind: 'stop'; task: Task; containerId: string; remove: boolean }
+  /** Unhealthy: stop the container and end the task (the orchestrator replaces it). */
+  | { kind: 'stop-unhealthy'; task: Task; containerId: string }
   | { kind: 'remove'; containerId: string; taskId: string }
   | { kind: 'report'; report: TaskReport };
 
@@ -23,6 +39,8 @@ export type ContainerAction =
  * Running it twice on the same inputs gives the same actions, and actions for
  * tasks already in flight are filtered by the caller.
  */
+const STARTING = taskStateRank('starting');
+
 export function planContainers(tasks: Task[], containers: ObservedContainer[]): ContainerAction[] {
   const byTask = new Map<string, ObservedContainer[]>();
   for (const c of containers) byTask.set(c.taskId, [...(byTask.get(c.taskId) ?? []), c]);
@@ -58,7 +76,11 @@ export function planContainers(tasks: Task[], containers: ObservedContainer[]): 
       continue;
     }
     if (c.state === 'running' || c.state === 'restarting' || c.state === 'paused') {
-      if (state !== 'running') actions.push({ kind: 'report', report: { taskId: task.ID, state: 'running', message: 'started', containerId: c.id } });
+      // A healthcheck gates `running` (swarmkit's health-aware start): `starting` until healthy.
+      if (c.health === 'unhealthy') actions.push({ kind: 'stop-unhealthy', task, containerId: c.id });
+      else if (c.health === 'starting') {
+        if (taskStateRank(state) < STARTING) actions.push({ kind: 'report', report: { taskId: task.ID, state: 'starting', message: 'starting', containerId: c.id } });
+      } else if (state !== 'running') actions.push({ kind: 'report', report: { taskId: task.ID, state: 'running', message: 'started', containerId: c.id } });
     } else if (c.state === 'created') {
       actions.push({ kind: 'start', task, containerId: c.id });
     } else {

@@ -5,6 +5,7 @@ import { allocationOf, formatIp } from '@flotilla/networking';
 import { containerConfig, type OverlayContext } from './container-config';
 import { bridgeNetworkCreate, carriesAllocation, isPoolOverlap } from '../network/overlay/bridge-network';
 import { Semaphore } from '../agent/semaphore';
+import { unhealthyReport } from './plan-containers';
 import { addSecretMounts, planSecretFiles, removeSecretFiles, writeSecretFiles, type SecretFile } from './secret-files';
 
 export interface RunContext {
@@ -78,7 +79,7 @@ export class TaskRunner {
     let containerId: string;
     try {
       containerId = await this.sem.run(async () => {
-        this.report({ taskId: id, state: 'starting', message: 'starting' });
+        this.report({ taskId: id, state: 'ready', message: 'prepared' });
         const cid = await this.docker.create(body);
         for (const x of extra) await this.docker.connect(cid, x.network, x.aliases, x.ipv4);
         await this.docker.start(cid);
@@ -105,13 +106,29 @@ export class TaskRunner {
       return { containerId, ip };
     }
     const command = info ? [info.Path, ...(info.Args ?? [])].join(' ') : undefined;
-    this.report({ taskId: id, state: 'running', message: 'started', containerId, pid: info?.State.Pid, addresses, command });
+    // With a healthcheck (the spec's or the image's) the task is `starting` until its first healthy
+    // probe; the worker's reconcile reports `running` (or kills it) as the engine's verdict comes.
+    const gated = info?.State.Health !== undefined && info.State.Health.Status !== 'healthy';
+    const state = gated ? 'starting' : 'running';
+    this.report({ taskId: id, state, message: gated ? 'starting' : 'started', containerId, pid: info?.State.Pid, addresses, command });
     return { containerId, ip };
+  }
+
+  /** An unhealthy container is stopped as any other (grace period, then SIGKILL); how it exits ends its task. */
+  async stopUnhealthy(task: Task, containerId: string) {
+    const grace = task.Spec.ContainerSpec.StopGracePeriod;
+    const code = await this.sem.run(async () => {
+      await this.docker.stop(containerId, grace !== undefined ? Math.ceil(grace / 1e9) : undefined);
+      const info = await this.docker.inspect(containerId).catch(() => undefined);
+      return info?.State.ExitCode ?? 137;
+    });
+    this.report(unhealthyReport(task.ID, containerId, code));
   }
 
   async start(task: Task, containerId: string) {
     await this.sem.run(() => this.docker.start(containerId));
-    this.report({ taskId: task.ID, state: 'running', message: 'started', containerId });
+    // `running` (or not, while a healthcheck gates it) is the next reconcile's to report.
+    this.report({ taskId: task.ID, state: 'starting', message: 'starting', containerId });
   }
 
   /** Stops (and removes) the container; the caller reports, after any cleanup that must come first. */

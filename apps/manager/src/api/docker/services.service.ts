@@ -10,7 +10,7 @@ import { resolveNetworks } from '../resolve-networks';
 import { anyOf, labelsMatch, parseFilters } from './filters';
 import { lookup } from './lookup';
 import { validateSecretRefs } from './secret-refs';
-import { withDefaults, withUpdateStatus } from './service-view';
+import { withDefaults } from './service-view';
 
 const SERVICE_FILTERS = ['id', 'name', 'label', 'mode'] as const;
 
@@ -33,12 +33,12 @@ export class ServicesService {
           labelsMatch(s.Spec.Labels, f.get('label')) &&
           anyOf(f.get('mode'), (v) => (v === 'global' ? 'Global' in s.Spec.Mode : 'Replicated' in s.Spec.Mode)),
       )
-      .map((s) => withUpdateStatus(status ? withStatus(s, view) : s, view));
+      .map((s) => (status ? withStatus(s, view) : s));
   }
 
-  /** What GET /services/{id} answers: the update status as of now, swarmkit's defaults when asked. */
+  /** What GET /services/{id} answers: swarmkit's defaults filled in when asked. */
   inspect(ref: string, insertDefaults: boolean): Service {
-    const s = withUpdateStatus(this.get(ref), this.store.view());
+    const s = this.get(ref);
     return insertDefaults ? { ...s, Spec: withDefaults(s.Spec), ...(s.PreviousSpec ? { PreviousSpec: withDefaults(s.PreviousSpec) } : {}) } : s;
   }
 

@@ -1,0 +1,133 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execFile } from 'node:child_process';
+import { eventually, purgeService } from '../support/docker';
+import { ManagerProcess } from '../support/manager';
+
+/** The stock docker CLI pointed at a flotilla manager. */
+function dockerCli(host: string, args: string[], timeout = 120_000): Promise<{ code: number; out: string }> {
+  return new Promise((resolve) => {
+    execFile('docker', args, { env: { ...process.env, DOCKER_HOST: `tcp://${host}` }, timeout }, (err, stdout, stderr) => {
+      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, out: stdout + stderr });
+    });
+  });
+}
+
+const IMAGE = 'flotilla/busybox:latest';
+// Ends on SIGTERM at once, as a well-behaved service does.
+const TRAPPING = ['sh', '-c', 'trap "exit 0" TERM; while true; do sleep 1; done'];
+const UNHEALTHY = ['--health-cmd', 'false', '--health-interval', '1s', '--health-retries', '1', '--health-timeout', '1s'];
+
+/**
+ * Health-aware tasks and health-gated rolling updates, driven by the stock docker CLI as on
+ * Docker's swarm (recorded/health-rollback.docker.txt holds what Docker did with the same commands).
+ */
+describe('health checks and update failure actions through the docker CLI', () => {
+  let m: ManagerProcess;
+  const d = (...args: string[]) => dockerCli(m.host, args);
+  const names: string[] = [];
+  const svc = (tag: string) => {
+    const n = `h${tag}${process.pid}`;
+    names.push(n);
+    return n;
+  };
+  const inspect = async (name: string) => JSON.parse((await d('service', 'inspect', name)).out)[0];
+  const psLines = async (name: string) =>
+    (await d('service', 'ps', '--no-trunc', '--format', '{{.Name}}|{{.DesiredState}}|{{.CurrentState}}|{{.Error}}', name)).out.trim().split('\n').filter(Boolean);
+
+  beforeAll(async () => {
+    m = await ManagerProcess.create();
+  });
+  afterAll(async () => {
+    for (const n of names) await d('service', 'rm', n);
+    await m?.destroy();
+    for (const n of names) await purgeService(n);
+  });
+
+  it('a healthcheck that never passes: tasks never Running, failed with Docker error, replaced', async () => {
+    const name = svc('bad');
+    // sleep ignores SIGTERM: the stop ends in SIGKILL after the grace period, exit 137.
+    const c = await d('service', 'create', '-d', '--name', name, '--stop-grace-period', '1s', '--restart-delay', '1s', ...UNHEALTHY, IMAGE, 'sleep', '1000');
+    expect(c.code, c.out).toBe(0);
+    const seen = new Set<string>();
+    const replicas = new Set<string>();
+    await eventually(
+      async () => {
+        const lines = await psLines(name);
+        for (const l of lines) seen.add(l.split('|')[2].split(' ')[0]);
+        replicas.add((await d('service', 'ls', '--filter', `name=${name}`, '--format', '{{.Replicas}}')).out.trim());
+        const failed = lines.filter((l) => l.includes('|Failed ') && l.endsWith('|"task: non-zero exit (137): dockerexec: unhealthy container"'));
+        // Every failed one says why (docker quotes the error in this column).
+        return failed.length >= 2 && lines.length >= 3 && lines.every((l) => !l.includes('|Failed ') || failed.includes(l));
+      },
+      'two tasks failed unhealthy and a third started',
+      90_000,
+      250,
+    );
+    expect(seen.has('Starting')).toBe(true);
+    expect(seen.has('Running')).toBe(false);
+    expect([...replicas]).toEqual(['0/1']);
+  });
+
+  it('a healthy task is Starting until its first probe passes, then Running; ls counts it then', async () => {
+    const name = svc('good');
+    const c = await d('service', 'create', '-d', '--name', name, '--replicas', '2', '--health-cmd', 'true', '--health-interval', '3s', IMAGE, ...TRAPPING);
+    expect(c.code, c.out).toBe(0);
+    await eventually(async () => (await psLines(name)).some((l) => l.includes('|Starting ')), 'a task Starting', 30_000, 100);
+    expect((await d('service', 'ls', '--filter', `name=${name}`, '--format', '{{.Replicas}}')).out.trim()).not.toBe('2/2');
+    await eventually(async () => (await d('service', 'ls', '--filter', `name=${name}`, '--format', '{{.Replicas}}')).out.trim() === '2/2', '2/2', 30_000);
+    const lines = await psLines(name);
+    expect(lines.every((l) => l.includes('|Running|Running '))).toBe(true);
+  });
+
+  it('an update to an unhealthy spec with failure action rollback rolls back to the old spec', async () => {
+    const name = svc('rb');
+    expect((await d('service', 'create', '--name', name, '--replicas', '2', '--health-cmd', 'true', '--health-interval', '1s', IMAGE, ...TRAPPING)).code).toBe(0);
+    const states: string[] = [];
+    let watching = true;
+    const watch = (async () => {
+      while (watching) {
+        const st = (await inspect(name)).UpdateStatus?.State;
+        if (st && states[states.length - 1] !== st) states.push(st);
+        await new Promise((r) => setTimeout(r, 150));
+      }
+    })();
+    const u = await d('service', 'update', ...UNHEALTHY, '--update-failure-action', 'rollback', '--update-monitor', '3s', name);
+    await eventually(async () => (await inspect(name)).UpdateStatus?.State === 'rollback_completed', 'rollback_completed', 60_000);
+    watching = false;
+    await watch;
+    expect(u.out).toContain('rollback: update rolled back due to failure or early termination of task ');
+    expect(states).toEqual(['updating', 'rollback_started', 'rollback_completed']);
+    const s = await inspect(name);
+    expect(s.Spec.TaskTemplate.ContainerSpec.Healthcheck.Test).toEqual(['CMD-SHELL', 'true']);
+    expect(s.UpdateStatus.Message).toBe('rollback completed');
+    const running = (await psLines(name)).filter((l) => l.includes('|Running|Running '));
+    expect(running).toHaveLength(2);
+  });
+
+  it('an update to an unhealthy spec with failure action pause pauses, and the CLI says so', async () => {
+    const name = svc('pz');
+    expect((await d('service', 'create', '--name', name, '--replicas', '2', '--health-cmd', 'true', '--health-interval', '1s', IMAGE, ...TRAPPING)).code).toBe(0);
+    const u = await d('service', 'update', ...UNHEALTHY, '--update-failure-action', 'pause', '--update-monitor', '3s', name);
+    expect(u.code).toBe(1);
+    expect(u.out).toMatch(/service update paused: update paused due to failure or early termination of task [a-z0-9]{25}/);
+    const s = await inspect(name);
+    expect(s.UpdateStatus.State).toBe('paused');
+    // Docker leaves the other replica on the old spec: 1/2 (recorded).
+    expect((await d('service', 'ls', '--filter', `name=${name}`, '--format', '{{.Replicas}}')).out.trim()).toBe('1/2');
+    // A manual rollback from there brings the old spec back.
+    expect((await d('service', 'rollback', name)).code).toBe(0);
+    await eventually(async () => (await inspect(name)).UpdateStatus?.State === 'rollback_completed', 'rollback_completed', 60_000);
+    expect((await inspect(name)).UpdateStatus.Message).toBe('rollback completed');
+  });
+
+  it('bad update configs are refused as Docker refuses them, and nothing changes', async () => {
+    const name = names.find((n) => n.startsWith('hgood'))!;
+    const before = await inspect(name);
+    const r = await d('service', 'update', '-d', '--update-max-failure-ratio', '2', name);
+    expect(r.code).toBe(1);
+    expect(r.out).toContain('Error response from daemon: rpc error: code = InvalidArgument desc = TaskSpec: update-maxfailureratio cannot be less than 0 or bigger than 1');
+    const r2 = await d('service', 'update', '-d', '--update-delay', '-1s', name);
+    expect(r2.out).toContain('TaskSpec: update-delay cannot be negative');
+    expect((await inspect(name)).Version.Index).toBe(before.Version.Index);
+  });
+});
