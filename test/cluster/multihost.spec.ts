@@ -68,6 +68,25 @@ describe.skipIf(!isRoot)('several hosts: init, join, spread, a host lost, ingres
     for (const h of hosts) expect(await runningOn(h, svc)).toBe(2);
   });
 
+  it('a health-gated update of the 6 replicas over 3 hosts rolls back on failure, 2 per host again', async () => {
+    const u = await f('service', 'update', '-d', '--health-cmd', 'false', '--health-interval', '1s', '--health-retries', '1', '--update-failure-action', 'rollback', '--update-monitor', '2s', svc);
+    expect(u.code, u.stderr).toBe(0);
+    const inspect = async () => JSON.parse((await f('service', 'inspect', svc)).stdout)[0];
+    const states: string[] = [];
+    await eventually(
+      async () => {
+        const st = (await inspect()).UpdateStatus?.State;
+        if (st && states[states.length - 1] !== st) states.push(st);
+        return st === 'rollback_completed';
+      },
+      'rollback_completed',
+      90_000,
+    );
+    expect(states.slice(-2)).toEqual(['rollback_started', 'rollback_completed']);
+    expect((await inspect()).Spec.TaskTemplate.ContainerSpec.Healthcheck).toBeUndefined();
+    for (const h of hosts) await eventually(async () => (await runningOn(h, svc)) === 2, `2 running on ${h.name}`, 30_000);
+  });
+
   it('a published port answers on every host that runs the service', async () => {
     const c = await f('service', 'create', '--name', web, '--replicas', '3', '-p', '8080:80', 'flotilla/hello:latest');
     expect(c.code, c.stderr).toBe(0);
