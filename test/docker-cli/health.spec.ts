@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
-import { eventually, purgeService } from '../support/docker';
+import { docker as engine, eventually, purgeService } from '../support/docker';
+import { httpGet } from '../support/http';
+import { freePort } from '../support/ports';
 import { ManagerProcess } from '../support/manager';
 
 /** The stock docker CLI pointed at a flotilla manager. */
@@ -77,6 +79,24 @@ describe('health checks and update failure actions through the docker CLI', () =
     await eventually(async () => (await d('service', 'ls', '--filter', `name=${name}`, '--format', '{{.Replicas}}')).out.trim() === '2/2', '2/2', 30_000);
     const lines = await psLines(name);
     expect(lines.every((l) => l.includes('|Running|Running '))).toBe(true);
+  });
+
+  it('the routing mesh sends nothing to a task until its healthcheck passes', async () => {
+    const name = svc('web');
+    const port = await freePort();
+    const c = await d('service', 'create', '-d', '--name', name, '-p', `${port}:80`, '--health-cmd', 'test -e /tmp/ready', '--health-interval', '1s', '--health-retries', '1000', 'flotilla/hello:latest');
+    expect(c.code, c.out).toBe(0);
+    const [task] = await eventually(async () => {
+      const list = await engine.listContainers({ filters: { label: [`com.docker.swarm.service.name=${name}`] } });
+      return list.length === 1 && /health: starting/.test(list[0].Status) ? list : undefined;
+    }, 'its container up, health starting', 30_000);
+    // Two probes have failed by now: still starting, and the published port must not reach it.
+    await new Promise((r) => setTimeout(r, 2500));
+    await expect(httpGet(`http://127.0.0.1:${port}/`, 1500)).rejects.toThrow();
+    const exec = await engine.getContainer(task.Id).exec({ Cmd: ['touch', '/tmp/ready'] });
+    await exec.start({ hijack: false });
+    const r = await eventually(() => httpGet(`http://127.0.0.1:${port}/`, 1500), 'the port answering once healthy', 30_000);
+    expect(r.body).toContain(`Hello from ${task.Id.slice(0, 12)}`);
   });
 
   it('an update to an unhealthy spec with failure action rollback rolls back to the old spec', async () => {

@@ -54,6 +54,8 @@ export class AgentService implements OnApplicationShutdown {
   /** Tasks the runner ended itself (an unhealthy stop, say): it knows why, a later look at the exited container does not. */
   private readonly ended = new Set<string>();
   private readonly containers = new Map<string, { id: string; ip?: string }>();
+  /** Tasks whose container's healthcheck has not passed (or failed): the ingress sends them nothing, as Docker's load balancer. */
+  private notServing = new Set<string>();
   private syncing = false;
   private again: 'fetch' | 'local' | undefined;
   private timers: NodeJS.Timeout[] = [];
@@ -216,6 +218,7 @@ export class AgentService implements OnApplicationShutdown {
       const assigned = new Set(set.tasks.map((t) => t.ID));
       for (const id of this.ended) if (!assigned.has(id)) this.ended.delete(id);
       const observed = await this.docker.listTaskContainers(this.nodeId);
+      this.notServing = new Set(observed.filter((c) => c.health === 'starting' || c.health === 'unhealthy').map((c) => c.taskId));
       await this.learnAddresses(observed);
       const ctx = this.context(set);
       let removedSomething = false;
@@ -238,6 +241,7 @@ export class AgentService implements OnApplicationShutdown {
             case 'create': {
               const r = await this.runner.create(a.task, ctx);
               if (r) this.containers.set(a.task.ID, { id: r.containerId, ip: r.ip });
+              if (r?.healthGated) this.notServing.add(a.task.ID);
               break;
             }
             case 'start':
@@ -354,7 +358,7 @@ export class AgentService implements OnApplicationShutdown {
         if (!isMeshPort(p)) continue;
         const r = route(p.PublishedPort);
         for (const t of running.get(ep.serviceId) ?? []) {
-          const ip = this.containers.get(t.ID)?.ip;
+          const ip = this.notServing.has(t.ID) ? undefined : this.containers.get(t.ID)?.ip;
           if (ip) r.local.push({ host: ip, port: p.TargetPort });
         }
       }

@@ -44,7 +44,7 @@ export class TaskRunner {
     this.sem = new Semaphore(parallelism);
   }
 
-  async create(task: Task, ctx: RunContext): Promise<{ containerId: string; ip?: string } | undefined> {
+  async create(task: Task, ctx: RunContext): Promise<{ containerId: string; ip?: string; healthGated?: boolean } | undefined> {
     const id = task.ID;
     let secretFiles: SecretFile[] | undefined;
     this.report({ taskId: id, state: 'preparing', message: 'preparing' });
@@ -111,7 +111,7 @@ export class TaskRunner {
     const gated = info?.State.Health !== undefined && info.State.Health.Status !== 'healthy';
     const state = gated ? 'starting' : 'running';
     this.report({ taskId: id, state, message: gated ? 'starting' : 'started', containerId, pid: info?.State.Pid, addresses, command });
-    return { containerId, ip };
+    return { containerId, ip, healthGated: gated };
   }
 
   /** An unhealthy container is stopped as any other (grace period, then SIGKILL); how it exits ends its task. */
