@@ -1,17 +1,18 @@
-import type {
-  ContainerSpec,
-  Mount,
-  NetworkSpec,
-  PortConfig,
-  RestartPolicy,
-  ServiceSpec,
-  StackDeployRequest,
-  TaskSpec,
-  UpdateConfig,
-  VolumeSpec,
+import {
+  LABEL,
+  type ContainerSpec,
+  type Mount,
+  type NetworkSpec,
+  type PortConfig,
+  type RestartPolicy,
+  type ServiceSpec,
+  type StackDeployRequest,
+  type TaskSpec,
+  type UpdateConfig,
+  type VolumeSpec,
 } from '@flotilla/contracts';
 import type { ComposeProject, MountDef, ServiceDef, UpdateConfigDef } from './model';
-import { dependencyOrder } from './deps';
+import { dependencyOrder, serviceDependencies } from './deps';
 
 export { dependencyOrder };
 
@@ -163,15 +164,29 @@ function serviceSpec(project: ComposeProject, s: ServiceDef, nets: ServiceDef['n
     ...(x.published ? { PublishedPort: x.published } : {}),
     PublishMode: x.mode,
   }));
+  const deps = dependsOnLabel(project, s);
   return {
     Name: `${p}_${s.name}`,
-    Labels: { ...d?.labels, ...labels, [L.image]: image },
+    Labels: { ...d?.labels, ...labels, [L.image]: image, ...(deps ? { [LABEL.dependsOn]: deps } : {}) },
     TaskTemplate: task,
     Mode: d?.mode === 'global' ? { Global: {} } : { Replicated: { Replicas: replicas } },
     ...(d?.update_config ? { UpdateConfig: updateConfig(d.update_config) } : {}),
     ...(d?.rollback_config ? { RollbackConfig: updateConfig(d.rollback_config) } : {}),
     EndpointSpec: { Mode: d?.endpoint_mode ?? 'vip', ...(ports.length ? { Ports: ports } : {}) },
   };
+}
+
+/**
+ * What the service waits for, as the cluster names services: depends_on with its condition,
+ * and links / volumes_from / `service:` modes as plain start order (service_started).
+ */
+function dependsOnLabel(project: ComposeProject, s: ServiceDef): string | undefined {
+  const out: Record<string, string> = {};
+  for (const dep of serviceDependencies(s)) {
+    if (!project.services[dep]) continue;
+    out[`${project.name}_${dep}`] = s.depends_on[dep]?.condition ?? 'service_started';
+  }
+  return Object.keys(out).length ? JSON.stringify(out) : undefined;
 }
 
 function networkName(project: ComposeProject, n: string): string {

@@ -17,6 +17,11 @@ export const LABEL = {
   managed: 'io.flotilla.managed',
   /** The cluster a network or volume belongs to: cleanup of one cluster never touches another's on a shared engine. */
   cluster: 'io.flotilla.cluster',
+  /**
+   * A service's compose `depends_on`, as JSON {"<service name>": "service_started" | "service_healthy" |
+   * "service_completed_successfully"}: the orchestrator starts none of its tasks before these hold.
+   */
+  dependsOn: 'io.flotilla.depends-on',
   /** The task's spec version, so a worker can tell a stale container from a current one. */
   taskSpecIndex: 'io.flotilla.task.spec-index',
 } as const;

@@ -12,3 +12,4 @@ export { ConstraintError, SchedulingError } from './errors';
 export { sameSpec } from './spec-equal';
 export { planUpdateProgress, planUpdates, type UpdateStep } from './update-progress';
 export { activeUpdateConfig, UPDATE_DEFAULTS } from './update-config';
+export { dependenciesOf, dependencyVerdict, hasDependencies, type DependencyCondition, type DependencyVerdict } from './depends-on';

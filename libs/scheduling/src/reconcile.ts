@@ -3,6 +3,7 @@ import { PlanBuilder, type ReconcilePlan } from './plan-builder';
 import { reconcileGlobal } from './reconcile-global';
 import { reconcileOrphans } from './reconcile-orphans';
 import { reconcileReplicated } from './reconcile-replicated';
+import { dependencyVerdict, hasDependencies } from './depends-on';
 import type { ServiceContext } from './reconcile-slot';
 
 export type { ReconcilePlan } from './plan-builder';
@@ -43,8 +44,18 @@ export function reconcile(input: ReconcileInput): ReconcilePlan {
     plan,
     maxCreates: input.maxCreates,
   };
-  for (const svc of input.services) {
+  // Iterated twice at most (the dependency lookup): an iterator given in must not run dry under the loop.
+  const services = [...input.services];
+  let byName: Map<string, Service> | undefined;
+  const serviceByName = (name: string) => {
+    byName ??= new Map(services.map((s) => [s.Spec.Name, s]));
+    return byName.get(name);
+  };
+  for (const svc of services) {
     const tasks = input.tasksOfService(svc.ID);
+    // compose's depends_on: a service's first tasks wait until its dependencies are started,
+    // healthy or completed, on whatever nodes they run; once it has tasks, they live their own lives.
+    if (tasks.length === 0 && hasDependencies(svc) && dependencyVerdict(svc, serviceByName, input.tasksOfService).kind !== 'open') continue;
     if ('Global' in svc.Spec.Mode) reconcileGlobal(svc, tasks, sc);
     else reconcileReplicated(svc, tasks, sc);
   }

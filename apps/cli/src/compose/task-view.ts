@@ -1,4 +1,5 @@
 import { LABEL, type Service, type Task } from '@flotilla/contracts';
+import { dependencyVerdict, hasDependencies } from '@flotilla/scheduling';
 import type { StackState } from '../client/api-client';
 
 /** The compose service name of a flotilla service (the label compose puts on it). */
@@ -41,7 +42,8 @@ export function convergence(state: StackState, services?: Set<string>): Converge
   for (const t of state.tasks) {
     const s = byId.get(t.ServiceID);
     if (!s || (services && !services.has(composeService(s)))) continue;
-    if (t.DesiredState === 'running' && t.Status.State === 'running' && upToDate(t, s)) running++;
+    // A one-shot that finished (exit 0) is as far as it goes: `up` does not wait for it to run again.
+    if (t.DesiredState === 'running' && (t.Status.State === 'running' || t.Status.State === 'complete') && upToDate(t, s)) running++;
     if (t.DesiredState === 'running' && (t.Status.State === 'rejected' || t.Status.State === 'failed') && t.Status.Err) {
       failure ??= { service: composeService(s), err: t.Status.Err };
     }
@@ -60,4 +62,22 @@ function canonical(v: unknown): string {
       ? Object.fromEntries(Object.entries(x as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : 1)))
       : x,
   );
+}
+
+/**
+ * A dependency that can no longer be met, in docker-compose 1.29's words (`for web  Container
+ * "0123456789ab" is unhealthy.`): `up` gives up there, as 1.29 does, leaving what runs running.
+ */
+export function dependencyFailure(state: StackState, services?: Set<string>): string | undefined {
+  const byName = new Map(state.services.map((s) => [s.Spec.Name, s]));
+  const tasksOf = (id: string) => state.tasks.filter((t) => t.ServiceID === id);
+  for (const s of state.services) {
+    if (!hasDependencies(s) || (services && !services.has(composeService(s)))) continue;
+    const v = dependencyVerdict(s, (n) => byName.get(n), tasksOf);
+    if (v.kind !== 'failed') continue;
+    const id = (v.task.Status.ContainerStatus?.ContainerID ?? v.task.ID).slice(0, 12);
+    const why = v.reason === 'unhealthy' ? `Container "${id}" is unhealthy.` : `Container "${id}" exited with code ${v.exitCode ?? 1}.`;
+    return `for ${composeService(s)}  ${why}`;
+  }
+  return undefined;
 }

@@ -4,7 +4,7 @@ import type { StackDeployRequest } from '@flotilla/contracts';
 import { connect } from '../client/local-cluster';
 import { CliError } from '../errors';
 import { addProjectOptions, checkServices, load, printWarnings, projectOptions } from './project-options';
-import { convergence } from './task-view';
+import { convergence, dependencyFailure } from './task-view';
 import { timeoutMs, waitFor } from './wait';
 import { followLogs } from './logs';
 import { removeProject } from './down';
@@ -39,6 +39,8 @@ export function upCommand(): Command {
       client,
       project.name,
       (s) => {
+        const dep = dependencyFailure(s, wanted);
+        if (dep) return { done: false, fail: `${dep}\nEncountered errors while bringing up the project.` };
         const c = convergence(s, wanted);
         return { done: c.done, fail: c.failure ? `for ${c.failure.service}  ${c.failure.err}` : undefined };
       },

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { FlotillaError, type Task } from '@flotilla/contracts';
 import { del, newId, place, put, type Op, type StateStore } from '@flotilla/state';
-import { planUpdates, reconcile, schedule } from '@flotilla/scheduling';
+import { dependenciesOf, planUpdates, reconcile, schedule } from '@flotilla/scheduling';
 import { awaitsAddress, planNetworkAllocations } from '@flotilla/networking';
 import { CLOCK, STATE_STORE, type Clock } from '../tokens';
 import { affectsPlans } from './plan-relevance';
@@ -44,13 +44,29 @@ export class ControlLoopService implements OnModuleInit, OnModuleDestroy {
 
   onModuleInit() {
     this.unwatch = this.store.watch((e) => {
-      if (!affectsPlans(e, (id) => inUpdate(this.store.view().services.get(id)))) return;
+      if (e.changes.length === 0 || e.changes.some((c) => c.kind === 'service')) this.dependedOn = undefined;
+      if (!affectsPlans(e, (id) => this.watched(id))) return;
       // A user's change (a service scaled, a node drained) is planned at once; task reports may gather first.
       this.kick(e.changes.some((c) => c.kind !== 'task'));
     });
     // Only the leader plans; a manager that just became leader starts with a full pass.
     this.unlead = this.store.onLeaderChange((leader) => leader && this.kick());
     this.kick();
+  }
+
+  /** Names of the services others depend on (compose's depends_on); recomputed when services change. */
+  private dependedOn?: Set<string>;
+
+  /** Whether a task of this service starting or running may let a plan go on: an update's next batch, a dependent's first tasks. */
+  private watched(serviceId: string): boolean {
+    const view = this.store.view();
+    const svc = view.services.get(serviceId);
+    if (inUpdate(svc)) return true;
+    if (!this.dependedOn) {
+      this.dependedOn = new Set();
+      for (const s of view.services.values()) for (const name of Object.keys(dependenciesOf(s))) this.dependedOn.add(name);
+    }
+    return this.dependedOn.has(svc!.Spec.Name);
   }
 
   onModuleDestroy() {

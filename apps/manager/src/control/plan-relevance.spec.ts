@@ -21,7 +21,8 @@ const ev = (before: Task | undefined, after: Task | undefined) => ({ index: 2, c
 describe('which changes can alter a plan', () => {
   it('progress a worker reports on the way to running does not', () => {
     expect(affectsPlans(ev(task('assigned'), task('accepted')))).toBe(false);
-    expect(affectsPlans(ev(task('preparing'), task('starting')))).toBe(false);
+    expect(affectsPlans(ev(task('assigned'), task('preparing')))).toBe(false);
+    expect(affectsPlans(ev(task('preparing'), task('starting')), () => false)).toBe(false);
   });
 
   it('running, every end state, a new or removed task, another node or desired state do', () => {
@@ -33,9 +34,10 @@ describe('which changes can alter a plan', () => {
     expect(affectsPlans(ev(task('assigned'), task('assigned', { NodeID: 'n2' })))).toBe(true);
   });
 
-  it('running only while the service is in a rolling update', () => {
+  it('starting and running only for a watched service (a rolling update, a dependency of another)', () => {
     expect(affectsPlans(ev(task('starting'), task('running')), () => false)).toBe(false);
     expect(affectsPlans(ev(task('starting'), task('running')), (id) => id === 's1')).toBe(true);
+    expect(affectsPlans(ev(task('preparing'), task('starting')), (id) => id === 's1')).toBe(true);
     expect(affectsPlans(ev(task('running'), task('failed')), () => false)).toBe(true);
   });
 

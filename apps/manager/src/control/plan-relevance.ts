@@ -5,9 +5,10 @@ import type { ChangeEvent } from '@flotilla/state';
  * Whether a committed change can alter what the orchestrator or scheduler
  * would plan. A task moving through accepted / preparing / starting cannot
  * (nothing waits on those), and at 100k tasks those reports are most of the
- * writes. Running matters only to a rolling update (the next batch waits on
- * it): `inUpdate` says whether a service has one (or had: the stored status
- * stays, which only costs passes). Every end state matters.
+ * writes. Starting and running matter only to a rolling update (the next
+ * batch waits on it) or to the services that depend on this one (compose's
+ * depends_on): `inUpdate` says whether a service is watched so (an update
+ * that ended stays watched, which only costs passes). Every end state matters.
  * An empty change list is a state replaced wholesale (a snapshot): relevant.
  */
 export function affectsPlans(e: ChangeEvent, inUpdate: (serviceId: string) => boolean = () => true): boolean {
@@ -21,7 +22,7 @@ export function affectsPlans(e: ChangeEvent, inUpdate: (serviceId: string) => bo
     const s = a.Status.State;
     if (s === b.Status.State) continue;
     if (isTerminal(s) || s === 'new' || s === 'pending') return true;
-    if (s === 'running' && inUpdate(a.ServiceID)) return true;
+    if ((s === 'running' || s === 'starting') && inUpdate(a.ServiceID)) return true;
   }
   return false;
 }
