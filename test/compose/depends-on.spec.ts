@@ -57,6 +57,18 @@ describe('depends_on conditions, next to docker-compose 1.29', () => {
       expect(Date.parse(web!.Created)).toBeGreaterThanOrEqual(firstHealthy(db));
       expect(Date.parse(web!.Created)).toBeGreaterThanOrEqual(Date.parse(migrate!.State.FinishedAt));
     }
+    // `ps` shows the same State column with both tools.
+    const states = async (p: string, ps: typeof ours) => {
+      const out = (await ps(p, {}, 'ps')).stdout.split('\n').slice(2).filter(Boolean);
+      return out.map((l) => [/_(db|migrate|web)_1/.exec(l)?.[1], /\s(Up \(healthy\)|Up|Exit \d+)\s/.exec(l)?.[1]]).sort();
+    };
+    const mine = await states(projects[0], ours);
+    expect(mine).toEqual([
+      ['db', 'Up (healthy)'],
+      ['migrate', 'Exit 0'],
+      ['web', 'Up'],
+    ]);
+    expect(mine).toEqual(await states(projects[1], theirs));
   });
 
   it('a dependency that turns unhealthy: up fails naming it, web never created, with both tools', async () => {

@@ -117,6 +117,8 @@ export interface TaskReport {
   containerId?: string;
   pid?: number;
   exitCode?: number;
+  /** The engine's healthcheck verdict, for a container that has one. */
+  health?: 'starting' | 'healthy' | 'unhealthy';
   command?: string;
   /** Task-network addresses seen by the worker (CIDR form). */
   addresses?: Record<string, string>;

@@ -234,6 +234,8 @@ export interface ContainerStatus {
   ContainerID?: string;
   PID?: number;
   ExitCode?: number;
+  /** flotilla's: the container's healthcheck verdict when it has one (`compose ps` shows "Up (healthy)"). */
+  Health?: 'starting' | 'healthy' | 'unhealthy';
   /** flotilla's addition: the command the container really runs (entrypoint + args), for `compose ps`. */
   Command?: string;
 }

@@ -172,6 +172,7 @@ export class StateMachine implements StateView {
                 ...(r.pid !== undefined ? { PID: r.pid } : {}),
                 ...(r.exitCode !== undefined ? { ExitCode: r.exitCode } : {}),
                 ...(r.command !== undefined ? { Command: r.command } : {}),
+                ...(r.health !== undefined ? { Health: r.health } : {}),
               },
               PortStatus: cur.Status.PortStatus,
               ...(r.state === 'running' ? { RunningAt: op.at } : cur.Status.RunningAt ? { RunningAt: cur.Status.RunningAt } : {}),

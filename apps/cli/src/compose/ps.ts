@@ -63,7 +63,10 @@ export function stateText(t: Task): string {
   const st = t.Status;
   switch (st.State) {
     case 'running':
-      return 'Up';
+      return st.ContainerStatus?.Health === 'healthy' ? 'Up (healthy)' : 'Up';
+    case 'starting':
+      // A started container whose healthcheck has not passed yet.
+      return st.ContainerStatus?.Health === 'starting' ? 'Up (health: starting)' : 'Starting';
     case 'complete':
       return 'Exit 0';
     case 'failed':

@@ -20,8 +20,8 @@ export type ContainerHealth = 'starting' | 'healthy' | 'unhealthy';
  * exit fails the task with Docker's words, an exit 0 completes it.
  */
 export function unhealthyReport(taskId: string, containerId: string, exitCode: number): TaskReport {
-  if (exitCode === 0) return { taskId, state: 'complete', message: 'finished', containerId, exitCode };
-  return { taskId, state: 'failed', message: 'started', err: `task: non-zero exit (${exitCode}): dockerexec: unhealthy container`, containerId, exitCode };
+  if (exitCode === 0) return { taskId, state: 'complete', message: 'finished', containerId, exitCode, health: 'unhealthy' };
+  return { taskId, state: 'failed', message: 'started', err: `task: non-zero exit (${exitCode}): dockerexec: unhealthy container`, containerId, exitCode, health: 'unhealthy' };
 }
 
 export type ContainerAction =
@@ -79,8 +79,10 @@ export function planContainers(tasks: Task[], containers: ObservedContainer[]): 
       // A healthcheck gates `running` (swarmkit's health-aware start): `starting` until healthy.
       if (c.health === 'unhealthy') actions.push({ kind: 'stop-unhealthy', task, containerId: c.id });
       else if (c.health === 'starting') {
-        if (taskStateRank(state) < STARTING) actions.push({ kind: 'report', report: { taskId: task.ID, state: 'starting', message: 'starting', containerId: c.id } });
-      } else if (state !== 'running') actions.push({ kind: 'report', report: { taskId: task.ID, state: 'running', message: 'started', containerId: c.id } });
+        if (taskStateRank(state) < STARTING) actions.push({ kind: 'report', report: { taskId: task.ID, state: 'starting', message: 'starting', containerId: c.id, health: 'starting' } });
+      } else if (state !== 'running') {
+        actions.push({ kind: 'report', report: { taskId: task.ID, state: 'running', message: 'started', containerId: c.id, ...(c.health ? { health: c.health } : {}) } });
+      }
     } else if (c.state === 'created') {
       actions.push({ kind: 'start', task, containerId: c.id });
     } else {

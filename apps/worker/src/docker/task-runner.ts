@@ -110,7 +110,8 @@ export class TaskRunner {
     // probe; the worker's reconcile reports `running` (or kills it) as the engine's verdict comes.
     const gated = info?.State.Health !== undefined && info.State.Health.Status !== 'healthy';
     const state = gated ? 'starting' : 'running';
-    this.report({ taskId: id, state, message: gated ? 'starting' : 'started', containerId, pid: info?.State.Pid, addresses, command });
+    const health = info?.State.Health ? (info.State.Health.Status as 'starting' | 'healthy' | 'unhealthy') : undefined;
+    this.report({ taskId: id, state, message: gated ? 'starting' : 'started', containerId, pid: info?.State.Pid, addresses, command, ...(health ? { health } : {}) });
     return { containerId, ip, healthGated: gated };
   }
 
