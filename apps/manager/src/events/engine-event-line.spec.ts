@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { EventMessage } from '@flotilla/contracts';
 import { engineEvent, lineSplitter } from './engine-event-line';
 
-const docker = JSON.parse(readFileSync(new URL('../../../../test/docker-cli/events.docker.json', import.meta.url), 'utf8')) as {
+const docker = JSON.parse(readFileSync(resolve(__dirname, '../../../../test/docker-cli/events.docker.json'), 'utf8')) as {
   swarmEvents: { events: EventMessage[] };
   taskContainerStartDie: { events: EventMessage[] };
 };

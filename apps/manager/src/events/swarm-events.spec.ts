@@ -1,11 +1,12 @@
 import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { AnyObject, Change, ObjectKind } from '@flotilla/state';
 import type { EventMessage, Service, SwarmNode } from '@flotilla/contracts';
 import { swarmEvents } from './swarm-events';
 
 /** What Docker 20.10 in swarm mode sent for the same commands (recorded with the stock CLI). */
-const docker = JSON.parse(readFileSync(new URL('../../../../test/docker-cli/events.docker.json', import.meta.url), 'utf8')) as {
+const docker = JSON.parse(readFileSync(resolve(__dirname, '../../../../test/docker-cli/events.docker.json'), 'utf8')) as {
   swarmEvents: { events: EventMessage[] };
   serviceImageUpdate: { events: EventMessage[] };
 };
