@@ -177,7 +177,7 @@ describe('events through a follower of a three-manager cluster', () => {
     for (let i = 0; i < 2; i++) others.push(await joinManager(leader, token));
   });
   afterAll(async () => {
-    await dockerCli(leader.host, ['network', 'rm', net]);
+    await dockerCli(leader.host, ['network', 'rm', net]).catch(() => undefined);
     for (const o of others) {
       o.child.kill('SIGTERM');
       await new Promise((r) => (o.child.exitCode !== null ? r(null) : o.child.once('exit', r)));
@@ -207,5 +207,26 @@ describe('events through a follower of a three-manager cluster', () => {
     const onLeader = jsonLines((await dockerCli(leader.host, ['events', '--since', since, '--until', nowSec(), '--filter', `network=${net}`, '--format', '{{json .}}'])).out);
     expect(onLeader[0].timeNano).toBe(got[0].timeNano);
     expect(onLeader[0].Actor.ID).toBe(got[0].Actor.ID);
+  });
+
+  it('the follower answers /events itself: its stream outlives the leader and shows what the next leader commits', async () => {
+    const follower = others[0];
+    const net2 = `${net}b`;
+    const f = follow(follower.host, ['--since', nowSec(), '--filter', 'type=network', '--filter', `network=${net2}`, '--format', '{{json .}}']);
+    try {
+      // A request passed through to the leader would end with it.
+      await leader.stop('SIGKILL');
+      // Refused (no leader) until one is elected; a try that committed as its answer was lost shows as "already exists".
+      await eventually(async () => {
+        const r = await dockerCli(follower.host, ['network', 'create', '-d', 'overlay', net2]);
+        return r.code === 0 || r.err.includes('already exists');
+      }, 'a new leader takes the create', 60_000);
+      await eventually(async () => /"Action":"create"/.test(f.out()), 'create event on the same stream', 30_000);
+      expect(f.child.exitCode).toBeNull();
+      expect(jsonLines(f.out())[0]).toMatchObject({ Type: 'network', Action: 'create', scope: 'swarm', Actor: { Attributes: { name: net2 } } });
+    } finally {
+      f.child.kill();
+      await dockerCli(follower.host, ['network', 'rm', net2]);
+    }
   });
 });
