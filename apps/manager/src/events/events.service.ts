@@ -25,7 +25,7 @@ export class EventsService implements OnModuleInit, OnModuleDestroy {
   private readonly local = new EventRing(HISTORY_SIZE);
   private readonly listeners = new Set<EventListener>();
   private unwatch?: () => void;
-  private engine?: LocalEngineEvents;
+  private engine?: Pick<LocalEngineEvents, 'start' | 'stop'>;
 
   constructor(
     @Inject(STATE_STORE) private readonly store: StateStore,
@@ -37,8 +37,7 @@ export class EventsService implements OnModuleInit, OnModuleDestroy {
     this.unwatch = this.store.watch((change) => {
       for (const e of swarmEvents(change, this.clock.now())) this.publish(this.swarm, e);
     });
-    this.engine = new LocalEngineEvents(
-      this.config.dockerHost,
+    this.engine = this.followEngine(
       (e) => this.publish(this.local, e),
       (err, failures) => {
         // A manager without an engine (--no-worker elsewhere) still serves swarm events; say so once.
@@ -63,6 +62,11 @@ export class EventsService implements OnModuleInit, OnModuleDestroy {
   /** Kept events in [since, until] that pass `keep`, oldest first; none when neither bound is given (as Docker). */
   history(since: bigint | undefined, until: bigint | undefined, keep: (e: TimedEvent) => boolean = () => true): TimedEvent[] {
     return replay([this.swarm, this.local], since, until, keep);
+  }
+
+  /** The edge to this manager's Docker engine; a unit test puts a fake in its place. */
+  protected followEngine(onEvent: (e: TimedEvent) => void, onTrouble: (err: string, failures: number) => void): Pick<LocalEngineEvents, 'start' | 'stop'> {
+    return new LocalEngineEvents(this.config.dockerHost, onEvent, onTrouble);
   }
 
   private publish(ring: EventRing, e: TimedEvent) {
