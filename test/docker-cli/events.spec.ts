@@ -62,7 +62,7 @@ describe('docker events against flotilla', () => {
     await purgeService(svc);
   });
 
-  it('a follower sees service create, update and remove with --filter scope=swarm --filter type=service, as Docker sends them', async () => {
+  it('a running `docker events` sees service create, update and remove with --filter scope=swarm --filter type=service, as Docker sends them', async () => {
     // From `since` on, so the stream misses nothing that happens while it connects.
     const f = follow(m.host, ['--since', since, '--filter', 'scope=swarm', '--filter', 'type=service', '--format', '{{json .}}']);
     followers.push(f.child);
@@ -132,6 +132,16 @@ describe('docker events against flotilla', () => {
     expect(unknown.out).toBe(plain.out);
     const bogus = await d('events', '--since', '1m', '--until', '0s', '--filter', 'type=bogus');
     expect(bogus).toEqual({ code: 0, out: '', err: '' });
+  });
+
+  it('a stream with --until in the future ends by itself at that time, exit 0', async () => {
+    const from = nowSec();
+    const until = (Date.now() / 1000 + 2).toFixed(3);
+    expect((await d('network', 'create', '-d', 'overlay', `${svc}u`)).code).toBe(0);
+    const r = await d('events', '--since', from, '--until', until, '--filter', `network=${svc}u`);
+    await d('network', 'rm', `${svc}u`);
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toMatch(new RegExp(`^\\S+ network create [a-z0-9]{25} \\(name=${svc}u\\)$`, 'm'));
   });
 
   it('bad input: since after until is refused with Docker words; bad filters and times with a clear 400', async () => {
