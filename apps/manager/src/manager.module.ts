@@ -29,6 +29,8 @@ import { ClusterController } from './api/cluster.controller';
 import { NetworksController } from './api/docker/networks.controller';
 import { ConfigsController, SecretsController } from './api/docker/secrets-configs.controller';
 import { DockerLogsController } from './api/docker/logs.controller';
+import { EventsController } from './events/events.controller';
+import { EventsService } from './events/events.service';
 
 class Bootstrap implements OnApplicationBootstrap {
   constructor(
@@ -65,6 +67,7 @@ export class ManagerModule {
         SecretsController,
         ConfigsController,
         DockerLogsController,
+        EventsController,
       ],
       providers: [
         { provide: MANAGER_CONFIG, useValue: config },
@@ -83,9 +86,10 @@ export class ManagerModule {
         LogsService,
         ServicesService,
         { provide: LocalNode, useValue: new LocalNode(config.dataDir) },
+        EventsService,
         Bootstrap,
       ],
-      exports: [ClusterService],
+      exports: [ClusterService, EventsService],
     };
   }
 }

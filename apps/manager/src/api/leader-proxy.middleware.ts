@@ -10,8 +10,11 @@ export interface LeaderDirectory {
   addressOf(id: string): string | undefined;
 }
 
-/** Answered by whichever manager is asked: liveness, versions, this node's own identity and Raft view. */
-const LOCAL_PATHS = [/^\/_ping$/, /^\/version$/, /^\/info$/, /^\/flotilla\/v1\/raft\/status$/];
+/**
+ * Answered by whichever manager is asked: liveness, versions, this node's own identity and Raft view,
+ * and `/events` (every manager applies every change, and its own engine's events are its own).
+ */
+const LOCAL_PATHS = [/^\/_ping$/, /^\/version$/, /^\/info$/, /^\/flotilla\/v1\/raft\/status$/, /^\/events$/];
 
 /**
  * Any manager answers the API; only the leader acts on it. A follower passes
