@@ -187,7 +187,7 @@ describe("the node's own engine through the manager, with the stock docker CLI",
     const wantStart = refHttp('POST /v1.41/exec/nosuch/start');
     expect(start.split('\r\n')[0]).toBe(`HTTP/1.1 ${wantStart.status} Not Found`);
     expect(JSON.parse(start.slice(start.indexOf('\r\n\r\n') + 4))).toEqual(wantStart.body);
-    for (const cmd of ['docker logs nosuch', 'docker top nosuch', 'docker kill nosuch']) {
+    for (const cmd of ['docker logs nosuch', 'docker top nosuch', 'docker kill nosuch', 'docker rm nosuch', 'docker restart nosuch']) {
       const got = await d(...cmd.split(' ').slice(1));
       expect([got.code, got.stderr.trim()], cmd).toEqual([refCli(cmd).exit, refCli(cmd).out]);
     }
@@ -223,13 +223,25 @@ describe("the node's own engine through the manager, with the stock docker CLI",
     expect(server.ApiVersion).toBe('1.41');
   });
 
-  it('docker kill reaches the task container; the swarm replaces it', async () => {
+  it('attach follows the container; kill, restart and rm -f reach it; the swarm replaces a killed task', async () => {
+    // The kill must come after the attach is in place: dockerd says so with an `attach` event.
+    const events = (await docker.getEvents({ filters: { container: [cid], event: ['attach'] } })) as NodeJS.ReadableStream & { destroy(): void };
+    const attached = new Promise((r) => events.once('data', r));
+    const attach = d('attach', '--no-stdin', cid);
+    await attached;
+    events.destroy();
     const k = await d('kill', cid);
     expect([k.code, k.stdout.trim()]).toEqual([0, cid]);
+    expect((await attach).code).toBe(refCli('docker attach --no-stdin <c> (then docker kill <c>)').exit);
     expect((await docker.getContainer(cid).inspect()).State.Running).toBe(false);
-    await eventually(async () => {
+    const next = await eventually(async () => {
       const cs = await docker.listContainers({ filters: { label: [`com.docker.swarm.service.name=${svc}`] } });
-      return cs.some((c) => c.Id !== cid);
+      return cs.find((c) => c.Id !== cid)?.Id;
     }, 'a replacement task running');
+    const restart = await d('restart', next);
+    expect([restart.code, restart.stdout.trim()]).toEqual([refCli('docker restart <c>').exit, next]);
+    const rm = await d('rm', '-f', next);
+    expect([rm.code, rm.stdout.trim()]).toEqual([refCli('docker rm -f <c>').exit, next]);
+    await expect(docker.getContainer(next).inspect()).rejects.toThrow(/no such container/i);
   });
 });

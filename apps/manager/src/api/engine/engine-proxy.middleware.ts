@@ -29,6 +29,8 @@ export function engineProxyMiddleware(engine: EngineEndpoint) {
     let answered = false;
     const out = engine.request({ method: req.method, path: req.originalUrl, headers: withoutHopHeaders(req.headers) }, (answer) => {
       res.writeHead(answer.statusCode ?? 502, withoutHopHeaders(answer.headers));
+      // Headers go out at once: `docker attach` waits for the answer to its `wait` before attaching.
+      res.flushHeaders();
       answer.on('end', () => (answered = true));
       answer.pipe(res);
     });
