@@ -12,6 +12,10 @@ import { ErrorFilter } from './api/error.filter';
 import { apiVersionMiddleware } from './api/docker/api-version.middleware';
 import { remoteAccessMiddleware } from './api/remote-access.middleware';
 import { leaderProxyMiddleware } from './api/leader-proxy.middleware';
+import { isLoopback } from './api/remote-access.middleware';
+import { EngineEndpoint } from './api/engine/engine-endpoint';
+import { engineProxyMiddleware } from './api/engine/engine-proxy.middleware';
+import { engineUpgradeHandler } from './api/engine/engine-upgrade';
 import { connectRedis } from '../../worker/src/agent/redis-connect';
 import { ClusterService } from './cluster/cluster.service';
 import { ManagerKeys } from './cluster/manager-keys';
@@ -60,6 +64,9 @@ async function main() {
   });
   app.use(remoteAccessMiddleware(config.apiRemote, (req) => forwardedValid(keys.raftKey, req.headers[FORWARDED_HEADER] as string | undefined)));
   app.use(apiVersionMiddleware);
+  // This node's own engine (docker ps/exec/logs…) is answered here, never by the leader.
+  const engine = new EngineEndpoint(config.dockerHost);
+  app.use(engineProxyMiddleware(engine));
   app.use(leaderProxyMiddleware(store, nodeId, () => keys.raftKey));
   app.useBodyParser('json', { limit: '32mb' });
   app.useGlobalFilters(new ErrorFilter());
@@ -68,7 +75,12 @@ async function main() {
   } catch (e) {
     throw new Error(`cannot listen on ${config.listenHost}:${config.listenPort}: ${(e as Error).message}`);
   }
-  serveRaftUpgrades(app.getHttpServer() as Server, transport, keys);
+  serveRaftUpgrades(
+    app.getHttpServer() as Server,
+    transport,
+    keys,
+    engineUpgradeHandler(engine, (req) => config.apiRemote || isLoopback(req.socket.remoteAddress)),
+  );
   await settleMembership({ config, nodeId, store, keys, cluster: app.get(ClusterService), fresh, joined }, logger);
 
   let worker: Awaited<ReturnType<typeof NestFactory.createApplicationContext>> | undefined;

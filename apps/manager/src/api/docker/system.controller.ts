@@ -6,20 +6,43 @@ import type { ManagerConfig } from '../../config';
 import { API_VERSION, MIN_API_VERSION } from './api-version.middleware';
 import { LocalNode } from './local-node';
 import { clusterSpecView } from './cluster-view';
+import { EngineEndpoint } from '../engine/engine-endpoint';
+import { swarmManagerInfo, swarmManagerVersion, type Doc } from '../engine/engine-info';
 
 const VERSION = '0.1.0';
+/** How long `docker info` waits for this node's engine before answering with flotilla's own view. */
+const ENGINE_TIMEOUT_MS = 5_000;
 
-/** `/version` and `/info`: what `docker version`, `docker info` and `node ls` read. */
+/**
+ * `/version` and `/info`: what `docker version`, `docker info` and `node ls`
+ * read. As on a Swarm manager, both describe this node's own engine; `/info`
+ * carries the swarm as flotilla keeps it.
+ */
 @Controller()
 export class SystemController {
+  private readonly engine: EngineEndpoint;
+
   constructor(
     @Inject(STATE_STORE) private readonly store: StateStore,
     @Inject(MANAGER_CONFIG) private readonly config: ManagerConfig,
     private readonly local: LocalNode,
-  ) {}
+  ) {
+    this.engine = new EngineEndpoint(config.dockerHost);
+  }
 
   @Get('version')
-  version() {
+  async version() {
+    const engine = await this.engine.getJson<Doc>('/version', ENGINE_TIMEOUT_MS).catch((e: Error) => e);
+    return swarmManagerVersion(engine, this.ownVersion());
+  }
+
+  @Get('info')
+  async info() {
+    const engine = await this.engine.getJson<Doc>('/info', ENGINE_TIMEOUT_MS).catch((e: Error) => e);
+    return swarmManagerInfo(engine, this.ownInfo());
+  }
+
+  private ownVersion() {
     const details = { ApiVersion: API_VERSION, MinAPIVersion: MIN_API_VERSION, Os: 'linux', Arch: arch(), KernelVersion: release() };
     return {
       Platform: { Name: 'flotilla' },
@@ -35,8 +58,7 @@ export class SystemController {
     };
   }
 
-  @Get('info')
-  info() {
+  private ownInfo() {
     const view = this.store.view();
     const nodes = [...view.nodes.values()];
     const managers = nodes.filter((n) => n.Spec.Role === 'manager');
