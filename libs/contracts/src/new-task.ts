@@ -1,4 +1,4 @@
-import type { Service, Task } from './swarm-types';
+import { isJobMode, type Service, type Task } from './swarm-types';
 
 export interface NewTaskContext {
   now: number;
@@ -24,7 +24,9 @@ export function newTask(svc: Service, at: { slot?: number; nodeId?: string }, ct
     ...(at.slot ? { Slot: at.slot } : {}),
     ...(at.nodeId ? { NodeID: at.nodeId } : {}),
     Status: { Timestamp: ts, State: 'new', Message: 'created' },
-    DesiredState: 'running',
+    // A job's task is meant to finish (swarmkit's desired state Completed), a service's to keep running.
+    DesiredState: isJobMode(svc.Spec.Mode) ? 'complete' : 'running',
+    ...(isJobMode(svc.Spec.Mode) ? { JobIteration: { Index: svc.JobStatus?.JobIteration.Index ?? 0 } } : {}),
     SpecVersion: { Index: svc.Version.Index },
     NetworksAttachments: (svc.Spec.TaskTemplate.Networks ?? []).map((n) => ({
       Network: { ID: n.Target, Spec: { Name: n.Target } },

@@ -178,7 +178,23 @@ export interface TaskSpec {
   Runtime?: string;
 }
 
-export type ServiceMode = { Replicated: { Replicas?: number } } | { Global: Record<string, never> };
+export type ServiceMode =
+  | { Replicated: { Replicas?: number } }
+  | { Global: Record<string, never> }
+  /** Runs TotalCompletions tasks to completion, at most MaxConcurrent at once (swarm jobs, API 1.41). */
+  | { ReplicatedJob: { MaxConcurrent?: number; TotalCompletions?: number } }
+  /** Runs one task to completion on every eligible node. */
+  | { GlobalJob: Record<string, never> };
+
+/** Which run of a job the service is on: a `service update` starts the next one. */
+export interface JobStatus {
+  JobIteration: Version;
+  LastExecution?: string;
+}
+
+export function isJobMode(mode: ServiceMode): boolean {
+  return 'ReplicatedJob' in mode || 'GlobalJob' in mode;
+}
 
 export interface UpdateConfig {
   Parallelism?: number;
@@ -217,6 +233,7 @@ export interface ServiceSpec {
 export interface Service extends Meta {
   Spec: ServiceSpec;
   PreviousSpec?: ServiceSpec;
+  JobStatus?: JobStatus;
   Endpoint: { Spec: EndpointSpec; Ports?: PortConfig[]; VirtualIPs?: { NetworkID: string; Addr: string }[] };
   ServiceStatus?: { RunningTasks: number; DesiredTasks: number; CompletedTasks: number };
   UpdateStatus?: UpdateStatus;
@@ -266,6 +283,8 @@ export interface Task extends Meta {
   Status: TaskStatus;
   DesiredState: TaskState;
   NetworksAttachments?: NetworkAttachment[];
+  /** A job's task: the run (JobStatus.JobIteration) it belongs to. */
+  JobIteration?: Version;
   /** The service's Version.Index when this task's spec was taken from it. */
   SpecVersion?: Version;
   /** Service name at creation, so containers can be named without a lookup. */

@@ -55,7 +55,7 @@ export function nodesOnNetworks(view: StateView, networkIds: ReadonlySet<string>
   const out = new Set<string>();
   for (const id of networkIds) {
     for (const svc of servicesOn(view, id)) {
-      for (const t of view.tasksOfService(svc.ID)) if (t.NodeID && t.DesiredState === 'running') out.add(t.NodeID);
+      for (const t of view.tasksOfService(svc.ID)) if (t.NodeID && meantToRun(t)) out.add(t.NodeID);
     }
   }
   return out;
@@ -67,7 +67,7 @@ export function nodesOnNetworks(view: StateView, networkIds: ReadonlySet<string>
  * so waiting for `running` would leave a name unknown until the next resync.
  */
 function isServing(t: Task): boolean {
-  return t.DesiredState === 'running' && holdsAddress(t) && taskStateRank(t.Status.State) >= taskStateRank('assigned');
+  return meantToRun(t) && holdsAddress(t) && taskStateRank(t.Status.State) >= taskStateRank('assigned');
 }
 
 /** Services whose current or previous spec is on the network (tasks of both may run during an update). */
@@ -80,4 +80,9 @@ function servicesOn(view: StateView, networkId: string): Service[] {
 function namesOn(svc: Service, networkId: string): string[] {
   const aliases = svc.Spec.TaskTemplate.Networks?.find((n) => n.Target === networkId)?.Aliases ?? [];
   return [...new Set([svc.Spec.Name, ...aliases])];
+}
+
+/** A service's task meant to keep running, or a job's meant to run to its end. */
+function meantToRun(t: Task): boolean {
+  return t.DesiredState === 'running' || t.DesiredState === 'complete';
 }

@@ -3,6 +3,7 @@ import { PlanBuilder, type ReconcilePlan } from './plan-builder';
 import { reconcileGlobal } from './reconcile-global';
 import { reconcileOrphans } from './reconcile-orphans';
 import { reconcileReplicated } from './reconcile-replicated';
+import { reconcileGlobalJob, reconcileReplicatedJob } from './reconcile-job';
 import { dependencyVerdict, hasDependencies } from './depends-on';
 import type { ServiceContext } from './reconcile-slot';
 
@@ -56,7 +57,9 @@ export function reconcile(input: ReconcileInput): ReconcilePlan {
     // compose's depends_on: a service's first tasks wait until its dependencies are started,
     // healthy or completed, on whatever nodes they run; once it has tasks, they live their own lives.
     if (tasks.length === 0 && hasDependencies(svc) && dependencyVerdict(svc, serviceByName, input.tasksOfService).kind !== 'open') continue;
-    if ('Global' in svc.Spec.Mode) reconcileGlobal(svc, tasks, sc);
+    if ('ReplicatedJob' in svc.Spec.Mode) reconcileReplicatedJob(svc, tasks, sc);
+    else if ('GlobalJob' in svc.Spec.Mode) reconcileGlobalJob(svc, tasks, sc);
+    else if ('Global' in svc.Spec.Mode) reconcileGlobal(svc, tasks, sc);
     else reconcileReplicated(svc, tasks, sc);
   }
   if (input.orphanTasks) reconcileOrphans(input.orphanTasks, input.nodes, plan);

@@ -11,12 +11,26 @@ export function serviceTable(services: Service[], o: { quiet?: boolean; noTrunc?
   const rows = [...services]
     .sort((a, b) => a.Spec.Name.localeCompare(b.Spec.Name))
     .map((s) => {
-      const global = 'Global' in s.Spec.Mode;
-      const st = s.ServiceStatus;
-      const replicas = st ? `${st.RunningTasks}/${st.DesiredTasks}` : '';
-      return [id(s.ID, !!o.noTrunc), s.Spec.Name, global ? 'global' : 'replicated', replicas, image(s.Spec.TaskTemplate.ContainerSpec.Image, !!o.noTrunc), ports(s.Endpoint?.Ports ?? s.Spec.EndpointSpec?.Ports ?? [])];
+      return [id(s.ID, !!o.noTrunc), s.Spec.Name, modeName(s), replicasText(s), image(s.Spec.TaskTemplate.ContainerSpec.Image, !!o.noTrunc), ports(s.Endpoint?.Ports ?? s.Spec.EndpointSpec?.Ports ?? [])];
     });
   return dockerTable(['ID', 'NAME', 'MODE', 'REPLICAS', 'IMAGE', 'PORTS'], rows);
+}
+
+/** docker's MODE column: replicated, global, replicated job, global job. */
+function modeName(s: Service): string {
+  const m = s.Spec.Mode;
+  return 'ReplicatedJob' in m ? 'replicated job' : 'GlobalJob' in m ? 'global job' : 'Global' in m ? 'global' : 'replicated';
+}
+
+/** docker's REPLICAS column; a job's adds its completions: "1/2 (3/5 completed)". */
+function replicasText(s: Service): string {
+  const st = s.ServiceStatus;
+  if (!st) return '';
+  const base = `${st.RunningTasks}/${st.DesiredTasks}`;
+  const m = s.Spec.Mode;
+  if ('ReplicatedJob' in m) return `${base} (${st.CompletedTasks}/${m.ReplicatedJob.TotalCompletions || m.ReplicatedJob.MaxConcurrent || 1} completed)`;
+  if ('GlobalJob' in m) return `${base} (${st.CompletedTasks}/${st.DesiredTasks + st.CompletedTasks} completed)`;
+  return base;
 }
 
 function ports(ps: PortConfig[]): string {

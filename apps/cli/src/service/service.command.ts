@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import type { PortConfig, ServiceSpec } from '@flotilla/contracts';
+import type { PortConfig, Service, ServiceSpec } from '@flotilla/contracts';
 import { dockerApi } from '../client/connect-api';
 import { CliError } from '../errors';
 import { serviceTable, taskTable } from '../format/swarm-format';
@@ -20,7 +20,8 @@ export function serviceCommand(): Command {
     .argument('[COMMAND...]')
     .option('--name <NAME>', 'service name')
     .option('--replicas <N>', 'number of tasks')
-    .addOption(new Option('--mode <MODE>', 'service mode').choices(['replicated', 'global']).default('replicated'))
+    .addOption(new Option('--mode <MODE>', 'service mode').choices(['replicated', 'global', 'replicated-job', 'global-job']).default('replicated'))
+    .option('--max-concurrent <N>', 'number of job tasks to run concurrently (default equal to --replicas)')
     .option('-e, --env <K=V>', 'set environment variables', collect)
     .option('-l, --label <K=V>', 'service labels', collect)
     .option('--container-label <K=V>', 'container labels', collect)
@@ -91,8 +92,13 @@ export function serviceCommand(): Command {
         if (!m) throw new CliError(`invalid scale specifier '${pair}'.\nSee 'flotilla service scale --help'.`);
         try {
           const s = await api.service(m[1]);
-          if (!('Replicated' in s.Spec.Mode)) throw new CliError('scale can only be used with replicated or replicated-job mode');
-          await api.updateService(s.ID, s.Version.Index, { ...s.Spec, Mode: { Replicated: { Replicas: Number(m[2]) } } });
+          const n = Number(m[2]);
+          let mode: ServiceSpec['Mode'];
+          if ('Replicated' in s.Spec.Mode) mode = { Replicated: { Replicas: n } };
+          // docker scales a replicated job by its completions.
+          else if ('ReplicatedJob' in s.Spec.Mode) mode = { ReplicatedJob: { ...s.Spec.Mode.ReplicatedJob, TotalCompletions: n } };
+          else throw new CliError('scale can only be used with replicated or replicated-job mode');
+          await api.updateService(s.ID, s.Version.Index, { ...s.Spec, Mode: mode });
           process.stdout.write(`${m[1]} scaled to ${m[2]}\n`);
           if (!scale.opts().detach) await converge(api, s.ID);
         } catch (e) {
@@ -163,7 +169,9 @@ function specFrom(image: string, args: string[], o: Record<string, string | stri
   });
   const replicas = o.replicas === undefined ? undefined : Number(o.replicas);
   if (replicas !== undefined && (!Number.isInteger(replicas) || replicas < 0)) throw new CliError(`invalid replicas value ${String(o.replicas)}`);
-  if (o.mode === 'global' && replicas !== undefined) throw new CliError('replicas can only be used with replicated mode');
+  if ((o.mode === 'global' || o.mode === 'global-job') && replicas !== undefined) throw new CliError('replicas can only be used with replicated or replicated-job mode');
+  const maxConcurrent = o.maxConcurrent === undefined ? undefined : Number(o.maxConcurrent);
+  if (maxConcurrent !== undefined && o.mode !== 'replicated-job') throw new CliError('max-concurrent can only be used with replicated-job mode');
   const cpus = (v: unknown) => (v === undefined ? undefined : Math.round(Number(v) * 1e9));
   return {
     Name: (o.name as string | undefined) ?? `svc-${Math.random().toString(36).slice(2, 8)}`,
@@ -188,9 +196,33 @@ function specFrom(image: string, args: string[], o: Record<string, string | stri
         ...(o.maxReplicasPerNode ? { MaxReplicas: Number(o.maxReplicasPerNode) } : {}),
       },
     },
-    Mode: o.mode === 'global' ? { Global: {} } : { Replicated: replicas === undefined ? {} : { Replicas: replicas } },
+    Mode: modeOf(o.mode as string, replicas, maxConcurrent),
     EndpointSpec: { Mode: 'vip', ...(ports.length ? { Ports: ports } : {}) },
   };
+}
+
+/** A service converges when its tasks run; a job when its run is complete, as docker's progress waits. */
+function converged(s: Service, st: NonNullable<Service['ServiceStatus']>): boolean {
+  const m = s.Spec.Mode;
+  if ('ReplicatedJob' in m) return st.CompletedTasks >= (m.ReplicatedJob.TotalCompletions || m.ReplicatedJob.MaxConcurrent || 1);
+  if ('GlobalJob' in m) return st.DesiredTasks === 0 && st.CompletedTasks > 0;
+  return st.RunningTasks >= st.DesiredTasks;
+}
+
+/** docker's rules: a job runs `--replicas` completions, `--max-concurrent` (default the same) at once. */
+function modeOf(mode: string, replicas: number | undefined, maxConcurrent: number | undefined): ServiceSpec['Mode'] {
+  switch (mode) {
+    case 'global':
+      return { Global: {} };
+    case 'global-job':
+      return { GlobalJob: {} };
+    case 'replicated-job': {
+      const total = replicas ?? 1;
+      return { ReplicatedJob: { MaxConcurrent: maxConcurrent ?? total, TotalCompletions: total } };
+    }
+    default:
+      return { Replicated: replicas === undefined ? {} : { Replicas: replicas } };
+  }
 }
 
 /** Waits, like docker without --detach, until the service's running tasks match what it wants. */
@@ -202,7 +234,7 @@ async function converge(api: Awaited<ReturnType<typeof dockerApi>>, id: string) 
     const st = s?.ServiceStatus;
     const failing = (await api.tasks({ service: [id], 'desired-state': ['running'] })).find((t) => t.Status.Err && (t.Status.State === 'rejected' || t.Status.State === 'failed'));
     if (tty && st) process.stderr.write(`\roverall progress: ${st.RunningTasks} out of ${st.DesiredTasks} tasks`);
-    if (st && st.RunningTasks >= st.DesiredTasks) {
+    if (st && converged(s, st)) {
       if (tty) process.stderr.write(`\nverify: Service ${s.Spec.Name} converged\n`);
       return;
     }

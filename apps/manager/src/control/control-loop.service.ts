@@ -188,7 +188,8 @@ export class ControlLoopService implements OnModuleInit, OnModuleDestroy {
     const pending: Task[] = [];
     for (const t of view.tasks.values()) {
       // Global tasks arrive with their node already chosen; the scheduler still checks that node.
-      if (t.DesiredState === 'running' && (t.Status.State === 'new' || t.Status.State === 'pending') && !awaitsAddress(t, view.networks)) {
+      const wanted = t.DesiredState === 'running' || t.DesiredState === 'complete';
+      if (wanted && (t.Status.State === 'new' || t.Status.State === 'pending') && !awaitsAddress(t, view.networks)) {
         pending.push(t);
       }
     }

@@ -40,6 +40,7 @@ export type ContainerAction =
  * tasks already in flight are filtered by the caller.
  */
 const STARTING = taskStateRank('starting');
+const COMPLETE = taskStateRank('complete');
 
 export function planContainers(tasks: Task[], containers: ObservedContainer[]): ContainerAction[] {
   const byTask = new Map<string, ObservedContainer[]>();
@@ -60,7 +61,8 @@ export function planContainers(tasks: Task[], containers: ObservedContainer[]): 
       else if (!isTerminal(state)) actions.push(report(task, 'shutdown', 'removed'));
       continue;
     }
-    if (taskStateRank(desired) > taskStateRank('running')) {
+    // `complete` is a job's desired state: run to the end, as `running` is a service's.
+    if (taskStateRank(desired) > COMPLETE) {
       // Desired shutdown: stop, keep the container for its logs until the task is deleted.
       if (c && (c.state === 'running' || c.state === 'restarting' || c.state === 'paused')) {
         actions.push({ kind: 'stop', task, containerId: c.id, remove: false });

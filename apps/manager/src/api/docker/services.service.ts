@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { isDeepStrictEqual } from 'node:util';
-import { FlotillaError, isTerminal, type Service, type ServiceSpec, type Task } from '@flotilla/contracts';
+import { FlotillaError, isJobMode, isTerminal, type Service, type ServiceSpec, type Task } from '@flotilla/contracts';
 import { del, newId, put, type StateStore, type StateView } from '@flotilla/state';
-import { parseConstraint } from '@flotilla/scheduling';
+import { jobCounts, jobIteration, parseConstraint } from '@flotilla/scheduling';
 import { CLOCK, STATE_STORE, type Clock } from '../../tokens';
 import { validateServiceSpec } from '../spec-validation';
 import { endpointOf } from '../endpoint';
@@ -53,8 +53,10 @@ export class ServicesService {
     const view = this.store.view();
     validateSecretRefs(spec, view);
     const at = new Date(this.clock.now()).toISOString();
-    const resolved = resolveNetworks(spec, view);
+    const resolved = withJobDefaults(resolveNetworks(spec, view));
     const svc: Service = { ID: newId(), Version: { Index: 0 }, CreatedAt: at, UpdatedAt: at, Spec: resolved, Endpoint: endpointOf(resolved) };
+    // A job starts its first run (iteration 0) at creation, as swarmkit's.
+    if (isJobMode(resolved.Mode)) svc.JobStatus = { JobIteration: { Index: 0 }, LastExecution: at };
     await this.store.propose({ ops: [put('service', svc, null)] });
     return { ID: svc.ID };
   }
@@ -70,13 +72,14 @@ export class ServicesService {
       validateServiceSpec(spec);
       validatePlacement(spec);
       if (spec.Name !== cur.Spec.Name) throw new FlotillaError('invalid_argument', 'rpc error: code = Unimplemented desc = renaming services is not supported');
-      const wasGlobal = 'Global' in cur.Spec.Mode;
-      if (wasGlobal !== 'Global' in spec.Mode) throw new FlotillaError('invalid_argument', 'rpc error: code = Unimplemented desc = service mode change is not allowed');
+      if (modeKind(cur.Spec.Mode) !== modeKind(spec.Mode)) throw new FlotillaError('invalid_argument', 'rpc error: code = Unimplemented desc = service mode change is not allowed');
       validateSecretRefs(spec, this.store.view());
-      next = resolveNetworks(spec, this.store.view());
+      next = withJobDefaults(resolveNetworks(spec, this.store.view()));
     }
     const at = new Date(this.clock.now()).toISOString();
     const svc: Service = { ...cur, UpdatedAt: at, Spec: next, PreviousSpec: cur.Spec, Endpoint: endpointOf(next) };
+    // Any update of a job runs it again: the next iteration (Docker counts them 0, 1, 2, ...).
+    if (isJobMode(next.Mode)) svc.JobStatus = { JobIteration: { Index: (cur.JobStatus?.JobIteration.Index ?? 0) + 1 }, LastExecution: at };
     // Docker reports an update only when the tasks must change (a scale is not one).
     if (rollback) svc.UpdateStatus = { State: 'rollback_started', StartedAt: at, Message: 'manually requested rollback' };
     else if (!isDeepStrictEqual(next.TaskTemplate, cur.Spec.TaskTemplate)) svc.UpdateStatus = { State: 'updating', StartedAt: at, Message: 'update in progress' };
@@ -94,12 +97,38 @@ export class ServicesService {
 /** ServiceStatus as `service ls` reads it (?status=true). */
 export function withStatus(s: Service, view: StateView): Service {
   const tasks = view.tasksOfService(s.ID);
+  if (isJobMode(s.Spec.Mode)) return { ...s, ServiceStatus: jobStatus(s, tasks) };
   const running = tasks.filter((t) => t.DesiredState === 'running' && t.Status.State === 'running').length;
   const completed = tasks.filter((t) => t.Status.State === 'complete').length;
   let desired: number;
   if ('Replicated' in s.Spec.Mode) desired = s.Spec.Mode.Replicated.Replicas ?? 1;
   else desired = tasks.filter((t: Task) => t.DesiredState === 'running' && !isTerminal(t.Status.State)).length;
   return { ...s, ServiceStatus: { RunningTasks: running, DesiredTasks: desired, CompletedTasks: completed } };
+}
+
+/**
+ * A job's ServiceStatus as Docker 20.10 reports it (recorded): the current run's running and
+ * completed tasks; desired is MaxConcurrent for a replicated job, the tasks still to finish for a
+ * global one (docker prints "running/desired (completed/total completed)").
+ */
+function jobStatus(s: Service, all: readonly Task[]): NonNullable<Service['ServiceStatus']> {
+  const iteration = jobIteration(s);
+  const tasks = all.filter((t) => (t.JobIteration?.Index ?? -1) === iteration);
+  const running = tasks.filter((t) => t.Status.State === 'running').length;
+  const completed = tasks.filter((t) => t.Status.State === 'complete').length;
+  const desired = 'ReplicatedJob' in s.Spec.Mode ? jobCounts(s).maxConcurrent : tasks.filter((t) => t.DesiredState === 'complete' && t.Status.State !== 'complete').length;
+  return { RunningTasks: running, DesiredTasks: desired, CompletedTasks: completed };
+}
+
+/** swarmkit stores a replicated job's counts filled in (MaxConcurrent 1, TotalCompletions = MaxConcurrent); docker's CLI reads them. */
+function withJobDefaults(spec: ServiceSpec): ServiceSpec {
+  if (!('ReplicatedJob' in spec.Mode)) return spec;
+  const max = spec.Mode.ReplicatedJob?.MaxConcurrent || 1;
+  return { ...spec, Mode: { ReplicatedJob: { MaxConcurrent: max, TotalCompletions: spec.Mode.ReplicatedJob?.TotalCompletions || max } } };
+}
+
+function modeKind(mode: ServiceSpec['Mode']): string {
+  return Object.keys(mode ?? {})[0] ?? 'Replicated';
 }
 
 function validatePlacement(spec: ServiceSpec) {
