@@ -1,0 +1,19 @@
+import { describe, expect, it } from 'vitest';
+import { leaveRefusal } from './leave-refusal';
+
+const HEAD = 'You are attempting to leave the swarm on a node that is participating as a manager. ';
+const TAIL = 'The only way to restore a swarm that has lost consensus is to reinitialize it with `--force-new-cluster`. Use `--force` to suppress this message.';
+
+describe('leaveRefusal (dockerd 20.10 text)', () => {
+  it.each([
+    // Recorded on a real swarm (leave.docker.txt): the last manager, trailing space included.
+    [{ reachable: 1, unreachable: 0 }, `${HEAD}Removing the last manager erases all current state of the swarm. Use \`--force\` to ignore this message. `],
+    [{ reachable: 2, unreachable: 0 }, `${HEAD}Removing this node leaves 1 managers out of 2. Without a Raft quorum your swarm will be inaccessible. ${TAIL}`],
+    [{ reachable: 2, unreachable: 1 }, `${HEAD}Removing this node leaves 1 managers out of 3. Without a Raft quorum your swarm will be inaccessible. ${TAIL}`],
+    [{ reachable: 3, unreachable: 0 }, `${HEAD}${TAIL}`],
+    [{ reachable: 5, unreachable: 0 }, `${HEAD}${TAIL}`],
+    [undefined, `${HEAD}Doing so may lose the consensus of your cluster. ${TAIL}`],
+  ])('%j', (counts, text) => {
+    expect(leaveRefusal(counts)).toBe(text);
+  });
+});
