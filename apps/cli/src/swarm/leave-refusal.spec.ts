@@ -6,8 +6,8 @@ const TAIL = 'The only way to restore a swarm that has lost consensus is to rein
 
 describe('leaveRefusal (dockerd 20.10 text)', () => {
   it.each([
-    // Recorded on a real swarm (leave.docker.txt): the last manager, trailing space included.
-    [{ reachable: 1, unreachable: 0 }, `${HEAD}Removing the last manager erases all current state of the swarm. Use \`--force\` to ignore this message. `],
+    // Recorded on a real swarm (test/cluster/leave.docker.json): the last manager (dockerd sends a trailing space, its CLI prints none).
+    [{ reachable: 1, unreachable: 0 }, `${HEAD}Removing the last manager erases all current state of the swarm. Use \`--force\` to ignore this message.`],
     [{ reachable: 2, unreachable: 0 }, `${HEAD}Removing this node leaves 1 managers out of 2. Without a Raft quorum your swarm will be inaccessible. ${TAIL}`],
     [{ reachable: 2, unreachable: 1 }, `${HEAD}Removing this node leaves 1 managers out of 3. Without a Raft quorum your swarm will be inaccessible. ${TAIL}`],
     [{ reachable: 3, unreachable: 0 }, `${HEAD}${TAIL}`],

@@ -17,7 +17,7 @@ export function leaveRefusal(counts: ManagerCounts | undefined): string {
   }
   const { reachable, unreachable } = counts;
   if (reachable === 1 && unreachable === 0) {
-    return `${HEAD}Removing the last manager erases all current state of the swarm. Use \`--force\` to ignore this message. `;
+    return `${HEAD}Removing the last manager erases all current state of the swarm. Use \`--force\` to ignore this message.`;
   }
   const quorum = reachable - 2 <= unreachable ? `Removing this node leaves ${reachable - 1} managers out of ${reachable + unreachable}. Without a Raft quorum your swarm will be inaccessible. ` : '';
   return `${HEAD}${quorum}The only way to restore a swarm that has lost consensus is to reinitialize it with \`--force-new-cluster\`. Use \`--force\` to suppress this message.`;
