@@ -2,10 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { flotilla } from '../support/cli';
+import { flotilla, runCommand } from '../support/cli';
 import { containersOf, docker, eventually, purgeProject, purgeService } from '../support/docker';
 import { DOCKER_HOST, EXAMPLES, REDIS_URL } from '../support/env';
 import { freePort } from '../support/ports';
+import { ManagerProcess } from '../support/manager';
 
 /**
  * `swarm leave` and `node rm` next to what Docker answered on a real swarm
@@ -223,5 +224,37 @@ describe('the local cluster compose up starts', () => {
     expect(l.stdout).toBe('Node left the swarm.\n');
     expect(await running(b)).toBe(0);
     expect(readdirSync(join(state, 'flotilla', 'local'))).toEqual([]);
+  });
+});
+
+describe('docker swarm leave through the Docker API', () => {
+  const name = `lvd${process.pid}`;
+  let m: ManagerProcess;
+  const d = (...args: string[]) => runCommand('docker', args, { env: { ...process.env, DOCKER_HOST: `tcp://${m.host}` } });
+
+  beforeAll(async () => {
+    m = await ManagerProcess.create();
+  });
+  afterAll(async () => {
+    await m?.destroy();
+    await purgeService(name);
+  });
+
+  it('refuses the last manager without --force as dockerd does, then leaves with it: no task, no state', async () => {
+    const c = await d('service', 'create', '--name', name, '--replicas', '2', 'flotilla/busybox:latest', 'sh', '-c', busy);
+    expect(c.code, c.stderr).toBe(0);
+    const nodeId = nodeIdOf(join(m.dataDir, 'worker'));
+    await eventually(async () => (await tasksOn(nodeId)) === 2, 'two tasks', 60_000);
+    const no = await d('swarm', 'leave');
+    expect(no.code).toBe(ref.managerLeaveNoForce.code);
+    expect(no.stderr).toBe(ref.managerLeaveNoForce.stderr);
+    expect(await tasksOn(nodeId)).toBe(2);
+    const yes = await d('swarm', 'leave', '--force');
+    expect(yes.code, yes.stderr).toBe(ref.managerLeaveForce.code);
+    expect(yes.stdout).toBe(ref.managerLeaveForce.stdout);
+    if (m.child!.exitCode === null) await new Promise((r) => m.child!.once('exit', r));
+    expect(m.child!.exitCode).toBe(0);
+    expect(await tasksOn(nodeId)).toBe(0);
+    expect(readdirSync(m.dataDir)).toEqual(ref.managerLeaveForce.swarmDirLeft);
   });
 });

@@ -8,3 +8,4 @@ export * from './errors';
 export * from './paths';
 export * from './join-token';
 export * from './new-task';
+export * from './leave-refusal';

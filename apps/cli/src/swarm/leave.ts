@@ -2,10 +2,9 @@ import { Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { defaultStateDir, type SwarmNode } from '@flotilla/contracts';
+import { countManagers, defaultStateDir, leaveRefusal, type ManagerCounts, type SwarmNode } from '@flotilla/contracts';
 import { runningPid, stopProcess } from '../client/background';
 import { CliError } from '../errors';
-import { leaveRefusal, type ManagerCounts } from './leave-refusal';
 
 /** Docker's CLI prefix: these refusals are the daemon's in Docker. */
 const DAEMON = 'Error response from daemon: ';
@@ -52,10 +51,7 @@ async function managerCounts(dir: string): Promise<ManagerCounts | undefined> {
     for (const host of [`127.0.0.1:${port}`, addr]) {
       const res = await fetch(`http://${host}/v1.41/nodes`, { signal: AbortSignal.timeout(3000) }).catch(() => undefined);
       if (!res?.ok) continue;
-      const nodes = (await res.json()) as SwarmNode[];
-      const managers = nodes.filter((n) => n.ManagerStatus);
-      const reachable = managers.filter((n) => n.ManagerStatus!.Reachability === 'reachable').length;
-      return { reachable, unreachable: managers.length - reachable };
+      return countManagers((await res.json()) as SwarmNode[]);
     }
   } catch {
     /* no manager state to read */

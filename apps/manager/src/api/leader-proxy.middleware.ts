@@ -11,7 +11,8 @@ export interface LeaderDirectory {
 }
 
 /** Answered by whichever manager is asked: liveness, versions, this node's own identity and Raft view. */
-const LOCAL_PATHS = [/^\/_ping$/, /^\/version$/, /^\/info$/, /^\/flotilla\/v1\/raft\/status$/];
+// swarm/leave is this manager's own: passed on, it would make the leader leave.
+const LOCAL_PATHS = [/^\/_ping$/, /^\/version$/, /^\/info$/, /^\/flotilla\/v1\/raft\/status$/, /^\/swarm\/leave$/];
 
 /**
  * Any manager answers the API; only the leader acts on it. A follower passes

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { leaveRefusal } from './leave-refusal';
+import { countManagers, leaveRefusal } from './leave-refusal';
+import type { SwarmNode } from './swarm-types';
 
 const HEAD = 'You are attempting to leave the swarm on a node that is participating as a manager. ';
 const TAIL = 'The only way to restore a swarm that has lost consensus is to reinitialize it with `--force-new-cluster`. Use `--force` to suppress this message.';
@@ -15,5 +16,12 @@ describe('leaveRefusal (dockerd 20.10 text)', () => {
     [undefined, `${HEAD}Doing so may lose the consensus of your cluster. ${TAIL}`],
   ])('%j', (counts, text) => {
     expect(leaveRefusal(counts)).toBe(text);
+  });
+});
+
+describe('countManagers', () => {
+  const node = (reach?: 'reachable' | 'unreachable' | 'unknown') => ({ ManagerStatus: reach ? { Reachability: reach, Addr: 'x' } : undefined }) as unknown as SwarmNode;
+  it('counts managers only; an unknown one as unreachable', () => {
+    expect(countManagers([node('reachable'), node(), node('unknown'), node('unreachable'), node('reachable')])).toEqual({ reachable: 2, unreachable: 2 });
   });
 });

@@ -1,7 +1,21 @@
+import type { SwarmNode } from './swarm-types';
+
 /** The managers as this one sees them: itself counted among the reachable. */
 export interface ManagerCounts {
   reachable: number;
   unreachable: number;
+}
+
+/** Docker counts a manager whose reachability is not known as unreachable. */
+export function countManagers(nodes: Iterable<SwarmNode>): ManagerCounts {
+  let reachable = 0;
+  let unreachable = 0;
+  for (const n of nodes) {
+    if (!n.ManagerStatus) continue;
+    if (n.ManagerStatus.Reachability === 'reachable') reachable++;
+    else unreachable++;
+  }
+  return { reachable, unreachable };
 }
 
 const HEAD = 'You are attempting to leave the swarm on a node that is participating as a manager. ';
