@@ -73,9 +73,9 @@ const CHECKS: Record<string, Check> = {
   ),
   'docker swarm leave --force': {
     mode: 'lines',
-    skip: 'leaving ends the manager process (cluster/, main.ts); flotilla refuses it over the Docker API and says how to leave',
+    skip: 'it stops the manager this replay talks to, as it stops dockerd\'s swarm; test/cluster/leave.spec.ts checks it against a manager of its own',
   },
-  'docker swarm init --advertise-addr 127.0.0.1': { mode: 'lines', skip: 'follows swarm leave, skipped above' },
+  'docker swarm init --advertise-addr 127.0.0.1': { mode: 'lines', skip: 'follows swarm leave, skipped above (leave.spec.ts: a fresh init shows no old service)' },
 };
 
 function dockerCli(host: string, args: string[], cwd: string): Promise<{ code: number; out: string }> {

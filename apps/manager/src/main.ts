@@ -29,6 +29,7 @@ import { AgentService } from '../../worker/src/agent/agent.service';
 import { redisWaitMs, workerConfig } from '../../worker/src/config';
 import { DockerAdapter } from '../../worker/src/docker/docker.adapter';
 import { readNodeId, writeNodeId } from '../../worker/src/agent/identity';
+import { finishLeaving } from './boot/leaving';
 
 /**
  * One manager process; with the embedded worker (the default) its node also
@@ -38,6 +39,8 @@ import { readNodeId, writeNodeId } from '../../worker/src/agent/identity';
  */
 async function main() {
   const config = loadManagerConfig(process.argv.slice(2));
+  // A leave the last run was asked for and did not finish: this run starts from nothing.
+  await finishLeaving(config.dataDir, config.dockerHost);
   // A pid file left by a killed manager must not make a starting one look ready.
   rmSync(join(config.dataDir, 'manager.pid'), { force: true });
   mkdirSync(config.dataDir, { recursive: true });
@@ -117,6 +120,9 @@ async function main() {
     await app.close().catch(() => undefined);
     await store.stop().catch(() => undefined);
     redis.disconnect();
+    // Asked to leave (the Docker API's swarm leave): nothing runs now that could recreate what goes.
+    clearTimeout(deadline);
+    await finishLeaving(config.dataDir, config.dockerHost).catch((e: Error) => logger.error({ msg: 'leaving the swarm failed', err: e.message }, 'Main'));
     rmSync(pidFile, { force: true });
     process.exit(0);
   };

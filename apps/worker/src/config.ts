@@ -44,3 +44,7 @@ export function redisWaitMs(env: NodeJS.ProcessEnv): number {
 export function identityFile(dataDir: string): string {
   return join(dataDir, 'node-id');
 }
+
+export function membershipFile(dataDir: string): string {
+  return join(dataDir, 'membership.json');
+}

@@ -9,3 +9,4 @@ export * from './paths';
 export * from './join-token';
 export * from './new-task';
 export * from './events';
+export * from './leave-refusal';

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { defaultStateDir } from '@flotilla/contracts';
 import { ApiClient, managerUrl } from './api-client';
 import { CliError } from '../errors';
-import { startInBackground } from './background';
+import { runningPid, startInBackground } from './background';
 
 export interface Connection {
   client: ApiClient;
@@ -34,9 +34,27 @@ export async function connect(opts: { autostart: boolean; quiet?: boolean }): Pr
 
 async function startLocalManager(client: ApiClient, quiet: boolean) {
   const dir = join(defaultStateDir(process.env, homedir()), 'local');
+  const pid = runningPid(dir, 'manager');
+  if (pid) throw new CliError(`the local manager (pid ${pid}, state in ${dir}) runs but does not answer at ${localAddr()}`);
+  await forgetStaleCluster(dir, quiet);
   await startInBackground('manager', dir, ['--data-dir', dir, '--listen-addr', localAddr(), '--advertise-addr', localAddr()]);
   if (!(await client.ping(2000))) throw new CliError(`the local manager started but does not answer at ${localAddr()}`);
   if (!quiet) {
     process.stderr.write(`Started a local flotilla cluster: manager at ${localAddr()}, state in ${dir}, log in ${join(dir, 'manager.log')}\n`);
   }
+}
+
+/**
+ * A local cluster whose manager is gone (killed, a reboot) left its state and
+ * maybe its tasks: restarting from them would bring every project it ran back
+ * to life for whichever project is now brought up. It is left as
+ * `swarm leave --force` leaves, and the new cluster starts empty.
+ */
+async function forgetStaleCluster(dir: string, quiet: boolean) {
+  // Loaded here: only an autostart needs the node's Docker side.
+  const { hasNodeState } = await import('../../../worker/src/leave/node-dir');
+  if (!hasNodeState(dir)) return;
+  const { leaveNode } = await import('../../../worker/src/leave/leave-node');
+  const r = await leaveNode(dir, process.env.DOCKER_HOST);
+  if (!quiet) process.stderr.write(`Removed a stopped local flotilla cluster (state in ${dir}, ${r.containers} task container(s))\n`);
 }

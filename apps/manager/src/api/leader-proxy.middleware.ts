@@ -12,9 +12,10 @@ export interface LeaderDirectory {
 
 /**
  * Answered by whichever manager is asked: liveness, versions, this node's own identity and Raft view,
- * and `/events` (every manager applies every change, and its own engine's events are its own).
+ * `/events` (every manager applies every change, and its own engine's events are its own), and
+ * `swarm/leave` (this manager's own: passed on, it would make the leader leave).
  */
-const LOCAL_PATHS = [/^\/_ping$/, /^\/version$/, /^\/info$/, /^\/flotilla\/v1\/raft\/status$/, /^\/events$/];
+const LOCAL_PATHS = [/^\/_ping$/, /^\/version$/, /^\/info$/, /^\/flotilla\/v1\/raft\/status$/, /^\/events$/, /^\/swarm\/leave$/];
 
 /**
  * Any manager answers the API; only the leader acts on it. A follower passes

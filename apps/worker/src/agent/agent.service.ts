@@ -20,7 +20,7 @@ import { connectRedis } from './redis-connect';
 import type { WorkerConfig } from '../config';
 import { ManagerClient } from './manager-client';
 import { Reporter } from './reporter';
-import { readNodeId, writeNodeId } from './identity';
+import { readNodeId, writeMembership, writeNodeId } from './identity';
 import { startManagerFor } from './promotion';
 import { join } from 'node:path';
 import { sweepSecretFiles } from '../docker/secret-files';
@@ -96,6 +96,7 @@ export class AgentService implements OnApplicationShutdown {
     this.client.useSecret(reg.nodeSecret);
     this.clusterId = reg.clusterId;
     writeNodeId(this.config.dataDir, reg.nodeId);
+    writeMembership(this.config.dataDir, { clusterId: reg.clusterId, dockerHost: this.config.dockerHost });
     this.reporter = new Reporter(this.client, () => this.nodeId);
     this.runner = new TaskRunner(
       this.docker,

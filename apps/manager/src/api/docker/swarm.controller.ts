@@ -1,8 +1,11 @@
-import { Body, Controller, Get, HttpCode, Inject, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Post, Query, Res } from '@nestjs/common';
+import type { Response } from 'express';
 import { FlotillaError, type Cluster } from '@flotilla/contracts';
 import { put, type StateStore } from '@flotilla/state';
-import { CLOCK, STATE_STORE, type Clock } from '../../tokens';
-import { newJoinToken, parseJoinToken } from '@flotilla/contracts';
+import { CLOCK, MANAGER_CONFIG, STATE_STORE, type Clock } from '../../tokens';
+import type { ManagerConfig } from '../../config';
+import { markLeaving } from '../../boot/leaving';
+import { countManagers, leaveRefusal, newJoinToken, parseJoinToken } from '@flotilla/contracts';
 import { clusterSpecView } from './cluster-view';
 
 /** `/swarm`: the cluster object with its join tokens; `/swarm/update` rotates them and changes settings. */
@@ -11,6 +14,7 @@ export class SwarmController {
   constructor(
     @Inject(STATE_STORE) private readonly store: StateStore,
     @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(MANAGER_CONFIG) private readonly config: ManagerConfig,
   ) {}
 
   @Get()
@@ -33,10 +37,18 @@ export class SwarmController {
     throw new FlotillaError('unavailable', 'This node is already part of a swarm. Use "docker swarm leave" to leave this swarm and join another one.');
   }
 
-  /** Leaving ends the manager process's cluster, which only flotilla's own CLI does (it stops the processes). */
+  /**
+   * `docker swarm leave [--force]` against this manager: without force, Docker's
+   * refusal (503, as dockerd); with it, the answer goes out, then this process
+   * stops and its node leaves as `flotilla swarm leave --force` does.
+   */
   @Post('leave')
-  leave(): never {
-    throw new FlotillaError('invalid_argument', 'flotilla: leave the swarm with `flotilla swarm leave --force` on this host; the Docker API cannot stop the manager serving it');
+  @HttpCode(200)
+  leave(@Query('force') force: string | undefined, @Res({ passthrough: true }) res: Response): void {
+    this.cluster();
+    if (force !== 'true' && force !== '1') throw new FlotillaError('unavailable', leaveRefusal(countManagers(this.store.view().nodes.values())));
+    markLeaving(this.config.dataDir);
+    res.on('finish', () => process.kill(process.pid, 'SIGTERM'));
   }
 
   @Post('update')
