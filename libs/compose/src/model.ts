@@ -46,7 +46,7 @@ export interface ResourceSetDef {
 }
 
 export interface DeployDef {
-  mode?: 'replicated' | 'global';
+  mode?: 'replicated' | 'global' | 'replicated-job' | 'global-job';
   replicas?: number;
   labels?: Record<string, string>;
   resources?: { limits?: ResourceSetDef; reservations?: ResourceSetDef };

@@ -196,8 +196,10 @@ function deploy(v: unknown, path: Path, ctx: NormalizeContext): DeployDef | unde
   const o = v as Raw;
   const d: DeployDef = {};
   if (o.mode !== undefined) {
-    if (o.mode !== 'replicated' && o.mode !== 'global') ctx.report([...path, 'mode'], `${dotted(path)}.mode must be replicated or global, not ${JSON.stringify(o.mode)}`);
-    else d.mode = o.mode;
+    if (!['replicated', 'global', 'replicated-job', 'global-job'].includes(o.mode as string)) {
+      ctx.report([...path, 'mode'], `${dotted(path)}.mode must be replicated, global, replicated-job or global-job, not ${JSON.stringify(o.mode)}`);
+    }
+    else d.mode = o.mode as DeployDef['mode'];
   }
   if (o.replicas !== undefined) {
     const r = Number(o.replicas);

@@ -44,6 +44,22 @@ describe('toStack', () => {
     expect(scaled.Mode).toEqual({ Replicated: { Replicas: 5 } });
   });
 
+  it('job modes, as docker stack deploy reads deploy.mode', () => {
+    const jobs = toStack(
+      loadProject({ workingDir: dir, env: {}, projectName: 'jobs', files: [resolve(__dirname, '../fixtures/stack-jobs/compose.yaml')] }),
+    );
+    const mode = Object.fromEntries(jobs.services.map((s) => [s.Name, s.Mode]));
+    expect(mode.jobs_migrate).toEqual({ ReplicatedJob: { MaxConcurrent: 3, TotalCompletions: 3 } });
+    expect(mode.jobs_once).toEqual({ GlobalJob: {} });
+  });
+
+  it('depends_on becomes the label the orchestrator waits on, with each condition', () => {
+    const deps = toStack(
+      loadProject({ workingDir: dir, env: {}, projectName: 'jobs', files: [resolve(__dirname, '../fixtures/stack-jobs/compose.yaml')] }),
+    ).services.find((s) => s.Name === 'jobs_app')!;
+    expect(JSON.parse(deps.Labels!['io.flotilla.depends-on'])).toEqual({ jobs_migrate: 'service_completed_successfully', jobs_once: 'service_started' });
+  });
+
   it('ports: short, ranges, bare target, host mode', () => {
     expect(byName.demo_web.EndpointSpec!.Ports).toEqual([
       { Protocol: 'tcp', TargetPort: 5000, PublishedPort: 8000, PublishMode: 'ingress' },

@@ -169,7 +169,7 @@ function serviceSpec(project: ComposeProject, s: ServiceDef, nets: ServiceDef['n
     Name: `${p}_${s.name}`,
     Labels: { ...d?.labels, ...labels, [L.image]: image, ...(deps ? { [LABEL.dependsOn]: deps } : {}) },
     TaskTemplate: task,
-    Mode: d?.mode === 'global' ? { Global: {} } : { Replicated: { Replicas: replicas } },
+    Mode: serviceMode(d?.mode, replicas),
     ...(d?.update_config ? { UpdateConfig: updateConfig(d.update_config) } : {}),
     ...(d?.rollback_config ? { RollbackConfig: updateConfig(d.rollback_config) } : {}),
     EndpointSpec: { Mode: d?.endpoint_mode ?? 'vip', ...(ports.length ? { Ports: ports } : {}) },
@@ -187,6 +187,20 @@ function dependsOnLabel(project: ComposeProject, s: ServiceDef): string | undefi
     out[`${project.name}_${dep}`] = s.depends_on[dep]?.condition ?? 'service_started';
   }
   return Object.keys(out).length ? JSON.stringify(out) : undefined;
+}
+
+/** deploy.mode as `docker stack deploy` reads it: a replicated job runs `replicas` completions, as many at once. */
+function serviceMode(mode: string | undefined, replicas: number): ServiceSpec['Mode'] {
+  switch (mode) {
+    case 'global':
+      return { Global: {} };
+    case 'global-job':
+      return { GlobalJob: {} };
+    case 'replicated-job':
+      return { ReplicatedJob: { MaxConcurrent: replicas, TotalCompletions: replicas } };
+    default:
+      return { Replicated: { Replicas: replicas } };
+  }
 }
 
 function networkName(project: ComposeProject, n: string): string {

@@ -16,6 +16,7 @@ import { CLOCK, STATE_STORE, type Clock } from '../tokens';
 import { validateServiceSpec, validateName } from './spec-validation';
 import { endpointOf } from './endpoint';
 import { resolveNetworks } from './resolve-networks';
+import { jobRun, withJobDefaults } from './job-runs';
 
 
 /**
@@ -64,7 +65,7 @@ export class StackService {
     const wanted = new Set<string>();
     for (const raw of req.services) {
       validateServiceSpec(raw);
-      const spec = resolveNetworks(withNamespace(raw, name), view, netIds);
+      const spec = withJobDefaults(resolveNetworks(withNamespace(raw, name), view, netIds));
       wanted.add(spec.Name);
       const id = view.idByName('service', spec.Name);
       const cur = id ? view.services.get(id) : undefined;
@@ -72,7 +73,7 @@ export class StackService {
         ops.push(
           put(
             'service',
-            { ID: newId(), Version: { Index: 0 }, CreatedAt: at, UpdatedAt: at, Spec: spec, Endpoint: endpointOf(spec) },
+            { ID: newId(), Version: { Index: 0 }, CreatedAt: at, UpdatedAt: at, Spec: spec, Endpoint: endpointOf(spec), ...jobRun(spec, undefined, at) },
             null,
           ),
         );
@@ -83,7 +84,18 @@ export class StackService {
         ops.push(
           put(
             'service',
-            { ...cur, UpdatedAt: at, Spec: spec, PreviousSpec: cur.Spec, Endpoint: endpointOf(spec) },
+            {
+              ...cur,
+              UpdatedAt: at,
+              Spec: spec,
+              PreviousSpec: cur.Spec,
+              Endpoint: endpointOf(spec),
+              ...jobRun(spec, cur, at),
+              // As `docker stack deploy` updates a service: a new task template is a rolling update.
+              ...(isDeepStrictEqual(normalizeForCompare(cur.Spec).TaskTemplate, normalizeForCompare(spec).TaskTemplate)
+                ? {}
+                : { UpdateStatus: { State: 'updating' as const, StartedAt: at, Message: 'update in progress' } }),
+            },
             cur.Version.Index,
           ),
         );
@@ -146,7 +158,7 @@ function withNamespace<T extends { Labels?: Record<string, string> }>(spec: T, s
 
 
 /** Fields absent and fields present-but-undefined are the same spec. */
-function normalizeForCompare(spec: ServiceSpec): unknown {
+function normalizeForCompare(spec: ServiceSpec): ServiceSpec {
   return JSON.parse(JSON.stringify(spec));
 }
 

@@ -11,6 +11,7 @@ import { anyOf, labelsMatch, parseFilters } from './filters';
 import { lookup } from './lookup';
 import { validateSecretRefs } from './secret-refs';
 import { withDefaults } from './service-view';
+import { jobRun, withJobDefaults } from '../job-runs';
 
 const SERVICE_FILTERS = ['id', 'name', 'label', 'mode'] as const;
 
@@ -54,9 +55,7 @@ export class ServicesService {
     validateSecretRefs(spec, view);
     const at = new Date(this.clock.now()).toISOString();
     const resolved = withJobDefaults(resolveNetworks(spec, view));
-    const svc: Service = { ID: newId(), Version: { Index: 0 }, CreatedAt: at, UpdatedAt: at, Spec: resolved, Endpoint: endpointOf(resolved) };
-    // A job starts its first run (iteration 0) at creation, as swarmkit's.
-    if (isJobMode(resolved.Mode)) svc.JobStatus = { JobIteration: { Index: 0 }, LastExecution: at };
+    const svc: Service = { ID: newId(), Version: { Index: 0 }, CreatedAt: at, UpdatedAt: at, Spec: resolved, Endpoint: endpointOf(resolved), ...jobRun(resolved, undefined, at) };
     await this.store.propose({ ops: [put('service', svc, null)] });
     return { ID: svc.ID };
   }
@@ -77,9 +76,7 @@ export class ServicesService {
       next = withJobDefaults(resolveNetworks(spec, this.store.view()));
     }
     const at = new Date(this.clock.now()).toISOString();
-    const svc: Service = { ...cur, UpdatedAt: at, Spec: next, PreviousSpec: cur.Spec, Endpoint: endpointOf(next) };
-    // Any update of a job runs it again: the next iteration (Docker counts them 0, 1, 2, ...).
-    if (isJobMode(next.Mode)) svc.JobStatus = { JobIteration: { Index: (cur.JobStatus?.JobIteration.Index ?? 0) + 1 }, LastExecution: at };
+    const svc: Service = { ...cur, UpdatedAt: at, Spec: next, PreviousSpec: cur.Spec, Endpoint: endpointOf(next), ...jobRun(next, cur, at) };
     // Docker reports an update only when the tasks must change (a scale is not one).
     if (rollback) svc.UpdateStatus = { State: 'rollback_started', StartedAt: at, Message: 'manually requested rollback' };
     else if (!isDeepStrictEqual(next.TaskTemplate, cur.Spec.TaskTemplate)) svc.UpdateStatus = { State: 'updating', StartedAt: at, Message: 'update in progress' };
@@ -118,13 +115,6 @@ function jobStatus(s: Service, all: readonly Task[]): NonNullable<Service['Servi
   const completed = tasks.filter((t) => t.Status.State === 'complete').length;
   const desired = 'ReplicatedJob' in s.Spec.Mode ? jobCounts(s).maxConcurrent : tasks.filter((t) => t.DesiredState === 'complete' && t.Status.State !== 'complete').length;
   return { RunningTasks: running, DesiredTasks: desired, CompletedTasks: completed };
-}
-
-/** swarmkit stores a replicated job's counts filled in (MaxConcurrent 1, TotalCompletions = MaxConcurrent); docker's CLI reads them. */
-function withJobDefaults(spec: ServiceSpec): ServiceSpec {
-  if (!('ReplicatedJob' in spec.Mode)) return spec;
-  const max = spec.Mode.ReplicatedJob?.MaxConcurrent || 1;
-  return { ...spec, Mode: { ReplicatedJob: { MaxConcurrent: max, TotalCompletions: spec.Mode.ReplicatedJob?.TotalCompletions || max } } };
 }
 
 function modeKind(mode: ServiceSpec['Mode']): string {
