@@ -1,18 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFile } from 'node:child_process';
 import { docker as engine, eventually, purgeService } from '../support/docker';
 import { httpGet } from '../support/http';
 import { freePort } from '../support/ports';
+import { dockerCli } from '../support/docker-cli';
 import { ManagerProcess } from '../support/manager';
-
-/** The stock docker CLI pointed at a flotilla manager. */
-function dockerCli(host: string, args: string[], timeout = 120_000): Promise<{ code: number; out: string }> {
-  return new Promise((resolve) => {
-    execFile('docker', args, { env: { ...process.env, DOCKER_HOST: `tcp://${host}` }, timeout }, (err, stdout, stderr) => {
-      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, out: stdout + stderr });
-    });
-  });
-}
 
 const IMAGE = 'flotilla/busybox:latest';
 // Ends on SIGTERM at once, as a well-behaved service does.

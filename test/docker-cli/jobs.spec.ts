@@ -1,15 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFile } from 'node:child_process';
 import { docker as engine, eventually, purgeService } from '../support/docker';
+import { dockerCli } from '../support/docker-cli';
 import { ManagerProcess } from '../support/manager';
-
-function dockerCli(host: string, args: string[]): Promise<{ code: number; out: string }> {
-  return new Promise((resolve) => {
-    execFile('docker', args, { env: { ...process.env, DOCKER_HOST: `tcp://${host}` }, timeout: 120_000 }, (err, stdout, stderr) => {
-      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, out: stdout + stderr });
-    });
-  });
-}
 
 const IMAGE = 'flotilla/busybox:latest';
 

@@ -1,26 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { docker, eventually, purgeService } from '../support/docker';
+import { dockerCli } from '../support/docker-cli';
 import { ManagerProcess } from '../support/manager';
-
-/** Networks, secrets and configs through the stock docker CLI: what the trace does not show (errors, Data). */
-function dockerCli(host: string, args: string[], cwd: string): Promise<{ code: number; out: string }> {
-  return new Promise((resolve) => {
-    execFile('docker', args, { cwd, env: { ...process.env, DOCKER_HOST: `tcp://${host}` }, timeout: 60_000 }, (err, stdout, stderr) => {
-      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, out: stdout + stderr });
-    });
-  });
-}
 
 const svc = `obj${process.pid}`;
 
 describe('networks, secrets and configs with the stock docker CLI', () => {
   let m: ManagerProcess;
   let cwd: string;
-  const d = (...args: string[]) => dockerCli(m.host, args, cwd);
+  const d = (...args: string[]) => dockerCli(m.host, args, { cwd });
 
   beforeAll(async () => {
     cwd = mkdtempSync(join(tmpdir(), 'flotilla-objects-'));

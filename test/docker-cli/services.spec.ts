@@ -1,16 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFile } from 'node:child_process';
 import { docker as engine, eventually, purgeService } from '../support/docker';
+import { dockerCli } from '../support/docker-cli';
 import { ManagerProcess } from '../support/manager';
-
-/** The stock docker CLI (28.x) pointed at a flotilla manager, as a user would: DOCKER_HOST=tcp://…:PORT. */
-function dockerCli(host: string, args: string[]): Promise<{ code: number; out: string }> {
-  return new Promise((resolve) => {
-    execFile('docker', args, { env: { ...process.env, DOCKER_HOST: `tcp://${host}` }, timeout: 60_000 }, (err, stdout, stderr) => {
-      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, out: stdout + stderr });
-    });
-  });
-}
 
 const name = `dk${process.pid}`;
 

@@ -1,0 +1,10 @@
+import { execFile } from 'node:child_process';
+
+/** The stock docker CLI (28.x) pointed at a flotilla manager, as a user would: DOCKER_HOST=tcp://HOST. Bounded in time. */
+export function dockerCli(host: string, args: string[], opts: { cwd?: string; timeoutMs?: number } = {}): Promise<{ code: number; out: string }> {
+  return new Promise((resolve) => {
+    execFile('docker', args, { cwd: opts.cwd, env: { ...process.env, DOCKER_HOST: `tcp://${host}` }, timeout: opts.timeoutMs ?? 120_000 }, (err, stdout, stderr) => {
+      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, out: stdout + stderr });
+    });
+  });
+}
