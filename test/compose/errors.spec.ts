@@ -44,6 +44,19 @@ describe('bad input and unreachable dependencies: one line, non-zero exit, nothi
     expect(stack.services).toEqual([]);
   });
 
+  it('a restart condition 1.29 loads but Swarm lacks: config accepts it, up refuses it in 1.29 words, nothing deployed', async () => {
+    const f = join(dir, 'on_failure.yml');
+    writeFileSync(f, 'version: "3.8"\nservices:\n  web:\n    image: flotilla/busybox:latest\n    deploy:\n      restart_policy:\n        condition: on_failure\n');
+    expect((await flotilla(['compose', '-f', f, '-p', project, 'config', '-q'], m.cliEnv)).code).toBe(0);
+    const r = await flotilla(['compose', '-f', f, '-p', project, 'up', '-d'], m.cliEnv);
+    expect(r.code).not.toBe(0);
+    expect(oneLine(r.stderr)).toBe(true);
+    expect(r.stderr).toMatch(/Service web: Invalid restart policy "on_failure"/);
+    expect(await containersOf(project)).toHaveLength(0);
+    const stack = (await fetch(`http://${m.host}/flotilla/v1/stacks/${project}`).then((x) => x.json())) as { services: unknown[] };
+    expect(stack.services).toEqual([]);
+  });
+
   it('unknown service', async () => {
     const r = await flotilla(['compose', '-f', `${EXAMPLES}/hello/docker-compose.yml`, '-p', project, 'up', '-d', 'nosuch'], m.cliEnv);
     expect(r.code).not.toBe(0);

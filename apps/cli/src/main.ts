@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { ComposeError } from '@flotilla/compose';
 import { CliError } from './errors';
 import { upCommand } from './compose/up';
 import { downCommand } from './compose/down';
@@ -26,7 +27,9 @@ export function program(): Command {
 async function main() {
   try {
     await program().parseAsync(process.argv);
-  } catch (e) {
+  } catch (caught) {
+    // A project that loads but cannot be deployed (toStack: a restart condition Swarm lacks), as 1.29's `up` says it.
+    const e = caught instanceof ComposeError ? new CliError(caught.message) : caught;
     if (e instanceof CommanderError) process.exit(e.exitCode);
     if (e instanceof CliError) {
       // Docker-style commands already say "Error response from daemon: ..."; compose ones say ERROR:, as docker-compose.

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { ComposeError } from './errors';
 import { loadProject } from './load';
+import { toStack } from './to-stack';
 import { load, problemsOf, writeTree } from './test-helpers';
 
 describe('loadProject: versions and validation', () => {
@@ -170,9 +171,25 @@ describe('loadProject: interpolation and environment', () => {
     expect(p.services.web.image).toBe('b');
   });
 
-  it('environment KEY without value comes from the environment, or is left out', () => {
-    const p = load({ 'compose.yml': 'services:\n  web:\n    image: x\n    environment: [FROM_ENV, NOT_SET, "X=1"]\n' }, { env: { FROM_ENV: 'yes' } });
-    expect(p.services.web.environment).toEqual({ FROM_ENV: 'yes', X: '1' });
+  it('environment KEY without value comes from the environment, or stays as null (1.29), even over an env_file value', () => {
+    const p = load({ 'compose.yml': 'services:\n  web:\n    image: x\n    env_file: [a.env]\n    environment: [FROM_ENV, NOT_SET, "X=1", SHOW]\n', 'a.env': 'SHOW=file\n' }, { env: { FROM_ENV: 'yes' } });
+    expect(p.services.web.environment).toEqual({ FROM_ENV: 'yes', NOT_SET: null, X: '1', SHOW: null });
+    // Docker gets the bare name, which takes the variable out of the image's environment (as 1.29 and `docker stack deploy` send it).
+    expect(toStack(p).services[0].TaskTemplate.ContainerSpec.Env).toEqual(['FROM_ENV=yes', 'NOT_SET', 'SHOW', 'X=1']);
+  });
+
+  it('accepts what 1.29 accepts: an empty interpolated image, any restart condition, a one-letter volume name', () => {
+    const p = load({ 'compose.yml': 'services:\n  web:\n    image: ${UNSET}\n    volumes: ["d:/data"]\n    deploy: {restart_policy: {condition: on_failure}}\nvolumes:\n  d: {}\n' });
+    expect(p.services.web.image).toBe('');
+    expect(p.services.web.volumes).toEqual([{ type: 'volume', source: 'd', target: '/data' }]);
+    expect(p.services.web.deploy?.restart_policy?.condition).toBe('on_failure');
+    // ...and refuses to deploy the condition Swarm does not know, in 1.29's `up` words.
+    expect(() => toStack(p)).toThrow(/Service web: Invalid restart policy "on_failure"/);
+  });
+
+  it('refuses what 1.29 refuses: build secrets, a missing extends file, with file:line:column', () => {
+    expect(() => load({ 'compose.yml': 'services:\n  web:\n    build:\n      context: .\n      secrets: [t]\n' })).toThrow(/compose\.yml:5:7: services\.web\.build contains unsupported option: 'secrets'/);
+    expect(() => load({ 'compose.yml': 'services:\n  web:\n    image: x\n    extends: {file: nope.yml, service: b}\n' })).toThrow(/compose\.yml:4:5: Cannot extend service 'web': cannot read .*nope\.yml/);
   });
 
   it('env_file values are overridden by environment', () => {

@@ -50,7 +50,8 @@ export interface DeployDef {
   replicas?: number;
   labels?: Record<string, string>;
   resources?: { limits?: ResourceSetDef; reservations?: ResourceSetDef };
-  restart_policy?: { condition?: 'none' | 'on-failure' | 'any'; delay?: number; max_attempts?: number; window?: number };
+  /** condition: any string, as 1.29's schema has it (`on_failure` loads; deploying it fails, as 1.29's `up` does). */
+  restart_policy?: { condition?: string; delay?: number; max_attempts?: number; window?: number };
   placement?: { constraints?: string[]; preferences?: { spread: string }[]; max_replicas_per_node?: number };
   update_config?: UpdateConfigDef;
   rollback_config?: UpdateConfigDef;
@@ -78,7 +79,11 @@ export interface ServiceDef {
   build?: { context: string; dockerfile?: string; args?: Record<string, string>; target?: string; labels?: Record<string, string>; network?: string; cache_from?: string[] };
   command?: string[];
   entrypoint?: string[];
-  environment: Record<string, string>;
+  /**
+   * `null`: a `KEY` with no value that the shell does not set either. 1.29 keeps it (config prints `KEY: null`)
+   * and hands Docker the bare `KEY`, which takes it out of the image's environment.
+   */
+  environment: Record<string, string | null>;
   labels: Record<string, string>;
   ports: PortDef[];
   expose: string[];

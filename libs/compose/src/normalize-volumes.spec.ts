@@ -32,8 +32,10 @@ describe('parseServiceVolume', () => {
     },
   );
 
-  it('splits Windows drive letters into the source', () => {
-    expect(splitVolumeSpec('C:\\data:/data:ro')).toEqual({ source: 'C:\\data', target: '/data', mode: 'ro' });
+  it('reads a one-letter source as a volume name, as 1.29 does on Linux (no Windows drives)', () => {
+    expect(splitVolumeSpec('d:/data:ro')).toEqual({ source: 'd', target: '/data', mode: 'ro' });
+    expect(parseServiceVolume('d:/data', P, H)).toEqual({ type: 'volume', source: 'd', target: '/data' });
+    expect(parseServiceVolume('C:\\data:/data:ro', P, H)).toBe('Volume C:\\data:/data:ro has incorrect format, should be external:internal[:mode]');
   });
 
   it.each([

@@ -5,12 +5,12 @@ import { parseSize } from './units';
 const PROPAGATION = new Set(['shared', 'slave', 'private', 'rshared', 'rslave', 'rprivate']);
 const CONSISTENCY = new Set(['consistent', 'cached', 'delegated']);
 
-/** "src:dst:mode" split into its parts (a single part is an anonymous volume's target). */
+/**
+ * "src:dst:mode" split into its parts (a single part is an anonymous volume's target). Split at every colon,
+ * as 1.29 does on Linux: `d:/data` is the volume `d`, not a Windows drive.
+ */
 export function splitVolumeSpec(s: string): { source?: string; target?: string; mode?: string } {
-  // A Windows drive letter (C:\x:/in/container) belongs to the source.
-  const drive = /^[A-Za-z]:[\\/]/.test(s) ? s.slice(0, 2) : '';
-  const parts = s.slice(drive.length).split(':');
-  parts[0] = drive + parts[0];
+  const parts = s.split(':');
   if (parts.length === 1) return { target: parts[0] };
   if (parts.length === 2) return { source: parts[0], target: parts[1] };
   return { source: parts[0], target: parts[1], mode: parts.slice(2).join(':') };
@@ -19,12 +19,18 @@ export function splitVolumeSpec(s: string): { source?: string; target?: string; 
 /** A bind source as docker-compose resolves it: `~` is HOME, relative is against the project (or extended file's) dir. */
 export function resolveHostPath(p: string, baseDir: string, home: string | undefined): string {
   if (p === '~' || p.startsWith('~/')) p = (home ?? '/root') + p.slice(1);
-  if (WINDOWS_PATH.test(p)) return p;
   return isAbsolute(p) ? p : resolve(baseDir, p);
 }
 
-const WINDOWS_PATH = /^[A-Za-z]:[\\/]/;
-const isPathLike = (s: string) => s.startsWith('.') || s.startsWith('/') || s.startsWith('~') || WINDOWS_PATH.test(s);
+const isPathLike = (s: string) => s.startsWith('.') || s.startsWith('/') || s.startsWith('~');
+
+/**
+ * A bind mount's source as 1.29 resolves it: `~` and `.`-relative paths against the project (or extended
+ * file's) dir; anything else as written (a long-syntax `source: C:\\x` stays so, and Docker refuses it at deploy).
+ */
+export function resolveBindSource(p: string, baseDir: string, home: string | undefined): string {
+  return p === '~' || p.startsWith('~/') || p.startsWith('.') ? resolveHostPath(p, baseDir, home) : p;
+}
 
 /** Container paths as Docker keeps them: normalised, no trailing slash. */
 export function cleanTarget(t: string): string {
@@ -43,7 +49,7 @@ export function parseServiceVolume(item: unknown, baseDir: string, home: string 
     const m: MountDef = { type: type as MountDef['type'], target: cleanTarget(o.target) };
     if (o.source !== undefined && o.source !== null && o.source !== '') {
       if (type === 'tmpfs') return 'a tmpfs mount takes no source';
-      m.source = type === 'bind' ? resolveHostPath(String(o.source), baseDir, home) : String(o.source);
+      m.source = type === 'bind' ? resolveBindSource(String(o.source), baseDir, home) : String(o.source);
     } else if (type === 'bind') return 'a bind mount needs a source (the path on the host)';
     if (o.read_only) m.read_only = true;
     if (typeof o.consistency === 'string') m.consistency = o.consistency;
@@ -72,6 +78,7 @@ export function parseServiceVolume(item: unknown, baseDir: string, home: string 
     return m;
   }
   if (typeof item !== 'string') return `invalid volume ${JSON.stringify(item)}`;
+  if (item.split(':').length > 3) return `Volume ${item} has incorrect format, should be external:internal[:mode]`;
   const { source, target, mode } = splitVolumeSpec(item);
   if (!target) return `invalid volume specification: '${item}'`;
   if (source === undefined) {
@@ -80,7 +87,7 @@ export function parseServiceVolume(item: unknown, baseDir: string, home: string 
   }
   if (!target.startsWith('/')) return `invalid volume specification: '${item}': the container path must be absolute`;
   const m: MountDef = isPathLike(source)
-    ? { type: 'bind', source: resolveHostPath(source, baseDir, home), target: cleanTarget(target) }
+    ? { type: 'bind', source: resolveBindSource(source, baseDir, home), target: cleanTarget(target) }
     : { type: 'volume', source, target: cleanTarget(target) };
   if (m.type === 'volume' && !/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/.test(source)) {
     return `invalid volume specification: '${item}': "${source}" is neither a volume name nor a path (paths start with ".", "/" or "~")`;

@@ -42,6 +42,15 @@ function stringMap(v: unknown, env?: Env): Record<string, string> {
   return out;
 }
 
+/** `environment`: as stringMap, but a `KEY` the shell does not set either stays, as `null` (1.29's resolve_env_var). */
+function envMap(v: unknown, env: Env): Record<string, string | null> {
+  const out: Record<string, string | null> = {};
+  for (const [k, val] of Object.entries(listOrDict(v))) {
+    out[k] = val === null || val === undefined ? (env[k] ?? null) : typeof val === 'object' ? JSON.stringify(val) : String(val);
+  }
+  return out;
+}
+
 function duration(v: unknown, path: Path, ctx: NormalizeContext): number | undefined {
   if (v === undefined || v === null) return undefined;
   try {
@@ -235,11 +244,8 @@ function deploy(v: unknown, path: Path, ctx: NormalizeContext): DeployDef | unde
   const rp = o.restart_policy as Raw | undefined;
   if (rp) {
     d.restart_policy = {};
-    if (rp.condition !== undefined) {
-      if (!['none', 'on-failure', 'any'].includes(String(rp.condition))) {
-        ctx.report([...path, 'restart_policy', 'condition'], `${dotted(path)}.restart_policy.condition must be none, on-failure or any`);
-      } else d.restart_policy.condition = rp.condition as 'any';
-    }
+    // Any string loads (1.29's schema); toStack refuses what Swarm has no condition for, as 1.29's `up` does.
+    if (rp.condition !== undefined) d.restart_policy.condition = String(rp.condition);
     const delay = duration(rp.delay, [...path, 'restart_policy', 'delay'], ctx);
     if (delay !== undefined) d.restart_policy.delay = delay;
     const win = duration(rp.window, [...path, 'restart_policy', 'window'], ctx);
@@ -287,7 +293,7 @@ function readEnvFiles(v: unknown, path: Path, ctx: NormalizeContext): Record<str
 export function normalizeService(name: string, raw: Raw, ctx: NormalizeContext): ServiceDef {
   const p: Path = ['services', name];
   const at = (k: string) => [...p, k];
-  const environment = { ...(raw.env_file !== undefined ? readEnvFiles(raw.env_file, at('env_file'), ctx) : {}), ...stringMap(raw.environment, ctx.env) };
+  const environment = { ...(raw.env_file !== undefined ? readEnvFiles(raw.env_file, at('env_file'), ctx) : {}), ...envMap(raw.environment, ctx.env) };
   for (const k of Object.keys(environment)) {
     if (/\s/.test(k)) ctx.report(at('environment'), `environment variable name '${k}' may not contain whitespace.`);
   }
@@ -373,6 +379,7 @@ export function normalizeService(name: string, raw: Raw, ctx: NormalizeContext):
   const extra: Raw = {};
   for (const [k, v] of Object.entries(raw)) if (!MODELLED.has(k) && !k.startsWith('x-')) extra[k] = v;
   if (Object.keys(extra).length) s.extra = extra;
-  if (!s.image && !s.build) ctx.report(p, `Service ${name} has neither an image nor a build context specified. At least one must be provided.`);
+  // The key's presence counts, as in 1.29: `image: ${UNSET}` loads as '' (Docker refuses it at deploy).
+  if (s.image === undefined && !s.build) ctx.report(p, `Service ${name} has neither an image nor a build context specified. At least one must be provided.`);
   return s;
 }

@@ -1,5 +1,5 @@
 import { isAbsolute, resolve } from 'node:path';
-import { resolveHostPath, splitVolumeSpec } from './normalize-volumes';
+import { resolveBindSource, resolveHostPath, splitVolumeSpec } from './normalize-volumes';
 import type { Raw } from './merge';
 
 const isUrl = (s: string) => /^(https?:\/\/|git@|git:\/\/|github\.com\/)/.test(s);
@@ -31,10 +31,10 @@ export function absolutizeService(raw: Raw, dir: string, home: string | undefine
       if (typeof v === 'string') {
         const { source, target, mode } = splitVolumeSpec(v);
         if (source === undefined || !isPathLike(source)) return v;
-        return [resolveHostPath(source, dir, home), target, ...(mode !== undefined ? [mode] : [])].join(':');
+        return [resolveBindSource(source, dir, home), target, ...(mode !== undefined ? [mode] : [])].join(':');
       }
       if (v && typeof v === 'object' && (v as Raw).type === 'bind' && typeof (v as Raw).source === 'string') {
-        return { ...(v as Raw), source: resolveHostPath((v as Raw).source as string, dir, home) };
+        return { ...(v as Raw), source: resolveBindSource((v as Raw).source as string, dir, home) };
       }
       return v;
     });

@@ -104,7 +104,6 @@ const build = oneOf(
     extra_hosts: listOrDict,
     isolation: str,
     privileged: bool,
-    secrets: arr(any),
     tags: arr(str),
     platforms: arr(str),
   }),

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { loadProject, toStack, toServiceSpecs } from './index';
 
@@ -158,5 +159,32 @@ describe('toStack: v1 and extras', () => {
     expect(s.RollbackConfig).toEqual({ Parallelism: 1 });
     expect(st.networks).toEqual([]);
     expect(st.volumes).toEqual([]);
+  });
+});
+
+describe('toStack on the cases where docker-compose 1.29 and flotilla used to differ, against docker stack deploy', () => {
+  const fixtures = resolve(__dirname, '../fixtures/conformance');
+  const docker = JSON.parse(readFileSync(resolve(fixtures, 'docker-stack-deploy.json'), 'utf8')) as Record<string, Record<string, unknown>>;
+  const load = (name: string, env: Record<string, string> = {}) => loadProject({ workingDir: resolve(fixtures, name), env });
+
+  it('a KEY with no value goes to Docker bare, as docker stack deploy sends it', () => {
+    const specs = toStack(load('env-no-value', { FROM_SHELL: 'shell-value' })).services;
+    expect(specs).toHaveLength(2);
+    for (const s of specs) expect(s.TaskTemplate.ContainerSpec.Env).toEqual(docker['env-no-value']['ContainerSpec.Env']);
+  });
+
+  it('a restart condition Swarm lacks is refused before anything is created (Docker refuses it after creating the network)', () => {
+    expect(docker['restart-condition-underscore'].answer).toMatch(/invalid RestartCondition: "on_failure"/);
+    expect(() => toStack(load('restart-condition-underscore'))).toThrow(/Invalid restart policy "on_failure"/);
+  });
+
+  it('d:/data mounts the named volume d, as 1.29 reads it (the docker CLI reads a drive letter, and the task is rejected)', () => {
+    expect(docker['volume-one-letter-name']['task error']).toMatch(/must be an absolute path: d:\/data/);
+    const mounts = toStack(load('volume-one-letter-name')).services[0].TaskTemplate.ContainerSpec.Mounts;
+    expect(mounts).toContainEqual(expect.objectContaining({ Type: 'volume', Source: 'volume-one-letter-name_d', Target: '/data' }));
+  });
+
+  it('an empty interpolated image reaches the spec empty (the manager refuses it, as Docker does)', () => {
+    expect(toStack(load('image-empty-interpolated')).services[0].TaskTemplate.ContainerSpec.Image).toBe('');
   });
 });

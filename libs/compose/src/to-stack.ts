@@ -4,6 +4,7 @@ import {
   type Mount,
   type NetworkSpec,
   type PortConfig,
+  type RestartCondition,
   type RestartPolicy,
   type ServiceSpec,
   type StackDeployRequest,
@@ -13,6 +14,7 @@ import {
 } from '@flotilla/contracts';
 import type { ComposeProject, MountDef, ServiceDef, UpdateConfigDef } from './model';
 import { dependencyOrder, serviceDependencies } from './deps';
+import { ComposeError } from './errors';
 
 export { dependencyOrder };
 
@@ -95,7 +97,7 @@ function serviceSpec(project: ComposeProject, s: ServiceDef, nets: ServiceDef['n
     Labels: { ...s.labels, ...labels },
     ...(s.entrypoint ? { Command: s.entrypoint } : {}),
     ...(s.command ? { Args: s.command } : {}),
-    ...(Object.keys(s.environment).length ? { Env: Object.entries(s.environment).map(([k, v]) => `${k}=${v}`).sort() } : {}),
+    ...(Object.keys(s.environment).length ? { Env: Object.entries(s.environment).map(([k, v]) => (v === null ? k : `${k}=${v}`)).sort() } : {}),
     ...(s.hostname ? { Hostname: s.hostname } : {}),
     ...(s.working_dir ? { Dir: s.working_dir } : {}),
     ...(s.user ? { User: s.user } : {}),
@@ -138,7 +140,7 @@ function serviceSpec(project: ComposeProject, s: ServiceDef, nets: ServiceDef['n
           },
         }
       : {}),
-    RestartPolicy: restartPolicy(s),
+    RestartPolicy: restartPolicy(project, s),
     ...(s.logging?.driver ? { LogDriver: { Name: s.logging.driver, ...(s.logging.options ? { Options: s.logging.options } : {}) } } : {}),
     ...(d?.placement
       ? {
@@ -246,11 +248,18 @@ function resources(r: { cpus?: number; memory?: number; pids?: number }) {
 }
 
 /** deploy.restart_policy wins; else compose's `restart:` mapped to Swarm's conditions; default any. */
-function restartPolicy(s: ServiceDef): RestartPolicy {
+const SWARM_CONDITIONS: readonly RestartCondition[] = ['none', 'on-failure', 'any'];
+
+function restartPolicy(project: ComposeProject, s: ServiceDef): RestartPolicy {
   const rp = s.deploy?.restart_policy;
   if (rp) {
+    const condition = rp.condition ?? 'any';
+    if (!SWARM_CONDITIONS.includes(condition as RestartCondition)) {
+      // 1.29 loads any condition and refuses it at `up`, in these words.
+      throw new ComposeError([{ file: project.files[0] ?? project.workingDir, message: `Service ${s.name}: Invalid restart policy "${condition}"` }]);
+    }
     return {
-      Condition: rp.condition ?? 'any',
+      Condition: condition as RestartCondition,
       ...(rp.delay !== undefined ? { Delay: rp.delay } : {}),
       ...(rp.max_attempts !== undefined ? { MaxAttempts: rp.max_attempts } : {}),
       ...(rp.window !== undefined ? { Window: rp.window } : {}),
