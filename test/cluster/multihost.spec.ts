@@ -111,6 +111,11 @@ describe.skipIf(!isRoot)('several hosts: init, join, spread, a host lost, ingres
     const lost = hosts[2];
     const pid = Number(readFileSync(join(dirs[2], 'worker.pid'), 'utf8'));
     const dockerdPid = Number(readFileSync(`/var/lib/flotilla-hosts/${lost.name}/docker.pid`, 'utf8'));
+    // The cluster's events reach the manager's stream from every host: this one going down too.
+    const events = spawn('docker', ['events', '--format', '{{json .}}', '--filter', 'type=node'], { env: { ...process.env, DOCKER_HOST: `tcp://${hosts[0].ip}:2377` } });
+    let seen = '';
+    events.stdout.on('data', (d) => (seen += d));
+    await new Promise((r) => setTimeout(r, 500));
     const t0 = Date.now();
     process.kill(pid, 'SIGKILL');
     process.kill(dockerdPid, 'SIGKILL');
@@ -118,5 +123,10 @@ describe.skipIf(!isRoot)('several hosts: init, join, spread, a host lost, ingres
     const elapsed = Date.now() - t0;
     console.log(JSON.stringify({ rescheduledWithinMs: elapsed }));
     expect((await f('node', 'ls')).stdout).toMatch(new RegExp(`\\s${lost.name}\\s+Down\\s`));
+    try {
+      await eventually(async () => seen.split('\n').filter(Boolean).map((l) => JSON.parse(l)).find((e) => e.Actor.Attributes.name === lost.name && e.Actor.Attributes['state.new'] === 'down'), 'the node-down event', 15_000);
+    } finally {
+      events.kill();
+    }
   });
 });

@@ -29,3 +29,18 @@ describe('validateServiceSpec: update and rollback configs, as Docker answers th
     else expect(run).toThrow(message);
   });
 });
+
+describe('validateServiceSpec: service modes, as Docker answers them (recorded)', () => {
+  const modeSpec = (Mode: unknown) => ({ Name: 'j', TaskTemplate: { ContainerSpec: { Image: 'i' } }, Mode }) as ServiceSpec;
+  it.each<[string, unknown, string | null]>([
+    ['a negative MaxConcurrent', { ReplicatedJob: { MaxConcurrent: -1 } }, 'json: cannot unmarshal number -1 into Go struct field ReplicatedJob.Mode.ReplicatedJob.MaxConcurrent of type uint64'],
+    ['a string TotalCompletions', { ReplicatedJob: { TotalCompletions: 'x' } }, 'json: cannot unmarshal string into Go struct field ReplicatedJob.Mode.ReplicatedJob.TotalCompletions of type uint64'],
+    ['two modes', { Replicated: {}, GlobalJob: {} }, 'must specify only one service mode'],
+    ['a replicated job', { ReplicatedJob: { MaxConcurrent: 2, TotalCompletions: 5 } }, null],
+    ['a global job', { GlobalJob: {} }, null],
+  ])('%s', (_n, mode, message) => {
+    const run = () => validateServiceSpec(modeSpec(mode));
+    if (message === null) expect(run).not.toThrow();
+    else expect(run).toThrow(message);
+  });
+});

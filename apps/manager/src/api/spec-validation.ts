@@ -31,15 +31,17 @@ export function validateServiceSpec(spec: ServiceSpec): void {
     if (!strArray(cs[k])) throw bad(`service ${spec.Name}: ContainerSpec.${k} must be a list of strings`);
   }
   const mode = spec.Mode as Record<string, unknown> | undefined;
-  if (typeof mode !== 'object' || mode === null || !['Replicated', 'Global', 'ReplicatedJob', 'GlobalJob'].some((k) => k in mode)) {
-    throw bad(`service ${spec.Name}: Mode must be Replicated, Global, ReplicatedJob or GlobalJob`);
-  }
+  if (typeof mode !== 'object' || mode === null) throw bad(`service ${spec.Name}: Mode must be Replicated, Global, ReplicatedJob or GlobalJob`);
+  const modes = ['Replicated', 'Global', 'ReplicatedJob', 'GlobalJob'].filter((k) => k in mode);
+  if (modes.length > 1) throw bad('must specify only one service mode');
+  if (modes.length === 0) throw bad(`service ${spec.Name}: Mode must be Replicated, Global, ReplicatedJob or GlobalJob`);
   if ('ReplicatedJob' in mode) {
     const rj = (mode.ReplicatedJob ?? {}) as Record<string, unknown>;
     for (const k of ['MaxConcurrent', 'TotalCompletions']) {
       const v = rj[k];
       if (v !== undefined && (!Number.isSafeInteger(v) || (v as number) < 0)) {
-        throw bad(`json: cannot unmarshal number ${String(v)} into Go struct field ReplicatedJob.Mode.ReplicatedJob.${k} of type uint64`);
+        const what = typeof v === 'number' ? `number ${v}` : typeof v;
+        throw bad(`json: cannot unmarshal ${what} into Go struct field ReplicatedJob.Mode.ReplicatedJob.${k} of type uint64`);
       }
     }
   }
