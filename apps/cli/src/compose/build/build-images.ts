@@ -22,11 +22,11 @@ export async function buildImages(project: ComposeProject, services: string[], o
       if (s?.build) have.set(serviceImage(project.name, s), await docker.hasImage(serviceImage(project.name, s)));
     }
   }
-  for (const step of planBuilds(project, services, o.policy, (img) => have.get(img) ?? false)) {
-    if (step.kind === 'uses-image') {
-      if (o.reportSkipped) process.stderr.write(`${step.service} uses an image, skipping\n`);
-      continue;
-    }
+  const steps = planBuilds(project, services, o.policy, (img) => have.get(img) ?? false);
+  // 1.29 names every service it skips before the first build starts.
+  for (const step of steps) if (step.kind === 'uses-image' && o.reportSkipped) process.stderr.write(`${step.service} uses an image, skipping\n`);
+  for (const step of steps) {
+    if (step.kind === 'uses-image') continue;
     if (step.kind === 'needs-build') throw new CliError(`Service '${step.service}' needs to be built, but --no-build was passed.`);
     process.stderr.write(`Building ${step.service}\n`);
     const failure = await docker.build(buildRequest(project.name, project.services[step.service], o), (t) => process.stdout.write(t));
