@@ -106,6 +106,15 @@ describe('compose build: the same images and words as docker-compose 1.29', () =
     await expectNothingDeployed();
   });
 
+  it('up --build --no-build is refused, as 1.29', async () => {
+    const [f, d] = [await cli(['up', '-d', '--build', '--no-build']), await compose(dc, ['up', '-d', '--build', '--no-build'])];
+    expect(d.code).toBe(1);
+    expect(f.code).toBe(1);
+    expect(withoutError(f.stderr)).toBe('--build and --no-build can not be combined.');
+    expect(withoutError(f.stderr)).toBe(withoutError(d.stderr));
+    await expectNothingDeployed();
+  });
+
   it('up -d builds a missing image and starts it; a second up does not rebuild; --build does', async () => {
     await docker.getImage(`${fl}_web`).remove({ force: true }).catch(() => undefined);
     const r = await cli(['up', '-d', 'web']);

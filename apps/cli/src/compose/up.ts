@@ -23,7 +23,11 @@ export function upCommand(): Command {
     .option('--build', 'build images before starting containers')
     .option('--no-build', "don't build an image, even if it's missing");
   addProjectOptions(cmd);
+  // Both flags set one value in commander; its per-flag events tell whether both were given.
+  const buildFlags = new Set<string>();
+  cmd.on('option:build', () => buildFlags.add('build')).on('option:no-build', () => buildFlags.add('no-build'));
   cmd.action(async (services: string[]) => {
+    if (buildFlags.size === 2) throw new CliError('--build and --no-build can not be combined.');
     const opts = cmd.opts<{ detach?: boolean; scale?: string[]; removeOrphans?: boolean; build?: boolean }>();
     const project = load(projectOptions(cmd));
     printWarnings(project);
