@@ -90,6 +90,12 @@ describe('compose build: the same images and words as docker-compose 1.29', () =
     expect(withoutError(f.stderr)).toBe(withoutError(d.stderr));
   });
 
+  it('an engine that does not answer is one line naming DOCKER_HOST (1.29 prints a traceback)', async () => {
+    const r = await flotilla(['compose', '-p', fl, 'build', 'web'], { ...env, DOCKER_HOST: 'unix:///nonexistent/docker.sock' }, { cwd: DIR });
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim()).toBe("ERROR: Couldn't connect to Docker daemon at unix:///nonexistent/docker.sock - is it running? (ENOENT)");
+  });
+
   it('up -d with a failing build deploys nothing', async () => {
     const r = await cli(['-f', 'fail.yml', 'up', '-d']);
     expect(r.code).toBe(1);

@@ -15,6 +15,8 @@ export interface BuildImagesOptions extends BuildFlags {
  */
 export async function buildImages(project: ComposeProject, services: string[], o: BuildImagesOptions, docker = new DockerBuildAdapter()): Promise<void> {
   checkContexts(project);
+  const buildable = (services.length ? services : Object.keys(project.services)).some((n) => project.services[n]?.build);
+  if (buildable) await docker.ping();
   const have = new Map<string, boolean>();
   if (o.policy !== 'always') {
     for (const name of services.length ? services : Object.keys(project.services)) {
