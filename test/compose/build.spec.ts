@@ -42,14 +42,14 @@ describe('compose build: the same images and words as docker-compose 1.29', () =
     for (const img of [`${fl}_web`, `${dc}_web`, `${fl}_bad`]) await docker.getImage(img).remove({ force: true }).catch(() => undefined);
   });
 
-  it('builds <project>_<service> with args, target and labels applied and .dockerignore honoured, as 1.29', async () => {
+  it('builds <project>_<service> with args, target, labels, extra_hosts and shm_size applied and .dockerignore honoured, as 1.29', async () => {
     const [f, d] = [await cli(['build', 'web', 'plain']), await compose(dc, ['build', 'web', 'plain'])];
     expect(f.code, f.stderr).toBe(0);
     expect(d.code, d.stderr).toBe(0);
     // Skips first, then the build, its daemon output on stdout.
     expect(f.stderr.split('\n').slice(0, 2)).toEqual(['plain uses an image, skipping', 'Building web']);
-    expect(f.stdout).toContain('Step 1/7 : FROM flotilla/busybox:latest AS base');
-    expect(f.stdout).toContain('Step 7/7 : LABEL org.flotilla.fixture=build');
+    expect(f.stdout).toContain('Step 1/8 : FROM flotilla/busybox:latest AS base');
+    expect(f.stdout).toContain('Step 8/8 : LABEL org.flotilla.fixture=build');
     expect(f.stdout).toContain(`Successfully tagged ${fl}_web:latest`);
     const steps = (s: string) => s.split('\n').filter((l) => l.startsWith('Step '));
     expect(steps(f.stdout)).toEqual(steps(d.stdout));
@@ -57,6 +57,10 @@ describe('compose build: the same images and words as docker-compose 1.29', () =
     const greeting = await runIn(`${fl}_web`, 'cat /greeting');
     expect(greeting).toBe('hello-from-args envval\n');
     expect(greeting).toBe(await runIn(`${dc}_web`, 'cat /greeting'));
+    // extra_hosts and shm_size reached the build's RUN containers.
+    const buildEnv = await runIn(`${fl}_web`, 'cat /buildhost /shm');
+    expect(buildEnv).toBe('10.9.9.9\tbuildhost\n32768\n'); // 32m, not Docker's default 64m
+    expect(buildEnv).toBe(await runIn(`${dc}_web`, 'cat /buildhost /shm'));
     const files = await runIn(`${fl}_web`, 'cd /ctx && find . -type f | sort');
     expect(files).not.toMatch(/secret\.txt|a\.log/);
     expect(files).toMatch(/logs\/keep\.log/);
