@@ -6,6 +6,7 @@ import { downCommand } from './compose/down';
 import { psCommand } from './compose/ps';
 import { logsCommand } from './compose/logs';
 import { configCommand } from './compose/config';
+import { buildCommand } from './compose/build';
 import { addProjectOptions } from './compose/project-options';
 import { serviceCommand } from './service/service.command';
 import { nodeCommand } from './node/node.command';
@@ -16,7 +17,7 @@ import { swarmCommand } from './swarm/swarm.command';
 export function program(): Command {
   const p = new Command('flotilla').description('Compose and Swarm, across hosts').version('0.1.0').enablePositionalOptions();
   const compose = addProjectOptions(new Command('compose').description('Define and run multi-container applications'));
-  for (const c of [upCommand(), downCommand(), psCommand(), logsCommand(), configCommand()]) compose.addCommand(c);
+  for (const c of [upCommand(), downCommand(), psCommand(), logsCommand(), configCommand(), buildCommand()]) compose.addCommand(c);
   p.addCommand(compose);
   for (const c of [serviceCommand(), nodeCommand(), stackCommand(), swarmCommand()]) p.addCommand(c);
   const all = (c: Command): Command[] => [c, ...c.commands.flatMap(all)];

@@ -8,3 +8,4 @@ export { parseDuration, parseSize, formatDuration } from './units';
 export { sanitizeProjectName } from './files';
 export type * from './model';
 export { serviceNames, volumeNames, profileNames } from './project-queries';
+export { serviceImage, buildRequest, planBuilds, type BuildPolicy, type BuildStep, type ImageBuild, type BuildFlags } from './build-plan';

@@ -324,6 +324,9 @@ export function normalizeService(name: string, raw: Raw, ctx: NormalizeContext):
       ...(b.network ? { network: String(b.network) } : {}),
       ...(Array.isArray(b.cache_from) ? { cache_from: b.cache_from.map(String) } : {}),
     };
+    const shm = size(b.shm_size, [...at('build'), 'shm_size'], ctx);
+    if (shm !== undefined) s.build.shm_size = shm;
+    if (b.extra_hosts !== undefined) s.build.extra_hosts = Object.entries(listOrDict(b.extra_hosts, ':')).map(([h, ip]) => `${h}:${ip}`);
   }
   const cmd = command(raw.command, at('command'), ctx);
   if (cmd) s.command = cmd;

@@ -8,6 +8,7 @@ import { convergence, dependencyFailure } from './task-view';
 import { timeoutMs, waitFor } from './wait';
 import { followLogs } from './logs';
 import { removeProject } from './down';
+import { buildImages } from './build/build-images';
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
 
@@ -18,16 +19,25 @@ export function upCommand(): Command {
     .option('-d, --detach', 'run in the background, print new container names')
     .addOption(new Option('--scale <SERVICE=NUM>', 'scale SERVICE to NUM instances (repeatable)').argParser(collect))
     .option('--remove-orphans', 'remove services of the project that are not in the compose file')
-    .option('--no-start', 'accepted for compatibility; flotilla always starts what it creates');
+    .option('--no-start', 'accepted for compatibility; flotilla always starts what it creates')
+    .option('--build', 'build images before starting containers')
+    .option('--no-build', "don't build an image, even if it's missing");
   addProjectOptions(cmd);
+  // Both flags set one value in commander; its per-flag events tell whether both were given.
+  const buildFlags = new Set<string>();
+  cmd.on('option:build', () => buildFlags.add('build')).on('option:no-build', () => buildFlags.add('no-build'));
   cmd.action(async (services: string[]) => {
-    const opts = cmd.opts<{ detach?: boolean; scale?: string[]; removeOrphans?: boolean }>();
+    if (buildFlags.size === 2) throw new CliError('--build and --no-build can not be combined.');
+    const opts = cmd.opts<{ detach?: boolean; scale?: string[]; removeOrphans?: boolean; build?: boolean }>();
     const project = load(projectOptions(cmd));
     printWarnings(project);
     checkServices(project, services);
     const scale = parseScale(opts.scale ?? [], project);
     const stack = select(toStack(project, { scale }), project, services);
-    // Everything above is local and pure: a bad file never reaches the cluster.
+    // Images are built on the local engine first: a failed build deploys nothing (docker-compose 1.29 too).
+    const toStart = stack.services.map((s) => s.Labels?.['com.docker.compose.service'] ?? s.Name);
+    await buildImages(project, toStart, { policy: opts.build === true ? 'always' : opts.build === false ? 'never' : 'missing' });
+    // Everything above is local: a bad file or a failed build never reaches the cluster.
     const { client } = await connect({ autostart: true });
     const result = await client.deployStack(project.name, { ...stack, prune: !!opts.removeOrphans });
     for (const n of result.removed) process.stderr.write(`Removing orphan service ${n} ... done\n`);
