@@ -45,7 +45,7 @@ export class ControlLoopService implements OnModuleInit, OnModuleDestroy {
   onModuleInit() {
     this.unwatch = this.store.watch((e) => {
       if (e.changes.length === 0 || e.changes.some((c) => c.kind === 'service')) this.dependedOn = undefined;
-      if (!affectsPlans(e, (id) => this.watched(id))) return;
+      if (!affectsPlans(e, (id) => inUpdate(this.store.view().services.get(id)), (id) => this.isDependedOn(id))) return;
       // A user's change (a service scaled, a node drained) is planned at once; task reports may gather first.
       this.kick(e.changes.some((c) => c.kind !== 'task'));
     });
@@ -57,16 +57,16 @@ export class ControlLoopService implements OnModuleInit, OnModuleDestroy {
   /** Names of the services others depend on (compose's depends_on); recomputed when services change. */
   private dependedOn?: Set<string>;
 
-  /** Whether a task of this service starting or running may let a plan go on: an update's next batch, a dependent's first tasks. */
-  private watched(serviceId: string): boolean {
+  /** Whether another service waits on this one's tasks starting or running (compose's depends_on). */
+  private isDependedOn(serviceId: string): boolean {
     const view = this.store.view();
     const svc = view.services.get(serviceId);
-    if (inUpdate(svc)) return true;
+    if (!svc) return false;
     if (!this.dependedOn) {
       this.dependedOn = new Set();
       for (const s of view.services.values()) for (const name of Object.keys(dependenciesOf(s))) this.dependedOn.add(name);
     }
-    return this.dependedOn.has(svc!.Spec.Name);
+    return this.dependedOn.has(svc.Spec.Name);
   }
 
   onModuleDestroy() {

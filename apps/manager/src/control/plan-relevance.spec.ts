@@ -34,10 +34,12 @@ describe('which changes can alter a plan', () => {
     expect(affectsPlans(ev(task('assigned'), task('assigned', { NodeID: 'n2' })))).toBe(true);
   });
 
-  it('starting and running only for a watched service (a rolling update, a dependency of another)', () => {
+  it('running only for a rolling update or a dependency; starting only for a dependency', () => {
     expect(affectsPlans(ev(task('starting'), task('running')), () => false)).toBe(false);
     expect(affectsPlans(ev(task('starting'), task('running')), (id) => id === 's1')).toBe(true);
-    expect(affectsPlans(ev(task('preparing'), task('starting')), (id) => id === 's1')).toBe(true);
+    expect(affectsPlans(ev(task('preparing'), task('starting')), (id) => id === 's1')).toBe(false);
+    expect(affectsPlans(ev(task('preparing'), task('starting')), () => false, (id) => id === 's1')).toBe(true);
+    expect(affectsPlans(ev(task('starting'), task('running')), () => false, (id) => id === 's1')).toBe(true);
     expect(affectsPlans(ev(task('running'), task('failed')), () => false)).toBe(true);
   });
 

@@ -5,13 +5,17 @@ import type { ChangeEvent } from '@flotilla/state';
  * Whether a committed change can alter what the orchestrator or scheduler
  * would plan. A task moving through accepted / preparing / starting cannot
  * (nothing waits on those), and at 100k tasks those reports are most of the
- * writes. Starting and running matter only to a rolling update (the next
- * batch waits on it) or to the services that depend on this one (compose's
- * depends_on): `inUpdate` says whether a service is watched so (an update
- * that ended stays watched, which only costs passes). Every end state matters.
+ * writes. Running matters only to a rolling update (the next batch waits on
+ * it: `inUpdate`, which stays true after the update, costing only passes);
+ * starting and running matter to the services that depend on this one
+ * (compose's depends_on: `dependedOn`). Every end state matters.
  * An empty change list is a state replaced wholesale (a snapshot): relevant.
  */
-export function affectsPlans(e: ChangeEvent, inUpdate: (serviceId: string) => boolean = () => true): boolean {
+export function affectsPlans(
+  e: ChangeEvent,
+  inUpdate: (serviceId: string) => boolean = () => true,
+  dependedOn: (serviceId: string) => boolean = () => false,
+): boolean {
   if (e.changes.length === 0) return true;
   for (const c of e.changes) {
     if (c.kind !== 'task') return true;
@@ -22,7 +26,8 @@ export function affectsPlans(e: ChangeEvent, inUpdate: (serviceId: string) => bo
     const s = a.Status.State;
     if (s === b.Status.State) continue;
     if (isTerminal(s) || s === 'new' || s === 'pending') return true;
-    if ((s === 'running' || s === 'starting') && inUpdate(a.ServiceID)) return true;
+    if (s === 'running' && (inUpdate(a.ServiceID) || dependedOn(a.ServiceID))) return true;
+    if (s === 'starting' && dependedOn(a.ServiceID)) return true;
   }
   return false;
 }
