@@ -1,4 +1,5 @@
-import { isTerminal, newTask, type Service, type SwarmNode, type Task } from '@flotilla/contracts';
+import { isTerminal, newTask, type Service, type Task } from '@flotilla/contracts';
+import { nodeUsable } from './reconcile-replicated';
 import { compilePlacement } from './constraint';
 import type { ServiceContext } from './reconcile-slot';
 import { restartDecision } from './restart-policy';
@@ -19,12 +20,6 @@ export function jobCounts(svc: Service): { maxConcurrent: number; totalCompletio
 /** Meant to finish and not told to stop: a job's task that counts. */
 function wanted(t: Task): boolean {
   return t.DesiredState === 'complete' || t.DesiredState === 'running';
-}
-
-function usable(nodes: ReadonlyMap<string, SwarmNode>, id: string | undefined): boolean {
-  if (!id) return true;
-  const n = nodes.get(id);
-  return n !== undefined && n.Status.State !== 'down' && n.Spec.Availability !== 'drain';
 }
 
 /**
@@ -64,7 +59,7 @@ export function reconcileReplicatedJob(svc: Service, tasks: readonly Task[], sc:
     if (!wanted(last)) continue; // stopped on purpose: the slot is free again
     occupied.add(slot);
     active++;
-    const lost = !usable(sc.nodes, last.NodeID);
+    const lost = !nodeUsable(sc.nodes, last.NodeID);
     if (!isTerminal(last.Status.State) && !lost) continue;
     // Failed (or stranded on a node that left): the restart policy says when the slot runs again.
     const decision = restartDecision(last, list, { now: sc.now, immediate: lost });

@@ -12,7 +12,7 @@ export function replicasOf(svc: Service): number {
 }
 
 /** A replicated task stays where it is unless its node is down, drained or gone. */
-function nodeUsable(nodes: ReadonlyMap<string, SwarmNode>, id: string | undefined): boolean {
+export function nodeUsable(nodes: ReadonlyMap<string, SwarmNode>, id: string | undefined): boolean {
   if (!id) return true;
   const n = nodes.get(id);
   return n !== undefined && n.Status.State !== 'down' && n.Spec.Availability !== 'drain';
