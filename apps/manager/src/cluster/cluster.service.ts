@@ -86,16 +86,7 @@ export class ClusterService {
       throw new FlotillaError('invalid_argument', 'a node joins as a manager with `flotilla swarm join --token <manager token>`, which starts a manager on it');
     }
     const known = req.nodeId ? view.nodes.get(req.nodeId) : undefined;
-    if (known) {
-      const next: SwarmNode = {
-        ...known,
-        UpdatedAt: at,
-        Description: req.description,
-        Status: { State: 'ready', Addr: req.addr },
-      };
-      await this.store.propose({ ops: [put('node', next, known.Version.Index)] });
-      return this.store.view().nodes.get(known.ID)!;
-    }
+    if (known) return this.refresh(known.ID, req, at);
     const node: SwarmNode = {
       ID: req.nodeId && /^[a-z0-9]{25}$/.test(req.nodeId) ? req.nodeId : newId(),
       Version: { Index: 0 },
@@ -111,6 +102,24 @@ export class ClusterService {
     await this.store.propose({ ops: [put('node', node, null)] });
     this.log.log({ msg: 'node joined', id: node.ID, hostname: node.Description.Hostname, role });
     return this.store.view().nodes.get(node.ID)!;
+  }
+
+  /**
+   * A rejoining node's record is written against the version just read; the node monitor may mark it
+   * down in between (it was away), so a stale version is re-read and retried rather than failing the join.
+   */
+  private async refresh(id: string, req: RegisterRequest, at: string): Promise<SwarmNode> {
+    for (let attempt = 0; ; attempt++) {
+      const known = this.store.view().nodes.get(id);
+      if (!known) throw new FlotillaError('not_found', `node ${id} was removed while it rejoined`);
+      const next: SwarmNode = { ...known, UpdatedAt: at, Description: req.description, Status: { State: 'ready', Addr: req.addr } };
+      try {
+        await this.store.propose({ ops: [put('node', next, known.Version.Index)] });
+        return this.store.view().nodes.get(id)!;
+      } catch (e) {
+        if (!(e instanceof FlotillaError && e.code === 'out_of_sequence') || attempt >= 10) throw e;
+      }
+    }
   }
 }
 
