@@ -307,3 +307,18 @@ describe('loadProject: extends', () => {
     expect(problemsOf({ 'compose.yml': text })[0]).toMatch(want);
   });
 });
+
+describe('unreadable .env and env_file lines', () => {
+  it('are skipped with a warning naming the file and line, the rest read (as 1.29 does)', () => {
+    const p = load({
+      'compose.yml': 'services:\n  a:\n    image: x\n    env_file: e.env\n    environment:\n      Z: ${zot}\n',
+      '.env': '# c\nfoo="\n  a\n"\nINVALID LINE\nzot=qix\n',
+      'e.env': 'ok=1\nNOT A LINE\nalso=2\n',
+    });
+    expect(p.services.a.environment).toEqual({ ok: '1', also: '2', Z: 'qix' });
+    expect(p.warnings.filter((w) => /could not parse/.test(w)).map((w) => w.replace(/^.*\//, ''))).toEqual([
+      '.env: could not parse statement starting at line 5; it is skipped',
+      'e.env: could not parse statement starting at line 2; it is skipped',
+    ]);
+  });
+});

@@ -43,7 +43,8 @@ export function loadProject(opts: LoadOptions = {}): ComposeProject {
   const cwd = resolve(opts.workingDir ?? process.cwd());
   const files = resolveFiles(opts.files, opts.files?.length ? shell : discoveryEnv(shell, cwd), cwd);
   const projectDir = opts.workingDir ? cwd : dirname(files[0]);
-  const env = projectEnv(opts.envFile, shell, cwd, projectDir);
+  const envWarnings: string[] = [];
+  const env = projectEnv(opts.envFile, shell, cwd, projectDir, envWarnings);
   const home = shell.HOME;
   const problems = new Problems();
   const unset = new Set<string>();
@@ -136,7 +137,7 @@ export function loadProject(opts: LoadOptions = {}): ComposeProject {
   const services: Record<string, ServiceDef> = {};
   const allProfiles = new Set<string>();
   const disabled = new Map<string, string[]>();
-  const ctx = { projectDir, env, home, report };
+  const ctx = { projectDir, env, home, report, warn: (w: string) => envWarnings.push(w) };
   for (const [sname, tagged] of Object.entries(resolved)) {
     const raw = hasTags(tagged) ? (stripTags(tagged) as Raw) : tagged;
     const svc = normalizeService(sname, raw, ctx);
@@ -154,7 +155,7 @@ export function loadProject(opts: LoadOptions = {}): ComposeProject {
   checkProject({ services, networks, volumes, secrets, configs }, all, report, disabled);
   problems.throwIfAny();
 
-  const warnings = [...[...unset].sort().map((n) => `The ${n} variable is not set. Defaulting to a blank string.`), ...versionWarnings];
+  const warnings = [...[...unset].sort().map((n) => `The ${n} variable is not set. Defaulting to a blank string.`), ...versionWarnings, ...envWarnings];
   return { name, workingDir: projectDir, files, services, networks, volumes, secrets, configs, warnings, allProfiles: [...allProfiles].sort() };
 }
 

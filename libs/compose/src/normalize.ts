@@ -4,6 +4,7 @@ import { listOrDict, type Raw } from './merge';
 import { checkExpose, parsePortSpec } from './normalize-ports';
 import { parseServiceVolume } from './normalize-volumes';
 import { parseDotenv } from './dotenv';
+import { dotenvWarning } from './project-env';
 import type { Env } from './interpolate';
 import type { Path } from './positions';
 import { shellSplit } from './shlex';
@@ -17,6 +18,8 @@ export interface NormalizeContext {
   env: Env;
   home: string | undefined;
   report: Report;
+  /** Something 1.29 accepts with a warning (an unreadable env_file line). */
+  warn?: (message: string) => void;
 }
 
 /** Keys modelled one by one below; the rest of a service is kept as written in `extra`. */
@@ -284,7 +287,7 @@ function readEnvFiles(v: unknown, path: Path, ctx: NormalizeContext): Record<str
     }
     const problems: { line: number; message: string }[] = [];
     Object.assign(out, parseDotenv(text, ctx.env, problems));
-    for (const p of problems) ctx.report([...path, i], `${file}:${p.line}: ${p.message}`);
+    for (const p of problems) ctx.warn?.(dotenvWarning(file, p.line));
   });
   return out;
 }

@@ -20,8 +20,14 @@ export function discoveryEnv(shell: Env, cwd: string): Env {
   return shell.COMPOSE_FILE ? shell : { ...quietDotenv(resolve(cwd, '.env'), shell), ...definedOnly(shell) };
 }
 
-/** The variables interpolation sees: the project's .env (or --env-file, relative to cwd), overridden by the shell. */
-export function projectEnv(envFileOpt: string | undefined, shell: Env, cwd: string, projectDir: string): Env {
+/** A .env line docker-compose 1.29 cannot read is skipped with a warning (python-dotenv's); flotilla names the file too. */
+export const dotenvWarning = (file: string, line: number) => `${file}: could not parse statement starting at line ${line}; it is skipped`;
+
+/**
+ * The variables interpolation sees: the project's .env (or --env-file, relative to cwd), overridden by the shell.
+ * Lines that cannot be read go to `warnings`, as 1.29 warns and goes on.
+ */
+export function projectEnv(envFileOpt: string | undefined, shell: Env, cwd: string, projectDir: string, warnings: string[] = []): Env {
   const envFile = envFileOpt ? resolve(cwd, envFileOpt) : resolve(projectDir, '.env');
   if (!existsSync(envFile)) {
     if (envFileOpt) throw new ComposeError([{ file: envFile, message: "Couldn't find env file" }]);
@@ -29,6 +35,6 @@ export function projectEnv(envFileOpt: string | undefined, shell: Env, cwd: stri
   }
   const problems: { line: number; message: string }[] = [];
   const dotenv = parseDotenv(readFileSync(envFile, 'utf8'), shell, problems);
-  if (problems.length) throw new ComposeError(problems.map((p) => ({ file: envFile, line: p.line, column: 1, message: p.message })));
+  for (const p of problems) warnings.push(dotenvWarning(envFile, p.line));
   return { ...dotenv, ...definedOnly(shell) };
 }
