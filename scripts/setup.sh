@@ -26,7 +26,7 @@ command -v python3 >/dev/null || need+=(python3)
 # The console's browser tests (headless chromium), the metrics test's Prometheus text parser (the
 # official Python client's), and a local registry for compose push/pull (nothing else is reachable).
 command -v chromium >/dev/null || need+=(chromium)
-python3 -c 'import prometheus_client' 2>/dev/null || need+=(python3-prometheus-client)
+/usr/bin/python3 -c 'import prometheus_client' 2>/dev/null || need+=(python3-prometheus-client)
 [ -x /usr/bin/docker-registry ] || need+=(docker-registry)
 if [ ${#need[@]} -gt 0 ]; then
   [ "$(id -u)" = 0 ] || die "missing packages (${need[*]}); run as root or install them"
