@@ -1,5 +1,6 @@
 import { Redis } from 'ioredis';
 import { FlotillaError } from '@flotilla/contracts';
+import { redactRedisUrl, redisTlsOptions } from './redis-tls';
 
 /**
  * One connection, bounded, so a wrong REDIS_URL fails the boot with one clear
@@ -27,8 +28,11 @@ const RETRY_MS = 1000;
 
 async function connectOnce(url: string, opts: { forWorker?: boolean }): Promise<Redis> {
   let redis: Redis;
+  // A bad REDIS_CA is the caller's to fix: it fails at once, outside the retry on `unavailable`.
+  const tls = redisTlsOptions(url);
   try {
     redis = new Redis(url, {
+      ...tls,
       lazyConnect: true,
       connectTimeout: 3000,
       // BullMQ workers need blocking commands to wait forever; producers should fail fast.
@@ -37,15 +41,19 @@ async function connectOnce(url: string, opts: { forWorker?: boolean }): Promise<
       retryStrategy: (n) => Math.min(n * 200, 2000),
     });
   } catch (e) {
-    throw new FlotillaError('invalid_argument', `invalid Redis URL ${url}: ${(e as Error).message}`);
+    throw new FlotillaError('invalid_argument', `invalid Redis URL ${redactRedisUrl(url)}: ${(e as Error).message}`);
   }
-  redis.on('error', () => undefined); // reconnects are handled by retryStrategy; errors surface on commands
+  // Reconnects are handled by retryStrategy; errors surface on commands. The socket's own error
+  // (a refused certificate, a wrong password) is kept: connect() only says "Connection is closed".
+  let cause: Error | undefined;
+  redis.on('error', (e: Error) => (cause ??= e));
   try {
     await withTimeout(redis.connect(), 4000);
     await withTimeout(redis.ping(), 2000);
   } catch (e) {
     redis.disconnect();
-    throw new FlotillaError('unavailable', `cannot reach Redis at ${url}: ${(e as Error).message || 'timeout'}`);
+    const why = cause && cause.message !== (e as Error).message ? `${(e as Error).message} (${cause.message})` : (e as Error).message || 'timeout';
+    throw new FlotillaError('unavailable', `cannot reach Redis at ${redactRedisUrl(url)}: ${why}`);
   }
   return redis;
 }
