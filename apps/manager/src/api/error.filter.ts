@@ -19,6 +19,10 @@ export class ErrorFilter implements ExceptionFilter {
       const body = err.getResponse();
       message = typeof body === 'string' ? body : ((body as { message?: string }).message ?? err.message);
       if (Array.isArray(message)) message = message.join('; ');
+    } else if (isClientHttpError(err)) {
+      // body-parser's own errors (a body over the limit: 413, a wrong charset: 415) are the client's.
+      status = err.status;
+      message = err.message;
     } else if (err instanceof SyntaxError) {
       status = 400;
       message = err.message;
@@ -31,6 +35,12 @@ export class ErrorFilter implements ExceptionFilter {
     }
     sendError(res, status, message);
   }
+}
+
+/** An http-errors error (what body-parser throws) meant for the client: a 4xx with a message it may see. */
+function isClientHttpError(err: unknown): err is { status: number; message: string } {
+  const e = err as { status?: unknown; expose?: unknown; message?: unknown };
+  return typeof e?.status === 'number' && e.status >= 400 && e.status < 500 && e.expose === true && typeof e.message === 'string';
 }
 
 /** Docker clients only decode an error body whose Content-Type is exactly application/json (no charset). */
