@@ -22,8 +22,8 @@ import { ManagerClient } from './manager-client';
 import { Reporter } from './reporter';
 import { readNodeId, writeMembership, writeNodeId } from './identity';
 import { startManagerFor } from './promotion';
-import { join } from 'node:path';
 import { sweepSecretFiles } from '../docker/secret-files';
+import { releaseTmpfsIfEmpty, secretsRoot } from '../docker/secrets-tmpfs';
 import { DockerAdapter } from '../docker/docker.adapter';
 import { planContainers, type ObservedContainer } from '../docker/plan-containers';
 import { TaskRunner, type RunContext } from '../docker/task-runner';
@@ -311,7 +311,7 @@ export class AgentService implements OnApplicationShutdown {
       networks: new Map<string, Network>(set.networks.map((n) => [n.ID, n])),
       volumes: new Map<string, Volume>(set.volumes.map((v) => [v.ID, v])),
       ports: (sid) => set.endpoints.find((e) => e.serviceId === sid)?.ports ?? [],
-      secretsDir: join(this.config.dataDir, 'secrets'),
+      secretsDir: secretsRoot(this.nodeId),
       secrets: new Map((set.secrets ?? []).map((x) => [x.ID, x])),
       configs: new Map((set.configs ?? []).map((x) => [x.ID, x])),
       serveDns: (net) => this.overlay.serveDns(net),
@@ -389,7 +389,9 @@ export class AgentService implements OnApplicationShutdown {
       if (!nets.has(n.Name) && !(await this.hasContainers(n.Name))) await this.docker.removeNetwork(n.Id);
     }
     // Secret files of tasks no longer in the set (a removal missed while the worker was down).
-    await sweepSecretFiles(join(this.config.dataDir, 'secrets'), new Set(set.tasks.filter((t) => t.DesiredState !== 'remove').map((t) => t.ID)));
+    const secrets = secretsRoot(this.nodeId);
+    await sweepSecretFiles(secrets, new Set(set.tasks.filter((t) => t.DesiredState !== 'remove').map((t) => t.ID)));
+    await releaseTmpfsIfEmpty(secrets);
     const vols = new Set(set.volumes.map((v) => v.Spec.Name));
     for (const v of await this.docker.listManagedVolumes(this.clusterId)) {
       if (!vols.has(v.Name)) await this.docker.removeVolume(v.Name);

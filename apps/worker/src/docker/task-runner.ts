@@ -7,6 +7,7 @@ import { bridgeNetworkCreate, carriesAllocation, isPoolOverlap } from '../networ
 import { Semaphore } from '../agent/semaphore';
 import { unhealthyReport } from './plan-containers';
 import { addSecretMounts, planSecretFiles, removeSecretFiles, writeSecretFiles, type SecretFile } from './secret-files';
+import { onTmpfs } from './secrets-tmpfs';
 
 export interface RunContext {
   nodeId: string;
@@ -160,7 +161,7 @@ export class TaskRunner {
       this.report({ taskId: task.ID, state: 'rejected', message: 'preparing', err: `secret or config not available on this node: ${plan.missing.join(', ')}` });
       return undefined;
     }
-    await writeSecretFiles(dir, task.ID, plan.files);
+    await onTmpfs(dir, () => writeSecretFiles(dir, task.ID, plan.files));
     return plan.files;
   }
 
