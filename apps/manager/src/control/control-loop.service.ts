@@ -4,7 +4,7 @@ import { del, newId, place, put, type Op, type StateStore } from '@flotilla/stat
 import { dependenciesOf, planUpdates, reconcile, schedule } from '@flotilla/scheduling';
 import { awaitsAddress, planNetworkAllocations } from '@flotilla/networking';
 import { CLOCK, STATE_STORE, type Clock } from '../tokens';
-import { affectsPlans } from './plan-relevance';
+import { affectsPlans, opensDependencyGate } from './plan-relevance';
 import { createTaskOps } from './task-seeds';
 
 /** Pause before a pass woken only by others' writes. */
@@ -47,7 +47,7 @@ export class ControlLoopService implements OnModuleInit, OnModuleDestroy {
       if (e.changes.length === 0 || e.changes.some((c) => c.kind === 'service')) this.dependedOn = undefined;
       if (!affectsPlans(e, (id) => inUpdate(this.store.view().services.get(id)), (id) => this.isDependedOn(id))) return;
       // A user's change (a service scaled, a node drained) is planned at once; task reports may gather first.
-      this.kick(e.changes.some((c) => c.kind !== 'task'));
+      this.kick(e.changes.some((c) => c.kind !== 'task') || opensDependencyGate(e, (id) => this.isDependedOn(id)));
     });
     // Only the leader plans; a manager that just became leader starts with a full pass.
     this.unlead = this.store.onLeaderChange((leader) => leader && this.kick());

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Task, TaskState } from '@flotilla/contracts';
-import { affectsPlans } from './plan-relevance';
+import { affectsPlans, opensDependencyGate } from './plan-relevance';
 
 const at = '2026-01-01T00:00:00.000Z';
 const task = (state: TaskState, extra: Partial<Task> = {}): Task => ({
@@ -46,5 +46,24 @@ describe('which changes can alter a plan', () => {
   it('anything that is not a task, and a state replaced by a snapshot, do', () => {
     expect(affectsPlans({ index: 3, changes: [{ kind: 'node', id: 'n1' }] })).toBe(true);
     expect(affectsPlans({ index: 3, changes: [] })).toBe(true);
+  });
+});
+
+describe('which changes are planned at once for a depends_on gate', () => {
+  const dep = (id: string) => id === 's1';
+  it.each([
+    ['starting', 'running', true],
+    ['preparing', 'starting', true],
+    ['running', 'complete', true],
+    ['running', 'failed', true],
+    ['assigned', 'preparing', false],
+    ['running', 'running', false],
+  ] as const)('%s → %s of a depended-on service: %s', (from, to, want) => {
+    expect(opensDependencyGate(ev(task(from), task(to)), dep)).toBe(want);
+  });
+  it('never for a service nobody depends on, nor for a new or removed task', () => {
+    expect(opensDependencyGate(ev(task('starting'), task('running')), () => false)).toBe(false);
+    expect(opensDependencyGate(ev(undefined, task('running')), dep)).toBe(false);
+    expect(opensDependencyGate({ index: 3, changes: [{ kind: 'node', id: 'n1' }] }, dep)).toBe(false);
   });
 });

@@ -31,3 +31,21 @@ export function affectsPlans(
   }
   return false;
 }
+
+/**
+ * Whether a change may open (or fail) a depends_on gate: a task of a service others wait on
+ * reaching starting, running or an end state. Planned at once, as a user's change is, so a
+ * dependent starts as soon as its dependency is healthy (docker-compose polls; the pause that lets
+ * task reports gather would be pure delay here). Services nobody depends on never hurry the loop.
+ */
+export function opensDependencyGate(e: ChangeEvent, dependedOn: (serviceId: string) => boolean): boolean {
+  for (const c of e.changes) {
+    if (c.kind !== 'task') continue;
+    const b = c.before as Task | undefined;
+    const a = c.after as Task | undefined;
+    if (!a || !b || a.Status.State === b.Status.State) continue;
+    const s = a.Status.State;
+    if ((s === 'starting' || s === 'running' || isTerminal(s)) && dependedOn(a.ServiceID)) return true;
+  }
+  return false;
+}
