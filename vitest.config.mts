@@ -10,6 +10,7 @@ const alias = {
   '@flotilla/scheduling': lib('scheduling'),
   '@flotilla/networking': lib('networking'),
   '@flotilla/raft': lib('raft'),
+  '@flotilla/pki': lib('pki'),
   '@flotilla/raft-host': fileURLToPath(new URL('./libs/raft/src/host/index.ts', import.meta.url)),
 };
 
