@@ -136,6 +136,10 @@ export interface LogRequest {
   tail?: number;
   timestamps: boolean;
   since?: number;
+  /** When the manager asked (ms since the epoch): an old request is a replay. */
+  at: number;
+  /** signForNode(node secret, 'logs', logRequestPayload(...)): Redis is not trusted. */
+  sig: string;
 }
 
 export type LogFrame =

@@ -16,6 +16,8 @@ export interface AssignmentsChangedJob {
   nodeId: string;
   /** Store index at which the node's assignment set was last changed. */
   index: number;
+  /** signForNode(node secret, 'doorbell', doorbellPayload(nodeId, index)): Redis is not trusted. */
+  sig: string;
 }
 
 /** One pending doorbell per node is enough: later rings are folded into it. */
@@ -26,5 +28,5 @@ export function doorbellDedupId(nodeId: string): string {
 export function isAssignmentsChangedJob(v: unknown): v is AssignmentsChangedJob {
   if (typeof v !== 'object' || v === null) return false;
   const o = v as Record<string, unknown>;
-  return typeof o.nodeId === 'string' && /^[a-z0-9]{1,64}$/.test(o.nodeId) && Number.isSafeInteger(o.index);
+  return typeof o.nodeId === 'string' && /^[a-z0-9]{1,64}$/.test(o.nodeId) && Number.isSafeInteger(o.index) && typeof o.sig === 'string';
 }

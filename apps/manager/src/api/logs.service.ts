@@ -8,8 +8,13 @@ import {
   type LogFrame,
   type LogRequest,
   type Task,
+  logRequestPayload,
+  nodeSecret,
+  signForNode,
 } from '@flotilla/contracts';
+import type { StateStore } from '@flotilla/state';
 import { REDIS } from '../control/redis.provider';
+import { STATE_STORE } from '../tokens';
 
 /**
  * Container logs live on the nodes. The manager asks each node over Redis
@@ -20,7 +25,10 @@ export class LogsService implements OnModuleDestroy {
   private sub?: Redis;
   private readonly handlers = new Map<string, (f: LogFrame) => void>();
 
-  constructor(@Inject(REDIS) private readonly redis: Redis) {}
+  constructor(
+    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(STATE_STORE) private readonly store: StateStore,
+  ) {}
 
   async onModuleDestroy() {
     this.sub?.disconnect();
@@ -53,7 +61,9 @@ export class LogsService implements OnModuleDestroy {
     });
     await sub.subscribe(channel);
     for (const [nodeId, taskIds] of byNode) {
-      const req: LogRequest = { reqId, taskIds, follow: opts.follow, tail: opts.tail, timestamps: opts.timestamps };
+      const key = this.store.view().cluster?.NodeKey ?? '';
+      const unsigned = { reqId, taskIds, follow: opts.follow, tail: opts.tail, timestamps: opts.timestamps, at: Date.now() };
+      const req: LogRequest = { ...unsigned, sig: signForNode(nodeSecret(key, nodeId), 'logs', logRequestPayload(unsigned)) };
       const listeners = await this.redis.publish(logRequestChannel(nodeId), JSON.stringify(req));
       if (listeners === 0) {
         onFrame({ t: 'error', message: `node ${nodeId} is not connected; its logs are unavailable` });

@@ -8,6 +8,9 @@ import {
   type AssignmentsChangedJob,
   type Service,
   type Task,
+  doorbellPayload,
+  nodeSecret,
+  signForNode,
 } from '@flotilla/contracts';
 import type { ChangeEvent, StateStore } from '@flotilla/state';
 import { isMeshPort, nodesOnNetworks } from '@flotilla/networking';
@@ -182,7 +185,9 @@ export class DispatcherService implements OnModuleInit, OnModuleDestroy {
     }
     await Promise.all(
       due.map(async (nodeId) => {
-        const data: AssignmentsChangedJob = { nodeId, index };
+        const key = this.store.view().cluster?.NodeKey;
+        if (!key) return;
+        const data: AssignmentsChangedJob = { nodeId, index, sig: signForNode(nodeSecret(key, nodeId), 'doorbell', doorbellPayload(nodeId, index)) };
         try {
           await this.queue(nodeId).add(ASSIGNMENTS_CHANGED, data, {
             // Unique per index: a completed job with the same id would swallow a new add (bullmq #1337).

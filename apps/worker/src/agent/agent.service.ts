@@ -7,6 +7,8 @@ import {
   QUEUE_PREFIX,
   isTerminal,
   isAssignmentsChangedJob,
+  doorbellPayload,
+  signedByCluster,
   nodeQueueName,
   type AssignmentSet,
   type Network,
@@ -63,6 +65,8 @@ export class AgentService implements OnApplicationShutdown {
   private redis?: Redis;
   private sub?: Redis;
   private logs?: LogServer;
+  /** This node's credential (from registration): what the manager signs Redis messages for it with. */
+  private nodeSecret?: string;
   private events?: NodeJS.ReadableStream & { destroy?: () => void };
   private closed = false;
 
@@ -94,6 +98,7 @@ export class AgentService implements OnApplicationShutdown {
     });
     this.nodeId = reg.nodeId;
     this.client.useSecret(reg.nodeSecret);
+    this.nodeSecret = reg.nodeSecret;
     this.clusterId = reg.clusterId;
     writeNodeId(this.config.dataDir, reg.nodeId);
     writeMembership(this.config.dataDir, { clusterId: reg.clusterId, dockerHost: this.config.dockerHost });
@@ -133,6 +138,11 @@ export class AgentService implements OnApplicationShutdown {
         if (!isAssignmentsChangedJob(job.data) || job.data.nodeId !== this.nodeId) {
           throw new UnrecoverableError('malformed doorbell job');
         }
+        // Whoever else can write to Redis cannot ring: only the cluster knows this node's credential.
+        if (!this.nodeSecret || !signedByCluster(this.nodeSecret, 'doorbell', doorbellPayload(job.data.nodeId, job.data.index), job.data.sig)) {
+          this.log.warn({ msg: 'doorbell not signed by the cluster; dropped', jobId: job.id });
+          throw new UnrecoverableError('doorbell not signed by the cluster');
+        }
         if (this.set && job.data.index <= this.set.index) return;
         this.requestSync('fetch');
       },
@@ -142,7 +152,7 @@ export class AgentService implements OnApplicationShutdown {
 
     this.sub = this.redis.duplicate({ maxRetriesPerRequest: null });
     this.sub.on('error', () => undefined);
-    this.logs = new LogServer(this.redis, this.sub, this.docker, (t) => this.containers.get(t)?.id);
+    this.logs = new LogServer(this.redis, this.sub, this.docker, (t) => this.containers.get(t)?.id, () => this.nodeSecret);
     await this.logs.start(this.nodeId);
 
     await this.watchEvents();

@@ -2,7 +2,16 @@ import { Logger } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
-import { logCancelChannel, logDataChannel, logRequestChannel, type LogFrame, type LogRequest } from '@flotilla/contracts';
+import {
+  LOG_REQUEST_MAX_AGE_MS,
+  logCancelChannel,
+  logDataChannel,
+  logRequestChannel,
+  logRequestPayload,
+  signedByCluster,
+  type LogFrame,
+  type LogRequest,
+} from '@flotilla/contracts';
 import type { DockerAdapter } from '../docker/docker.adapter';
 
 /**
@@ -18,6 +27,7 @@ export class LogServer {
     private readonly sub: Redis,
     private readonly docker: DockerAdapter,
     private readonly containerOf: (taskId: string) => string | undefined,
+    private readonly nodeSecret: () => string | undefined,
   ) {}
 
   async start(nodeId: string) {
@@ -37,6 +47,12 @@ export class LogServer {
     try {
       req = JSON.parse(msg) as LogRequest;
       if (typeof req.reqId !== 'string' || !/^[0-9a-f]{8,64}$/.test(req.reqId) || !Array.isArray(req.taskIds)) return;
+      // Anyone who can publish on Redis could ask for logs: only requests the cluster signed, and recent ones, are served.
+      const secret = this.nodeSecret();
+      if (!secret || !Number.isSafeInteger(req.at) || Math.abs(Date.now() - req.at) > LOG_REQUEST_MAX_AGE_MS || !signedByCluster(secret, 'logs', logRequestPayload(req), req.sig)) {
+        this.log.warn({ msg: 'log request not signed by the cluster (or stale); dropped', reqId: req.reqId });
+        return;
+      }
     } catch {
       return;
     }
