@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { Task } from '@flotilla/contracts';
+import { doorbellPayload, nodeSecret, signedByCluster, type Task } from '@flotilla/contracts';
 import type { ChangeEvent, StateStore } from '@flotilla/state';
 import { DispatcherService } from './dispatcher.service';
 
@@ -8,11 +8,13 @@ import { DispatcherService } from './dispatcher.service';
  * The dispatcher's timing over a hand-driven store and a queue that records
  * the bells it is given (no Redis: what is under test is when it rings).
  */
+const KEY = 'k'.repeat(64);
+
 function harness(nodes: string[]) {
   let index = 10;
   let listener: (e: ChangeEvent) => void = () => undefined;
   const store = {
-    view: () => ({ index, nodes: new Map(nodes.map((n) => [n, {}])), services: new Map() }),
+    view: () => ({ index, nodes: new Map(nodes.map((n) => [n, {}])), services: new Map(), cluster: { NodeKey: KEY } }),
     watch: (l: (e: ChangeEvent) => void) => {
       listener = l;
       return () => undefined;
@@ -22,7 +24,10 @@ function harness(nodes: string[]) {
   const redis = new EventEmitter();
   const d = new DispatcherService(store, redis as never);
   const bells: string[] = [];
-  Object.assign(d, { queue: (nodeId: string) => ({ add: async (_: string, data: { index: number }) => void bells.push(`${nodeId}@${data.index}`) }) });
+  // A bell counts only when it carries the node's signature (what the worker checks).
+  const add = (nodeId: string) => async (_: string, data: { index: number; sig: string }) =>
+    void bells.push(`${nodeId}@${data.index}${signedByCluster(nodeSecret(KEY, nodeId), 'doorbell', doorbellPayload(nodeId, data.index), data.sig) ? '' : ' (unsigned)'}`);
+  Object.assign(d, { queue: (nodeId: string) => ({ add: add(nodeId) }) });
   d.onModuleInit();
   const assign = (nodeId: string) => {
     index++;
