@@ -21,6 +21,7 @@ import { Worker as BullWorker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { QUEUE_PREFIX, nodeQueueName, type AssignmentSet, type RegisterResponse, type TaskReport } from '@flotilla/contracts';
 import { Reporter } from '../../apps/worker/src/agent/reporter';
+import { mergeAssignments } from '../../apps/worker/src/agent/merge-assignments';
 
 const [managerUrl, token, countArg, prefix] = process.argv.slice(2);
 const count = Number(countArg);
@@ -135,6 +136,7 @@ async function hollowNode(i: number) {
   };
   const reporter = new Reporter({ report: send }, () => id, REPORT_DELAY_MS);
   let lastIndex = 0;
+  let held: AssignmentSet | undefined;
   let syncing = false;
   let again = false;
   // The real worker's requestSync: at most one sync runs and at most one more is queued.
@@ -153,11 +155,17 @@ async function hollowNode(i: number) {
   };
   const sync = async () => {
     const t0 = performance.now();
-    const { value: set, bytes } = await call<AssignmentSet>('GET', `/flotilla/v1/nodes/${id}/assignments`, reg.nodeSecret);
-    stats.fetches++;
+    // As the real worker: a delta on the set held, the full set when the manager cannot send one.
+    const fetch = async (since?: number) => {
+      const r = await call<AssignmentSet>('GET', `/flotilla/v1/nodes/${id}/assignments${since === undefined ? '' : `?since=${since}`}`, reg.nodeSecret);
+      stats.fetches++;
+      stats.tasksFetched += r.value.tasks.length;
+      stats.bytesFetched += r.bytes;
+      return r.value;
+    };
+    const set = mergeAssignments(held, await fetch(held?.index)) ?? (await fetch());
+    held = set;
     stats.fetchMs += performance.now() - t0;
-    stats.tasksFetched += set.tasks.length;
-    stats.bytesFetched += bytes;
     lastIndex = set.index;
     for (const t of set.tasks) {
       // Level-triggered like the real worker: whatever the store does not show yet is reported

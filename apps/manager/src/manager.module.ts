@@ -10,6 +10,7 @@ import { ClusterService } from './cluster/cluster.service';
 import { ControlLoopService } from './control/control-loop.service';
 import { DispatcherService } from './control/dispatcher.service';
 import { NodeLivenessService } from './control/node-liveness.service';
+import { AssignmentLogService } from './control/assignment-log.service';
 import { StatusService } from './control/status.service';
 import { REDIS } from './control/redis.provider';
 import { AgentController } from './api/agent.controller';
@@ -81,6 +82,7 @@ export class ManagerModule {
         StatusService,
         NodeLivenessService,
         DispatcherService,
+        AssignmentLogService,
         ControlLoopService,
         StackService,
         LogsService,

@@ -70,6 +70,12 @@ export interface AssignmentSet {
   overlay?: OverlayNetworkAssignment[];
   /** The routing mesh: every ingress port of the cluster, so this node answers it even without a task of its own. */
   mesh?: MeshPort[];
+  /**
+   * Set on a delta (the node asked `?since=N` and the manager could answer from N): `tasks` holds only
+   * the tasks changed after `since`, `removed` the ids that left the set; the rest is whole.
+   */
+  since?: number;
+  removed?: string[];
 }
 
 /**

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Headers, HttpCode, Inject, Param, Post, Res } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Inject, Param, Post, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import {
   FlotillaError,
@@ -15,6 +15,8 @@ import type { StateStore } from '@flotilla/state';
 import { ClusterService } from '../cluster/cluster.service';
 import { ManagersService } from '../cluster/managers.service';
 import { DispatcherService } from '../control/dispatcher.service';
+import { AssignmentLogService } from '../control/assignment-log.service';
+import { changedSince } from '../control/assignment-log';
 import { NodeLivenessService } from '../control/node-liveness.service';
 import { StatusService } from '../control/status.service';
 import { MANAGER_CONFIG, STATE_STORE } from '../tokens';
@@ -35,6 +37,7 @@ export class AgentController {
     private readonly liveness: NodeLivenessService,
     private readonly dispatcher: DispatcherService,
     private readonly managers: ManagersService,
+    private readonly assignmentLog: AssignmentLogService,
   ) {}
 
   /** The routing mesh of the current index: a thousand nodes fetching at one index share one walk. */
@@ -59,17 +62,21 @@ export class AgentController {
   }
 
   /**
-   * The node's full set, written out by hand: each task's JSON is made once per
+   * The node's set (`?since=N`: only the tasks changed after N and the ids removed, when this
+   * manager's AssignmentLog covers N; else in full), written out by hand: each task's JSON is made once per
    * version of the task and reused by every later fetch (a node fetches the
    * same hundred tasks many times while a big service comes up), and the body
    * skips Express's serialiser and ETag hash. The bytes are what `res.json()`
    * would send.
    */
   @Get(':id/assignments')
-  assignments(@Param('id') id: string, @Headers('authorization') auth: string | undefined, @Res() res: Response): void {
+  assignments(@Param('id') id: string, @Headers('authorization') auth: string | undefined, @Query('since') sinceQ: string | undefined, @Res() res: Response): void {
     this.knownNode(id, auth);
     const view = this.store.view();
     const tasks = view.tasksOfNode(id);
+    // A node that holds its set at `since` gets only what changed, when this manager can tell (else the full set).
+    const since = sinceQ !== undefined && /^\d{1,15}$/.test(sinceQ) ? Number(sinceQ) : undefined;
+    const delta = since !== undefined && this.assignmentLog.log.covers(id, since, view.index);
     const networks = new Map<string, Network>();
     for (const t of tasks) {
       for (const n of t.Spec.Networks ?? []) {
@@ -87,8 +94,10 @@ export class AgentController {
     const rest: Omit<AssignmentSet, 'nodeId' | 'index' | 'tasks'> = { networks: [...networks.values()], volumes, endpoints, managers: this.managers.managerAddresses(), ...referencedBy(tasks, view), overlay: overlayFor(view, id), mesh: meshFor(this.meshTable(view), view.nodes.get(id)?.Status.Addr) };
     // A promoted worker starts its manager with this; the channel is the node's own authenticated one.
     if (view.nodes.get(id)?.Spec.Role === 'manager' && !this.managers.isMember(id)) rest.promotion = { token: view.cluster!.JoinTokens.Manager };
-    const parts = new Array<string>(tasks.length);
-    for (let i = 0; i < tasks.length; i++) parts[i] = taskJson(tasks[i]);
+    if (delta) Object.assign(rest, { since, removed: this.assignmentLog.log.removedSince(id, since) });
+    const sent = delta ? changedSince(tasks, since) : tasks;
+    const parts = new Array<string>(sent.length);
+    for (let i = 0; i < sent.length; i++) parts[i] = taskJson(sent[i]);
     const body = `{"nodeId":${JSON.stringify(id)},"index":${view.index},"tasks":[${parts.join(',')}],${JSON.stringify(rest).slice(1)}`;
     // Every change up to this index has now reached the node: the dispatcher need not ring for them.
     this.dispatcher.served(id, view.index);

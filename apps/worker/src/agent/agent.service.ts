@@ -33,6 +33,7 @@ import { IngressProxy, type Route } from '../network/ingress-proxy';
 import { OverlayAgent } from '../network/overlay/overlay-agent';
 import { awaitsAddress, isMeshPort } from '@flotilla/networking';
 import { LogServer } from '../logs/log-server';
+import { mergeAssignments } from './merge-assignments';
 
 /**
  * The worker's loop: register, then keep Docker equal to the node's full
@@ -222,7 +223,7 @@ export class AgentService implements OnApplicationShutdown {
 
   private async sync(kind: 'fetch' | 'local') {
     try {
-      if (kind === 'fetch' || !this.set) this.set = await this.client.assignments(this.nodeId);
+      if (kind === 'fetch' || !this.set) this.set = await this.fetchSet();
       const set = this.set;
       this.overlay.update(set);
       if (set.promotion && this.config.role === 'worker') void this.promote(set.promotion.token);
@@ -304,6 +305,12 @@ export class AgentService implements OnApplicationShutdown {
     }
     for (const n of set.networks) owned.add(n.ID);
     await this.overlay.sync(set, owned);
+  }
+
+  /** The full set, from a delta on the one held when the manager can send one. */
+  private async fetchSet(): Promise<AssignmentSet> {
+    const got = await this.client.assignments(this.nodeId, this.set?.index);
+    return mergeAssignments(this.set, got) ?? (await this.client.assignments(this.nodeId));
   }
 
   private fetchSoon() {

@@ -47,8 +47,9 @@ export class ManagerClient {
     return r;
   }
 
-  async assignments(nodeId: string): Promise<AssignmentSet> {
-    const set = await this.call<AssignmentSet>('GET', `${AGENT_API}/nodes/${nodeId}/assignments`);
+  /** The node's set; with `since` (the index of the set it holds) possibly only what changed after it. */
+  async assignments(nodeId: string, since?: number): Promise<AssignmentSet> {
+    const set = await this.call<AssignmentSet>('GET', `${AGENT_API}/nodes/${nodeId}/assignments${since === undefined ? '' : `?since=${since}`}`);
     this.learnManagers(set.managers);
     return set;
   }
