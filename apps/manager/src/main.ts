@@ -102,6 +102,7 @@ async function main() {
           redisUrl,
           role: 'manager',
         }),
+        app.get(ManagerMetrics).registry,
       ),
       { logger },
     );
