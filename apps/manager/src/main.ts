@@ -30,6 +30,8 @@ import { redisWaitMs, workerConfig } from '../../worker/src/config';
 import { DockerAdapter } from '../../worker/src/docker/docker.adapter';
 import { readNodeId, writeNodeId } from '../../worker/src/agent/identity';
 import { finishLeaving } from './boot/leaving';
+import { ManagerMetrics } from './metrics/manager-metrics';
+import { httpMetricsMiddleware } from './metrics/http-metrics.middleware';
 
 /**
  * One manager process; with the embedded worker (the default) its node also
@@ -65,6 +67,7 @@ async function main() {
     logger,
     bodyParser: false,
   });
+  app.use(httpMetricsMiddleware(app.get(ManagerMetrics).apiRequests));
   app.use(remoteAccessMiddleware(config.apiRemote, (req) => forwardedValid(keys.raftKey, req.headers[FORWARDED_HEADER] as string | undefined)));
   app.use(apiVersionMiddleware);
   // This node's own engine (docker ps/exec/logs…) is answered here, never by the leader.
@@ -99,6 +102,7 @@ async function main() {
           redisUrl,
           role: 'manager',
         }),
+        app.get(ManagerMetrics).registry,
       ),
       { logger },
     );

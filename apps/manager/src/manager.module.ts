@@ -32,6 +32,8 @@ import { ConfigsController, SecretsController } from './api/docker/secrets-confi
 import { DockerLogsController } from './api/docker/logs.controller';
 import { EventsController } from './events/events.controller';
 import { EventsService } from './events/events.service';
+import { MetricsController } from './metrics/metrics.controller';
+import { ManagerMetrics } from './metrics/manager-metrics';
 
 class Bootstrap implements OnApplicationBootstrap {
   constructor(
@@ -69,6 +71,7 @@ export class ManagerModule {
         ConfigsController,
         DockerLogsController,
         EventsController,
+        MetricsController,
       ],
       providers: [
         { provide: MANAGER_CONFIG, useValue: config },
@@ -90,6 +93,7 @@ export class ManagerModule {
         { provide: LocalNode, useValue: new LocalNode(config.dataDir) },
         EventsService,
         Bootstrap,
+        ManagerMetrics,
       ],
       exports: [ClusterService, EventsService],
     };

@@ -8,10 +8,12 @@ import { defaultStateDir } from '@flotilla/contracts';
 import { WorkerModule } from './worker.module';
 import { AgentService } from './agent/agent.service';
 import { workerConfig } from './config';
+import { Registry, collectDefaultMetrics } from 'prom-client';
+import { serveMetrics } from './metrics/metrics-server';
 
 /**
  * A node that only runs tasks: `--manager ADDR:PORT --token TOKEN [--data-dir DIR]
- * [--advertise-addr IP] [--redis-url URL]`. Writes worker.pid into its data dir
+ * [--advertise-addr IP] [--redis-url URL] [--metrics-addr HOST:PORT]`. Writes worker.pid into its data dir
  * once it has joined, so `flotilla swarm join` knows it is up.
  */
 async function main() {
@@ -28,6 +30,9 @@ async function main() {
   const pidFile = join(dataDir, 'worker.pid');
   rmSync(pidFile, { force: true });
   const logger = new ConsoleLogger({ json: true, colors: false });
+  // Metrics are served only when asked for (as dockerd's --metrics-addr): the worker has no API to put them under.
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
   const ctx = await NestFactory.createApplicationContext(
     WorkerModule.forRoot(
       workerConfig({
@@ -38,22 +43,25 @@ async function main() {
         ...(args.get('redis-url') ? { redisUrl: args.get('redis-url')! } : {}),
         role: 'worker',
       }),
+      registry,
     ),
     { logger },
   );
   await ctx.get(AgentService).start();
+  const metricsServer = args.get('metrics-addr') ? await serveMetrics(registry, args.get('metrics-addr')!) : undefined;
   mkdirSync(dataDir, { recursive: true });
   writeFileSync(pidFile, `${process.pid}\n`);
   const stop = async () => {
     const deadline = setTimeout(() => process.exit(1), 10_000);
     deadline.unref();
+    metricsServer?.close();
     await ctx.close().catch(() => undefined);
     rmSync(pidFile, { force: true });
     process.exit(0);
   };
   process.on('SIGTERM', () => void stop());
   process.on('SIGINT', () => void stop());
-  logger.log({ msg: 'worker joined', nodeId: ctx.get(AgentService).id, manager }, 'Main');
+  logger.log({ msg: 'worker joined', nodeId: ctx.get(AgentService).id, manager, ...(metricsServer ? { metrics: args.get('metrics-addr') } : {}) }, 'Main');
 }
 
 /** Waits (bounded) for a token file a manager writes at boot. */

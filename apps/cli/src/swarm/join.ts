@@ -20,10 +20,11 @@ export function joinCommand(): Command {
     .option('--listen-addr <ADDR:PORT>', 'listen address, when joining as a manager', '0.0.0.0:2377')
     .option('--data-dir <DIR>', "this node's state", join(defaultStateDir(process.env, homedir()), 'node'))
     .option('--redis-url <URL>', "the cluster's Redis as this host reaches it (default: the cluster's)")
+    .option('--metrics-addr <HOST:PORT>', 'as a worker, serve Prometheus metrics at http://HOST:PORT/metrics (off by default; a manager serves /metrics on its API port)')
     .option('--api-remote', 'as a manager, serve the API to other hosts too (no TLS yet: only on networks you trust)')
     .option('--foreground', 'run the node in this terminal instead of the background')
     .action(async (remote: string) => {
-      const o = cmd.opts<{ token: string; advertiseAddr?: string; listenAddr: string; dataDir: string; redisUrl?: string; foreground?: boolean; apiRemote?: boolean }>();
+      const o = cmd.opts<{ token: string; advertiseAddr?: string; listenAddr: string; dataDir: string; redisUrl?: string; foreground?: boolean; apiRemote?: boolean; metricsAddr?: string }>();
       if (!parseJoinToken(o.token)) throw new CliError('invalid join token');
       if (!/^[^\s:]+:\d+$/.test(remote)) throw new CliError(`invalid address ${remote} (expected HOST:PORT)`);
       if (runningPid(o.dataDir, 'worker') || runningPid(o.dataDir, 'manager')) {
@@ -43,6 +44,7 @@ export function joinCommand(): Command {
       } else {
         const args = ['--manager', remote, '--token', o.token, '--data-dir', o.dataDir, '--advertise-addr', advertise.replace(/:\d+$/, '')];
         if (o.redisUrl) args.push('--redis-url', o.redisUrl);
+        if (o.metricsAddr) args.push('--metrics-addr', o.metricsAddr);
         if (o.foreground) process.exit(await runInForeground('worker', args));
         // Longer than a rejoining worker's wait for Redis (FLOTILLA_REDIS_WAIT_MS, 60 s).
         await startInBackground('worker', o.dataDir, args, 90_000);

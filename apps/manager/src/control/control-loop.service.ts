@@ -36,6 +36,8 @@ export class ControlLoopService implements OnModuleInit, OnModuleDestroy {
   private unlead?: () => void;
   private lastPassEnd = 0;
   private lastPassMs = 0;
+  /** Told of each pass (seconds, and whether it committed anything): the manager's metrics. */
+  onPass: ((seconds: number, changed: boolean) => void) | null = null;
 
   constructor(
     @Inject(STATE_STORE) private readonly store: StateStore,
@@ -105,6 +107,7 @@ export class ControlLoopService implements OnModuleInit, OnModuleDestroy {
         const changed = await this.pass();
         this.lastPassEnd = performance.now();
         this.lastPassMs = this.lastPassEnd - t0;
+        this.onPass?.(this.lastPassMs / 1000, changed);
         if (!changed) break;
       }
     } catch (e) {

@@ -54,6 +54,8 @@ export class DispatcherService implements OnModuleInit, OnModuleDestroy {
   private retryTimer?: NodeJS.Timeout;
   private retryDue = Infinity;
   private unwatch?: () => void;
+  /** Told, for each fetch that answers a bell, how long after the ring it came (seconds): the manager's metrics. */
+  onAnswered: ((seconds: number) => void) | null = null;
 
   constructor(
     @Inject(STATE_STORE) private readonly store: StateStore,
@@ -96,7 +98,13 @@ export class DispatcherService implements OnModuleInit, OnModuleDestroy {
 
   /** A node was just given its full set as of `index`: every change up to there has reached it. */
   served(nodeId: string, index: number): void {
-    this.ledger.served(nodeId, index);
+    const rungAt = this.ledger.served(nodeId, index);
+    if (rungAt !== undefined) this.onAnswered?.((performance.now() - rungAt) / 1000);
+  }
+
+  /** Nodes whose assignment set changed and which have not fetched it yet. */
+  pendingNodes(): number {
+    return this.ledger.pendingCount();
   }
 
   private onChange(e: ChangeEvent) {

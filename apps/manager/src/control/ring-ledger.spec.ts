@@ -138,3 +138,34 @@ describe('ingressPortsChanged: which service changes move the mesh of every node
     expect(ingressPortsChanged(undefined, svc([]))).toBe(false);
   });
 });
+
+describe('RingLedger: what the metrics read', () => {
+  it('a fetch tells when the bell it answered was rung; a fetch no bell asked for tells nothing', () => {
+    const l = new RingLedger();
+    l.changed('n', 10);
+    expect(l.shouldRing('n', 10, 1234, STALE)).toBe(true);
+    // Read before the ring's index: it answers nothing.
+    expect(l.served('n', 9)).toBeUndefined();
+    expect(l.served('n', 10)).toBe(1234);
+    // The same bell is not answered twice.
+    expect(l.served('n', 11)).toBeUndefined();
+    expect(l.served('m', 11)).toBeUndefined();
+  });
+
+  it('counts the nodes with a change they have not fetched', () => {
+    const l = new RingLedger();
+    expect(l.pendingCount()).toBe(0);
+    l.changed('a', 5);
+    l.changed('b', 5);
+    l.changed('b', 6);
+    expect(l.pendingCount()).toBe(2);
+    l.shouldRing('a', 5, 0, STALE);
+    expect(l.pendingCount()).toBe(2);
+    l.served('a', 5);
+    expect(l.pendingCount()).toBe(1);
+    l.served('b', 5);
+    expect(l.pendingCount()).toBe(1);
+    l.served('b', 6);
+    expect(l.pendingCount()).toBe(0);
+  });
+});

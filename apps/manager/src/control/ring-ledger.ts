@@ -20,13 +20,23 @@ export class RingLedger {
     else if (index > n.want) n.want = index;
   }
 
-  served(nodeId: string, index: number): void {
+  /** Returns when the bell this fetch answered was rung (the `now` given to `shouldRing`), if one was. */
+  served(nodeId: string, index: number): number | undefined {
     if (index > (this.lastServed.get(nodeId) ?? 0)) this.lastServed.set(nodeId, index);
     const n = this.nodes.get(nodeId);
-    if (!n) return;
+    if (!n) return undefined;
+    const answered = n.rung !== 0 && n.rung <= index ? n.rungAt : undefined;
     if (n.want <= index) n.want = 0;
     if (n.rung <= index) n.rung = 0;
     if (n.want === 0 && n.rung === 0) this.nodes.delete(nodeId);
+    return answered;
+  }
+
+  /** Nodes with a change they have not fetched yet: the dispatcher's backlog. */
+  pendingCount(): number {
+    let n = 0;
+    for (const x of this.nodes.values()) if (x.want !== 0) n++;
+    return n;
   }
 
   /** Bells may have been lost (Redis emptied, a new leader): ring again for whatever was not served. */

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationShutdown, Optional } from '@nestjs/common';
 import { Worker as BullWorker, UnrecoverableError } from 'bullmq';
 import { Redis } from 'ioredis';
 import { cpus, totalmem } from 'node:os';
@@ -13,6 +13,7 @@ import {
   type AssignmentSet,
   type Network,
   type Task,
+  type TaskReport,
   type Volume,
 } from '@flotilla/contracts';
 import { WORKER_CONFIG } from '../tokens';
@@ -34,6 +35,7 @@ import { OverlayAgent } from '../network/overlay/overlay-agent';
 import { awaitsAddress, isMeshPort } from '@flotilla/networking';
 import { LogServer } from '../logs/log-server';
 import { mergeAssignments } from './merge-assignments';
+import { WorkerMetrics } from '../metrics/worker-metrics';
 
 /**
  * The worker's loop: register, then keep Docker equal to the node's full
@@ -71,8 +73,12 @@ export class AgentService implements OnApplicationShutdown {
   private events?: NodeJS.ReadableStream & { destroy?: () => void };
   private closed = false;
 
-  constructor(@Inject(WORKER_CONFIG) private readonly config: WorkerConfig) {
-    this.docker = new DockerAdapter(config.dockerHost);
+  constructor(
+    @Inject(WORKER_CONFIG) private readonly config: WorkerConfig,
+    @Optional() @Inject(WorkerMetrics) private readonly metrics?: WorkerMetrics,
+  ) {
+    const docker = new DockerAdapter(config.dockerHost);
+    this.docker = metrics ? metrics.instrument(docker) : docker;
     this.client = new ManagerClient(config.managerUrl);
   }
 
@@ -104,14 +110,11 @@ export class AgentService implements OnApplicationShutdown {
     writeNodeId(this.config.dataDir, reg.nodeId);
     writeMembership(this.config.dataDir, { clusterId: reg.clusterId, dockerHost: this.config.dockerHost });
     this.reporter = new Reporter(this.client, () => this.nodeId);
-    this.runner = new TaskRunner(
-      this.docker,
-      (r) => {
-        if (isTerminal(r.state)) this.ended.add(r.taskId);
-        this.reporter.push(r);
-      },
-      this.config.dockerParallelism,
-    );
+    const report = (r: TaskReport) => {
+      if (isTerminal(r.state)) this.ended.add(r.taskId);
+      this.reporter.push(r);
+    };
+    this.runner = new TaskRunner(this.docker, this.metrics ? this.metrics.timeStarts(report) : report, this.config.dockerParallelism);
 
     const redisUrl = this.config.redisUrl ?? redisSeenFrom(reg.redisUrl, this.config.managerUrl);
     // A first join fails at once on a wrong URL; a node coming back as itself

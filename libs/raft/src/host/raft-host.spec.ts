@@ -114,6 +114,33 @@ describe('RaftHost', () => {
     expect(back.status().applied).toBeGreaterThan(50);
   });
 
+  it('reports proposal times, WAL syncs and the snapshot size to its observer', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'raft-host-'));
+    dirs.push(dir);
+    const opts = { id: 'a', dir, bootstrap: { a: 'a' }, tickMs: 10, fsync: true, snapshotEvery: 20, snapshotRetain: 2 };
+    const sm = new ListMachine();
+    const h = new RaftHost({ ...opts, transport: new MemoryHub().connect('a'), stateMachine: sm });
+    hosts.push(h);
+    const seen = { ok: 0, error: 0, syncs: 0 };
+    h.observer = { proposal: (s, outcome) => (expect(s).toBeGreaterThanOrEqual(0), seen[outcome]++), walSync: () => seen.syncs++ };
+    h.start();
+    await until(() => h.isLeader());
+    expect(h.snapshotBytes()).toBe(0);
+    for (let i = 0; i < 25; i++) await h.propose(`v${i}`);
+    expect(seen.ok).toBe(25);
+    // A one-member cluster syncs before each commit.
+    expect(seen.syncs).toBeGreaterThanOrEqual(25);
+    const size = h.snapshotBytes();
+    expect(size).toBeGreaterThan(0);
+    await h.stop();
+    await expect(h.propose('late')).rejects.toThrow();
+    expect(seen.error).toBe(1);
+    // Restarted from disk, the member knows the size of the snapshot it loaded.
+    const back = new RaftHost({ ...opts, transport: new MemoryHub().connect('a'), stateMachine: new ListMachine() });
+    hosts.push(back);
+    expect(back.snapshotBytes()).toBe(size);
+  });
+
   it('adds a joining member as a learner, promotes it, and removes an old one', async () => {
     const ids = ['a', 'b', 'c'];
     const hub = new MemoryHub();

@@ -55,6 +55,17 @@ export interface HostStatus {
   readonly applied: number;
 }
 
+/**
+ * Figures the host reports as it works, for whoever keeps metrics (the manager);
+ * the library itself keeps none. Calls are synchronous and must not throw.
+ */
+export interface RaftHostObserver {
+  /** A proposal made here was applied here (`ok`) or failed (`error`), `seconds` after the call. */
+  proposal?(seconds: number, outcome: 'ok' | 'error'): void;
+  /** One fdatasync of the WAL, in seconds. */
+  walSync?(seconds: number): void;
+}
+
 interface Waiter {
   resolve(v: { index: number; result: unknown }): void;
   reject(e: Error): void;
@@ -95,6 +106,10 @@ export class RaftHost {
   private readonly timeoutMs: number;
   /** Called after each applied conf change (with the membership after it). */
   onMembership: ((cc: ConfChange) => void) | null = null;
+  /** Set by the manager to time proposals and WAL syncs; null costs nothing. */
+  observer: RaftHostObserver | null = null;
+  /** Size of the newest snapshot this member holds (taken, received or loaded at start). */
+  private snapshotSize = 0;
 
   constructor(private readonly opts: RaftHostOptions) {
     this.sm = opts.stateMachine;
@@ -103,7 +118,7 @@ export class RaftHost {
     this.snapshotEvery = opts.snapshotEvery ?? 10_000;
     this.retain = opts.snapshotRetain ?? 1_000;
     this.timeoutMs = opts.proposalTimeoutMs ?? 5_000;
-    this.storage = new DiskStorage(opts.dir, { fsync: opts.fsync ?? true });
+    this.storage = new DiskStorage(opts.dir, { fsync: opts.fsync ?? true, onSync: (s) => this.observer?.walSync?.(s) });
     let init = this.storage.initialState();
     const fresh = init.hardState.term === 0 && init.entries.length === 0 && init.snapshot === null;
     if (fresh && opts.bootstrap) {
@@ -115,6 +130,7 @@ export class RaftHost {
       this.sm.restore(init.snapshot.data);
       this.applied = init.snapshot.meta.index;
       this.lastSnapshot = this.applied;
+      this.snapshotSize = init.snapshot.data.byteLength;
     }
     this.node = new RaftNode({ ...opts.raft, id: opts.id, random: new SeededRandom(randomInt(2 ** 31)) }, init);
     // Addresses of members added after the founding set live in the conf entries.
@@ -140,6 +156,19 @@ export class RaftHost {
 
   /** Resolves once `data` is committed and applied here, with its index and the state machine's result. */
   propose(data: Payload): Promise<{ index: number; result: unknown }> {
+    const obs = this.observer?.proposal;
+    if (!obs) return this.proposeUntimed(data);
+    const t0 = performance.now();
+    return this.proposeUntimed(data).then(
+      (r) => (obs((performance.now() - t0) / 1000, 'ok'), r),
+      (e: unknown) => {
+        obs((performance.now() - t0) / 1000, 'error');
+        throw e;
+      },
+    );
+  }
+
+  private proposeUntimed(data: Payload): Promise<{ index: number; result: unknown }> {
     if (this.stopped) return Promise.reject(new RaftError('closed', 'raft host stopped'));
     const id = `${this.bootId}.${++this.seq}`;
     return new Promise((resolve, reject) => {
@@ -216,6 +245,11 @@ export class RaftHost {
     return p ? { match: p.match, active: p.recentActive } : undefined;
   }
 
+  /** Bytes of the newest snapshot this member holds, 0 before the first. */
+  snapshotBytes(): number {
+    return this.snapshotSize;
+  }
+
   isLeader(): boolean {
     return this.node.role === 'leader';
   }
@@ -264,6 +298,7 @@ export class RaftHost {
       this.sm.restore(rd.snapshot.data);
       this.applied = rd.snapshot.meta.index;
       this.lastSnapshot = this.applied;
+      this.snapshotSize = rd.snapshot.data.byteLength;
       this.forgetSlotsUpTo(this.applied);
     }
     for (const e of rd.committedEntries) this.apply(e);
@@ -347,5 +382,6 @@ export class RaftHost {
     const snap = this.node.compact(this.applied, this.sm.snapshot(), this.retain);
     this.storage.saveSnapshot(snap);
     this.lastSnapshot = this.applied;
+    this.snapshotSize = snap.data.byteLength;
   }
 }

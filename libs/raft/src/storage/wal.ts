@@ -11,6 +11,8 @@ export interface WalOptions {
   readonly segmentBytes: number;
   /** Turn fsync off only for tests and benchmarks that say so. */
   readonly fsync: boolean;
+  /** Told how long each fdatasync of an append took (seconds): the host's latency figures. */
+  readonly onSync?: (seconds: number) => void;
 }
 
 export interface WalContents {
@@ -152,7 +154,11 @@ export class Wal {
     this.size += all.length;
     const seg = this.segments[this.segments.length - 1];
     for (const r of recs) if (r.type === RecordType.Entry) seg.maxIndex = Math.max(seg.maxIndex, r.entry.index);
-    if (sync && this.opts.fsync) fdatasyncSync(this.fd);
+    if (sync && this.opts.fsync) {
+      const t0 = performance.now();
+      fdatasyncSync(this.fd);
+      this.opts.onSync?.((performance.now() - t0) / 1000);
+    }
   }
 
   /** After a snapshot at `index` is on disk: delete sealed segments holding only entries <= index. */
