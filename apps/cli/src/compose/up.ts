@@ -6,9 +6,13 @@ import { CliError } from '../errors';
 import { addProjectOptions, checkServices, load, printWarnings, projectOptions } from './project-options';
 import { convergence, dependencyFailure } from './task-view';
 import { timeoutMs, waitFor } from './wait';
-import { followLogs } from './logs';
-import { removeProject } from './down';
 import { buildImages } from './build/build-images';
+import { planUp, type UpFlags } from './up/up-options';
+import { applyStrategy } from './up/converge';
+import { runAttached } from './up/attach';
+import { monochrome } from './up/log-printer';
+import { processIo } from './up/io';
+import { LocalEngine } from './engine.adapter';
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
 
@@ -21,25 +25,38 @@ export function upCommand(): Command {
     .option('--remove-orphans', 'remove services of the project that are not in the compose file')
     .option('--no-start', 'accepted for compatibility; flotilla always starts what it creates')
     .option('--build', 'build images before starting containers')
-    .option('--no-build', "don't build an image, even if it's missing");
+    .option('--no-build', "don't build an image, even if it's missing")
+    .option('--no-color', 'produce monochrome output')
+    .option('--no-deps', "don't start linked services")
+    .option('--force-recreate', "recreate containers even if their configuration and image haven't changed")
+    .option('--no-recreate', "if containers already exist, don't recreate them")
+    .option('--abort-on-container-exit', 'stops all containers if any container was stopped; incompatible with -d')
+    .option('--exit-code-from <SERVICE>', 'return the exit code of the selected service container; implies --abort-on-container-exit')
+    .option('-t, --timeout <TIMEOUT>', 'timeout in seconds for container shutdown when attached (default: the service\'s stop_grace_period)')
+    .option('--no-log-prefix', "don't print prefix in logs");
   addProjectOptions(cmd);
   // Both flags set one value in commander; its per-flag events tell whether both were given.
   const buildFlags = new Set<string>();
   cmd.on('option:build', () => buildFlags.add('build')).on('option:no-build', () => buildFlags.add('no-build'));
   cmd.action(async (services: string[]) => {
     if (buildFlags.size === 2) throw new CliError('--build and --no-build can not be combined.');
-    const opts = cmd.opts<{ detach?: boolean; scale?: string[]; removeOrphans?: boolean; build?: boolean }>();
+    const raw = cmd.opts<Omit<UpFlags, 'noRecreate'> & { scale?: string[]; removeOrphans?: boolean; build?: boolean; deps: boolean; recreate: boolean }>();
+    // commander reads `--no-recreate` as `recreate: false`.
+    const opts = { ...raw, noRecreate: raw.recreate === false };
     const project = load(projectOptions(cmd));
     printWarnings(project);
+    const plan = planUp(opts, Object.keys(project.services), (w) => process.stderr.write(`WARNING: ${w}\n`));
     checkServices(project, services);
     const scale = parseScale(opts.scale ?? [], project);
-    const stack = select(toStack(project, { scale }), project, services);
+    const stack = select(toStack(project, { scale }), project, services, opts.deps);
     // Images are built on the local engine first: a failed build deploys nothing (docker-compose 1.29 too).
     const toStart = stack.services.map((s) => s.Labels?.['com.docker.compose.service'] ?? s.Name);
     await buildImages(project, toStart, { policy: opts.build === true ? 'always' : opts.build === false ? 'never' : 'missing' });
     // Everything above is local: a bad file or a failed build never reaches the cluster.
     const { client } = await connect({ autostart: true });
-    const result = await client.deployStack(project.name, { ...stack, prune: !!opts.removeOrphans });
+    // What runs now decides what --force-recreate / --no-recreate send (and keeps an earlier ForceUpdate).
+    const existing = (await client.stack(project.name)).services;
+    const result = await client.deployStack(project.name, { ...applyStrategy(stack, existing, plan.strategy), prune: !!opts.removeOrphans });
     for (const n of result.removed) process.stderr.write(`Removing orphan service ${n} ... done\n`);
     for (const n of result.created) process.stderr.write(`Creating ${n} ... \n`);
     for (const n of result.updated) process.stderr.write(`Recreating ${n} ... \n`);
@@ -59,14 +76,25 @@ export function upCommand(): Command {
     );
     for (const n of [...result.created, ...result.updated]) process.stderr.write(`Started ${n} ... done\n`);
     if (opts.detach) return;
-    // Attached, as docker-compose: follow the logs; Ctrl+C stops the project.
-    const ac = new AbortController();
-    process.once('SIGINT', () => {
-      process.stderr.write('Gracefully stopping... (press Ctrl+C again to force)\n');
-      ac.abort();
-    });
-    await followLogs(client, project.name, { follow: true, timestamps: false, services: [...wanted] }, ac.signal, state);
-    if (ac.signal.aborted) await removeProject(client, project.name, { volumes: false, quiet: false });
+    const code = await runAttached(
+      client,
+      new LocalEngine(),
+      state,
+      {
+        project: project.name,
+        services: [...wanted],
+        allServices: Object.keys(project.services),
+        monochrome: monochrome({ color: opts.color, env: process.env }),
+        prefix: opts.logPrefix,
+        cascade: plan.cascade,
+        exitCodeFrom: plan.exitCodeFrom,
+        timeout: plan.timeout,
+        stopServices: services.length ? services : undefined,
+      },
+      processIo(),
+    );
+    // Log streams and timers may still hold the loop: the attached run is over, so is the command.
+    process.exit(code);
   });
   return cmd;
 }
@@ -82,15 +110,17 @@ function parseScale(items: string[], project: ComposeProject): Record<string, nu
   return out;
 }
 
-/** `up SERVICE...` deploys those services and everything they depend on. */
-function select(stack: StackDeployRequest, project: ComposeProject, services: string[]): StackDeployRequest {
+/** `up SERVICE...` deploys those services and everything they depend on (not with --no-deps). */
+function select(stack: StackDeployRequest, project: ComposeProject, services: string[], deps = true): StackDeployRequest {
   if (services.length === 0) return stack;
   const keep = new Set<string>();
   const visit = (name: string) => {
     if (keep.has(name)) return;
     keep.add(name);
-    const deps = (project.services[name] as { depends_on?: Record<string, unknown> | string[] } | undefined)?.depends_on;
-    for (const d of Array.isArray(deps) ? deps : Object.keys(deps ?? {})) visit(d);
+    // --no-deps: only the named services.
+    if (!deps) return;
+    const dependsOn = (project.services[name] as { depends_on?: Record<string, unknown> | string[] } | undefined)?.depends_on;
+    for (const d of Array.isArray(dependsOn) ? dependsOn : Object.keys(dependsOn ?? {})) visit(d);
   };
   services.forEach(visit);
   return {

@@ -77,6 +77,9 @@ export class LogServer {
             await Promise.all([pump(stdout, 'stdout', taskId, send), pump(stderr, 'stderr', taskId, send)]);
           } catch (e) {
             send({ t: 'error', message: `logs of task ${taskId}: ${(e as Error).message}` });
+          } finally {
+            // This task's lines are all sent: `compose up` prints its `exited with code` after them.
+            send({ t: 'end', taskId });
           }
         }),
       );

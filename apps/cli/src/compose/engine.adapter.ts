@@ -1,0 +1,53 @@
+import Docker from 'dockerode';
+import { LABEL } from '@flotilla/contracts';
+
+/**
+ * The local node's engine (DOCKER_HOST), for what the manager's API has no verb for: stopping task
+ * containers with `-t N`, killing them on a second Ctrl+C, removing images (`down --rmi`).
+ * Containers on other nodes are left to the cluster (their service's stop grace period).
+ */
+export class LocalEngine {
+  constructor(private readonly docker = new Docker()) {}
+
+  /** Running containers of these tasks that live on this engine, by task id. */
+  async containersOf(taskIds: ReadonlySet<string>): Promise<Map<string, string>> {
+    const out = new Map<string, string>();
+    try {
+      const list = await this.docker.listContainers({ filters: { label: [LABEL.swarmTaskId] } });
+      for (const c of list) {
+        const task = c.Labels?.[LABEL.swarmTaskId];
+        if (task && taskIds.has(task)) out.set(task, c.Id);
+      }
+    } catch {
+      // No local engine: nothing to act on here; the cluster still stops its containers.
+    }
+    return out;
+  }
+
+  /** `docker stop -t N`; a container already gone is stopped enough. */
+  async stop(id: string, seconds: number): Promise<void> {
+    await this.docker.getContainer(id).stop({ t: seconds }).catch(ignoreGone);
+  }
+
+  async kill(id: string): Promise<void> {
+    await this.docker.getContainer(id).kill().catch(ignoreGone);
+  }
+
+  /** Removes an image by reference; false when there is none (1.29 warns and goes on). */
+  async removeImage(ref: string): Promise<boolean> {
+    try {
+      await this.docker.getImage(ref).remove();
+      return true;
+    } catch (e) {
+      if ((e as { statusCode?: number }).statusCode === 404) return false;
+      throw e;
+    }
+  }
+}
+
+function ignoreGone(e: unknown) {
+  const code = (e as { statusCode?: number }).statusCode;
+  // 304: already stopped; 404: already removed; 409: not running (kill).
+  if (code === 304 || code === 404 || code === 409) return;
+  throw e;
+}
