@@ -31,6 +31,7 @@ import { ConfigsController, SecretsController } from './api/docker/secrets-confi
 import { DockerLogsController } from './api/docker/logs.controller';
 import { EventsController } from './events/events.controller';
 import { EventsService } from './events/events.service';
+import { ConsoleController, ConsoleFeedService, ConsoleLogsService } from './console';
 
 class Bootstrap implements OnApplicationBootstrap {
   constructor(
@@ -68,6 +69,7 @@ export class ManagerModule {
         ConfigsController,
         DockerLogsController,
         EventsController,
+        ConsoleController,
       ],
       providers: [
         { provide: MANAGER_CONFIG, useValue: config },
@@ -87,6 +89,7 @@ export class ManagerModule {
         ServicesService,
         { provide: LocalNode, useValue: new LocalNode(config.dataDir) },
         EventsService,
+        ConsoleFeedService, ConsoleLogsService,
         Bootstrap,
       ],
       exports: [ClusterService, EventsService],

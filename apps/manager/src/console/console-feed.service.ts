@@ -1,0 +1,95 @@
+import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import type { EventMessage } from '@flotilla/contracts';
+import type { StateStore } from '@flotilla/state';
+import { CLOCK, STATE_STORE, type Clock } from '../tokens';
+import { ManagersService } from '../cluster/managers.service';
+import { EventsService } from '../events/events.service';
+import { consoleView, type ConsoleView } from './console-view';
+
+/** At most one snapshot per this many ms, however fast the store changes (a 1,000-node cluster heartbeats a lot). */
+export const SNAPSHOT_EVERY_MS = 200;
+/** Events a page gets when it connects, so it does not start empty. */
+export const RECENT_EVENTS = 50;
+
+export type FeedMessage = { type: 'state'; data: ConsoleView } | { type: 'event'; data: EventMessage };
+export type FeedListener = (m: FeedMessage) => void;
+
+/**
+ * What the open console pages follow: a fresh view model after the store
+ * changes (throttled, built once for every page) and the cluster's events.
+ * Nothing is computed while no page is open.
+ */
+@Injectable()
+export class ConsoleFeedService implements OnModuleInit, OnModuleDestroy {
+  private readonly log = new Logger(ConsoleFeedService.name);
+  private readonly listeners = new Set<FeedListener>();
+  private unwatch?: () => void;
+  private unevents?: () => void;
+  private timer?: NodeJS.Timeout;
+  private lastSent = 0;
+
+  constructor(
+    @Inject(STATE_STORE) private readonly store: StateStore,
+    private readonly managers: ManagersService,
+    private readonly events: EventsService,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  onModuleInit() {
+    this.unwatch = this.store.watch(() => this.changed());
+    // Leadership moves without a batch the page would see otherwise (node ls's Leader column).
+    const unleader = this.store.onLeaderChange(() => this.changed());
+    const unevents = this.events.subscribe((e) => this.send({ type: 'event', data: e.message }));
+    this.unevents = () => {
+      unleader();
+      unevents();
+    };
+  }
+
+  onModuleDestroy() {
+    this.unwatch?.();
+    this.unevents?.();
+    clearTimeout(this.timer);
+    this.listeners.clear();
+  }
+
+  /** The view model now. */
+  snapshot(): ConsoleView {
+    const view = this.store.view();
+    return consoleView(view, [...view.nodes.values()].map((n) => this.managers.withLiveStatus(n)));
+  }
+
+  /** The latest events this manager kept, oldest first. */
+  recentEvents(): EventMessage[] {
+    return this.events
+      .history(0n, undefined)
+      .slice(-RECENT_EVENTS)
+      .map((e) => e.message);
+  }
+
+  /** Every snapshot and event from now on, until the returned function is called. */
+  subscribe(listener: FeedListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private changed() {
+    if (this.listeners.size === 0 || this.timer) return;
+    const wait = Math.max(0, this.lastSent + SNAPSHOT_EVERY_MS - this.clock.now());
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.lastSent = this.clock.now();
+      if (this.listeners.size > 0) this.send({ type: 'state', data: this.snapshot() });
+    }, wait);
+  }
+
+  private send(m: FeedMessage) {
+    for (const l of this.listeners) {
+      try {
+        l(m);
+      } catch (err) {
+        this.log.error({ msg: 'console listener failed', err: (err as Error).message });
+      }
+    }
+  }
+}

@@ -1,0 +1,44 @@
+import type { Request, Response } from 'express';
+
+/** A page this far behind is dropped rather than buffered without end; its EventSource reconnects. */
+const MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
+/** A comment now and then, so a dead connection is noticed and nothing in between times it out. */
+const KEEPALIVE_MS = 15_000;
+
+export interface SseChannel {
+  send(event: string, data: unknown): void;
+  onClose(fn: () => void): void;
+}
+
+/** Opens a server-sent-events answer on `res`; `send` is a no-op once the page has gone. */
+export function openSse(req: Request, res: Response): SseChannel {
+  res.status(200);
+  res.setHeader('Content-Type', 'text/event-stream; charset=utf-8');
+  res.setHeader('Cache-Control', 'no-cache, no-transform');
+  res.setHeader('X-Accel-Buffering', 'no');
+  res.flushHeaders();
+  res.write('retry: 1000\n\n');
+  let closed = false;
+  const closers: (() => void)[] = [];
+  const keepalive = setInterval(() => res.write(': keepalive\n\n'), KEEPALIVE_MS);
+  const close = () => {
+    if (closed) return;
+    closed = true;
+    clearInterval(keepalive);
+    for (const fn of closers) fn();
+    res.end();
+  };
+  req.on('close', close);
+  res.on('close', close);
+  return {
+    send(event, data) {
+      if (closed) return;
+      if (res.writableLength > MAX_BUFFERED_BYTES) return void res.destroy();
+      res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+    },
+    onClose(fn) {
+      if (closed) fn();
+      else closers.push(fn);
+    },
+  };
+}
