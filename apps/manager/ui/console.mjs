@@ -78,7 +78,8 @@ function followLogs(id) {
     const atEnd = pre.scrollTop + pre.clientHeight >= pre.scrollHeight - 4;
     const row = document.createElement('div');
     row.className = l.stream;
-    row.innerHTML = `<span class="src">${esc(l.task)}@${esc(l.node)} | </span>${esc(l.line)}`;
+    // As `docker service logs` prefixes a line: web.1.<task id>@host.
+    row.innerHTML = `<span class="src">${esc(l.task)}.${esc(l.taskId.slice(0, 12))}@${esc(l.node)} | </span>${esc(l.line)}`;
     pre.appendChild(row);
     while (pre.childElementCount > MAX_LOG_LINES) pre.firstElementChild.remove();
     if (atEnd) pre.scrollTop = pre.scrollHeight;
@@ -102,8 +103,10 @@ function connect() {
     conn.className = 'conn down';
   });
   source.addEventListener('state', (m) => {
+    const first = !state;
     state = JSON.parse(m.data);
     render();
+    if (first) performance.mark('console-first-state');
   });
   source.addEventListener('event', (m) => {
     events.push(JSON.parse(m.data));

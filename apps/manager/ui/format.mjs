@@ -33,11 +33,11 @@ export function bytes(n) {
 
 export const cap = (s) => (s ? s[0].toUpperCase() + s.slice(1) : '');
 
-/** A stable colour per service, so its tasks are recognisable across the grid. */
+/** A stable colour class per service (c0..c11 in console.css; no inline styles under the page's CSP). */
 export function colour(id) {
   let h = 0;
   for (const c of id) h = (h * 31 + c.charCodeAt(0)) >>> 0;
-  return `hsl(${h % 360} 55% 42%)`;
+  return `c${h % 12}`;
 }
 
 export function clock(nanos) {

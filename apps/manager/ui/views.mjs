@@ -31,7 +31,7 @@ export function grid(state) {
   for (const t of state.tasks) if (t.desired !== 'shutdown' && byNode.has(t.nodeId)) byNode.get(t.nodeId).push(t);
   const cards = state.nodes.map((n) => {
     const chips = byNode.get(n.id).map(
-      (t) => `<a class="chip${t.state === 'running' ? '' : ' pending'}" style="background:${colour(t.serviceId)}" href="#/service/${esc(t.serviceId)}" title="${esc(t.name)}: ${esc(t.state)}">${esc(t.name)}</a>`,
+      (t) => `<a class="chip ${colour(t.serviceId)}${t.state === 'running' ? '' : ' pending'}" href="#/service/${esc(t.serviceId)}" title="${esc(t.name)}: ${esc(t.state)}">${esc(t.name)}</a>`,
     );
     return `<div class="node ${n.status === 'ready' ? '' : 'down'}" data-node="${esc(n.hostname)}"><header>${esc(n.hostname)}${n.leader ? ' ★' : ''}</header>${chips.join('') || '<span class="muted">no tasks</span>'}</div>`;
   });
@@ -61,7 +61,7 @@ export function serviceTasks(state, id, now) {
   const rows = state.tasks
     .filter((t) => t.serviceId === id)
     .map(
-      (t) => `<tr data-task="${esc(t.id)}" data-state="${esc(t.state)}" data-desired="${esc(t.desired)}"><td>${esc(t.name)}</td><td class="node">${esc(hosts.get(t.nodeId) ?? t.nodeId)}</td>` +
+      (t) => `<tr data-task="${esc(t.id)}" data-state="${esc(t.state)}" data-desired="${esc(t.desired)}"><td>${esc(t.name)}</td><td class="host">${esc(hosts.get(t.nodeId) ?? t.nodeId)}</td>` +
         `<td>${esc(cap(t.desired))}</td><td class="state-${esc(t.state)}">${esc(cap(t.state))} ${esc(age(t.since, now))} ago</td><td>${esc(t.health)}</td><td class="err">${esc(t.error)}</td></tr>`,
     );
   return `<h2>Tasks</h2>` + table('tasks', ['Name', 'Node', 'Desired state', 'Current state', 'Health', 'Error'], rows, 'No tasks.');

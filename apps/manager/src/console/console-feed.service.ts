@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
-import type { EventMessage } from '@flotilla/contracts';
+import type { EventMessage, TimedEvent } from '@flotilla/contracts';
 import type { StateStore } from '@flotilla/state';
 import { CLOCK, STATE_STORE, type Clock } from '../tokens';
 import { ManagersService } from '../cluster/managers.service';
@@ -10,6 +10,9 @@ import { consoleView, type ConsoleView } from './console-view';
 export const SNAPSHOT_EVERY_MS = 200;
 /** Events a page gets when it connects, so it does not start empty. */
 export const RECENT_EVENTS = 50;
+
+/** The cluster's events; this engine's local ones (any container on the host, flotilla's or not) stay out. */
+const isClusterEvent = (e: TimedEvent) => e.message.scope === 'swarm';
 
 export type FeedMessage = { type: 'state'; data: ConsoleView } | { type: 'event'; data: EventMessage };
 export type FeedListener = (m: FeedMessage) => void;
@@ -39,7 +42,9 @@ export class ConsoleFeedService implements OnModuleInit, OnModuleDestroy {
     this.unwatch = this.store.watch(() => this.changed());
     // Leadership moves without a batch the page would see otherwise (node ls's Leader column).
     const unleader = this.store.onLeaderChange(() => this.changed());
-    const unevents = this.events.subscribe((e) => this.send({ type: 'event', data: e.message }));
+    const unevents = this.events.subscribe((e) => {
+      if (isClusterEvent(e)) this.send({ type: 'event', data: e.message });
+    });
     this.unevents = () => {
       unleader();
       unevents();
@@ -62,7 +67,7 @@ export class ConsoleFeedService implements OnModuleInit, OnModuleDestroy {
   /** The latest events this manager kept, oldest first. */
   recentEvents(): EventMessage[] {
     return this.events
-      .history(0n, undefined)
+      .history(0n, undefined, isClusterEvent)
       .slice(-RECENT_EVENTS)
       .map((e) => e.message);
   }
