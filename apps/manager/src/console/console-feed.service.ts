@@ -14,7 +14,11 @@ export const RECENT_EVENTS = 50;
 /** The cluster's events; this engine's local ones (any container on the host, flotilla's or not) stay out. */
 const isClusterEvent = (e: TimedEvent) => e.message.scope === 'swarm';
 
-export type FeedMessage = { type: 'state'; data: ConsoleView } | { type: 'event'; data: EventMessage };
+/** One server-sent event, serialised once for every page that follows. */
+export interface FeedMessage {
+  type: 'state' | 'event';
+  json: string;
+}
 export type FeedListener = (m: FeedMessage) => void;
 
 /**
@@ -30,6 +34,8 @@ export class ConsoleFeedService implements OnModuleInit, OnModuleDestroy {
   private unevents?: () => void;
   private timer?: NodeJS.Timeout;
   private lastSent = 0;
+  /** The last snapshot sent: a batch that changes nothing the page shows (a heartbeat) sends nothing. */
+  private lastJson = '';
 
   constructor(
     @Inject(STATE_STORE) private readonly store: StateStore,
@@ -43,7 +49,7 @@ export class ConsoleFeedService implements OnModuleInit, OnModuleDestroy {
     // Leadership moves without a batch the page would see otherwise (node ls's Leader column).
     const unleader = this.store.onLeaderChange(() => this.changed());
     const unevents = this.events.subscribe((e) => {
-      if (isClusterEvent(e)) this.send({ type: 'event', data: e.message });
+      if (isClusterEvent(e)) this.send({ type: 'event', json: JSON.stringify(e.message) });
     });
     this.unevents = () => {
       unleader();
@@ -74,6 +80,8 @@ export class ConsoleFeedService implements OnModuleInit, OnModuleDestroy {
 
   /** Every snapshot and event from now on, until the returned function is called. */
   subscribe(listener: FeedListener): () => void {
+    // A page that joins gets the whole state from the controller; the next change is sent whatever it is.
+    this.lastJson = '';
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
@@ -84,7 +92,11 @@ export class ConsoleFeedService implements OnModuleInit, OnModuleDestroy {
     this.timer = setTimeout(() => {
       this.timer = undefined;
       this.lastSent = this.clock.now();
-      if (this.listeners.size > 0) this.send({ type: 'state', data: this.snapshot() });
+      if (this.listeners.size === 0) return;
+      const json = JSON.stringify(this.snapshot());
+      if (json === this.lastJson) return;
+      this.lastJson = json;
+      this.send({ type: 'state', json });
     }, wait);
   }
 

@@ -39,7 +39,7 @@ export class ConsoleController {
   stream(@Req() req: Request, @Res() res: Response) {
     const sse = openSse(req, res);
     // Subscribed first (same tick), so no change falls between the first snapshot and the feed.
-    sse.onClose(this.feed.subscribe((m) => sse.send(m.type, m.data)));
+    sse.onClose(this.feed.subscribe((m) => sse.sendJson(m.type, m.json)));
     sse.send('state', this.feed.snapshot());
     for (const e of this.feed.recentEvents()) sse.send('event', e);
   }

@@ -7,6 +7,8 @@ const KEEPALIVE_MS = 15_000;
 
 export interface SseChannel {
   send(event: string, data: unknown): void;
+  /** `json` already serialised (once for every page). */
+  sendJson(event: string, json: string): void;
   onClose(fn: () => void): void;
 }
 
@@ -30,12 +32,14 @@ export function openSse(req: Request, res: Response): SseChannel {
   };
   req.on('close', close);
   res.on('close', close);
+  const sendJson = (event: string, json: string) => {
+    if (closed) return;
+    if (res.writableLength > MAX_BUFFERED_BYTES) return void res.destroy();
+    res.write(`event: ${event}\ndata: ${json}\n\n`);
+  };
   return {
-    send(event, data) {
-      if (closed) return;
-      if (res.writableLength > MAX_BUFFERED_BYTES) return void res.destroy();
-      res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
-    },
+    send: (event, data) => sendJson(event, JSON.stringify(data)),
+    sendJson,
     onClose(fn) {
       if (closed) fn();
       else closers.push(fn);
