@@ -87,9 +87,10 @@ export function consoleView(view: StateView, nodes: readonly SwarmNode[]): Conso
 
 /** The tasks that should run (or ran to completion), and the latest few that ended, newest first. */
 function visibleTasks(all: readonly Task[]): Task[] {
-  const current = all.filter((t) => t.DesiredState !== 'shutdown' && t.DesiredState !== 'remove');
+  const isCurrent = (t: Task) => t.DesiredState !== 'shutdown' && t.DesiredState !== 'remove';
+  const current = all.filter(isCurrent);
   const ended = all
-    .filter((t) => !current.includes(t) && isTerminal(t.Status.State))
+    .filter((t) => !isCurrent(t) && isTerminal(t.Status.State))
     .sort((a, b) => (a.Status.Timestamp < b.Status.Timestamp ? 1 : -1))
     .slice(0, ENDED_PER_SERVICE);
   return [...current.sort((a, b) => (a.Slot ?? 0) - (b.Slot ?? 0)), ...ended];
