@@ -41,6 +41,8 @@ describe('console: /ui/ in a headless browser, one node', () => {
   afterAll(async () => {
     await page?.close().catch(() => undefined);
     await browser?.close().catch(() => undefined);
+    // The last test stops the manager: back on its data dir, to remove the service as a user would.
+    if (m && m.child?.exitCode !== null) await m.start().catch(() => undefined);
     await f('service', 'rm', svc).catch(() => undefined);
     await m?.destroy();
     await purgeService(svc);
@@ -91,5 +93,15 @@ describe('console: /ui/ in a headless browser, one node', () => {
   it('is served by flotilla alone: the page references nothing outside /ui/', () => {
     const html = readFileSync(join(ROOT, 'apps/manager/ui/index.html'), 'utf8');
     expect(html).not.toMatch(/(src|href)="(https?:)?\/\//);
+  });
+
+  it('a page left open does not hold the manager up: stopping ends its streams and exits cleanly', async () => {
+    const stream = await fetch(`http://${m.host}/ui/api/stream`);
+    expect(stream.headers.get('content-type')).toContain('text/event-stream');
+    const body = stream.text();
+    await m.stop();
+    // Without ending the streams itself, the manager would only go at its stop deadline, with exit code 1.
+    expect(m.child!.exitCode).toBe(0);
+    expect(await body).toContain('event: state');
   });
 });

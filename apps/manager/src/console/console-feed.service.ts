@@ -30,6 +30,7 @@ export type FeedListener = (m: FeedMessage) => void;
 export class ConsoleFeedService implements OnModuleInit, OnModuleDestroy {
   private readonly log = new Logger(ConsoleFeedService.name);
   private readonly listeners = new Set<FeedListener>();
+  private readonly streams = new Set<{ close(): void }>();
   private unwatch?: () => void;
   private unevents?: () => void;
   private timer?: NodeJS.Timeout;
@@ -58,6 +59,9 @@ export class ConsoleFeedService implements OnModuleInit, OnModuleDestroy {
   }
 
   onModuleDestroy() {
+    // Before the HTTP server closes: it waits for every open connection, and a page's stream never ends by itself.
+    for (const s of this.streams) s.close();
+    this.streams.clear();
     this.unwatch?.();
     this.unevents?.();
     clearTimeout(this.timer);
@@ -84,6 +88,12 @@ export class ConsoleFeedService implements OnModuleInit, OnModuleDestroy {
     this.lastJson = '';
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  /** An open stream to end when the manager stops; returns the function that forgets it. */
+  track(stream: { close(): void }): () => void {
+    this.streams.add(stream);
+    return () => this.streams.delete(stream);
   }
 
   private changed() {

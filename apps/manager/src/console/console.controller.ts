@@ -38,6 +38,7 @@ export class ConsoleController {
   @Get('api/stream')
   stream(@Req() req: Request, @Res() res: Response) {
     const sse = openSse(req, res);
+    sse.onClose(this.feed.track(sse));
     // Subscribed first (same tick), so no change falls between the first snapshot and the feed.
     sse.onClose(this.feed.subscribe((m) => sse.sendJson(m.type, m.json)));
     sse.send('state', this.feed.snapshot());
@@ -48,6 +49,7 @@ export class ConsoleController {
   serviceLogs(@Param('id') id: string, @Req() req: Request, @Res() res: Response) {
     if (!this.logs.has(id)) throw new FlotillaError('not_found', `service ${id} not found`);
     const sse = openSse(req, res);
+    sse.onClose(this.feed.track(sse));
     sse.onClose(this.logs.follow(id, (l) => sse.send('line', l)));
   }
 

@@ -10,6 +10,8 @@ export interface SseChannel {
   /** `json` already serialised (once for every page). */
   sendJson(event: string, json: string): void;
   onClose(fn: () => void): void;
+  /** Ends the answer (the manager is stopping: an open stream would hold its HTTP server open). */
+  close(): void;
 }
 
 /** Opens a server-sent-events answer on `res`; `send` is a no-op once the page has gone. */
@@ -40,6 +42,7 @@ export function openSse(req: Request, res: Response): SseChannel {
   return {
     send: (event, data) => sendJson(event, JSON.stringify(data)),
     sendJson,
+    close,
     onClose(fn) {
       if (closed) fn();
       else closers.push(fn);
