@@ -11,6 +11,8 @@ done
 mkdir -p "$ctx/rootfs/usr/local/bin"; ln -sf "$node_bin" "$ctx/rootfs/usr/local/bin/node"
 mkdir -p "$ctx/app"
 cp -r dist bin package.json "$ctx/app/"
+# The web console's static files (plain ES modules, served as they are; swc does not copy them).
+mkdir -p "$ctx/app/apps/manager" && cp -r apps/manager/ui "$ctx/app/apps/manager/"
 # Production dependencies only: every package directory npm lists without dev ones.
 npm ls --omit=dev --all --parseable 2>/dev/null | tail -n +2 | while read -r dir; do
   rel=${dir#"$PWD"/}

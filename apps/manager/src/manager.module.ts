@@ -34,6 +34,7 @@ import { EventsController } from './events/events.controller';
 import { EventsService } from './events/events.service';
 import { MetricsController } from './metrics/metrics.controller';
 import { ManagerMetrics } from './metrics/manager-metrics';
+import { ConsoleController, ConsoleFeedService, ConsoleLogsService } from './console';
 
 class Bootstrap implements OnApplicationBootstrap {
   constructor(
@@ -72,6 +73,7 @@ export class ManagerModule {
         DockerLogsController,
         EventsController,
         MetricsController,
+        ConsoleController,
       ],
       providers: [
         { provide: MANAGER_CONFIG, useValue: config },
@@ -92,6 +94,7 @@ export class ManagerModule {
         ServicesService,
         { provide: LocalNode, useValue: new LocalNode(config.dataDir) },
         EventsService,
+        ConsoleFeedService, ConsoleLogsService,
         Bootstrap,
         ManagerMetrics,
       ],

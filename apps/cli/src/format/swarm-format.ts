@@ -17,13 +17,13 @@ export function serviceTable(services: Service[], o: { quiet?: boolean; noTrunc?
 }
 
 /** docker's MODE column: replicated, global, replicated job, global job. */
-function modeName(s: Service): string {
+export function modeName(s: Service): string {
   const m = s.Spec.Mode;
   return 'ReplicatedJob' in m ? 'replicated job' : 'GlobalJob' in m ? 'global job' : 'Global' in m ? 'global' : 'replicated';
 }
 
 /** docker's REPLICAS column; a job's adds its completions: "1/2 (3/5 completed)". */
-function replicasText(s: Service): string {
+export function replicasText(s: Service): string {
   const st = s.ServiceStatus;
   if (!st) return '';
   const base = `${st.RunningTasks}/${st.DesiredTasks}`;
@@ -33,7 +33,7 @@ function replicasText(s: Service): string {
   return base;
 }
 
-function ports(ps: PortConfig[]): string {
+export function ports(ps: PortConfig[]): string {
   return ps
     .filter((p) => p.PublishedPort)
     .map((p) => (p.PublishMode === 'host' ? `${p.PublishedPort}:${p.TargetPort}/${p.Protocol ?? 'tcp'}` : `*:${p.PublishedPort}->${p.TargetPort}/${p.Protocol ?? 'tcp'}`))

@@ -13,10 +13,11 @@ export interface LeaderDirectory {
 /**
  * Answered by whichever manager is asked: liveness, versions, this node's own identity and Raft view,
  * `/events` (every manager applies every change, and its own engine's events are its own),
- * `swarm/leave` (this manager's own: passed on, it would make the leader leave), and `/metrics`
- * (each manager reports its own figures).
+ * `swarm/leave` (this manager's own: passed on, it would make the leader leave), `/metrics`
+ * (each manager reports its own figures), and the console (`/ui/`: it reads this manager's replica,
+ * so it works while the leader is away).
  */
-const LOCAL_PATHS = [/^\/_ping$/, /^\/version$/, /^\/info$/, /^\/flotilla\/v1\/raft\/status$/, /^\/events$/, /^\/swarm\/leave$/, /^\/metrics$/];
+const LOCAL_PATHS = [/^\/_ping$/, /^\/version$/, /^\/info$/, /^\/flotilla\/v1\/raft\/status$/, /^\/events$/, /^\/swarm\/leave$/, /^\/metrics$/, /^\/ui(\/|$)/];
 
 /**
  * Any manager answers the API; only the leader acts on it. A follower passes
