@@ -30,6 +30,8 @@ import { redisWaitMs, workerConfig } from '../../worker/src/config';
 import { DockerAdapter } from '../../worker/src/docker/docker.adapter';
 import { readNodeId, writeNodeId } from '../../worker/src/agent/identity';
 import { finishLeaving } from './boot/leaving';
+import { unlockDataKey } from './boot/unlock';
+import { followUnlockKey } from './boot/follow-unlock-key';
 
 /**
  * One manager process; with the embedded worker (the default) its node also
@@ -51,7 +53,10 @@ async function main() {
   writeNodeId(workerDir, nodeId);
   const keys = new ManagerKeys(config.dataDir);
 
-  const { store, transport, fresh, joined } = await openStore(config, nodeId, keys, logger);
+  // With autolock, this waits (serving only Docker's "locked" answers) for `swarm unlock`.
+  const dataKey = await unlockDataKey(config, logger);
+  const { store, transport, fresh, joined } = await openStore(config, nodeId, keys, logger, dataKey.cipher);
+  followUnlockKey(store, dataKey, logger);
   const redisUrl = config.redisUrlGiven ? config.redisUrl : (keys.redisUrl ?? config.redisUrl);
   const redis = await connectRedis(redisUrl, {
     // Restarting from its data dir, a manager waits for Redis (as a worker does); a new one fails at once.
