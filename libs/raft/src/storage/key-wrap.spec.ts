@@ -20,12 +20,12 @@ describe('key wrapping', () => {
     expect(Buffer.from(w.slice(5), 'base64').includes(dek)).toBe(false);
   });
 
-  const flip = (w: string, at: number) => {
+  const flip = (w: string, at: number): string => {
     const raw = Buffer.from(w.slice(5), 'base64');
     raw[at] ^= 1;
     return `dek1:${raw.toString('base64')}`;
   };
-  it.each([
+  it.each<[string, () => string, Buffer]>([
     ['another KEK', () => wrapDataKey(dek, kek), otherKek],
     ['a KEK of the wrong length', () => wrapDataKey(dek, kek), Buffer.alloc(16, 7)],
     ['a flipped nonce byte', () => flip(wrapDataKey(dek, kek), 0), kek],
@@ -33,7 +33,7 @@ describe('key wrapping', () => {
     ['a flipped tag byte', () => flip(wrapDataKey(dek, kek), 12 + 32 + 3), kek],
     ['an unknown format', () => 'plain:' + dek.toString('base64'), kek],
     ['an empty text', () => '', kek],
-  ] as const)('refuses %s with a typed error', (_name, wrapped, key) => {
+  ])('refuses %s with a typed error', (_name, wrapped, key) => {
     expect(() => unwrapDataKey(wrapped(), key)).toThrow(WrongKeyError);
   });
 
