@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { purgeService } from '../support/docker';
 import { dockerCli } from '../support/docker-cli';
 import { ManagerProcess } from '../support/manager';
+import { flotilla } from '../support/cli';
 
 /** What a real Docker 20.10 swarm answered (recorded on a private netns host). */
 const rec = JSON.parse(readFileSync(join(__dirname, '../docker-cli/recorded/autolock.docker.json'), 'utf8'));
@@ -137,5 +138,43 @@ describe('encrypted Raft state and autolock (one manager, the stock docker CLI)'
     }
     expect(all).not.toContain(VALUE);
     expect(filesContaining(m.dataDir, VALUE)).toEqual([]);
+  });
+});
+
+describe("autolock with flotilla's own CLI", () => {
+  let m: ManagerProcess;
+  const f = (args: string[], input?: string) => flotilla(args, m.cliEnv, { input });
+  let key = '';
+
+  beforeAll(async () => {
+    m = await ManagerProcess.create();
+  });
+  afterAll(async () => {
+    await m?.destroy();
+  });
+
+  it('swarm unlock-key / update --autolock / unlock, as docker prints them', async () => {
+    expect(await f(['swarm', 'unlock-key'])).toMatchObject({ code: 1, stderr: rec.unlockKeyWhenOff.out });
+    expect(await f(['swarm', 'unlock-key', '--rotate'])).toMatchObject({ code: 1, stderr: rec.rotateWhenOff.out });
+    const up = await f(['swarm', 'update', '--autolock=true']);
+    expect(up.code, up.stderr).toBe(0);
+    key = KEY_RE.exec(up.stdout)![0];
+    expect(up.stdout).toBe(`Swarm updated.\n${rec.initAutolockTail.replace(KEY_RE, key).replace('`docker swarm unlock`', '`flotilla swarm unlock`')}`);
+    expect((await f(['swarm', 'unlock-key', '-q'])).stdout).toBe(`${key}\n`);
+    expect(await f(['swarm', 'unlock'], `${key}\n`)).toMatchObject({ code: 1, stderr: rec.unlockWhileUnlocked.out });
+
+    await m.stop();
+    await m.start('manager locked');
+    expect(await f(['swarm', 'unlock'], 'SWMKEY-1-AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\n')).toMatchObject({ code: 1, stderr: rec.locked.unlockWrongKey.out });
+    expect(await f(['swarm', 'unlock-key'])).toMatchObject({ code: 1, stderr: rec.locked.unlockKeyCli.out });
+    expect(await f(['swarm', 'unlock'], `${key}\n`)).toMatchObject({ code: 0, stdout: '', stderr: '' });
+    await m.waitForLog('manager ready');
+
+    const rot = await f(['swarm', 'unlock-key', '--rotate', '-q']);
+    expect(rot.code, rot.stderr).toBe(0);
+    expect(rot.stdout).toMatch(/^SWMKEY-1-[A-Za-z0-9+/]{43}\n$/);
+    expect(rot.stdout).not.toBe(`${key}\n`);
+    expect(await f(['swarm', 'update', '--autolock=false'])).toMatchObject({ code: 0, stdout: rec.updateAutolockFalse.out });
+    expect(await f(['swarm', 'unlock-key'])).toMatchObject({ code: 1, stderr: rec.unlockKeyWhenOff.out });
   });
 });
