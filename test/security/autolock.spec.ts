@@ -1,7 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DOCKER_HOST, REDIS_URL } from '../support/env';
+import { freePort } from '../support/ports';
 import { purgeService } from '../support/docker';
 import { dockerCli } from '../support/docker-cli';
 import { ManagerProcess } from '../support/manager';
@@ -176,5 +179,30 @@ describe("autolock with flotilla's own CLI", () => {
     expect(rot.stdout).not.toBe(`${key}\n`);
     expect(await f(['swarm', 'update', '--autolock=false'])).toMatchObject({ code: 0, stdout: rec.updateAutolockFalse.out });
     expect(await f(['swarm', 'unlock-key'])).toMatchObject({ code: 1, stderr: rec.unlockKeyWhenOff.out });
+  });
+});
+
+describe('flotilla swarm init --autolock', () => {
+  let dir: string;
+  let env: Record<string, string>;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'flotilla-al-init-'));
+    env = { FLOTILLA_HOST: `127.0.0.1:${await freePort()}`, DOCKER_HOST, REDIS_URL };
+  });
+  afterAll(async () => {
+    await flotilla(['swarm', 'leave', '--force', '--data-dir', dir], env);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('prints the unlock key after the join command, and the manager\'s data key is already wrapped by it', async () => {
+    const init = await flotilla(['swarm', 'init', '--autolock', '--listen-addr', env.FLOTILLA_HOST, '--data-dir', dir], env);
+    expect(init.code, init.stderr).toBe(0);
+    const key = KEY_RE.exec(init.stdout)![0];
+    expect(init.stdout).toContain("To add a manager to this swarm, run 'flotilla swarm join-token manager' and follow the instructions.\n\n");
+    expect(init.stdout.endsWith(rec.initAutolockTail.replace(KEY_RE, key).replace('`docker swarm unlock`', '`flotilla swarm unlock`'))).toBe(true);
+    expect((await flotilla(['swarm', 'unlock-key', '-q'], env)).stdout).toBe(`${key}\n`);
+    // No key-encryption key left next to the data key: a restart needs the unlock key.
+    expect(Object.keys(JSON.parse(readFileSync(join(dir, 'raft-key.json'), 'utf8')))).toEqual(['dek']);
   });
 });
