@@ -156,7 +156,7 @@ describe("autolock with flotilla's own CLI", () => {
     await m?.destroy();
   });
 
-  it('swarm unlock-key / update --autolock / unlock, as docker prints them', async () => {
+  it('swarm unlock-key / update --autolock=true / unlock while unlocked, as docker prints them', async () => {
     expect(await f(['swarm', 'unlock-key'])).toMatchObject({ code: 1, stderr: rec.unlockKeyWhenOff.out });
     expect(await f(['swarm', 'unlock-key', '--rotate'])).toMatchObject({ code: 1, stderr: rec.rotateWhenOff.out });
     const up = await f(['swarm', 'update', '--autolock=true']);
@@ -165,14 +165,18 @@ describe("autolock with flotilla's own CLI", () => {
     expect(up.stdout).toBe(`Swarm updated.\n${rec.initAutolockTail.replace(KEY_RE, key).replace('`docker swarm unlock`', '`flotilla swarm unlock`')}`);
     expect((await f(['swarm', 'unlock-key', '-q'])).stdout).toBe(`${key}\n`);
     expect(await f(['swarm', 'unlock'], `${key}\n`)).toMatchObject({ code: 1, stderr: rec.unlockWhileUnlocked.out });
+  });
 
+  it('swarm unlock on a restarted (locked) manager: a wrong key refused, the right one accepted', async () => {
     await m.stop();
     await m.start('manager locked');
     expect(await f(['swarm', 'unlock'], 'SWMKEY-1-AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\n')).toMatchObject({ code: 1, stderr: rec.locked.unlockWrongKey.out });
     expect(await f(['swarm', 'unlock-key'])).toMatchObject({ code: 1, stderr: rec.locked.unlockKeyCli.out });
     expect(await f(['swarm', 'unlock'], `${key}\n`)).toMatchObject({ code: 0, stdout: '', stderr: '' });
     await m.waitForLog('manager ready');
+  });
 
+  it('swarm unlock-key --rotate -q, then update --autolock=false', async () => {
     const rot = await f(['swarm', 'unlock-key', '--rotate', '-q']);
     expect(rot.code, rot.stderr).toBe(0);
     expect(rot.stdout).toMatch(/^SWMKEY-1-[A-Za-z0-9+/]{43}\n$/);
