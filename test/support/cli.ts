@@ -8,13 +8,14 @@ export interface CliResult {
 }
 
 /** Runs a command to completion with a bounded time, collecting its output. */
-export function runCommand(cmd: string, args: string[], opts: { env?: NodeJS.ProcessEnv; cwd?: string; timeoutMs?: number } = {}): Promise<CliResult> {
+export function runCommand(cmd: string, args: string[], opts: { env?: NodeJS.ProcessEnv; cwd?: string; timeoutMs?: number; input?: string } = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { cwd: opts.cwd, env: opts.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(cmd, args, { cwd: opts.cwd, env: opts.env ?? process.env, stdio: [opts.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+    if (opts.input !== undefined) child.stdin!.end(opts.input);
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
+    child.stdout!.on('data', (d) => (stdout += d));
+    child.stderr!.on('data', (d) => (stderr += d));
     const t = setTimeout(() => {
       child.kill('SIGKILL');
       reject(new Error(`${cmd} ${args.join(' ')} timed out\nstdout: ${stdout}\nstderr: ${stderr}`));
@@ -27,6 +28,6 @@ export function runCommand(cmd: string, args: string[], opts: { env?: NodeJS.Pro
 }
 
 /** Runs `flotilla ARGS` as a user would, with a bounded time. */
-export function flotilla(args: string[], env: Record<string, string | undefined>, opts: { cwd?: string; timeoutMs?: number } = {}): Promise<CliResult> {
+export function flotilla(args: string[], env: Record<string, string | undefined>, opts: { cwd?: string; timeoutMs?: number; input?: string } = {}): Promise<CliResult> {
   return runCommand(process.execPath, [CLI, ...args], { ...opts, env: { ...process.env, ...env } });
 }

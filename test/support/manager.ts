@@ -30,8 +30,11 @@ export class ManagerProcess {
     return { FLOTILLA_HOST: this.host, DOCKER_HOST, REDIS_URL, FLOTILLA_WAIT_TIMEOUT: '90' };
   }
 
-  /** Starts (or restarts, on the same data dir) the process; `log` holds this run's output only. */
-  async start(): Promise<void> {
+  /**
+   * Starts (or restarts, on the same data dir) the process; `log` holds this run's output only.
+   * Resolves once the log says `until` ('manager ready'; a manager with autolock on says 'manager locked').
+   */
+  async start(until = 'manager ready'): Promise<void> {
     this.log = '';
     this.child = spawn(
       process.execPath,
@@ -40,13 +43,18 @@ export class ManagerProcess {
     );
     this.child.stdout!.on('data', (d) => (this.log += d));
     this.child.stderr!.on('data', (d) => (this.log += d));
-    const deadline = Date.now() + 30_000;
+    await this.waitForLog(until);
+  }
+
+  /** Waits until this run's log holds `text` (a locked manager that was unlocked: 'manager ready'). */
+  async waitForLog(text: string, timeoutMs = 30_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
-      if (this.child.exitCode !== null) throw new Error(`manager exited: ${this.log}`);
-      if (this.log.includes('manager ready')) return;
+      if (this.log.includes(text)) return;
+      if (this.child?.exitCode !== null) throw new Error(`manager exited: ${this.log}`);
       await new Promise((r) => setTimeout(r, 100));
     }
-    throw new Error(`manager did not start: ${this.log}`);
+    throw new Error(`manager did not log "${text}": ${this.log}`);
   }
 
   async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {

@@ -32,6 +32,8 @@ import { readNodeId, writeNodeId } from '../../worker/src/agent/identity';
 import { finishLeaving } from './boot/leaving';
 import { ManagerMetrics } from './metrics/manager-metrics';
 import { httpMetricsMiddleware } from './metrics/http-metrics.middleware';
+import { unlockDataKey } from './boot/unlock';
+import { followUnlockKey } from './boot/follow-unlock-key';
 
 /**
  * One manager process; with the embedded worker (the default) its node also
@@ -53,7 +55,10 @@ async function main() {
   writeNodeId(workerDir, nodeId);
   const keys = new ManagerKeys(config.dataDir);
 
-  const { store, transport, fresh, joined } = await openStore(config, nodeId, keys, logger);
+  // With autolock, this waits (serving only Docker's "locked" answers) for `swarm unlock`.
+  const dataKey = await unlockDataKey(config, logger);
+  const { store, transport, fresh, joined } = await openStore(config, nodeId, keys, logger, dataKey.cipher);
+  followUnlockKey(store, dataKey, logger);
   const redisUrl = config.redisUrlGiven ? config.redisUrl : (keys.redisUrl ?? config.redisUrl);
   const redis = await connectRedis(redisUrl, {
     // Restarting from its data dir, a manager waits for Redis (as a worker does); a new one fails at once.

@@ -11,3 +11,4 @@ export * from './new-task';
 export * from './events';
 export * from './leave-refusal';
 export * from './redis-signing';
+export * from './unlock-key';

@@ -359,8 +359,11 @@ export interface Cluster extends Meta {
     Orchestration: { TaskHistoryRetentionLimit: number };
     Raft: { SnapshotInterval: number; ElectionTick: number; HeartbeatTick: number };
     Dispatcher: { HeartbeatPeriod: number };
+    EncryptionConfig?: { AutoLockManagers: boolean };
   };
   JoinTokens: JoinTokens;
+  /** flotilla's: with autolock on, the KEK of every manager's Raft data key. Served only by /swarm/unlockkey. */
+  UnlockKey?: string;
   /** flotilla's: the key node credentials are derived from. Stays in the store; no API serves it. */
   NodeKey?: string;
   /** flotilla's: the Redis every manager and node uses for doorbells and logs, as other hosts reach it. */

@@ -2,7 +2,7 @@ import { errorMessageOf, type Cluster, type Service, type ServiceSpec, type Swar
 import { CliError } from '../errors';
 
 export interface Info {
-  Swarm: { NodeID: string; NodeAddr: string; RemoteManagers?: { NodeID: string; Addr: string }[] };
+  Swarm: { NodeID: string; NodeAddr: string; LocalNodeState?: string; RemoteManagers?: { NodeID: string; Addr: string }[] };
 }
 
 /** The manager's Docker-compatible API, as flotilla's own CLI uses it (the same calls the docker CLI makes). */
@@ -15,12 +15,18 @@ export class DockerApi {
   swarm(): Promise<Cluster> {
     return this.call('GET', '/v1.41/swarm');
   }
-  updateSwarm(version: number, spec: Cluster['Spec'], rotate: { worker: boolean; manager: boolean }): Promise<void> {
+  updateSwarm(version: number, spec: Cluster['Spec'], rotate: { worker: boolean; manager: boolean; unlockKey?: boolean }): Promise<void> {
     return this.call(
       'POST',
-      `/v1.41/swarm/update?version=${version}&rotateWorkerToken=${rotate.worker}&rotateManagerToken=${rotate.manager}&rotateManagerUnlockKey=false`,
+      `/v1.41/swarm/update?version=${version}&rotateWorkerToken=${rotate.worker}&rotateManagerToken=${rotate.manager}&rotateManagerUnlockKey=${rotate.unlockKey ?? false}`,
       spec,
     );
+  }
+  unlockKey(): Promise<{ UnlockKey: string }> {
+    return this.call('GET', '/v1.41/swarm/unlockkey');
+  }
+  unlock(key: string): Promise<void> {
+    return this.call('POST', '/v1.41/swarm/unlock', { UnlockKey: key });
   }
   services(filters?: Record<string, string[]>, status = false): Promise<Service[]> {
     return this.call('GET', `/v1.41/services?${query(filters)}${status ? '&status=true' : ''}`);

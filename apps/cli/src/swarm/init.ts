@@ -7,6 +7,7 @@ import { ApiClient, managerUrl } from '../client/api-client';
 import { DockerApi } from '../client/docker-api';
 import { runInForeground, runningPid, startInBackground, stopProcess } from '../client/background';
 import { CliError } from '../errors';
+import { unlockBanner } from './unlock-banner';
 
 /** `flotilla swarm init`: a manager whose node is also a worker, in the background; prints the join command. */
 export function initCommand(): Command {
@@ -17,9 +18,10 @@ export function initCommand(): Command {
     .option('--data-dir <DIR>', "this node's state", join(defaultStateDir(process.env, homedir()), 'node'))
     .option('--foreground', 'run the manager in this terminal instead of the background')
     .option('--api-remote', 'serve the API to other hosts too (no TLS yet: only on networks you trust)')
+    .option('--autolock', 'enable manager autolocking (requiring an unlock key to start a stopped manager)')
     .option('--force-new-cluster', "force create a new cluster from this manager's current state (after losing the majority of managers)")
     .action(async () => {
-      const o = cmd.opts<{ advertiseAddr?: string; listenAddr: string; dataDir: string; foreground?: boolean; apiRemote?: boolean; forceNewCluster?: boolean }>();
+      const o = cmd.opts<{ advertiseAddr?: string; listenAddr: string; dataDir: string; foreground?: boolean; apiRemote?: boolean; forceNewCluster?: boolean; autolock?: boolean }>();
       const port = /:(\d+)$/.exec(o.listenAddr)?.[1];
       if (!port) throw new CliError(`--listen-addr must be HOST:PORT, got ${o.listenAddr}`);
       const advertise = o.advertiseAddr ?? '127.0.0.1';
@@ -45,6 +47,14 @@ export function initCommand(): Command {
           `    flotilla swarm join --token ${sw.JoinTokens.Worker} ${addr}\n\n` +
           `To add a manager to this swarm, run 'flotilla swarm join-token manager' and follow the instructions.\n\n`,
       );
+      if (o.autolock) await turnAutolockOn(api);
     });
   return cmd;
+}
+
+/** `init --autolock`: the new cluster's data keys get wrapped by its unlock key before init returns. */
+async function turnAutolockOn(api: DockerApi): Promise<void> {
+  const sw = await api.swarm();
+  await api.updateSwarm(sw.Version.Index, { ...sw.Spec, EncryptionConfig: { AutoLockManagers: true } }, { worker: false, manager: false });
+  process.stdout.write(unlockBanner((await api.unlockKey()).UnlockKey));
 }

@@ -3,6 +3,9 @@ import { dockerApi } from '../client/connect-api';
 import { initCommand } from './init';
 import { joinCommand } from './join';
 import { leaveCommand } from './leave';
+import { unlockCommand } from './unlock';
+import { unlockKeyCommand } from './unlock-key';
+import { updateCommand } from './update';
 
 /** `flotilla swarm init|join|join-token|leave`. */
 export function swarmCommand(): Command {
@@ -34,5 +37,8 @@ export function swarmCommand(): Command {
   swarm.addCommand(joinCommand());
   swarm.addCommand(jt);
   swarm.addCommand(leaveCommand());
+  swarm.addCommand(unlockCommand());
+  swarm.addCommand(unlockKeyCommand());
+  swarm.addCommand(updateCommand());
   return swarm;
 }

@@ -4,6 +4,7 @@ import type { LoggerService } from '@nestjs/common';
 import type { ManagerJoinResponse } from '@flotilla/contracts';
 import { StateMachine, type Batch } from '@flotilla/state';
 import { TcpTransport, forceNewCluster } from '@flotilla/raft-host';
+import type { RecordCipher } from '@flotilla/raft';
 import type { ManagerConfig } from '../config';
 import { RaftStore } from '../cluster/raft-store';
 import type { ManagerKeys } from '../cluster/manager-keys';
@@ -24,7 +25,7 @@ export interface OpenedStore {
  * joining one (as a learner first), restarting from its data dir, or
  * (`--force-new-cluster`) restarting alone from what its log holds.
  */
-export async function openStore(config: ManagerConfig, nodeId: string, keys: ManagerKeys, logger: LoggerService): Promise<OpenedStore> {
+export async function openStore(config: ManagerConfig, nodeId: string, keys: ManagerKeys, logger: LoggerService, cipher?: RecordCipher): Promise<OpenedStore> {
   const raftDir = join(config.dataDir, 'raft');
   const peersFile = join(config.dataDir, 'raft-peers.json');
   const fresh = !existsSync(raftDir);
@@ -33,7 +34,7 @@ export async function openStore(config: ManagerConfig, nodeId: string, keys: Man
     if (fresh) throw new Error(`--force-new-cluster: ${config.dataDir} holds no manager state to recover from`);
     const old = `${raftDir}.replaced-${Date.now()}`;
     renameSync(raftDir, old);
-    const at = forceNewCluster(old, raftDir, nodeId, scratchMachine());
+    const at = forceNewCluster(old, raftDir, nodeId, scratchMachine(), cipher);
     writeFileSync(peersFile, JSON.stringify({ [nodeId]: config.advertiseAddr }));
     logger.log({ msg: "new one-manager cluster from this manager's state", index: at.index, term: at.term, previous: old }, 'Main');
   }
@@ -65,6 +66,7 @@ export async function openStore(config: ManagerConfig, nodeId: string, keys: Man
     raft: { electionTick: 30, heartbeatTick: 2 },
     snapshotEvery: 20_000,
     fsync: true,
+    cipher,
   });
   ref.store = store;
   if (joined) store.learnPeers(joined.peers);

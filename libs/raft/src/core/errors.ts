@@ -12,7 +12,8 @@ export type RaftErrorCode =
   | 'corrupt'
   | 'closed'
   | 'too_large'
-  | 'timeout';
+  | 'timeout'
+  | 'wrong_key';
 
 export class RaftError extends Error {
   constructor(

@@ -1,5 +1,6 @@
 import type { NodeId } from '../core/types';
 import { DiskStorage } from '../storage/disk-storage';
+import type { RecordCipher } from '../storage/record-cipher';
 import { unwrap } from './envelope';
 import type { StateMachine } from './raft-host';
 
@@ -18,8 +19,8 @@ export interface ForcedCluster {
  * the operator picks the most complete survivor. The old directory is only
  * read; the new one gets a snapshot whose membership is `id` alone.
  */
-export function forceNewCluster(oldDir: string, newDir: string, id: NodeId, sm: StateMachine): ForcedCluster {
-  const old = new DiskStorage(oldDir, { fsync: true });
+export function forceNewCluster(oldDir: string, newDir: string, id: NodeId, sm: StateMachine, cipher?: RecordCipher): ForcedCluster {
+  const old = new DiskStorage(oldDir, { fsync: true, cipher });
   const init = old.initialState();
   old.close();
   let index = 0;
@@ -36,7 +37,7 @@ export function forceNewCluster(oldDir: string, newDir: string, id: NodeId, sm: 
     const un = unwrap(e.data);
     if (un) sm.apply(e.index, un.data);
   }
-  const fresh = new DiskStorage(newDir, { fsync: true });
+  const fresh = new DiskStorage(newDir, { fsync: true, cipher });
   const snapshot = { meta: { index, term, conf: { voters: [id], learners: [] } }, data: sm.snapshot() };
   fresh.saveReady({
     hardState: { term, vote: null, commit: index },

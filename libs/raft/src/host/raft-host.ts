@@ -9,6 +9,7 @@ import type { Ready } from '../core/ready';
 import type { ConfChange, Entry, NodeId, Payload } from '../core/types';
 import { decodeConfChange } from '../core/types';
 import { DiskStorage } from '../storage/disk-storage';
+import type { RecordCipher } from '../storage/record-cipher';
 import type { Transport } from './transport';
 import { unwrap, wrap } from './envelope';
 
@@ -42,6 +43,8 @@ export interface RaftHostOptions {
   /** Entries kept behind a snapshot so briefly lagging followers avoid InstallSnapshot. */
   readonly snapshotRetain?: number;
   readonly fsync?: boolean;
+  /** The data key the WAL and snapshots are sealed with (none: plaintext, as before). */
+  readonly cipher?: RecordCipher;
   readonly proposalTimeoutMs?: number;
   readonly raft?: Partial<Omit<RaftConfig, 'id' | 'random'>>;
 }
@@ -118,7 +121,7 @@ export class RaftHost {
     this.snapshotEvery = opts.snapshotEvery ?? 10_000;
     this.retain = opts.snapshotRetain ?? 1_000;
     this.timeoutMs = opts.proposalTimeoutMs ?? 5_000;
-    this.storage = new DiskStorage(opts.dir, { fsync: opts.fsync ?? true, onSync: (s) => this.observer?.walSync?.(s) });
+    this.storage = new DiskStorage(opts.dir, { fsync: opts.fsync ?? true, cipher: opts.cipher, onSync: (s) => this.observer?.walSync?.(s) });
     let init = this.storage.initialState();
     const fresh = init.hardState.term === 0 && init.entries.length === 0 && init.snapshot === null;
     if (fresh && opts.bootstrap) {

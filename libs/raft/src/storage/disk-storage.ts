@@ -19,12 +19,17 @@ export class DiskStorage {
   private readonly snaps: SnapshotStore;
   private readonly initial: InitialState;
 
+  /** Plaintext WAL records and snapshot files found at open (a dir from before encryption), rewritten sealed. */
+  readonly migrated: { walRecords: number; snapshots: number };
+
+  /** With `opts.cipher`, everything is written sealed and plaintext left from before is rewritten sealed. */
   constructor(dir: string, opts: Partial<WalOptions> = {}) {
-    this.snaps = new SnapshotStore(join(dir, 'snap'), opts.fsync ?? true);
+    this.snaps = new SnapshotStore(join(dir, 'snap'), opts.fsync ?? true, opts.cipher);
     const snapshot = this.snaps.loadLatest();
     const { wal, contents } = Wal.open(join(dir, 'wal'), opts);
     this.wal = wal;
     this.tornBytes = contents.tornBytes;
+    this.migrated = { walRecords: opts.cipher ? contents.plainRecords : 0, snapshots: this.snaps.resealed };
     this.initial = { hardState: contents.hard, snapshot, entries: entriesAfter(snapshot, contents.entries) };
   }
 

@@ -1,5 +1,6 @@
 import { crc32 } from 'node:zlib';
 import type { Entry, HardState } from '../core/types';
+import type { RecordCipher } from './record-cipher';
 
 /**
  * One WAL record on disk:
@@ -8,6 +9,9 @@ import type { Entry, HardState } from '../core/types';
  *   u8      type
  *   body
  * Integers inside bodies are 48-bit little endian (indexes and terms stay far below 2^48).
+ * With a data key, every record is written as type Sealed whose body is
+ * AES-GCM(inner type + inner body): the CRC still finds torn writes, the GCM
+ * tag finds anything else (a flipped byte with a recomputed CRC, another key).
  */
 export const HEADER = 8;
 export const MAX_RECORD = 64 * 1024 * 1024;
@@ -17,6 +21,8 @@ export const enum RecordType {
   HardState = 2,
   /** The log was replaced by a snapshot from the leader: forget every entry before this record. */
   LogReset = 3,
+  /** An encrypted record: the inner type and body, sealed with the data key. */
+  Sealed = 0x10,
 }
 
 export type WalRecord =
@@ -24,7 +30,20 @@ export type WalRecord =
   | { type: RecordType.HardState; hard: HardState }
   | { type: RecordType.LogReset; index: number; term: number };
 
-export function encodeRecord(r: WalRecord): Buffer {
+export function encodeRecord(r: WalRecord, cipher?: RecordCipher): Buffer {
+  const inner = encodeBody(r);
+  const payload = cipher ? Buffer.concat([SEALED_TYPE, cipher.seal(inner, SEALED_TYPE)]) : inner;
+  const out = Buffer.allocUnsafe(HEADER + payload.length);
+  out.writeUInt32LE(payload.length, 0);
+  payload.copy(out, HEADER);
+  out.writeUInt32LE(crc32(payload), 4);
+  return out;
+}
+
+const SEALED_TYPE = Buffer.from([RecordType.Sealed]);
+
+/** Type byte + body. */
+function encodeBody(r: WalRecord): Buffer {
   let body: Buffer;
   switch (r.type) {
     case RecordType.Entry: {
@@ -55,39 +74,49 @@ export function encodeRecord(r: WalRecord): Buffer {
       break;
     }
   }
-  const out = Buffer.allocUnsafe(HEADER + 1 + body.length);
-  out.writeUInt32LE(1 + body.length, 0);
-  out[8] = r.type;
-  body.copy(out, 9);
-  out.writeUInt32LE(crc32(out.subarray(8)), 4);
+  const out = Buffer.allocUnsafe(1 + body.length);
+  out[0] = r.type;
+  body.copy(out, 1);
   return out;
 }
 
-/** Why a record could not be read. `short` at the end of the last segment is a torn write. */
-export type DecodeFailure = 'short' | 'length' | 'crc' | 'type';
+/**
+ * Why a record could not be read. `short` at the end of the last segment is a torn write;
+ * `auth` (a sealed record that does not open) and `nokey` (sealed, no data key given) never are.
+ */
+export type DecodeFailure = 'short' | 'length' | 'crc' | 'type' | 'auth' | 'nokey';
 
-export function decodeRecord(buf: Buffer, at: number): { record: WalRecord; size: number } | { fail: DecodeFailure } {
+export type Decoded = { record: WalRecord; size: number; sealed: boolean } | { fail: DecodeFailure };
+
+export function decodeRecord(buf: Buffer, at: number, cipher?: RecordCipher): Decoded {
   if (buf.length - at < HEADER) return { fail: 'short' };
   const len = buf.readUInt32LE(at);
   if (len < 1 || len > MAX_RECORD) return { fail: 'length' };
   if (buf.length - at < HEADER + len) return { fail: 'short' };
   const payload = buf.subarray(at + HEADER, at + HEADER + len);
   if (crc32(payload) !== buf.readUInt32LE(at + 4)) return { fail: 'crc' };
-  const body = payload.subarray(1);
   const size = HEADER + len;
+  if (payload[0] !== RecordType.Sealed) return decodeBody(payload, size, false);
+  if (!cipher) return { fail: 'nokey' };
+  const inner = cipher.open(payload.subarray(1), SEALED_TYPE);
+  return inner ? decodeBody(inner, size, true) : { fail: 'auth' };
+}
+
+function decodeBody(payload: Buffer, size: number, sealed: boolean): Decoded {
+  const body = payload.subarray(1);
   switch (payload[0]) {
     case RecordType.Entry: {
       const raw = body.subarray(14);
       const data = body[13] === 1 ? raw.toString('utf8') : new Uint8Array(raw);
       const entry: Entry = { index: body.readUIntLE(0, 6), term: body.readUIntLE(6, 6), type: body[12] === 1 ? 'conf' : 'normal', data };
-      return { record: { type: RecordType.Entry, entry }, size };
+      return { record: { type: RecordType.Entry, entry }, size, sealed };
     }
     case RecordType.HardState: {
       const vote = body[12] === 0 ? null : body.subarray(13).toString('utf8');
-      return { record: { type: RecordType.HardState, hard: { term: body.readUIntLE(0, 6), commit: body.readUIntLE(6, 6), vote } }, size };
+      return { record: { type: RecordType.HardState, hard: { term: body.readUIntLE(0, 6), commit: body.readUIntLE(6, 6), vote } }, size, sealed };
     }
     case RecordType.LogReset:
-      return { record: { type: RecordType.LogReset, index: body.readUIntLE(0, 6), term: body.readUIntLE(6, 6) }, size };
+      return { record: { type: RecordType.LogReset, index: body.readUIntLE(0, 6), term: body.readUIntLE(6, 6) }, size, sealed };
     default:
       return { fail: 'type' };
   }

@@ -4,7 +4,8 @@ import { CorruptionError, RaftError } from '../core/errors';
 import type { Entry, HardState } from '../core/types';
 import { EMPTY_HARD_STATE } from '../core/types';
 import { RecordType, decodeRecord, encodeRecord } from './record';
-import type { WalRecord } from './record';
+import type { DecodeFailure, WalRecord } from './record';
+import type { RecordCipher } from './record-cipher';
 
 export interface WalOptions {
   /** Start a new segment once the current one is this large. */
@@ -13,6 +14,8 @@ export interface WalOptions {
   readonly fsync: boolean;
   /** Told how long each fdatasync of an append took (seconds): the host's latency figures. */
   readonly onSync?: (seconds: number) => void;
+  /** The data key: records are written sealed, and sealed records read. Without it, plaintext. */
+  readonly cipher?: RecordCipher;
 }
 
 export interface WalContents {
@@ -23,6 +26,8 @@ export interface WalContents {
   readonly reset: { index: number; term: number } | null;
   /** Bytes dropped from the end of the last segment (a torn write), 0 when clean. */
   readonly tornBytes: number;
+  /** Plaintext records read (a log written before encryption); they were rewritten sealed at open. */
+  readonly plainRecords: number;
 }
 
 interface Segment {
@@ -58,6 +63,7 @@ export class Wal {
     wal.hard = contents.hard;
     if (wal.segments.length === 0) wal.rotate();
     else wal.openTail();
+    if (o.cipher && contents.plainRecords > 0) wal.rewriteSealed(contents);
     return { wal, contents };
   }
 
@@ -69,6 +75,7 @@ export class Wal {
     let entries: Entry[] = [];
     let reset: { index: number; term: number } | null = null;
     let tornBytes = 0;
+    let plainRecords = 0;
     for (let i = 0; i < names.length; i++) {
       const path = join(this.dir, names[i]);
       const buf = readFileSync(path);
@@ -76,8 +83,9 @@ export class Wal {
       const last = i === names.length - 1;
       let at = 0;
       while (at < buf.length) {
-        const r = decodeRecord(buf, at);
+        const r = decodeRecord(buf, at, this.opts.cipher);
         if ('fail' in r) {
+          if (r.fail === 'auth' || r.fail === 'nokey') throw new CorruptionError(path, at, KEY_FAILURE[r.fail]);
           if (!last) throw new CorruptionError(path, at, `${r.fail} record in a sealed segment`);
           if (laterRecordExists(buf, at + 1)) throw new CorruptionError(path, at, `${r.fail} record followed by valid records`);
           tornBytes = buf.length - at;
@@ -85,6 +93,7 @@ export class Wal {
           break;
         }
         at += r.size;
+        if (!r.sealed) plainRecords++;
         const rec = r.record;
         if (rec.type === RecordType.HardState) hard = rec.hard;
         else if (rec.type === RecordType.LogReset) {
@@ -104,7 +113,26 @@ export class Wal {
       }
       this.segments.push(seg);
     }
-    return { hard, entries, reset, tornBytes };
+    return { hard, entries, reset, tornBytes, plainRecords };
+  }
+
+  /**
+   * Migration to an encrypted log: the replayed log is written again, sealed, into a
+   * new segment, and only then are the older (plaintext) segments deleted. A crash
+   * in between leaves both, and replaying the new segment over the old gives the
+   * same log (it restates the reset, the hard state and every entry).
+   */
+  private rewriteSealed(c: WalContents): void {
+    const old = this.segments.slice();
+    this.rotate();
+    const recs: WalRecord[] = [];
+    if (c.reset) recs.push({ type: RecordType.LogReset, index: c.reset.index, term: c.reset.term });
+    for (const entry of c.entries) recs.push({ type: RecordType.Entry, entry });
+    if (recs.length > 0) this.writeRecords(recs, true);
+    if (this.opts.fsync) fsyncSync(this.fd);
+    for (const s of old) unlinkSync(s.path);
+    this.segments.splice(0, old.length);
+    syncDir(this.dir, this.opts.fsync);
   }
 
   private openTail(): void {
@@ -147,7 +175,7 @@ export class Wal {
   }
 
   private writeRecords(recs: readonly WalRecord[], sync: boolean): void {
-    const bufs = recs.map(encodeRecord);
+    const bufs = recs.map((r) => encodeRecord(r, this.opts.cipher));
     const all = bufs.length === 1 ? bufs[0] : Buffer.concat(bufs);
     let off = 0;
     while (off < all.length) off += writeSync(this.fd, all, off, all.length - off);
@@ -186,12 +214,18 @@ export class Wal {
   }
 }
 
+const KEY_FAILURE: Record<Extract<DecodeFailure, 'auth' | 'nokey'>, string> = {
+  auth: 'encrypted record fails authentication (altered, or sealed with another data key)',
+  nokey: 'encrypted record and no data key to read it',
+};
+
 function laterRecordExists(buf: Buffer, from: number): boolean {
   // A torn write leaves garbage only at the very end; a valid record after a
   // bad one means the damage is in the middle of the log.
   for (let at = from; at + 9 <= buf.length; at++) {
     const r = decodeRecord(buf, at);
-    if (!('fail' in r) && r.size >= 9) return true;
+    // Read without the key: a sealed record passing its CRC says 'nokey'.
+    if ('fail' in r ? r.fail === 'nokey' : r.size >= 9) return true;
   }
   return false;
 }

@@ -11,6 +11,6 @@ export function clusterSpecView(spec: Cluster['Spec']) {
     Raft: { KeepOldSnapshots: 0, LogEntriesForSlowFollowers: 500, ...spec.Raft },
     CAConfig: { NodeCertExpiry: CERT_EXPIRY },
     TaskDefaults: {},
-    EncryptionConfig: { AutoLockManagers: false },
+    EncryptionConfig: { AutoLockManagers: spec.EncryptionConfig?.AutoLockManagers ?? false },
   };
 }

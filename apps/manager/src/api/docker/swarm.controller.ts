@@ -7,6 +7,7 @@ import type { ManagerConfig } from '../../config';
 import { markLeaving } from '../../boot/leaving';
 import { countManagers, leaveRefusal, newJoinToken, parseJoinToken } from '@flotilla/contracts';
 import { clusterSpecView } from './cluster-view';
+import { autolockChange } from './autolock-update';
 
 /** `/swarm`: the cluster object with its join tokens; `/swarm/update` rotates them and changes settings. */
 @Controller('swarm')
@@ -19,15 +20,21 @@ export class SwarmController {
 
   @Get()
   inspect() {
-    const { NodeKey: _secret, RedisURL: _redis, ...c } = this.cluster();
+    const { NodeKey: _secret, RedisURL: _redis, UnlockKey: _unlock, ...c } = this.cluster();
     return { ...c, Spec: clusterSpecView(c.Spec), TLSInfo: {}, RootRotationInProgress: false, DefaultAddrPool: null, SubnetSize: 24, DataPathPort: 4789 };
   }
 
-  /** Autolock is not supported: there is never a key, and the CLI says so ("no unlock key is set"). */
+  /** The cluster's unlock key; empty with autolock off (the CLI then says "no unlock key is set"). */
   @Get('unlockkey')
   unlockKey() {
+    return { UnlockKey: this.cluster().UnlockKey ?? '' };
+  }
+
+  /** Only a locked manager (boot/unlock.ts) takes a key; this one is serving, as dockerd's "not locked" conflict. */
+  @Post('unlock')
+  unlock(): never {
     this.cluster();
-    return { UnlockKey: '' };
+    throw new FlotillaError('conflict', 'swarm is not locked');
   }
 
   /** A flotilla manager always serves a swarm: init says so in Docker's words (503, as dockerd answers). */
@@ -57,6 +64,7 @@ export class SwarmController {
     @Query('version') version: string,
     @Query('rotateWorkerToken') rotateWorker: string | undefined,
     @Query('rotateManagerToken') rotateManager: string | undefined,
+    @Query('rotateManagerUnlockKey') rotateUnlock: string | undefined,
     @Body() spec: Cluster['Spec'],
   ): Promise<void> {
     const c = this.cluster();
@@ -71,13 +79,17 @@ export class SwarmController {
       Worker: rotateWorker === 'true' ? newJoinToken(fp) : c.JoinTokens.Worker,
       Manager: rotateManager === 'true' ? newJoinToken(fp) : c.JoinTokens.Manager,
     };
+    const lock = autolockChange(c, spec.EncryptionConfig?.AutoLockManagers, rotateUnlock === 'true');
+    const { UnlockKey: _old, ...rest } = c;
     const next: Cluster = {
-      ...c,
+      ...rest,
+      ...(lock.UnlockKey ? { UnlockKey: lock.UnlockKey } : {}),
       UpdatedAt: new Date(this.clock.now()).toISOString(),
       Spec: {
         ...c.Spec,
         ...(spec.Labels ? { Labels: spec.Labels } : {}),
         Orchestration: { TaskHistoryRetentionLimit: limit ?? c.Spec.Orchestration.TaskHistoryRetentionLimit },
+        EncryptionConfig: { AutoLockManagers: lock.AutoLockManagers },
       },
       JoinTokens: tokens,
     };
