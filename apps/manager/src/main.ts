@@ -1,5 +1,4 @@
 import 'reflect-metadata';
-import { ConsoleLogger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { join } from 'node:path';
@@ -30,6 +29,7 @@ import { redisWaitMs, workerConfig } from '../../worker/src/config';
 import { DockerAdapter } from '../../worker/src/docker/docker.adapter';
 import { readNodeId, writeNodeId } from '../../worker/src/agent/identity';
 import { finishLeaving } from './boot/leaving';
+import { createLogger } from '../../worker/src/logging';
 
 /**
  * One manager process; with the embedded worker (the default) its node also
@@ -44,11 +44,15 @@ async function main() {
   // A pid file left by a killed manager must not make a starting one look ready.
   rmSync(join(config.dataDir, 'manager.pid'), { force: true });
   mkdirSync(config.dataDir, { recursive: true });
-  const logger = new ConsoleLogger({ json: true, colors: false });
   // The manager's Raft id is its node's id; its embedded worker registers under it.
   const workerDir = join(config.dataDir, 'worker');
   const nodeId = readNodeId(workerDir) ?? newId();
   writeNodeId(workerDir, nodeId);
+  const logger = createLogger({ level: config.logLevel, node: nodeId });
+  // A worker this process starts later (on demotion) logs at the same level.
+  process.env.FLOTILLA_LOG_LEVEL = config.logLevel;
+  // Secrets stay out of the log: the join token and a password in the Redis URL.
+  logger.debug({ msg: 'configuration', ...config, redisUrl: config.redisUrl.replace(/\/\/[^@/]*@/, '//***@'), join: config.join && { addr: config.join.addr } }, 'Main');
   const keys = new ManagerKeys(config.dataDir);
 
   const { store, transport, fresh, joined } = await openStore(config, nodeId, keys, logger);

@@ -1,5 +1,4 @@
 import 'reflect-metadata';
-import { ConsoleLogger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -8,10 +7,12 @@ import { defaultStateDir } from '@flotilla/contracts';
 import { WorkerModule } from './worker.module';
 import { AgentService } from './agent/agent.service';
 import { workerConfig } from './config';
+import { createLogger, parseLogLevel } from './logging';
+import { readNodeId } from './agent/identity';
 
 /**
  * A node that only runs tasks: `--manager ADDR:PORT --token TOKEN [--data-dir DIR]
- * [--advertise-addr IP] [--redis-url URL]`. Writes worker.pid into its data dir
+ * [--advertise-addr IP] [--redis-url URL] [--log-level debug|info|warn|error]`. Writes worker.pid into its data dir
  * once it has joined, so `flotilla swarm join` knows it is up.
  */
 async function main() {
@@ -27,7 +28,8 @@ async function main() {
   const dataDir = args.get('data-dir') ?? join(defaultStateDir(process.env, homedir()), 'worker');
   const pidFile = join(dataDir, 'worker.pid');
   rmSync(pidFile, { force: true });
-  const logger = new ConsoleLogger({ json: true, colors: false });
+  // A rejoining worker knows its node id now; a new one once it has registered.
+  const logger = createLogger({ level: parseLogLevel(args.get('log-level')), node: readNodeId(dataDir) });
   const ctx = await NestFactory.createApplicationContext(
     WorkerModule.forRoot(
       workerConfig({
@@ -42,6 +44,7 @@ async function main() {
     { logger },
   );
   await ctx.get(AgentService).start();
+  logger.setNode(ctx.get(AgentService).id);
   mkdirSync(dataDir, { recursive: true });
   writeFileSync(pidFile, `${process.pid}\n`);
   const stop = async () => {

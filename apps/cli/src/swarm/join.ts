@@ -1,4 +1,4 @@
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { createSocket } from 'node:dgram';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -21,9 +21,10 @@ export function joinCommand(): Command {
     .option('--data-dir <DIR>', "this node's state", join(defaultStateDir(process.env, homedir()), 'node'))
     .option('--redis-url <URL>', "the cluster's Redis as this host reaches it (default: the cluster's)")
     .option('--api-remote', 'as a manager, serve the API to other hosts too (no TLS yet: only on networks you trust)')
+    .addOption(new Option('--log-level <LEVEL>', "the node's log level").choices(['debug', 'info', 'warn', 'error']))
     .option('--foreground', 'run the node in this terminal instead of the background')
     .action(async (remote: string) => {
-      const o = cmd.opts<{ token: string; advertiseAddr?: string; listenAddr: string; dataDir: string; redisUrl?: string; foreground?: boolean; apiRemote?: boolean }>();
+      const o = cmd.opts<{ token: string; advertiseAddr?: string; listenAddr: string; dataDir: string; redisUrl?: string; foreground?: boolean; apiRemote?: boolean; logLevel?: string }>();
       if (!parseJoinToken(o.token)) throw new CliError('invalid join token');
       if (!/^[^\s:]+:\d+$/.test(remote)) throw new CliError(`invalid address ${remote} (expected HOST:PORT)`);
       if (runningPid(o.dataDir, 'worker') || runningPid(o.dataDir, 'manager')) {
@@ -38,11 +39,13 @@ export function joinCommand(): Command {
         args.push('--advertise-addr', advertise.includes(':') ? advertise : `${advertise}:${port}`);
         if (o.redisUrl) args.push('--redis-url', o.redisUrl);
         if (o.apiRemote) args.push('--api-remote');
+        if (o.logLevel) args.push('--log-level', o.logLevel);
         if (o.foreground) process.exit(await runInForeground('manager', args));
         await startInBackground('manager', o.dataDir, args, 90_000);
       } else {
         const args = ['--manager', remote, '--token', o.token, '--data-dir', o.dataDir, '--advertise-addr', advertise.replace(/:\d+$/, '')];
         if (o.redisUrl) args.push('--redis-url', o.redisUrl);
+        if (o.logLevel) args.push('--log-level', o.logLevel);
         if (o.foreground) process.exit(await runInForeground('worker', args));
         // Longer than a rejoining worker's wait for Redis (FLOTILLA_REDIS_WAIT_MS, 60 s).
         await startInBackground('worker', o.dataDir, args, 90_000);
