@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { Task, TaskState } from '@flotilla/contracts';
 import { finalLine, globalFrame, jobFrame, replicatedFrame, ttyLine, type ProgressFrame, type ProgressLine } from './service-progress';
 import { PlainProgressWriter, TtyProgressWriter } from './progress-writer';
+import { finalScreen } from '../../../../test/support/terminal';
 
 /** Docker 28.2's output against a real swarm (testdata/README.md says how it was recorded). */
 const golden = (name: string) => readFileSync(join(__dirname, 'testdata', `docker-${name}.golden`), 'utf8');
@@ -11,26 +12,12 @@ const golden = (name: string) => readFileSync(join(__dirname, 'testdata', `docke
 const task = (slot: number, state: TaskState, created = '2026-01-01T00:00:01Z', extra: Partial<Task> = {}) =>
   ({ ID: `t${slot}${state}`, Slot: slot, NodeID: 'bxqhb0g4mzrs54fguvsj89puo', DesiredState: 'running', CreatedAt: created, Status: { State: state, Timestamp: created, Message: '' }, ...extra }) as Task;
 
-/** A terminal in miniature: cursor up, clear line, carriage return, newline; the screen it ends with. */
-function screen(text: string): string {
-  const rows: string[] = [''];
-  let r = 0;
-  // eslint-disable-next-line no-control-regex -- escape sequences are what a terminal reads
-  for (const m of text.matchAll(/\x1b\[(\d*)([A-Z])|\r|\n|[^\x1b\r\n]+/g)) {
-    if (m[2] === 'A') r = Math.max(0, r - Number(m[1] || 1));
-    else if (m[2] === 'K') rows[r] = '';
-    else if (m[0] === '\n') rows[++r] ??= '';
-    else if (m[0] !== '\r') rows[r] += m[0];
-  }
-  return rows.map((l) => l.trimEnd()).join('\n').trimEnd() + '\n';
-}
-
 function ttyRun(head: string, frames: ProgressFrame[], last: ProgressLine, columns = 160): string {
   let out = head;
   const w = new TtyProgressWriter({ write: (s: string) => (out += s), isTTY: true, columns });
   for (const f of frames) w.update(f);
   w.end(last);
-  return screen(out);
+  return finalScreen(out);
 }
 
 function plainRun(frames: ProgressFrame[], last: ProgressLine): string {
