@@ -1,4 +1,4 @@
-import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { readFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -20,6 +20,7 @@ describe('flotilla CLI progress, next to docker’s', () => {
   });
   afterAll(async () => {
     await f('service', 'rm', svc);
+    await f('stack', 'rm', `${svc}st`);
     await m?.destroy();
     rmSync(dir, { recursive: true, force: true });
   });
@@ -51,5 +52,15 @@ describe('flotilla CLI progress, next to docker’s', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toBe(`${svc} scaled to 1\n`);
     expect(r.stderr).toBe('');
+  });
+
+  it('stack deploy --detach=false waits for each service, as docker does', async () => {
+    const file = join(dir, 'stack.yml');
+    writeFileSync(file, 'version: "3.8"\nservices:\n  a:\n    image: flotilla/hello:latest\n    deploy:\n      replicas: 2\n');
+    const r = await f('stack', 'deploy', '--detach=false', '-c', file, `${svc}st`);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toBe(`Creating service ${svc}st_a\n`);
+    const id = (await f('service', 'inspect', `${svc}st_a`)).stdout.match(/"ID": "([a-z0-9]{25})"/)![1];
+    expect(r.stderr.split('\n').slice(-3)).toEqual(['overall progress: 2 out of 2 tasks', `verify: Service ${id} converged`, '']);
   });
 });
