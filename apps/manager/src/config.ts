@@ -2,6 +2,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { defaultStateDir as stateDir } from '@flotilla/contracts';
+import { parseLogLevel, type LogLevel } from '../../worker/src/logging';
 
 /** Everything the manager process is told at boot, parsed once and frozen. */
 export interface ManagerConfig {
@@ -23,6 +24,8 @@ export interface ManagerConfig {
   readonly forceNewCluster: boolean;
   /** Whether --redis-url (or REDIS_URL) was given; otherwise a joining manager uses the cluster's Redis. */
   readonly redisUrlGiven: boolean;
+  /** `--log-level` (or FLOTILLA_LOG_LEVEL): debug, info (default), warn, error. */
+  readonly logLevel: LogLevel;
 }
 
 export class ConfigError extends Error {
@@ -73,5 +76,6 @@ export function loadManagerConfig(argv: string[], env: NodeJS.ProcessEnv = proce
     dockerHost: flags.get('docker-host') ?? env.DOCKER_HOST,
     heartbeatPeriodMs: hb,
     apiRemote: bools.has('api-remote') || env.FLOTILLA_API_REMOTE === '1',
+    logLevel: parseLogLevel(flags.get('log-level'), env),
   });
 }

@@ -1,5 +1,4 @@
 import 'reflect-metadata';
-import { ConsoleLogger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { join } from 'node:path';
@@ -34,6 +33,7 @@ import { ManagerMetrics } from './metrics/manager-metrics';
 import { httpMetricsMiddleware } from './metrics/http-metrics.middleware';
 import { unlockDataKey } from './boot/unlock';
 import { followUnlockKey } from './boot/follow-unlock-key';
+import { createLogger } from '../../worker/src/logging';
 
 /**
  * One manager process; with the embedded worker (the default) its node also
@@ -48,11 +48,15 @@ async function main() {
   // A pid file left by a killed manager must not make a starting one look ready.
   rmSync(join(config.dataDir, 'manager.pid'), { force: true });
   mkdirSync(config.dataDir, { recursive: true });
-  const logger = new ConsoleLogger({ json: true, colors: false });
   // The manager's Raft id is its node's id; its embedded worker registers under it.
   const workerDir = join(config.dataDir, 'worker');
   const nodeId = readNodeId(workerDir) ?? newId();
   writeNodeId(workerDir, nodeId);
+  const logger = createLogger({ level: config.logLevel, node: nodeId });
+  // A worker this process starts later (on demotion) logs at the same level.
+  process.env.FLOTILLA_LOG_LEVEL = config.logLevel;
+  // Secrets stay out of the log: the join token and a password in the Redis URL.
+  logger.debug({ msg: 'configuration', ...config, redisUrl: config.redisUrl.replace(/\/\/[^@/]*@/, '//***@'), join: config.join && { addr: config.join.addr } }, 'Main');
   const keys = new ManagerKeys(config.dataDir);
 
   // With autolock, this waits (serving only Docker's "locked" answers) for `swarm unlock`.

@@ -1,5 +1,4 @@
 import 'reflect-metadata';
-import { ConsoleLogger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -10,10 +9,12 @@ import { AgentService } from './agent/agent.service';
 import { workerConfig } from './config';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import { serveMetrics } from './metrics/metrics-server';
+import { createLogger, parseLogLevel } from './logging';
+import { readNodeId } from './agent/identity';
 
 /**
  * A node that only runs tasks: `--manager ADDR:PORT --token TOKEN [--data-dir DIR]
- * [--advertise-addr IP] [--redis-url URL] [--metrics-addr HOST:PORT]`. Writes worker.pid into its data dir
+ * [--advertise-addr IP] [--redis-url URL] [--metrics-addr HOST:PORT] [--log-level debug|info|warn|error]`. Writes worker.pid into its data dir
  * once it has joined, so `flotilla swarm join` knows it is up.
  */
 async function main() {
@@ -29,7 +30,8 @@ async function main() {
   const dataDir = args.get('data-dir') ?? join(defaultStateDir(process.env, homedir()), 'worker');
   const pidFile = join(dataDir, 'worker.pid');
   rmSync(pidFile, { force: true });
-  const logger = new ConsoleLogger({ json: true, colors: false });
+  // A rejoining worker knows its node id now; a new one once it has registered.
+  const logger = createLogger({ level: parseLogLevel(args.get('log-level')), node: readNodeId(dataDir) });
   // Metrics are served only when asked for (as dockerd's --metrics-addr): the worker has no API to put them under.
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
@@ -49,6 +51,7 @@ async function main() {
   );
   await ctx.get(AgentService).start();
   const metricsServer = args.get('metrics-addr') ? await serveMetrics(registry, args.get('metrics-addr')!) : undefined;
+  logger.setNode(ctx.get(AgentService).id);
   mkdirSync(dataDir, { recursive: true });
   writeFileSync(pidFile, `${process.pid}\n`);
   const stop = async () => {

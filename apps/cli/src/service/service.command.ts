@@ -1,11 +1,13 @@
 import { Command, Option } from 'commander';
-import type { PortConfig, Service, ServiceSpec } from '@flotilla/contracts';
+import type { PortConfig, ServiceSpec } from '@flotilla/contracts';
 import { dockerApi } from '../client/connect-api';
 import { CliError } from '../errors';
 import { serviceTable, taskTable } from '../format/swarm-format';
 import { serviceLogsCommand } from './logs.command';
 import { serviceRollbackCommand, serviceUpdateCommand } from './update.command';
 import { addSpecFlags, applySpecFlags } from './spec-flags';
+import { progressWriter } from '../progress/progress-writer';
+import { watchService } from '../progress/watch-service';
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
 
@@ -35,7 +37,8 @@ export function serviceCommand(): Command {
     .option('--limit-memory <BYTES>', 'limit memory')
     .addOption(new Option('--restart-condition <C>').choices(['none', 'on-failure', 'any']))
     .option('--restart-max-attempts <N>')
-    .option('-d, --detach', 'exit immediately instead of waiting for the service to converge');
+    .option('-d, --detach', 'exit immediately instead of waiting for the service to converge')
+    .option('-q, --quiet', 'suppress progress output');
   addSpecFlags(create)
     .passThroughOptions()
     .action(async (image: string, args: string[]) => {
@@ -44,7 +47,8 @@ export function serviceCommand(): Command {
       const api = await dockerApi();
       const { ID } = await api.createService(spec);
       process.stdout.write(`${ID}\n`);
-      if (!o.detach) await converge(api, ID);
+      // docker names a service it created by its id in `verify: Service … converged`.
+      if (!o.detach) await watchService(api, ID, { writer: progressWriter(!!o.quiet), ref: ID });
     });
 
   const ls = new Command('ls')
@@ -84,6 +88,7 @@ export function serviceCommand(): Command {
     .description('Scale one or multiple replicated services')
     .argument('<SERVICE=REPLICAS...>')
     .option('-d, --detach', 'exit immediately instead of waiting for the services to converge')
+    .option('-q, --quiet', 'suppress progress output')
     .action(async (pairs: string[]) => {
       const api = await dockerApi();
       let failed = false;
@@ -100,7 +105,8 @@ export function serviceCommand(): Command {
           else throw new CliError('scale can only be used with replicated or replicated-job mode');
           await api.updateService(s.ID, s.Version.Index, { ...s.Spec, Mode: mode });
           process.stdout.write(`${m[1]} scaled to ${m[2]}\n`);
-          if (!scale.opts().detach) await converge(api, s.ID);
+          const so = scale.opts<{ detach?: boolean; quiet?: boolean }>();
+          if (!so.detach) await watchService(api, s.ID, { writer: progressWriter(!!so.quiet), ref: m[1] });
         } catch (e) {
           if (!(e instanceof CliError)) throw e;
           process.stderr.write(`${m[1]}: ${e.message}\n`);
@@ -201,14 +207,6 @@ function specFrom(image: string, args: string[], o: Record<string, string | stri
   };
 }
 
-/** A service converges when its tasks run; a job when its run is complete, as docker's progress waits. */
-function converged(s: Service, st: NonNullable<Service['ServiceStatus']>): boolean {
-  const m = s.Spec.Mode;
-  if ('ReplicatedJob' in m) return st.CompletedTasks >= (m.ReplicatedJob.TotalCompletions || m.ReplicatedJob.MaxConcurrent || 1);
-  if ('GlobalJob' in m) return st.DesiredTasks === 0 && st.CompletedTasks > 0;
-  return st.RunningTasks >= st.DesiredTasks;
-}
-
 /** docker's rules: a job runs `--replicas` completions, `--max-concurrent` (default the same) at once. */
 function modeOf(mode: string, replicas: number | undefined, maxConcurrent: number | undefined): ServiceSpec['Mode'] {
   switch (mode) {
@@ -222,24 +220,5 @@ function modeOf(mode: string, replicas: number | undefined, maxConcurrent: numbe
     }
     default:
       return { Replicated: replicas === undefined ? {} : { Replicas: replicas } };
-  }
-}
-
-/** Waits, like docker without --detach, until the service's running tasks match what it wants. */
-async function converge(api: Awaited<ReturnType<typeof dockerApi>>, id: string) {
-  const deadline = Date.now() + Number(process.env.FLOTILLA_WAIT_TIMEOUT ?? 300) * 1000;
-  const tty = process.stderr.isTTY;
-  for (;;) {
-    const [s] = await api.services({ id: [id] }, true);
-    const st = s?.ServiceStatus;
-    const failing = (await api.tasks({ service: [id], 'desired-state': ['running'] })).find((t) => t.Status.Err && (t.Status.State === 'rejected' || t.Status.State === 'failed'));
-    if (tty && st) process.stderr.write(`\roverall progress: ${st.RunningTasks} out of ${st.DesiredTasks} tasks`);
-    if (st && converged(s, st)) {
-      if (tty) process.stderr.write(`\nverify: Service ${s.Spec.Name} converged\n`);
-      return;
-    }
-    if (failing) throw new CliError(`task ${failing.ID.slice(0, 12)}: ${failing.Status.Err}`);
-    if (Date.now() > deadline) throw new CliError(`service ${s?.Spec.Name ?? id} did not converge in time`);
-    await new Promise((r) => setTimeout(r, 200));
   }
 }

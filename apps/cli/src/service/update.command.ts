@@ -1,8 +1,10 @@
 import { Command } from 'commander';
-import type { ServiceSpec } from '@flotilla/contracts';
+import type { Service, ServiceSpec } from '@flotilla/contracts';
 import { dockerApi } from '../client/connect-api';
 import { CliError } from '../errors';
 import { addSpecFlags, applySpecFlags, type SpecFlags } from './spec-flags';
+import { progressWriter } from '../progress/progress-writer';
+import { watchService } from '../progress/watch-service';
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
 
@@ -34,12 +36,10 @@ export function applyUpdateFlags(
  * a paused update or rollback fails, an automatic rollback is announced and followed (docker's
  * progress.go rules).
  */
-async function converged(api: Awaited<ReturnType<typeof dockerApi>>, id: string) {
-  const deadline = Date.now() + Number(process.env.FLOTILLA_WAIT_TIMEOUT ?? 300) * 1000;
+async function converged(api: Awaited<ReturnType<typeof dockerApi>>, id: string, ref: string, quiet: boolean) {
   let rollback = false;
-  for (;;) {
-    const [s] = await api.services({ id: [id] }, true);
-    const st = s?.UpdateStatus;
+  const check = (s: Service) => {
+    const st = s.UpdateStatus;
     if (st?.State === 'paused') throw new CliError(`service update paused: ${st.Message ?? ''}`);
     if (st?.State === 'rollback_paused') throw new CliError(`service rollback paused: ${st.Message ?? ''}`);
     if (st?.State === 'rollback_started' && !rollback) {
@@ -47,12 +47,8 @@ async function converged(api: Awaited<ReturnType<typeof dockerApi>>, id: string)
       process.stderr.write(`rollback: ${st.Message ?? ''}\n`);
     }
     if (st?.State === 'rollback_completed' && rollback) throw new CliError(`service rolled back: ${st.Message ?? ''}`);
-    const fresh = await api.tasks({ service: [id], 'desired-state': ['running'], '_up-to-date': ['true'] });
-    const running = fresh.filter((t) => t.Status.State === 'running').length;
-    if (s?.ServiceStatus && running >= s.ServiceStatus.DesiredTasks) return;
-    if (Date.now() > deadline) throw new CliError(`service ${s?.Spec.Name ?? id} did not converge in time`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
+  };
+  await watchService(api, id, { writer: progressWriter(quiet), ref, upToDate: true, check });
 }
 
 /** `flotilla service update [--image I] [--replicas N] [--env-add K=V] [--env-rm K] [--force] [-d] SERVICE`. */
@@ -67,14 +63,15 @@ export function serviceUpdateCommand(): Command {
     .option('--force', 'force update even if no changes require it')
     .option('--rollback', 'rollback to previous specification')
     .option('-d, --detach', 'exit immediately instead of waiting for the service to converge')
+    .option('-q, --quiet', 'suppress progress output')
     .action(async (ref: string) => {
-      const o = cmd.opts<SpecFlags & { image?: string; replicas?: string; envAdd?: string[]; envRm?: string[]; force?: boolean; rollback?: boolean; detach?: boolean }>();
+      const o = cmd.opts<SpecFlags & { image?: string; replicas?: string; envAdd?: string[]; envRm?: string[]; force?: boolean; rollback?: boolean; detach?: boolean; quiet?: boolean }>();
       const api = await dockerApi();
       const s = await api.service(ref);
       if (o.rollback) await api.updateService(s.ID, s.Version.Index, s.Spec, true);
       else await api.updateService(s.ID, s.Version.Index, applySpecFlags(applyUpdateFlags(s.Spec, o), o));
       process.stdout.write(`${ref}\n`);
-      if (!o.detach) await converged(api, s.ID);
+      if (!o.detach) await converged(api, s.ID, ref, !!o.quiet);
     });
   return addSpecFlags(cmd);
 }
@@ -85,12 +82,14 @@ export function serviceRollbackCommand(): Command {
     .description('Revert changes to a service\'s configuration')
     .argument('<SERVICE>')
     .option('-d, --detach', 'exit immediately instead of waiting for the service to converge')
+    .option('-q, --quiet', 'suppress progress output')
     .action(async (ref: string) => {
       const api = await dockerApi();
       const s = await api.service(ref);
       await api.updateService(s.ID, s.Version.Index, s.Spec, true);
       process.stdout.write(`${ref}\n`);
-      if (!cmd.opts<{ detach?: boolean }>().detach) await converged(api, s.ID);
+      const o = cmd.opts<{ detach?: boolean; quiet?: boolean }>();
+      if (!o.detach) await converged(api, s.ID, ref, !!o.quiet);
     });
   return cmd;
 }

@@ -7,6 +7,8 @@ import { serviceTable, taskTable } from '../format/swarm-format';
 import { load } from '../compose/project-options';
 import { toStack } from '@flotilla/compose';
 import { CliError } from '../errors';
+import { progressWriter } from '../progress/progress-writer';
+import { watchService } from '../progress/watch-service';
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
 
@@ -19,9 +21,11 @@ export function stackCommand(): Command {
     .argument('<STACK>')
     .requiredOption('-c, --compose-file <FILE>', 'path to a compose file (repeatable)', collect)
     .option('--prune', 'prune services that are no longer referenced')
+    .option('-d, --detach [BOOL]', 'exit immediately instead of waiting for the stack services to converge (--detach=false waits)', true)
+    .option('-q, --quiet', 'suppress progress output')
     .description('Deploy a new stack or update an existing stack')
     .action(async (name: string) => {
-      const o = deploy.opts<{ composeFile: string[]; prune?: boolean }>();
+      const o = deploy.opts<{ composeFile: string[]; prune?: boolean; detach: boolean | string; quiet?: boolean }>();
       // The same reader as `compose up`, under the stack's name; a bad file stops here.
       const project = load({ file: o.composeFile, projectName: name });
       const { client } = await connect({ autostart: false });
@@ -29,6 +33,13 @@ export function stackCommand(): Command {
       for (const n of result.created) process.stdout.write(`Creating service ${n}\n`);
       for (const n of result.updated) process.stdout.write(`Updating service ${n}\n`);
       for (const n of result.removed) process.stdout.write(`Removing service ${n}\n`);
+      if (String(o.detach) !== 'false') return;
+      // As docker's --detach=false: each service in turn, named by its id.
+      const api = new DockerApi(client.baseUrl);
+      for (const n of [...result.created, ...result.updated]) {
+        const s = await api.service(n);
+        await watchService(api, s.ID, { writer: progressWriter(!!o.quiet), ref: s.ID, upToDate: true });
+      }
     });
 
   const ls = new Command('ls')

@@ -1,4 +1,4 @@
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { existsSync } from 'node:fs';
@@ -16,12 +16,13 @@ export function initCommand(): Command {
     .option('--advertise-addr <ADDR>', 'advertised address (format: <ip>[:port])')
     .option('--listen-addr <ADDR:PORT>', 'listen address', '0.0.0.0:2377')
     .option('--data-dir <DIR>', "this node's state", join(defaultStateDir(process.env, homedir()), 'node'))
+    .addOption(new Option('--log-level <LEVEL>', "the node's log level").choices(['debug', 'info', 'warn', 'error']))
     .option('--foreground', 'run the manager in this terminal instead of the background')
     .option('--api-remote', 'serve the API to other hosts too (no TLS yet: only on networks you trust)')
     .option('--autolock', 'enable manager autolocking (requiring an unlock key to start a stopped manager)')
     .option('--force-new-cluster', "force create a new cluster from this manager's current state (after losing the majority of managers)")
     .action(async () => {
-      const o = cmd.opts<{ advertiseAddr?: string; listenAddr: string; dataDir: string; foreground?: boolean; apiRemote?: boolean; forceNewCluster?: boolean; autolock?: boolean }>();
+      const o = cmd.opts<{ advertiseAddr?: string; listenAddr: string; dataDir: string; foreground?: boolean; apiRemote?: boolean; forceNewCluster?: boolean; autolock?: boolean; logLevel?: string }>();
       const port = /:(\d+)$/.exec(o.listenAddr)?.[1];
       if (!port) throw new CliError(`--listen-addr must be HOST:PORT, got ${o.listenAddr}`);
       const advertise = o.advertiseAddr ?? '127.0.0.1';
@@ -36,6 +37,7 @@ export function initCommand(): Command {
       }
       const args = ['--data-dir', o.dataDir, '--listen-addr', o.listenAddr, '--advertise-addr', addr, ...(o.apiRemote ? ['--api-remote'] : [])];
       if (o.forceNewCluster) args.push('--force-new-cluster');
+      if (o.logLevel) args.push('--log-level', o.logLevel);
       if (o.foreground) process.exit(await runInForeground('manager', args));
       await startInBackground('manager', o.dataDir, args);
       const local = o.listenAddr.startsWith('0.0.0.0') ? `127.0.0.1:${port}` : o.listenAddr;

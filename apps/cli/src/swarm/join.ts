@@ -1,10 +1,11 @@
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { createSocket } from 'node:dgram';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { defaultStateDir, parseJoinToken } from '@flotilla/contracts';
 import { runInForeground, runningPid, startInBackground } from '../client/background';
 import { CliError } from '../errors';
+import { StepProgress } from '../progress/step-progress';
 
 /**
  * `flotilla swarm join --token TOKEN ADDR:PORT`: a worker token starts a
@@ -22,32 +23,47 @@ export function joinCommand(): Command {
     .option('--redis-url <URL>', "the cluster's Redis as this host reaches it (default: the cluster's)")
     .option('--metrics-addr <HOST:PORT>', 'as a worker, serve Prometheus metrics at http://HOST:PORT/metrics (off by default; a manager serves /metrics on its API port)')
     .option('--api-remote', 'as a manager, serve the API to other hosts too (no TLS yet: only on networks you trust)')
+    .addOption(new Option('--log-level <LEVEL>', "the node's log level").choices(['debug', 'info', 'warn', 'error']))
     .option('--foreground', 'run the node in this terminal instead of the background')
     .action(async (remote: string) => {
-      const o = cmd.opts<{ token: string; advertiseAddr?: string; listenAddr: string; dataDir: string; redisUrl?: string; foreground?: boolean; apiRemote?: boolean; metricsAddr?: string }>();
+      const o = cmd.opts<{ token: string; advertiseAddr?: string; listenAddr: string; dataDir: string; redisUrl?: string; foreground?: boolean; apiRemote?: boolean; logLevel?: string; metricsAddr?: string }>();
       if (!parseJoinToken(o.token)) throw new CliError('invalid join token');
       if (!/^[^\s:]+:\d+$/.test(remote)) throw new CliError(`invalid address ${remote} (expected HOST:PORT)`);
       if (runningPid(o.dataDir, 'worker') || runningPid(o.dataDir, 'manager')) {
         throw new CliError('This node is already part of a swarm. Use "flotilla swarm leave" to leave this swarm and join another one.');
       }
-      const role = await tokenRole(remote, o.token);
-      const advertise = o.advertiseAddr ?? (await localAddressTowards(remote));
-      if (role === 'manager') {
-        const port = /:(\d+)$/.exec(o.listenAddr)?.[1];
-        if (!port) throw new CliError(`--listen-addr must be HOST:PORT, got ${o.listenAddr}`);
-        const args = ['--join', remote, '--token', o.token, '--data-dir', o.dataDir, '--listen-addr', o.listenAddr];
-        args.push('--advertise-addr', advertise.includes(':') ? advertise : `${advertise}:${port}`);
-        if (o.redisUrl) args.push('--redis-url', o.redisUrl);
-        if (o.apiRemote) args.push('--api-remote');
-        if (o.foreground) process.exit(await runInForeground('manager', args));
-        await startInBackground('manager', o.dataDir, args, 90_000);
-      } else {
-        const args = ['--manager', remote, '--token', o.token, '--data-dir', o.dataDir, '--advertise-addr', advertise.replace(/:\d+$/, '')];
-        if (o.redisUrl) args.push('--redis-url', o.redisUrl);
-        if (o.metricsAddr) args.push('--metrics-addr', o.metricsAddr);
-        if (o.foreground) process.exit(await runInForeground('worker', args));
-        // Longer than a rejoining worker's wait for Redis (FLOTILLA_REDIS_WAIT_MS, 60 s).
-        await startInBackground('worker', o.dataDir, args, 90_000);
+      // On a terminal, where the join is; piped, only docker's one line.
+      const steps = new StepProgress(2);
+      let role: 'worker' | 'manager';
+      try {
+        steps.step(`Checking the manager at ${remote}`);
+        role = await tokenRole(remote, o.token);
+        const advertise = o.advertiseAddr ?? (await localAddressTowards(remote));
+        if (role === 'manager') {
+          const port = /:(\d+)$/.exec(o.listenAddr)?.[1];
+          if (!port) throw new CliError(`--listen-addr must be HOST:PORT, got ${o.listenAddr}`);
+          const args = ['--join', remote, '--token', o.token, '--data-dir', o.dataDir, '--listen-addr', o.listenAddr];
+          args.push('--advertise-addr', advertise.includes(':') ? advertise : `${advertise}:${port}`);
+          if (o.redisUrl) args.push('--redis-url', o.redisUrl);
+          if (o.apiRemote) args.push('--api-remote');
+          if (o.logLevel) args.push('--log-level', o.logLevel);
+          if (o.foreground) steps.end();
+          if (o.foreground) process.exit(await runInForeground('manager', args));
+          steps.step('Starting this node as a manager (joining the managers)');
+          await startInBackground('manager', o.dataDir, args, 90_000);
+        } else {
+          const args = ['--manager', remote, '--token', o.token, '--data-dir', o.dataDir, '--advertise-addr', advertise.replace(/:\d+$/, '')];
+          if (o.redisUrl) args.push('--redis-url', o.redisUrl);
+          if (o.logLevel) args.push('--log-level', o.logLevel);
+          if (o.metricsAddr) args.push('--metrics-addr', o.metricsAddr);
+          if (o.foreground) steps.end();
+          if (o.foreground) process.exit(await runInForeground('worker', args));
+          steps.step('Starting this node as a worker');
+          // Longer than a rejoining worker's wait for Redis (FLOTILLA_REDIS_WAIT_MS, 60 s).
+          await startInBackground('worker', o.dataDir, args, 90_000);
+        }
+      } finally {
+        steps.end();
       }
       process.stdout.write(`This node joined a swarm as a ${role}.\n`);
     });
