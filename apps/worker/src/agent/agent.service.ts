@@ -27,6 +27,7 @@ import { sweepSecretFiles } from '../docker/secret-files';
 import { DockerAdapter } from '../docker/docker.adapter';
 import { planContainers, type ObservedContainer } from '../docker/plan-containers';
 import { TaskRunner, type RunContext } from '../docker/task-runner';
+import { ImageShipper } from '../docker/image-shipper';
 import { IngressProxy, type Route } from '../network/ingress-proxy';
 import { OverlayAgent } from '../network/overlay/overlay-agent';
 import { awaitsAddress, isMeshPort } from '@flotilla/networking';
@@ -105,6 +106,7 @@ export class AgentService implements OnApplicationShutdown {
         this.reporter.push(r);
       },
       this.config.dockerParallelism,
+      new ImageShipper(this.docker, (image) => this.client.fetchImage(this.nodeId, image)),
     );
 
     const redisUrl = this.config.redisUrl ?? redisSeenFrom(reg.redisUrl, this.config.managerUrl);
