@@ -31,6 +31,7 @@ import { ConfigsController, SecretsController } from './api/docker/secrets-confi
 import { DockerLogsController } from './api/docker/logs.controller';
 import { EventsController } from './events/events.controller';
 import { EventsService } from './events/events.service';
+import { ImageShipController } from './api/image-ship.controller';
 
 class Bootstrap implements OnApplicationBootstrap {
   constructor(
@@ -68,6 +69,7 @@ export class ManagerModule {
         ConfigsController,
         DockerLogsController,
         EventsController,
+        ImageShipController,
       ],
       providers: [
         { provide: MANAGER_CONFIG, useValue: config },
