@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -77,18 +77,26 @@ describe.skipIf(!isRoot)('built images shipped to the nodes that lack them', () 
     expect(ps.stdout).not.toMatch(/Rejected|Failed/);
   });
 
-  it('an image no manager has fails its tasks with "No such image"', async () => {
+  it('an image no manager has fails its tasks with "No such image", as Docker rejects a task whose pull fails', async () => {
+    // What Docker's task said when it could not pull (image-ship.docker.json), with this run's image name.
+    const ref = JSON.parse(readFileSync(`${ROOT}/test/cluster/image-ship.docker.json`, 'utf8')) as { rejected: { State: string; Message: string; Err: string } };
+    const want = { ...ref.rejected, Err: ref.rejected.Err.replace('shipmissing:1', `${missing}:1`) };
     const c = await f('service', 'create', '-d', '--name', missing, '--mode', 'global', `${missing}:1`);
     expect(c.code, c.stderr).toBe(0);
-    const ps = await eventually(
+    const tasks = async () => {
+      const filters = encodeURIComponent(JSON.stringify({ service: [missing] }));
+      const res = await fetch(`http://${hosts[0].ip}:2377/v1.41/tasks?filters=${filters}`);
+      return (await res.json()) as { NodeID: string; Status: { State: string; Message: string; Err?: string } }[];
+    };
+    const rejected = await eventually(
       async () => {
-        const out = (await f('service', 'ps', '--no-trunc', missing)).stdout;
-        return (out.match(new RegExp(`No such image: ${missing}:1`, 'g')) ?? []).length >= 3 && out;
+        const r = (await tasks()).filter((t) => t.Status.State === 'rejected');
+        return new Set(r.map((t) => t.NodeID)).size === 3 && r;
       },
-      'three rejected tasks',
+      'a rejected task on each of the three nodes',
       60_000,
     );
-    expect(ps).toMatch(/Rejected/);
+    for (const t of rejected) expect({ State: t.Status.State, Message: t.Status.Message, Err: t.Status.Err }).toEqual(want);
     await f('service', 'rm', missing);
   });
 
