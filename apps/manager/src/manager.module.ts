@@ -35,6 +35,7 @@ import { EventsService } from './events/events.service';
 import { MetricsController } from './metrics/metrics.controller';
 import { ManagerMetrics } from './metrics/manager-metrics';
 import { ConsoleController, ConsoleFeedService, ConsoleLogsService } from './console';
+import { ImageShipController } from './api/image-ship.controller';
 
 class Bootstrap implements OnApplicationBootstrap {
   constructor(
@@ -74,6 +75,7 @@ export class ManagerModule {
         EventsController,
         MetricsController,
         ConsoleController,
+        ImageShipController,
       ],
       providers: [
         { provide: MANAGER_CONFIG, useValue: config },

@@ -12,3 +12,4 @@ export * from './events';
 export * from './leave-refusal';
 export * from './redis-signing';
 export * from './unlock-key';
+export * from './image-ship';

@@ -30,6 +30,7 @@ import { releaseTmpfsIfEmpty, secretsRoot } from '../docker/secrets-tmpfs';
 import { DockerAdapter } from '../docker/docker.adapter';
 import { planContainers, type ObservedContainer } from '../docker/plan-containers';
 import { TaskRunner, type RunContext } from '../docker/task-runner';
+import { ImageShipper } from '../docker/image-shipper';
 import { IngressProxy, type Route } from '../network/ingress-proxy';
 import { OverlayAgent } from '../network/overlay/overlay-agent';
 import { awaitsAddress, isMeshPort } from '@flotilla/networking';
@@ -114,7 +115,12 @@ export class AgentService implements OnApplicationShutdown {
       if (isTerminal(r.state)) this.ended.add(r.taskId);
       this.reporter.push(r);
     };
-    this.runner = new TaskRunner(this.docker, this.metrics ? this.metrics.timeStarts(report) : report, this.config.dockerParallelism);
+    this.runner = new TaskRunner(
+      this.docker,
+      this.metrics ? this.metrics.timeStarts(report) : report,
+      this.config.dockerParallelism,
+      new ImageShipper(this.docker, (image) => this.client.fetchImage(this.nodeId, image)),
+    );
 
     const redisUrl = this.config.redisUrl ?? redisSeenFrom(reg.redisUrl, this.config.managerUrl);
     // A first join fails at once on a wrong URL; a node coming back as itself

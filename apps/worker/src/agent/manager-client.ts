@@ -1,5 +1,8 @@
+import { Readable } from 'node:stream';
 import {
   AGENT_API,
+  IMAGE_ID_HEADER,
+  imageShipPath,
   FlotillaError,
   type AssignmentSet,
   type RegisterRequest,
@@ -66,6 +69,36 @@ export class ManagerClient {
     return this.call('POST', `${AGENT_API}/nodes/${nodeId}/heartbeat`);
   }
 
+  /**
+   * The archive (`docker save`) of an image one of this node's tasks needs, streamed
+   * from a manager's engine, with the image ID that manager announced.
+   */
+  async fetchImage(nodeId: string, image: string): Promise<{ id: string | undefined; body: Readable }> {
+    let last: unknown;
+    for (let i = 0; i < this.urls.length; i++) {
+      const idx = (this.current + i) % this.urls.length;
+      // Only the wait for the answer's head is bounded: the body takes as long as the image is big.
+      const ac = new AbortController();
+      const timer = setTimeout(() => ac.abort(new Error('no answer within 30 s')), 30_000);
+      let res: Response;
+      try {
+        res = await fetch(this.urls[idx] + imageShipPath(nodeId, image), {
+          headers: this.secret ? { authorization: `Bearer ${this.secret}` } : {},
+          signal: ac.signal,
+        });
+      } catch (e) {
+        last = new FlotillaError('unavailable', `cannot reach manager at ${this.urls[idx]}: ${(e as Error).message}`);
+        continue;
+      } finally {
+        clearTimeout(timer);
+      }
+      if (!res.ok || !res.body) throw new FlotillaError(res.status === 404 ? 'not_found' : 'unavailable', errorMessage(await res.text()));
+      this.current = idx;
+      return { id: res.headers.get(IMAGE_ID_HEADER) ?? undefined, body: Readable.fromWeb(res.body as import('node:stream/web').ReadableStream) };
+    }
+    throw last;
+  }
+
   /** Tries each known manager at most once, starting with the one in use; sticks with the first that answers. */
   private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
     let last: unknown;
@@ -101,16 +134,19 @@ export class ManagerClient {
     }
     const text = await res.text();
     if (!res.ok) {
-      let message = text;
-      try {
-        message = (JSON.parse(text) as { message: string }).message ?? text;
-      } catch {
-        /* plain-text error */
-      }
+      const message = errorMessage(text);
       const code = res.status === 404 ? 'not_found' : res.status === 401 ? 'unauthorized' : res.status === 400 ? 'invalid_argument' : 'unavailable';
       throw new FlotillaError(code, message);
     }
     return (text ? JSON.parse(text) : undefined) as T;
+  }
+}
+
+function errorMessage(text: string): string {
+  try {
+    return (JSON.parse(text) as { message: string }).message ?? text;
+  } catch {
+    return text; // plain-text error
   }
 }
 

@@ -3,6 +3,7 @@ import { PassThrough, type Readable } from 'node:stream';
 import { FlotillaError, LABEL } from '@flotilla/contracts';
 import { endpointConfig, type ContainerCreateBody } from './container-config';
 import type { ContainerHealth, ObservedContainer } from './plan-containers';
+import { loadError } from './image-load';
 
 /** How a DOCKER_HOST value becomes dockerode options; the label names it in errors. */
 export function dockerOptions(host: string | undefined): { opts: Docker.DockerOptions; label: string } {
@@ -74,6 +75,33 @@ export class DockerAdapter {
     } catch (e) {
       if ((e as { statusCode?: number }).statusCode === 404) return false;
       throw e;
+    }
+  }
+
+  /** The ID the name points at on this engine, or undefined when it has no such image. */
+  async imageId(name: string): Promise<string | undefined> {
+    try {
+      return ((await this.docker.getImage(name).inspect()) as { Id: string }).Id;
+    } catch (e) {
+      if ((e as { statusCode?: number }).statusCode === 404) return undefined;
+      throw e;
+    }
+  }
+
+  /** `docker load` of an archive; the engine answers 200 even for a bad one, so its output is read. */
+  async loadImage(archive: Readable): Promise<void> {
+    const out = (await this.docker.loadImage(archive, { quiet: true } as object)) as unknown as Readable;
+    let text = '';
+    for await (const chunk of out) text += String(chunk);
+    const err = loadError(text);
+    if (err) throw new Error(err);
+  }
+
+  async untag(name: string): Promise<void> {
+    try {
+      await this.docker.getImage(name).remove({ noprune: true });
+    } catch (e) {
+      if ((e as { statusCode?: number }).statusCode !== 404) throw e;
     }
   }
 

@@ -4,6 +4,7 @@ import type { DockerAdapter } from './docker.adapter';
 import { allocationOf, formatIp } from '@flotilla/networking';
 import { containerConfig, type OverlayContext } from './container-config';
 import { bridgeNetworkCreate, carriesAllocation, isPoolOverlap } from '../network/overlay/bridge-network';
+import type { ImageShipper } from './image-shipper';
 import { Semaphore } from '../agent/semaphore';
 import { unhealthyReport } from './plan-containers';
 import { addSecretMounts, planSecretFiles, removeSecretFiles, writeSecretFiles, type SecretFile } from './secret-files';
@@ -41,6 +42,7 @@ export class TaskRunner {
     private readonly docker: DockerAdapter,
     private readonly report: (r: TaskReport) => void,
     parallelism: number,
+    private readonly shipper?: ImageShipper,
   ) {
     this.sem = new Semaphore(parallelism);
   }
@@ -66,9 +68,12 @@ export class TaskRunner {
       secretFiles = await this.prepareSecrets(task, ctx);
       if (!secretFiles) return undefined;
       if (!(await this.hasImage(task.Spec.ContainerSpec.Image))) {
-        const err = `No such image: ${task.Spec.ContainerSpec.Image}`;
-        this.report({ taskId: id, state: 'rejected', message: 'preparing', err });
-        return undefined;
+        if (!this.shipper) {
+          this.report({ taskId: id, state: 'rejected', message: 'preparing', err: `No such image: ${task.Spec.ContainerSpec.Image}` });
+          return undefined;
+        }
+        // Still `preparing`, as Docker's task is while it pulls: the image comes from a manager's engine.
+        await this.shipper.ensure(task.Spec.ContainerSpec.Image);
       }
     } catch (e) {
       this.report({ taskId: id, state: 'rejected', message: 'preparing', err: errMessage(e) });

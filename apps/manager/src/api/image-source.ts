@@ -1,0 +1,54 @@
+import type { IncomingMessage } from 'node:http';
+import { FlotillaError } from '@flotilla/contracts';
+import type { EngineEndpoint } from './engine/engine-endpoint';
+
+/**
+ * This manager's engine as the source of images for nodes that lack them
+ * (the host `compose build` ran on): the ID a name points at, and its
+ * `docker save` archive as a stream.
+ */
+export class ImageSource {
+  constructor(private readonly engine: EngineEndpoint) {}
+
+  /** The image's ID, or undefined when this engine has no image of that name. */
+  id(name: string): Promise<string | undefined> {
+    return new Promise((resolve, reject) => {
+      const out = this.engine.request({ method: 'GET', path: `/images/${encodeURIComponent(name)}/json`, timeout: 15_000 }, (answer) => {
+        let body = '';
+        answer.setEncoding('utf8');
+        answer.on('data', (d: string) => (body += d));
+        answer.on('end', () => {
+          if (answer.statusCode === 404) return resolve(undefined);
+          if ((answer.statusCode ?? 500) >= 300) return reject(new FlotillaError('unavailable', `${this.engine.label}: ${body.trim()}`));
+          try {
+            resolve((JSON.parse(body) as { Id: string }).Id);
+          } catch (e) {
+            reject(e as Error);
+          }
+        });
+        answer.on('error', reject);
+      });
+      out.on('timeout', () => out.destroy(new Error(`${this.engine.label} did not answer an image inspect within 15 s`)));
+      out.on('error', reject);
+      out.end();
+    });
+  }
+
+  /** `GET /images/{name}/get`: the tar archive, streamed as the engine writes it. */
+  save(name: string): Promise<{ answer: IncomingMessage; cancel: () => void }> {
+    return new Promise((resolve, reject) => {
+      const out = this.engine.request({ method: 'GET', path: `/images/${encodeURIComponent(name)}/get` }, (answer) => {
+        if ((answer.statusCode ?? 500) >= 300) {
+          let body = '';
+          answer.setEncoding('utf8');
+          answer.on('data', (d: string) => (body += d));
+          answer.on('end', () => reject(new FlotillaError('unavailable', `${this.engine.label}: image save of ${name} failed: ${body.trim()}`)));
+          return;
+        }
+        resolve({ answer, cancel: () => out.destroy() });
+      });
+      out.on('error', reject);
+      out.end();
+    });
+  }
+}

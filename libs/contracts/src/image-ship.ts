@@ -1,0 +1,45 @@
+import { AGENT_API } from './agent-api';
+import { isTerminal, taskStateRank } from './task-state';
+import type { Task } from './swarm-types';
+
+/**
+ * Shipping an image to a node without a registry: the node asks a manager,
+ * which streams `docker save` from its own engine and names the image's ID in
+ * this header; the node loads the archive and keeps it only if the ID matches.
+ */
+export const IMAGE_ID_HEADER = 'x-flotilla-image-id';
+
+/** The node-protocol path a node fetches an image archive from (the name in the query: it holds `/` and `:`). */
+export function imageShipPath(nodeId: string, image: string): string {
+  return `${AGENT_API}/nodes/${nodeId}/image?name=${encodeURIComponent(image)}`;
+}
+
+const IMAGE_ID = /^sha256:[0-9a-f]{64}$/;
+
+export function isImageId(s: string | undefined): s is string {
+  return typeof s === 'string' && IMAGE_ID.test(s);
+}
+
+/**
+ * Why `nodeId` may not have `image`, or undefined when it may: only an image a
+ * live task assigned to that node runs (a node learns no other image, as it
+ * learns no other task's environment).
+ */
+export function imageRequestRefusal(tasks: Iterable<Task>, nodeId: string, image: string): string | undefined {
+  if (!image || image.length > 512) return 'invalid image name';
+  for (const t of tasks) {
+    if (t.NodeID !== nodeId || t.Spec.ContainerSpec.Image !== image) continue;
+    // A task being stopped or already over has no container left to start.
+    if (isTerminal(t.Status.State) || taskStateRank(t.DesiredState) > taskStateRank('complete')) continue;
+    return undefined;
+  }
+  return `no task of node ${nodeId} runs image ${image}`;
+}
+
+/** The error a node reports when the image it loaded is not the one announced, or undefined when it is. */
+export function loadedImageMismatch(image: string, announced: string | undefined, loaded: string | undefined): string | undefined {
+  if (!isImageId(announced)) return `image ${image}: the manager announced no valid image ID (${announced ?? 'none'})`;
+  if (loaded === undefined) return `image ${image}: not present after loading the manager's archive`;
+  if (loaded !== announced) return `image ${image}: loaded image ID ${loaded} does not match ${announced} announced by the manager`;
+  return undefined;
+}
