@@ -10,3 +10,4 @@ export * from './join-token';
 export * from './new-task';
 export * from './events';
 export * from './leave-refusal';
+export * from './engine-relay';

@@ -31,6 +31,8 @@ import { IngressProxy, type Route } from '../network/ingress-proxy';
 import { OverlayAgent } from '../network/overlay/overlay-agent';
 import { awaitsAddress, isMeshPort } from '@flotilla/networking';
 import { LogServer } from '../logs/log-server';
+import { RelayServer } from '../relay/relay-server';
+import { LocalEngine } from '../relay/local-engine';
 
 /**
  * The worker's loop: register, then keep Docker equal to the node's full
@@ -63,6 +65,7 @@ export class AgentService implements OnApplicationShutdown {
   private redis?: Redis;
   private sub?: Redis;
   private logs?: LogServer;
+  private relay?: RelayServer;
   private events?: NodeJS.ReadableStream & { destroy?: () => void };
   private closed = false;
 
@@ -144,6 +147,12 @@ export class AgentService implements OnApplicationShutdown {
     this.sub.on('error', () => undefined);
     this.logs = new LogServer(this.redis, this.sub, this.docker, (t) => this.containers.get(t)?.id);
     await this.logs.start(this.nodeId);
+    this.relay = new RelayServer(this.sub, new LocalEngine(this.config.dockerHost), {
+      knows: (m) => this.client.knows(m),
+      credential: () => this.client.credential,
+      isTaskContainer: (id) => [...this.containers.values()].some((c) => c.id === id),
+    });
+    await this.relay.start(this.nodeId);
 
     await this.watchEvents();
     this.timers.push(setInterval(() => this.requestSync('fetch'), this.config.resyncMs));
@@ -159,6 +168,7 @@ export class AgentService implements OnApplicationShutdown {
     this.ingress.close();
     this.overlay.close();
     this.logs?.stop();
+    this.relay?.stop();
     await this.reporter?.flush().catch(() => undefined);
     this.reporter?.stop();
     // BullMQ's close can hang while Redis is down (#4656): bound it.
