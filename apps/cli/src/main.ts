@@ -8,6 +8,7 @@ import { logsCommand } from './compose/logs';
 import { configCommand } from './compose/config';
 import { buildCommand } from './compose/build';
 import { addProjectOptions } from './compose/project-options';
+import { addRelayVerbs } from './compose/relay-verbs';
 import { serviceCommand } from './service/service.command';
 import { nodeCommand } from './node/node.command';
 import { stackCommand } from './stack/stack.command';
@@ -18,6 +19,7 @@ export function program(): Command {
   const p = new Command('flotilla').description('Compose and Swarm, across hosts').version('0.1.0').enablePositionalOptions();
   const compose = addProjectOptions(new Command('compose').description('Define and run multi-container applications'));
   for (const c of [upCommand(), downCommand(), psCommand(), logsCommand(), configCommand(), buildCommand()]) compose.addCommand(c);
+  addRelayVerbs(compose);
   p.addCommand(compose);
   for (const c of [serviceCommand(), nodeCommand(), stackCommand(), swarmCommand()]) p.addCommand(c);
   const all = (c: Command): Command[] => [c, ...c.commands.flatMap(all)];
