@@ -157,6 +157,12 @@ describe('compose exec/run/kill/pause/top/restart through the engine relay', () 
       expect((await docker.getContainer(stranger).inspect()).State.Running).toBe(true);
     });
 
+    it('a privileged exec in a task container', async () => {
+      const r = await api('POST', `/v1.41/containers/${(await webContainer())!.Id}/exec`, { Cmd: ['true'], Privileged: true });
+      expect(r.status).toBe(403);
+      expect(((await r.json()) as { message: string }).message).toBe('privileged exec is not allowed through the relay');
+    });
+
     it('removing a task container', async () => {
       const r = await api('DELETE', `/v1.41/containers/${(await webContainer())!.Id}?force=1`);
       expect(r.status).toBe(403);

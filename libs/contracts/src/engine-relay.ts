@@ -127,3 +127,12 @@ export function createRefusal(body: RelayCreateBody): string | undefined {
   }
   return undefined;
 }
+
+/** Why an exec create from the network is refused: no privileged process in a task container. */
+export function execRefusal(body: unknown): string | undefined {
+  if (!body || typeof body !== 'object' || Array.isArray(body)) return 'exec create body must be an object';
+  const b = body as Record<string, unknown>;
+  if (!Array.isArray(b.Cmd) || b.Cmd.length === 0 || !b.Cmd.every((c) => typeof c === 'string')) return 'exec needs a command';
+  if (b.Privileged) return 'privileged exec is not allowed through the relay';
+  return undefined;
+}

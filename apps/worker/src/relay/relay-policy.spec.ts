@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { RELAY_ONEOFF_LABEL } from '@flotilla/contracts';
-import { containerVerdict, createVerdict } from './relay-policy';
+import { containerVerdict, createVerdict, execVerdict } from './relay-policy';
 
 const NODE = 'node1';
 const task = { Id: 't'.repeat(64), Labels: {} };
@@ -48,5 +48,19 @@ describe('createVerdict', () => {
     ['privileged', JSON.stringify({ ...body, HostConfig: { Privileged: true } }), 403],
   ])('refuses %s', (_what, text, status) => {
     expect(createVerdict(text, NODE)).toMatchObject({ status });
+  });
+});
+
+describe('execVerdict', () => {
+  it('lets a command through', () => {
+    expect(execVerdict(JSON.stringify({ Cmd: ['sh', '-c', 'true'], User: 'nobody', Env: ['A=1'] }))).toBeUndefined();
+  });
+  it.each([
+    ['a privileged exec', JSON.stringify({ Cmd: ['sh'], Privileged: true }), 403],
+    ['no command', JSON.stringify({ Cmd: [] }), 403],
+    ['a command that is not strings', JSON.stringify({ Cmd: [1] }), 403],
+    ['bad JSON', 'x', 400],
+  ])('refuses %s', (_what, text, status) => {
+    expect(execVerdict(text)?.status).toBe(status);
   });
 });

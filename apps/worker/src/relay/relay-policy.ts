@@ -1,4 +1,4 @@
-import { RELAY_ONEOFF_LABEL, createRefusal, type RelayCreateBody, type RelayTarget } from '@flotilla/contracts';
+import { RELAY_ONEOFF_LABEL, createRefusal, execRefusal, type RelayCreateBody, type RelayTarget } from '@flotilla/contracts';
 
 export interface Refusal {
   status: number;
@@ -46,4 +46,16 @@ export function createVerdict(bodyText: string, nodeId: string): { body: string 
   if (why) return { status: 403, message: why };
   const labels = { ...(body.Labels as Record<string, string>), [RELAY_ONEOFF_LABEL]: nodeId };
   return { body: JSON.stringify({ ...body, Labels: labels }) };
+}
+
+/** An exec create passes only with a command and without privileges. */
+export function execVerdict(bodyText: string): Refusal | undefined {
+  let body: unknown;
+  try {
+    body = JSON.parse(bodyText);
+  } catch {
+    return { status: 400, message: 'exec create body is not JSON' };
+  }
+  const why = execRefusal(body);
+  return why ? { status: 403, message: why } : undefined;
 }

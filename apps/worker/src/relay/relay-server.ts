@@ -5,7 +5,7 @@ import type { Redis } from 'ioredis';
 import { NODE_HEADER, RELAY_PATH_PREFIX, parseRelayRequest, relayRequestChannel, relayRoute, type RelayRoute } from '@flotilla/contracts';
 import type { LocalEngine } from './local-engine';
 import { MAX_HEAD, parseRequestHead, serializeHead, withContainerId, type RequestHead } from './relay-request';
-import { containerVerdict, createVerdict, type Refusal } from './relay-policy';
+import { containerVerdict, createVerdict, execVerdict, type Refusal } from './relay-policy';
 
 const MAX_BODY = 1 << 20;
 
@@ -147,6 +147,10 @@ export class RelayServer {
     if (t.kind === 'create') {
       const v = createVerdict((body ?? Buffer.alloc(0)).toString('utf8'), this.nodeId);
       return 'status' in v ? v : { url: head.url, body: Buffer.from(v.body) };
+    }
+    if (t.kind === 'container' && head.method === 'POST' && /\/exec$/.test(head.url.split('?')[0])) {
+      const why = execVerdict((body ?? Buffer.alloc(0)).toString('utf8'));
+      if (why) return why;
     }
     let containerRef = t.id;
     if (t.kind === 'exec') {
