@@ -10,6 +10,7 @@ import { buildCommand } from './compose/build';
 import { pushCommand } from './compose/push';
 import { pullCommand } from './compose/pull';
 import { addProjectOptions } from './compose/project-options';
+import { addRelayVerbs } from './compose/relay-verbs';
 import { serviceCommand } from './service/service.command';
 import { nodeCommand } from './node/node.command';
 import { stackCommand } from './stack/stack.command';
@@ -21,6 +22,7 @@ export function program(): Command {
   const compose = addProjectOptions(new Command('compose').description('Define and run multi-container applications'));
   for (const c of [upCommand(), downCommand(), psCommand(), logsCommand(), configCommand(), buildCommand()]) compose.addCommand(c);
   for (const c of [pushCommand(), pullCommand()]) compose.addCommand(c);
+  addRelayVerbs(compose);
   p.addCommand(compose);
   for (const c of [serviceCommand(), nodeCommand(), stackCommand(), swarmCommand()]) p.addCommand(c);
   const all = (c: Command): Command[] => [c, ...c.commands.flatMap(all)];

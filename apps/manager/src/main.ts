@@ -15,6 +15,8 @@ import { isLoopback } from './api/remote-access.middleware';
 import { EngineEndpoint } from './api/engine/engine-endpoint';
 import { engineProxyMiddleware } from './api/engine/engine-proxy.middleware';
 import { engineUpgradeHandler } from './api/engine/engine-upgrade';
+import { RelayBroker } from './api/relay/relay-broker';
+import { nodeEngineMiddleware, nodeEngineUpgradeHandler } from './api/relay/node-engine';
 import { connectRedis } from '../../worker/src/agent/redis-connect';
 import { ClusterService } from './cluster/cluster.service';
 import { ManagerKeys } from './cluster/manager-keys';
@@ -81,6 +83,9 @@ async function main() {
   app.use(apiVersionMiddleware);
   // This node's own engine (docker ps/exec/logs…) is answered here, never by the leader.
   const engine = new EngineEndpoint(config.dockerHost);
+  // Another node's engine (X-Flotilla-Node), reached through a connection its worker opens back.
+  const relay = new RelayBroker(redis, config.advertiseAddr, (node, auth) => app.get(ClusterService).authenticate(node, auth));
+  app.use(nodeEngineMiddleware(relay));
   app.use(engineProxyMiddleware(engine));
   app.use(leaderProxyMiddleware(store, nodeId, () => keys.raftKey));
   app.useBodyParser('json', { limit: '32mb' });
@@ -94,7 +99,10 @@ async function main() {
     app.getHttpServer() as Server,
     transport,
     keys,
-    engineUpgradeHandler(engine, (req) => config.apiRemote || isLoopback(req.socket.remoteAddress)),
+    (req, socket, head) =>
+      relay.accept(req, socket, head) ||
+      nodeEngineUpgradeHandler(relay, (r) => config.apiRemote || isLoopback(r.socket.remoteAddress))(req, socket, head) ||
+      engineUpgradeHandler(engine, (r) => config.apiRemote || isLoopback(r.socket.remoteAddress))(req, socket, head),
   );
   await settleMembership({ config, nodeId, store, keys, cluster: app.get(ClusterService), fresh, joined }, logger);
 
@@ -130,6 +138,7 @@ async function main() {
     const deadline = setTimeout(() => process.exit(1), 10_000);
     deadline.unref();
     await worker?.close().catch(() => undefined);
+    relay.close();
     await app.close().catch(() => undefined);
     await store.stop().catch(() => undefined);
     redis.disconnect();

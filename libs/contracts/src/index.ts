@@ -13,3 +13,4 @@ export * from './leave-refusal';
 export * from './redis-signing';
 export * from './unlock-key';
 export * from './image-ship';
+export * from './engine-relay';

@@ -24,6 +24,8 @@ export async function connect(opts: { autostart: boolean; quiet?: boolean }): Pr
   const named = process.env.FLOTILLA_HOST;
   const client = new ApiClient(managerUrl(named || localAddr()));
   if (await client.ping()) return { client, started: false };
+  // A manager that is only slow (a loaded host) gets a second, longer chance before it is called unreachable.
+  if (named && (await client.ping(5000))) return { client, started: false };
   if (named) throw new CliError(`cannot reach the flotilla manager at ${named} (FLOTILLA_HOST)`);
   if (!opts.autostart) {
     throw new CliError(`no flotilla manager answers at ${localAddr()}; \`flotilla compose up\` starts a local one`);

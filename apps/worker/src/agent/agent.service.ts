@@ -37,6 +37,8 @@ import { awaitsAddress, isMeshPort } from '@flotilla/networking';
 import { LogServer } from '../logs/log-server';
 import { mergeAssignments } from './merge-assignments';
 import { WorkerMetrics } from '../metrics/worker-metrics';
+import { RelayServer } from '../relay/relay-server';
+import { LocalEngine } from '../relay/local-engine';
 
 /**
  * The worker's loop: register, then keep Docker equal to the node's full
@@ -71,6 +73,7 @@ export class AgentService implements OnApplicationShutdown {
   private logs?: LogServer;
   /** This node's credential (from registration): what the manager signs Redis messages for it with. */
   private nodeSecret?: string;
+  private relay?: RelayServer;
   private events?: NodeJS.ReadableStream & { destroy?: () => void };
   private closed = false;
 
@@ -164,6 +167,12 @@ export class AgentService implements OnApplicationShutdown {
     this.sub.on('error', () => undefined);
     this.logs = new LogServer(this.redis, this.sub, this.docker, (t) => this.containers.get(t)?.id, () => this.nodeSecret);
     await this.logs.start(this.nodeId);
+    this.relay = new RelayServer(this.sub, new LocalEngine(this.config.dockerHost), {
+      knows: (m) => this.client.knows(m),
+      credential: () => this.client.credential,
+      isTaskContainer: (id) => [...this.containers.values()].some((c) => c.id === id),
+    });
+    await this.relay.start(this.nodeId);
 
     await this.watchEvents();
     this.timers.push(setInterval(() => this.requestSync('fetch'), this.config.resyncMs));
@@ -179,6 +188,7 @@ export class AgentService implements OnApplicationShutdown {
     this.ingress.close();
     this.overlay.close();
     this.logs?.stop();
+    this.relay?.stop();
     await this.reporter?.flush().catch(() => undefined);
     this.reporter?.stop();
     // BullMQ's close can hang while Redis is down (#4656): bound it.

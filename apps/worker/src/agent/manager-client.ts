@@ -39,6 +39,16 @@ export class ManagerClient {
     this.current = next.indexOf(using);
   }
 
+  /** Whether host:port is a manager this worker knows (joined through, or named by the cluster). */
+  knows(hostPort: string): boolean {
+    return this.urls.includes(`http://${hostPort}`);
+  }
+
+  /** The node credential, for connections this worker opens itself (the engine relay). */
+  get credential(): string | undefined {
+    return this.secret;
+  }
+
   /** The node credential from registration, sent on every later call. */
   useSecret(secret: string) {
     this.secret = secret;

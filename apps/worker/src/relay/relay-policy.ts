@@ -1,0 +1,61 @@
+import { RELAY_ONEOFF_LABEL, createRefusal, execRefusal, type RelayCreateBody, type RelayTarget } from '@flotilla/contracts';
+
+export interface Refusal {
+  status: number;
+  message: string;
+}
+
+/** What the worker knows about the container a relayed call targets. */
+export interface TargetContainer {
+  Id: string;
+  Labels: Record<string, string>;
+}
+
+/**
+ * Whether a relayed call may act on `c` (undefined: dockerd knows no such
+ * container): this node's task containers, and the one-offs created through the
+ * relay on this node; only those one-offs may be removed.
+ */
+export function containerVerdict(
+  target: RelayTarget,
+  method: string,
+  c: TargetContainer | undefined,
+  isTaskContainer: (id: string) => boolean,
+  nodeId: string,
+): Refusal | undefined {
+  const ref = target.kind === 'create' ? '' : target.id;
+  if (!c) return { status: 404, message: target.kind === 'exec' ? `No such exec instance: ${ref}` : `No such container: ${ref}` };
+  const oneOff = c.Labels[RELAY_ONEOFF_LABEL] === nodeId;
+  if (method.toUpperCase() === 'DELETE' && !oneOff) {
+    return { status: 403, message: `container ${ref} is not a one-off container of node ${nodeId}: only those are removed through the relay` };
+  }
+  if (!oneOff && !isTaskContainer(c.Id)) return { status: 403, message: `container ${ref} is not a task container of node ${nodeId}` };
+  return undefined;
+}
+
+/** The create body to pass on (labelled as this node's one-off), or why not. */
+export function createVerdict(bodyText: string, nodeId: string): { body: string } | Refusal {
+  let body: RelayCreateBody;
+  try {
+    body = JSON.parse(bodyText) as RelayCreateBody;
+  } catch {
+    return { status: 400, message: 'container create body is not JSON' };
+  }
+  if (!body || typeof body !== 'object' || Array.isArray(body)) return { status: 400, message: 'container create body must be an object' };
+  const why = createRefusal(body);
+  if (why) return { status: 403, message: why };
+  const labels = { ...(body.Labels as Record<string, string>), [RELAY_ONEOFF_LABEL]: nodeId };
+  return { body: JSON.stringify({ ...body, Labels: labels }) };
+}
+
+/** An exec create passes only with a command and without privileges. */
+export function execVerdict(bodyText: string): Refusal | undefined {
+  let body: unknown;
+  try {
+    body = JSON.parse(bodyText);
+  } catch {
+    return { status: 400, message: 'exec create body is not JSON' };
+  }
+  const why = execRefusal(body);
+  return why ? { status: 403, message: why } : undefined;
+}
