@@ -8,6 +8,7 @@ import { logsCommand } from './compose/logs';
 import { configCommand } from './compose/config';
 import { buildCommand } from './compose/build';
 import { addProjectOptions } from './compose/project-options';
+import { everydayVerbs } from './compose/everyday-verbs';
 import { serviceCommand } from './service/service.command';
 import { nodeCommand } from './node/node.command';
 import { stackCommand } from './stack/stack.command';
@@ -16,8 +17,10 @@ import { swarmCommand } from './swarm/swarm.command';
 /** `flotilla`: plain Node, no Nest boot, so every command starts fast. */
 export function program(): Command {
   const p = new Command('flotilla').description('Compose and Swarm, across hosts').version('0.1.0').enablePositionalOptions();
-  const compose = addProjectOptions(new Command('compose').description('Define and run multi-container applications'));
+  // Positional: options after the verb are the verb's (`logs -f`, `rm -f` are --follow, --force there).
+  const compose = addProjectOptions(new Command('compose').description('Define and run multi-container applications')).enablePositionalOptions();
   for (const c of [upCommand(), downCommand(), psCommand(), logsCommand(), configCommand(), buildCommand()]) compose.addCommand(c);
+  for (const c of everydayVerbs('0.1.0')) compose.addCommand(c);
   p.addCommand(compose);
   for (const c of [serviceCommand(), nodeCommand(), stackCommand(), swarmCommand()]) p.addCommand(c);
   const all = (c: Command): Command[] => [c, ...c.commands.flatMap(all)];
