@@ -71,8 +71,7 @@ describe('compose create/start/stop/rm/scale/port/images/events/version/help nex
 
   it('port answers the published address, and 1.29 errors for a missing index or service', async () => {
     const r = await run('port', 'web', '80');
-    expect(r.code).toBe(0);
-    expect(r.stdout).toBe(want('port web 80').stdout.replace('18089', String(port)));
+    expect({ code: r.code, stdout: r.stdout, stderr: r.stderr }).toEqual({ code: 0, stdout: want('port web 80').stdout.replace('18089', String(port)), stderr: '' });
     sameAs(await run('port', '--index', '2', 'web', '80'), want('port --index 2 web 80'));
     sameAs(await run('port', 'web', '81'), want('port web 81'));
     sameAs(await run('port', '--protocol', 'udp', 'web', '80'), want('port --protocol udp web 80'));
