@@ -11,6 +11,7 @@ import { pushCommand } from './compose/push';
 import { pullCommand } from './compose/pull';
 import { addProjectOptions } from './compose/project-options';
 import { addRelayVerbs } from './compose/relay-verbs';
+import { everydayVerbs } from './compose/everyday-verbs';
 import { serviceCommand } from './service/service.command';
 import { nodeCommand } from './node/node.command';
 import { stackCommand } from './stack/stack.command';
@@ -19,10 +20,12 @@ import { swarmCommand } from './swarm/swarm.command';
 /** `flotilla`: plain Node, no Nest boot, so every command starts fast. */
 export function program(): Command {
   const p = new Command('flotilla').description('Compose and Swarm, across hosts').version('0.1.0').enablePositionalOptions();
-  const compose = addProjectOptions(new Command('compose').description('Define and run multi-container applications'));
+  // Positional: options after the verb are the verb's (`logs -f`, `rm -f` are --follow, --force there).
+  const compose = addProjectOptions(new Command('compose').description('Define and run multi-container applications')).enablePositionalOptions();
   for (const c of [upCommand(), downCommand(), psCommand(), logsCommand(), configCommand(), buildCommand()]) compose.addCommand(c);
   for (const c of [pushCommand(), pullCommand()]) compose.addCommand(c);
   addRelayVerbs(compose);
+  for (const c of everydayVerbs('0.1.0')) compose.addCommand(c);
   p.addCommand(compose);
   for (const c of [serviceCommand(), nodeCommand(), stackCommand(), swarmCommand()]) p.addCommand(c);
   const all = (c: Command): Command[] => [c, ...c.commands.flatMap(all)];

@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { profileNames, renderConfig, serviceNames, volumeNames } from '@flotilla/compose';
 import { CliError } from '../errors';
+import { serviceHashes } from './verbs/service-hashes';
 import { addProjectOptions, load, printWarnings, projectOptions } from './project-options';
 
 export function configCommand(): Command {
@@ -10,10 +11,11 @@ export function configCommand(): Command {
     .option('--services', 'print the service names, one per line')
     .option('--volumes', 'print the volume names, one per line')
     .option('--profiles', 'print the profile names, one per line')
+    .option('--hash <SERVICES>', 'print the service config hash, one per line ("*" for all, or "s1,s2")')
     .option('--format <FORMAT>', 'yaml or json', 'yaml');
   addProjectOptions(cmd);
   cmd.action(async () => {
-    const o = cmd.opts<{ quiet?: boolean; services?: boolean; volumes?: boolean; profiles?: boolean; format: string }>();
+    const o = cmd.opts<{ quiet?: boolean; services?: boolean; volumes?: boolean; profiles?: boolean; hash?: string; format: string }>();
     if (o.format !== 'yaml' && o.format !== 'json') throw new CliError(`--format must be yaml or json, got ${o.format}`);
     const project = load(projectOptions(cmd));
     if (o.quiet) return;
@@ -22,6 +24,7 @@ export function configCommand(): Command {
     if (o.services) return lines(serviceNames(project));
     if (o.volumes) return lines(volumeNames(project));
     if (o.profiles) return lines(profileNames(project));
+    if (o.hash !== undefined) return lines(serviceHashes(project, o.hash));
     process.stdout.write(renderConfig(project, o.format));
   });
   return cmd;

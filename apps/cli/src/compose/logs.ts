@@ -4,6 +4,9 @@ import { connect } from '../client/local-cluster';
 import type { ApiClient, StackState } from '../client/api-client';
 import { addProjectOptions, checkServices, load, projectOptions } from './project-options';
 import { composeService } from './task-view';
+import { CliError } from '../errors';
+import { logPrefixWidth, validTail } from './verbs/log-prefix';
+import { attachedNames } from './verbs/attached-names';
 
 export function logsCommand(): Command {
   const cmd = new Command('logs')
@@ -17,9 +20,12 @@ export function logsCommand(): Command {
   addProjectOptions(cmd, { shortFile: false });
   cmd.action(async (services: string[]) => {
     const o = cmd.opts<{ follow?: boolean; timestamps?: boolean; tail: string; color: boolean; logPrefix: boolean }>();
+    if (!validTail(o.tail)) throw new CliError('tail flag must be all or a number');
     const project = load(projectOptions(cmd));
     checkServices(project, services);
     const { client } = await connect({ autostart: false });
+    const state = await client.stack(project.name);
+    process.stdout.write(`Attaching to ${attachedNames(state, project.name, services).join(', ')}\n`);
     const ac = new AbortController();
     process.once('SIGINT', () => ac.abort());
     await followLogs(
@@ -27,6 +33,7 @@ export function logsCommand(): Command {
       project.name,
       { follow: !!o.follow, timestamps: !!o.timestamps, tail: o.tail, services, color: o.color && process.stdout.isTTY, prefix: o.logPrefix },
       ac.signal,
+      state,
     );
   });
   return cmd;
@@ -50,7 +57,7 @@ export async function followLogs(
     // docker-compose 1.29 prefixes lines with SERVICE_N.
     names.set(t.ID, `${service}_${t.Slot || t.NodeID?.slice(0, 12)}`);
   }
-  const width = Math.max(0, ...[...names.values()].map((n) => n.length));
+  const width = logPrefixWidth(state.services.map(composeService), [...names.values()]);
   const colorOf = new Map<string, number>();
   const print = (f: LogFrame) => {
     if (f.t === 'error') {
@@ -63,11 +70,12 @@ export async function followLogs(
       return;
     }
     const name = names.get(f.taskId) ?? f.taskId.slice(0, 12);
-    let prefix = `${name.padEnd(width)} | `;
+    let prefix = `${name.padEnd(width)} |`;
     if (o.color) {
       if (!colorOf.has(name)) colorOf.set(name, COLORS[colorOf.size % COLORS.length]);
       prefix = `\x1b[${colorOf.get(name)}m${prefix}\x1b[0m`;
     }
+    prefix += ' ';
     process.stdout.write(prefix + f.line + '\n');
   };
   const services = o.services.length ? o.services : [undefined];

@@ -1,10 +1,13 @@
 import { Command } from 'commander';
 import { connect } from '../client/local-cluster';
 import type { StackState } from '../client/api-client';
-import { composeTable, shortenCommand } from '../format/table';
+import { composeTable } from '../format/table';
 import { addProjectOptions, checkServices, load, projectOptions } from './project-options';
 import { composeService, currentTasks } from './task-view';
 import type { Task } from '@flotilla/contracts';
+import { CliError } from '../errors';
+import { stoppedRows, servicesList } from './verbs/ps-stopped';
+import { command } from './verbs/ps-command';
 
 export function psCommand(): Command {
   const cmd = new Command('ps')
@@ -12,14 +15,18 @@ export function psCommand(): Command {
     .argument('[SERVICE...]')
     .option('-q, --quiet', 'only display IDs')
     .option('--services', 'display services')
-    .option('-a, --all', 'show all stopped containers, history included');
+    .option('-a, --all', 'show all stopped containers, history included')
+    .option('--filter <KEY=VAL>', 'filter services by a property (status=running|stopped, source=image|build; with --services)');
   addProjectOptions(cmd);
   cmd.action(async (services: string[]) => {
-    const o = cmd.opts<{ quiet?: boolean; services?: boolean; all?: boolean }>();
+    const o = cmd.opts<{ quiet?: boolean; services?: boolean; all?: boolean; filter?: string }>();
+    if (o.quiet && o.services) throw new CliError('--quiet and --services cannot be combined');
     const project = load(projectOptions(cmd));
     checkServices(project, services);
     const { client } = await connect({ autostart: false });
     const state = await client.stack(project.name);
+    // 1.29 lists the file's services here, deployed or not.
+    if (o.services) return void process.stdout.write(servicesList(project, state, o.filter));
     process.stdout.write(renderPs(state, project.name, { ...o, filter: services }));
   });
   return cmd;
@@ -43,20 +50,15 @@ export function renderPs(
     .map((t) => {
       const s = svcById.get(t.ServiceID)!;
       const name = `${project}_${composeService(s)}_${t.Slot || t.NodeID?.slice(0, 12)}`;
-      return { t, name, s };
+      return { name, cells: [name, command(t), stateText(t), ports(s.Endpoint?.Spec?.Ports ?? s.Spec.EndpointSpec?.Ports ?? [])], id: t.Status.ContainerStatus?.ContainerID ?? '' };
     })
+    // A stopped service's containers are gone in flotilla: listed from the count it remembers, without IDs.
+    .concat(o.quiet ? [] : stoppedRows(state, project, keep).map((cells) => ({ name: cells[0], cells, id: '' })))
     .sort((a, b) => a.name.localeCompare(b.name, 'en', { numeric: true }));
-  if (o.quiet) return rows.map((r) => (r.t.Status.ContainerStatus?.ContainerID ?? '') + '\n').join('');
-  return composeTable(
-    ['Name', 'Command', 'State', 'Ports'],
-    rows.map(({ t, name, s }) => [name, command(t), stateText(t), ports(s.Endpoint?.Spec?.Ports ?? s.Spec.EndpointSpec?.Ports ?? [])]),
-  );
+  if (o.quiet) return rows.map((r) => r.id + '\n').join('');
+  return composeTable(['Name', 'Command', 'State', 'Ports'], rows.map((r) => r.cells));
 }
 
-function command(t: Task): string {
-  const cs = t.Spec.ContainerSpec;
-  return shortenCommand(t.Status.ContainerStatus?.Command ?? [...(cs.Command ?? []), ...(cs.Args ?? [])].join(' '));
-}
 
 /** docker-compose's State column from the task as the worker last saw its container. */
 export function stateText(t: Task): string {

@@ -1,0 +1,67 @@
+import { Command } from 'commander';
+import { toStack, type ComposeProject } from '@flotilla/compose';
+import type { StackDeployRequest } from '@flotilla/contracts';
+import { connect } from '../client/local-cluster';
+import { CliError } from '../errors';
+import { addProjectOptions, checkServices, load, projectOptions } from './project-options';
+import { convergence } from './task-view';
+import { timeoutMs, waitFor } from './wait';
+import { containerName, liveTasks, rewrite, servicesByName } from './verbs/project-services';
+import { scaledSpec } from './verbs/stopped';
+import { parseScaleArgs, progressLines, ScaleArgError } from './verbs/verb-format';
+
+/** `compose scale SERVICE=NUM...` (deprecated in 1.29, still there): sets each service's replica count. */
+export function scaleCommand(): Command {
+  const cmd = new Command('scale')
+    .description('Set number of containers for a service (deprecated: use `up --scale`)')
+    .argument('[SERVICE=NUM...]')
+    .option('-t, --timeout <TIMEOUT>', "shutdown timeout in seconds; flotilla stops with the service's stop_grace_period", '10');
+  addProjectOptions(cmd);
+  cmd.action(async (args: string[]) => {
+    const project = load(projectOptions(cmd));
+    process.stderr.write('The scale command is deprecated. Use the up command with the --scale flag instead.\n');
+    let wanted: { service: string; n: number }[];
+    try {
+      wanted = parseScaleArgs(args);
+    } catch (e) {
+      if (e instanceof ScaleArgError) throw new CliError(e.message);
+      throw e;
+    }
+    const { client } = await connect({ autostart: false });
+    for (const { service, n } of wanted) {
+      checkServices(project, [service]);
+      const state = await client.stack(project.name);
+      const s = servicesByName(state, [service]).get(service);
+      if (s && !('Replicated' in s.Spec.Mode)) throw new CliError(`Service ${service} runs one container per node; it cannot be scaled`);
+      const have = s ? liveTasks(state, s).map((t) => t.Slot ?? 0) : [];
+      const added = Array.from({ length: n }, (_, i) => i + 1).filter((i) => !have.includes(i));
+      const removed = have.filter((i) => i > n).sort((a, b) => b - a);
+      const up = progressLines('Creating', added.map((i) => containerName(project.name, service, i)));
+      const down = progressLines('Stopping and removing', removed.map((i) => containerName(project.name, service, i)));
+      process.stderr.write(up.start + down.start);
+      // A service not deployed (never up, or removed by `rm`) is deployed alone, as 1.29 creates its containers.
+      if (s) await rewrite(client, s, (spec) => scaledSpec(spec, n));
+      else await client.deployStack(project.name, { ...oneService(project, service, n), prune: false });
+      const only = new Set([service]);
+      await waitFor(
+        client,
+        project.name,
+        (st) => {
+          const c = convergence(st, only);
+          const svc = servicesByName(st, [service]).get(service);
+          const live = svc ? liveTasks(st, svc).length : 0;
+          return { done: c.running >= n && live <= n, fail: c.failure ? `for ${c.failure.service}  ${c.failure.err}` : undefined };
+        },
+        timeoutMs(),
+        `service ${service} to scale`,
+      );
+      process.stderr.write(up.end + down.end);
+    }
+  });
+  return cmd;
+}
+
+function oneService(project: ComposeProject, service: string, n: number): StackDeployRequest {
+  const stack = toStack(project, { scale: { [service]: n } });
+  return { ...stack, services: stack.services.filter((x) => x.Labels?.['com.docker.compose.service'] === service) };
+}

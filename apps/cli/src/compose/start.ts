@@ -1,0 +1,40 @@
+import { Command } from 'commander';
+import { connect } from '../client/local-cluster';
+import { CliError } from '../errors';
+import { addProjectOptions, checkServices, load, projectOptions } from './project-options';
+import { convergence } from './task-view';
+import { timeoutMs, waitFor } from './wait';
+import { isStopped, rewrite, servicesByName } from './verbs/project-services';
+import { startedSpec } from './verbs/stopped';
+import { progressLines } from './verbs/verb-format';
+
+/** `compose start [SERVICE...]`: stopped services get their remembered replica count back. */
+export function startCommand(): Command {
+  const cmd = new Command('start').description('Start existing containers').argument('[SERVICE...]');
+  addProjectOptions(cmd);
+  cmd.action(async (services: string[]) => {
+    const project = load(projectOptions(cmd));
+    checkServices(project, services);
+    const { client } = await connect({ autostart: false });
+    const state = await client.stack(project.name);
+    const targets = servicesByName(state, services);
+    // 1.29 names services, not containers, here; running ones count as started.
+    if (targets.size === 0) throw new CliError('No containers to start');
+    const lines = progressLines('Starting', [...targets.keys()]);
+    process.stderr.write(lines.start);
+    for (const s of targets.values()) if (isStopped(s)) await rewrite(client, s, startedSpec);
+    const wanted = new Set(targets.keys());
+    await waitFor(
+      client,
+      project.name,
+      (st) => {
+        const c = convergence(st, wanted);
+        return { done: c.done, fail: c.failure ? `for ${c.failure.service}  ${c.failure.err}` : undefined };
+      },
+      timeoutMs(),
+      `project ${project.name} to start`,
+    );
+    process.stderr.write(lines.end);
+  });
+  return cmd;
+}

@@ -1,0 +1,38 @@
+import { Command } from 'commander';
+import type { ApiClient } from '../client/api-client';
+import { connect } from '../client/local-cluster';
+import { addProjectOptions, checkServices, load, projectOptions } from './project-options';
+import { timeoutMs, waitFor } from './wait';
+import { containerName, liveTasks, rewrite, servicesByName } from './verbs/project-services';
+import { stoppedSpec } from './verbs/stopped';
+import { progressLines } from './verbs/verb-format';
+
+/** `compose stop [-t N] [SERVICE...]`: each service kept at 0 replicas, its count remembered for `start`. */
+export function stopCommand(): Command {
+  const cmd = new Command('stop')
+    .description('Stop running containers without removing them (they can be started again with `start`)')
+    .argument('[SERVICE...]')
+    .option('-t, --timeout <TIMEOUT>', "shutdown timeout in seconds; flotilla stops with the service's stop_grace_period", '10');
+  addProjectOptions(cmd);
+  cmd.action(async (services: string[]) => {
+    const project = load(projectOptions(cmd));
+    checkServices(project, services);
+    const { client } = await connect({ autostart: false });
+    await stopServices(client, project.name, services);
+  });
+  return cmd;
+}
+
+/** Stops what runs of `services` (all when empty) and waits until their containers are gone. */
+export async function stopServices(client: ApiClient, project: string, services: string[]): Promise<void> {
+  const state = await client.stack(project);
+  const targets = [...servicesByName(state, services)].filter(([, s]) => liveTasks(state, s).length > 0);
+  if (targets.length === 0) return;
+  const names = targets.flatMap(([n, s]) => liveTasks(state, s).map((t) => containerName(project, n, t.Slot || t.NodeID || '')));
+  const lines = progressLines('Stopping', names);
+  process.stderr.write(lines.start);
+  for (const [, s] of targets) await rewrite(client, s, stoppedSpec);
+  const ids = new Set(targets.map(([, s]) => s.ID));
+  await waitFor(client, project, (st) => ({ done: !st.tasks.some((t) => ids.has(t.ServiceID)) }), timeoutMs(), `project ${project} to stop`);
+  process.stderr.write(lines.end);
+}

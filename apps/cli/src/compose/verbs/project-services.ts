@@ -1,0 +1,38 @@
+import type { Service, ServiceSpec, Task } from '@flotilla/contracts';
+import type { ApiClient, StackState } from '../../client/api-client';
+import { DockerApi } from '../../client/docker-api';
+import { composeService, currentTasks } from '../task-view';
+import { runningReplicas, stoppedReplicas } from './stopped';
+
+/** The deployed services of a project by compose service name, limited to `names` when given. */
+export function servicesByName(state: StackState, names: string[]): Map<string, Service> {
+  const out = new Map<string, Service>();
+  for (const s of [...state.services].sort((a, b) => (composeService(a) < composeService(b) ? -1 : 1))) {
+    const n = composeService(s);
+    if (names.length === 0 || names.includes(n)) out.set(n, s);
+  }
+  return out;
+}
+
+/** 1.29's container name for a slot: `<project>_<service>_<n>`. */
+export function containerName(project: string, service: string, slot: number | string): string {
+  return `${project}_${service}_${slot}`;
+}
+
+/** The containers that run now (current tasks not yet ended), by service. */
+export function liveTasks(state: StackState, s: Service): Task[] {
+  return currentTasks(state)
+    .filter((t) => t.ServiceID === s.ID && t.DesiredState === 'running' && ['new', 'pending', 'assigned', 'accepted', 'preparing', 'ready', 'starting', 'running'].includes(t.Status.State))
+    .sort((a, b) => (a.Slot ?? 0) - (b.Slot ?? 0));
+}
+
+export function isStopped(s: Service): boolean {
+  return stoppedReplicas(s) !== undefined && runningReplicas(s) === 0;
+}
+
+/** Rewrites one service's spec through the manager's Docker API, at the version just read. */
+export async function rewrite(client: ApiClient, s: Service, f: (spec: ServiceSpec) => ServiceSpec): Promise<void> {
+  const api = new DockerApi(client.baseUrl);
+  const cur = await api.service(s.ID);
+  await api.updateService(cur.ID, cur.Version.Index, f(cur.Spec));
+}

@@ -1,0 +1,184 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { flotilla, type CliResult } from '../support/cli';
+import { CLI } from '../support/env';
+import { containersOf, eventually, purgeProject } from '../support/docker';
+import { ManagerProcess } from '../support/manager';
+import { freePort } from '../support/ports';
+import { lineSet, recorded, recording } from './verbs-recorded';
+
+// Four characters, as the recording's project (v129): 1.29's tables then line up byte for byte.
+const project = `v${(process.pid % 900) + 100}`;
+const file = join(__dirname, 'fixtures', 'verbs', 'docker-compose.yml');
+const calls = recording('compose-1.29-verbs.txt');
+const created = recording('compose-1.29-create.txt');
+const want = (args: string, nth = 0) => recorded(calls, args, project, nth);
+/** flotilla prefixes errors with `ERROR: ` (1.29 does on a terminal; the recording was piped). */
+const plain = (s: string) => s.replace(/^ERROR: /gm, '');
+
+describe('compose create/start/stop/rm/scale/port/images/events/version/help next to docker-compose 1.29', () => {
+  let m: ManagerProcess;
+  let env: Record<string, string>;
+  let port: number;
+  const run = (...args: string[]): Promise<CliResult> => flotilla(['compose', '--file', file, '-p', project, ...args], env);
+  const running = async () => (await containersOf(project, false)).filter((c) => c.State === 'running');
+  const sameAs = (r: CliResult, w: { stdout: string; stderr: string; exit: number }, o: { orderFree?: boolean } = {}) => {
+    // One comparison of all three, so a failure shows what flotilla said.
+    const shape = (x: { exit: number; stdout: string; stderr: string }) =>
+      o.orderFree ? { exit: x.exit, stdout: lineSet(x.stdout), stderr: lineSet(x.stderr) } : x;
+    expect(shape({ exit: r.code, stdout: r.stdout, stderr: plain(r.stderr) })).toEqual(shape({ exit: w.exit, stdout: w.stdout, stderr: w.stderr }));
+  };
+  /** Name and State of each `ps` row (the Command and Ports columns differ: see the report). */
+  const psStates = (out: string) =>
+    out
+      .trim()
+      .split('\n')
+      .slice(2)
+      .map((l) => l.split(/\s{3,}/))
+      .map((cells) => `${cells[0]} ${cells.find((c) => /^(Up|Exit \d+)/.test(c)) ?? '?'}`);
+
+  beforeAll(async () => {
+    await purgeProject(project);
+    m = await ManagerProcess.create();
+    port = await freePort();
+    env = { ...m.cliEnv, VERBS_PUBLISH: String(port) };
+  });
+  afterAll(async () => {
+    await run('down', '-v').catch(() => undefined);
+    await m?.destroy();
+    await purgeProject(project);
+  });
+
+  it('create deploys the services stopped: deprecation warning, Creating lines, no container runs', async () => {
+    const r = await run('create');
+    const w = recorded(created, 'create', project);
+    sameAs(r, w, { orderFree: true });
+    expect(await running()).toHaveLength(0);
+    // 1.29 lists created containers as `Exit 0`.
+    const ps = await run('ps');
+    expect(psStates(ps.stdout)).toEqual(psStates(recorded(created, 'ps', project).stdout));
+  });
+
+  it('start brings them up, with 1.29 lines', async () => {
+    sameAs(await run('start'), want('start'), { orderFree: true });
+    expect(await running()).toHaveLength(2);
+    const ps = await run('ps');
+    expect(psStates(ps.stdout)).toEqual(psStates(want('ps').stdout));
+    expect(ps.stdout).toMatch(new RegExp(`0\\.0\\.0\\.0:${port}->80/tcp`));
+  });
+
+  it('port answers the published address, and 1.29 errors for a missing index or service', async () => {
+    const r = await run('port', 'web', '80');
+    expect({ code: r.code, stdout: r.stdout, stderr: r.stderr }).toEqual({ code: 0, stdout: want('port web 80').stdout.replace('18089', String(port)), stderr: '' });
+    sameAs(await run('port', '--index', '2', 'web', '80'), want('port --index 2 web 80'));
+    sameAs(await run('port', 'web', '81'), want('port web 81'));
+    sameAs(await run('port', '--protocol', 'udp', 'web', '80'), want('port --protocol udp web 80'));
+    sameAs(await run('port', 'nope', '80'), want('port nope 80'));
+  });
+
+  it('images prints 1.29 table byte for byte; -q the image IDs', async () => {
+    sameAs(await run('images'), want('images'));
+    sameAs(await run('images', 'worker'), want('images worker'));
+    sameAs(await run('images', '-q'), want('images -q'), { orderFree: true });
+  });
+
+  it('stop -t 1 worker stops one service; ps and ps --filter see it stopped', async () => {
+    sameAs(await run('stop', '-t', '1', 'worker'), want('stop -t 1 worker'));
+    expect((await running()).map((c) => c.Labels['com.docker.compose.service'])).toEqual(['web']);
+    expect(psStates((await run('ps')).stdout)).toEqual(psStates(want('ps', 1).stdout));
+    for (const f of ['status=running', 'status=stopped', 'source=image', 'foo=bar']) {
+      sameAs(await run('ps', '--filter', f, '--services'), want(`ps --filter ${f} --services`));
+    }
+    sameAs(await run('ps', '-q', '--services'), want('ps -q --services'));
+  });
+
+  it('start SERVICE, start, stop, stop again (nothing to do), start', async () => {
+    sameAs(await run('start', 'worker'), want('start worker'), { orderFree: true });
+    sameAs(await run('start'), want('start'), { orderFree: true });
+    sameAs(await run('stop'), want('stop'), { orderFree: true });
+    expect(await running()).toHaveLength(0);
+    expect(psStates((await run('ps')).stdout)).toEqual(psStates(want('ps', 2).stdout));
+    sameAs(await run('stop'), want('stop', 1));
+    sameAs(await run('start'), want('start', 1), { orderFree: true });
+    expect(await running()).toHaveLength(2);
+  });
+
+  it('rm: nothing stopped, then rm -s -f worker; start worker then has nothing to start', async () => {
+    sameAs(await run('rm'), want('rm'));
+    sameAs(await run('rm', '-s', '-f', 'worker'), want('rm -s -f worker'), { orderFree: true });
+    expect(psStates((await run('ps')).stdout)).toEqual(psStates(want('ps', 3).stdout));
+    const r = await run('start', 'worker');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/No containers to start/);
+  });
+
+  it('scale: creates and removes containers with 1.29 lines and errors', async () => {
+    sameAs(await run('scale', 'worker=2'), want('scale worker=2'), { orderFree: true });
+    expect((await running()).filter((c) => c.Labels['com.docker.compose.service'] === 'worker')).toHaveLength(2);
+    sameAs(await run('scale', 'worker=1'), want('scale worker=1'), { orderFree: true });
+    await eventually(async () => (await running()).filter((c) => c.Labels['com.docker.compose.service'] === 'worker').length === 1, 'worker_2 gone');
+    sameAs(await run('scale', 'nope=1'), want('scale nope=1'));
+    sameAs(await run('scale', 'worker=x'), want('scale worker=x'));
+  });
+
+  it('logs --tail N -t --no-color: 1.29 Attaching line, prefix width and timestamps; a bad --tail is refused', async () => {
+    const r = await run('logs', '--tail', '2', '-t', '--no-color', 'worker');
+    expect(r.code).toBe(0);
+    const lines = r.stdout.split('\n').filter(Boolean);
+    expect(lines[0]).toBe(`Attaching to ${project}_worker_1`);
+    expect(lines.slice(1)).toHaveLength(2);
+    // 1.29 pads to the longest service name + 3 ("worker" -> 9), then " | ".
+    for (const l of lines.slice(1)) expect(l).toMatch(/^worker_1 {2}\| \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d+Z tick$/);
+    const bad = await run('logs', '--tail', 'x');
+    expect([bad.code, plain(bad.stderr)]).toEqual([1, 'tail flag must be all or a number\n']);
+  });
+
+  it('events --json prints 1.29 JSON lines for the project containers', async () => {
+    const child = spawn(process.execPath, [CLI, 'compose', '--file', file, '-p', project, 'events', '--json'], { env: { ...process.env, ...env } });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    try {
+      // Live events only (1.29 has no --since): the stream may open after a first stop/start, so go round until one is seen.
+      const seen = () => out.includes('"action": "die"') && out.includes('"action": "start"');
+      for (let round = 0; round < 4 && !seen(); round++) {
+        expect((await run('stop', 'worker')).code).toBe(0);
+        expect((await run('start', 'worker')).code).toBe(0);
+        await eventually(async () => seen(), 'die and start events', 10_000).catch(() => undefined);
+      }
+      expect(seen()).toBe(true);
+    } finally {
+      child.kill('SIGINT');
+    }
+    const lines = out.trim().split('\n');
+    const sample = JSON.parse(readFileSync(join(__dirname, 'fixtures', 'verbs', 'compose-1.29-events.jsonl'), 'utf8').split('\n')[0]) as Record<string, unknown>;
+    for (const l of lines) {
+      const e = JSON.parse(l) as Record<string, unknown> & { attributes: Record<string, string> };
+      expect(Object.keys(e)).toEqual(Object.keys(sample));
+      expect(l).toMatch(/^\{"time": "\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{6})?", "type": "container", "action": "[a-z_: -]+", "id": "[0-9a-f]{64}", "service": "worker", "attributes": \{/);
+      expect(e.attributes.name).toMatch(new RegExp(`^${project}_worker\\.\\d+\\.`));
+      expect(Object.keys(e.attributes).some((k) => k.startsWith('com.docker.compose.'))).toBe(false);
+    }
+    const actions = lines.map((l) => (JSON.parse(l) as { action: string }).action);
+    expect(actions).toEqual(expect.arrayContaining(['kill', 'die', 'create', 'start']));
+  });
+
+  it('config --hash, version --short, help', async () => {
+    const h = await run('config', '--hash', '*');
+    expect(h.code).toBe(0);
+    expect(h.stdout).toMatch(/^web [0-9a-f]{64}\nworker [0-9a-f]{64}\n$/);
+    expect((await run('config', '--hash', 'web')).stdout).toBe(h.stdout.split('\n')[0] + '\n');
+    const bad = await run('config', '--hash', 'nope');
+    expect([bad.code, plain(bad.stderr)]).toEqual([1, 'No such service: nope\n']);
+    for (const a of ['--services', '--volumes', '-q']) sameAs(await run('config', a), recorded(created, `config ${a}`, project));
+    const v = await run('version', '--short');
+    expect([v.code, v.stdout]).toEqual([0, '0.1.0\n']);
+    const help = await run('help', 'stop');
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/Usage: flotilla compose stop \[options\] \[SERVICE\.\.\.\]/);
+    const nope = await run('help', 'nope');
+    expect(nope.code).toBe(1);
+    expect(nope.stderr).toMatch(/No such command: nope\n\nCommands:\n {2}build {14}/);
+  });
+});
