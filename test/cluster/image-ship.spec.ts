@@ -64,6 +64,8 @@ describe.skipIf(!isRoot)('built images shipped to the nodes that lack them', () 
   it('a compose project with build: runs its built image on every host, under the manager-built image ID', async () => {
     const up = await flotillaOn(hosts[0], ['compose', '-p', project, '-f', FIXTURE, 'up', '-d'], { ...env, STAMP: `${process.pid}-${Date.now()}` });
     expect(up.code, up.stderr).toBe(0);
+    // The other two hosts fetch it while their tasks prepare; up says so (the transfer takes seconds, up polls every 250 ms).
+    expect(up.stderr.match(/^Shipping image \S+ to node [a-z0-9]{12} \.\.\. done$/gm)?.length ?? 0, up.stderr).toBeGreaterThanOrEqual(1);
     const built = (await hosts[0].docker.getImage(image).inspect()).Id;
     const onHost = async (h: Host) => (await h.docker.listContainers({ filters: { label: [`com.docker.swarm.service.name=${project}_web`] } }))[0];
     for (const h of hosts) {

@@ -43,3 +43,11 @@ export function loadedImageMismatch(image: string, announced: string | undefined
   if (loaded !== announced) return `image ${image}: loaded image ID ${loaded} does not match ${announced} announced by the manager`;
   return undefined;
 }
+
+/** A preparing task's message while its node fetches the image from a manager (the CLI shows it as progress). */
+export const shippingMessage = (image: string) => `shipping image ${image}`;
+
+/** The image a preparing task's message says is being shipped, if it says so. */
+export function shippedImageOf(message: string | undefined): string | undefined {
+  return /^shipping image (\S+)$/.exec(message ?? '')?.[1];
+}

@@ -98,6 +98,18 @@ describe('StateMachine', () => {
     expect(m.tasks.get('t1')!.Status.State).toBe('failed');
   });
 
+  it('within preparing, takes a new message (an image being shipped), and nothing else backwards', () => {
+    const m = new StateMachine();
+    m.apply(1, { ops: [put('task', task('t1', 's1', 'n1'), null)] });
+    const report = (state: Task['Status']['State'], message: string) => ({ ops: [{ op: 'taskStatus' as const, nodeId: 'n1', report: { taskId: 't1', state, message }, at }] });
+    m.apply(2, report('preparing', 'preparing'));
+    m.apply(3, report('preparing', 'shipping image app:1'));
+    expect(m.tasks.get('t1')!.Status).toMatchObject({ State: 'preparing', Message: 'shipping image app:1' });
+    m.apply(4, report('running', 'started'));
+    m.apply(5, report('running', 'started again'));
+    expect(m.tasks.get('t1')!.Status).toMatchObject({ State: 'running', Message: 'started' });
+  });
+
   it('remembers when a task reached running through its later states', () => {
     const m = new StateMachine();
     m.apply(1, { ops: [put('task', task('t1', 's1', 'n1'), null)] });

@@ -155,7 +155,9 @@ export class StateMachine implements StateView {
           const cur = read('task', op.report.taskId) as Task | undefined;
           // Reports from a node that no longer owns the task, or that would move it backwards, are stale.
           if (!cur || cur.NodeID !== op.nodeId) break;
-          if (!isForward(cur.Status.State, op.report.state)) break;
+          // Forward only; within `preparing`, a new message (an image being shipped) is news too.
+          const restated = cur.Status.State === 'preparing' && op.report.state === 'preparing' && op.report.message !== cur.Status.Message;
+          if (!isForward(cur.Status.State, op.report.state) && !restated) break;
           const r = op.report;
           const next: Task = {
             ...cur,

@@ -13,6 +13,7 @@ import { runAttached } from './up/attach';
 import { monochrome } from './up/log-printer';
 import { processIo } from './up/io';
 import { LocalEngine } from './engine.adapter';
+import { ShippingProgress } from './up/shipping-progress';
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
 
@@ -62,10 +63,13 @@ export function upCommand(): Command {
     for (const n of result.updated) process.stderr.write(`Recreating ${n} ... \n`);
     for (const n of result.unchanged) process.stderr.write(`${n} is up-to-date\n`);
     const wanted = new Set(stack.services.map((s) => s.Labels?.['com.docker.compose.service'] ?? s.Name));
+    // Built images reach other nodes while their tasks prepare: say so, as 1.29 shows pulls.
+    const shipping = new ShippingProgress();
     const state = await waitFor(
       client,
       project.name,
       (s) => {
+        for (const l of shipping.lines(s)) process.stderr.write(`${l}\n`);
         const dep = dependencyFailure(s, wanted);
         if (dep) return { done: false, fail: `${dep}\nEncountered errors while bringing up the project.` };
         const c = convergence(s, wanted);

@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { LABEL, type Config, type Network, type Secret, type Task, type TaskReport, type Volume, type PortConfig } from '@flotilla/contracts';
+import { LABEL, shippingMessage, type Config, type Network, type Secret, type Task, type TaskReport, type Volume, type PortConfig } from '@flotilla/contracts';
 import type { DockerAdapter } from './docker.adapter';
 import { allocationOf, formatIp } from '@flotilla/networking';
 import { containerConfig, type OverlayContext } from './container-config';
@@ -73,6 +73,8 @@ export class TaskRunner {
           return undefined;
         }
         // Still `preparing`, as Docker's task is while it pulls: the image comes from a manager's engine.
+        // The message says so, for the CLI's progress (`docker service ps` shows only the state).
+        this.report({ taskId: id, state: 'preparing', message: shippingMessage(task.Spec.ContainerSpec.Image) });
         await this.shipper.ensure(task.Spec.ContainerSpec.Image);
       }
     } catch (e) {
