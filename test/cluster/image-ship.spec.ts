@@ -1,16 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { IMAGE_ID_HEADER } from '@flotilla/contracts';
 import { flotilla } from '../support/cli';
 import { eventually } from '../support/docker';
 import { ROOT } from '../support/env';
 import { flotillaOn, hostsDown, hostsUp, type Host, type HostSet } from '../support/hosts';
+import { netnsCluster, type NetnsCluster } from '../support/netns-cluster';
 import { freePort } from '../support/ports';
 import { DockerAdapter } from '../../apps/worker/src/docker/docker.adapter';
 import { ImageShipper } from '../../apps/worker/src/docker/image-shipper';
@@ -26,10 +23,8 @@ const FIXTURE = `${ROOT}/test/cluster/fixtures/image-ship/docker-compose.yml`;
  * the manager (no registry), under the same image ID.
  */
 describe.skipIf(!isRoot)('built images shipped to the nodes that lack them', () => {
+  let cluster: NetnsCluster;
   let hosts: Host[];
-  let redis: ChildProcess;
-  const redisPass = randomBytes(12).toString('hex');
-  const dirs: string[] = [];
   let env: Record<string, string>;
   const project = `ship${process.pid}`;
   const image = `${project}_web`;
@@ -37,28 +32,13 @@ describe.skipIf(!isRoot)('built images shipped to the nodes that lack them', () 
   const f = (...args: string[]) => flotilla(args, env);
 
   beforeAll(async () => {
-    await hostsDown(SET);
-    hosts = await hostsUp(3, SET);
-    const redisPort = await freePort();
-    redis = spawn('redis-server', ['--port', String(redisPort), '--bind', `${SET.net}.1`, '--requirepass', redisPass, '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-    await new Promise((r) => setTimeout(r, 300));
-    env = { FLOTILLA_HOST: `${hosts[0].ip}:2377`, FLOTILLA_WAIT_TIMEOUT: '90' };
-    for (const _ of hosts) dirs.push(mkdtempSync(join(tmpdir(), 'flotilla-ship-')));
-    const nodeEnv = { REDIS_URL: `redis://:${redisPass}@${SET.net}.1:${redisPort}`, FLOTILLA_HEARTBEAT_MS: '500' };
-    const init = await flotillaOn(hosts[0], ['swarm', 'init', '--advertise-addr', hosts[0].ip, '--data-dir', dirs[0], '--api-remote'], nodeEnv);
-    expect(init.code, init.stderr).toBe(0);
-    const joinCmd = /flotilla swarm join --token (\S+) (\S+)/.exec(init.stdout)!;
-    for (const i of [1, 2]) {
-      const j = await flotillaOn(hosts[i], ['swarm', 'join', '--token', joinCmd[1], joinCmd[2], '--data-dir', dirs[i]], nodeEnv);
-      expect(j.code, j.stderr).toBe(0);
-    }
+    cluster = await netnsCluster(SET, 3);
+    ({ hosts } = cluster);
+    env = { ...cluster.env, FLOTILLA_WAIT_TIMEOUT: '90' };
   }, 240_000);
 
   afterAll(async () => {
-    for (const [i, h] of (hosts ?? []).entries()) await flotillaOn(h, ['swarm', 'leave', '--force', '--data-dir', dirs[i]]).catch(() => undefined);
-    await hostsDown(SET);
-    redis?.kill('SIGKILL');
-    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+    await cluster?.stop();
   }, 180_000);
 
   it('a compose project with build: runs its built image on every host, under the manager-built image ID', async () => {

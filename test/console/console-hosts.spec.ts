@@ -1,13 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Browser, Page } from 'puppeteer-core';
 import { flotilla } from '../support/cli';
-import { flotillaOn, hostsDown, hostsUp, type Host, type HostSet } from '../support/hosts';
-import { freePort } from '../support/ports';
+import type { Host, HostSet } from '../support/hosts';
+import { netnsCluster, type NetnsCluster } from '../support/netns-cluster';
 import { launchBrowser, watchedPage } from './browser';
 import type { Doc } from './dom';
 
@@ -20,10 +15,8 @@ const isRoot = process.getuid?.() === 0;
 
 /** The console of a 3-host cluster (one manager, two workers, a dockerd each), read from outside over the network. */
 describe.skipIf(!isRoot)('console: three hosts', () => {
+  let cluster: NetnsCluster;
   let hosts: Host[];
-  let redis: ChildProcess;
-  const redisPass = randomBytes(12).toString('hex');
-  const dirs: string[] = [];
   let env: Record<string, string>;
   let browser: Browser;
   let page: Page;
@@ -32,22 +25,10 @@ describe.skipIf(!isRoot)('console: three hosts', () => {
   const f = (...args: string[]) => flotilla(args, env);
 
   beforeAll(async () => {
-    await hostsDown(SET);
-    hosts = await hostsUp(3, SET);
-    const redisPort = await freePort();
-    redis = spawn('redis-server', ['--port', String(redisPort), '--bind', `${SET.net}.1`, '--requirepass', redisPass, '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-    await new Promise((r) => setTimeout(r, 300));
-    env = { FLOTILLA_HOST: `${hosts[0].ip}:2377`, FLOTILLA_WAIT_TIMEOUT: '90' };
-    for (const _ of hosts) dirs.push(mkdtempSync(join(tmpdir(), 'flotilla-cnh-')));
-    const nodeEnv = { REDIS_URL: `redis://:${redisPass}@${SET.net}.1:${redisPort}`, FLOTILLA_HEARTBEAT_MS: '500' };
-    // --api-remote: the browser runs on the machine, outside the manager's host.
-    const init = await flotillaOn(hosts[0], ['swarm', 'init', '--advertise-addr', hosts[0].ip, '--data-dir', dirs[0], '--api-remote'], nodeEnv);
-    expect(init.code, init.stderr).toBe(0);
-    const joinCmd = /flotilla swarm join --token (\S+) (\S+)/.exec(init.stdout)!;
-    for (const i of [1, 2]) {
-      const j = await flotillaOn(hosts[i], ['swarm', 'join', '--token', joinCmd[1], joinCmd[2], '--data-dir', dirs[i]], nodeEnv);
-      expect(j.code, j.stderr).toBe(0);
-    }
+    // The manager runs with --api-remote: the browser runs on the machine, outside the manager's host.
+    cluster = await netnsCluster(SET, 3);
+    ({ hosts } = cluster);
+    env = { ...cluster.env, FLOTILLA_WAIT_TIMEOUT: '90' };
     const c = await f('service', 'create', '--name', svc, '--replicas', '3', 'flotilla/busybox:latest', 'sh', '-c', 'while true; do echo "tick from $(hostname)"; sleep 1; done');
     expect(c.code, c.stderr).toBe(0);
     browser = await launchBrowser();
@@ -57,10 +38,7 @@ describe.skipIf(!isRoot)('console: three hosts', () => {
   afterAll(async () => {
     await page?.close().catch(() => undefined);
     await browser?.close().catch(() => undefined);
-    for (const [i, h] of (hosts ?? []).entries()) await flotillaOn(h, ['swarm', 'leave', '--force', '--data-dir', dirs[i]]).catch(() => undefined);
-    await hostsDown(SET);
-    redis?.kill('SIGKILL');
-    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+    await cluster?.stop();
   }, 180_000);
 
   it('shows the three hosts, and a task of the service on each in the grid', async () => {

@@ -12,7 +12,7 @@ import { apiVersionMiddleware } from './api/docker/api-version.middleware';
 import { remoteAccessMiddleware } from './api/remote-access.middleware';
 import { leaderProxyMiddleware } from './api/leader-proxy.middleware';
 import { isLoopback } from './api/remote-access.middleware';
-import { EngineEndpoint } from './api/engine/engine-endpoint';
+import { EngineEndpoint } from '../../worker/src/docker/engine-endpoint';
 import { engineProxyMiddleware } from './api/engine/engine-proxy.middleware';
 import { engineUpgradeHandler } from './api/engine/engine-upgrade';
 import { RelayBroker } from './api/relay/relay-broker';

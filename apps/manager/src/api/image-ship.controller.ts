@@ -5,7 +5,7 @@ import type { StateStore } from '@flotilla/state';
 import { ClusterService } from '../cluster/cluster.service';
 import { MANAGER_CONFIG, STATE_STORE } from '../tokens';
 import type { ManagerConfig } from '../config';
-import { EngineEndpoint } from './engine/engine-endpoint';
+import { EngineEndpoint } from '../../../worker/src/docker/engine-endpoint';
 import { ImageSource } from './image-source';
 
 const NODE_ID = /^[a-z0-9]{1,64}$/;

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { FlotillaError } from '@flotilla/contracts';
-import type { EngineEndpoint } from './engine/engine-endpoint';
+import type { EngineEndpoint } from '../../../worker/src/docker/engine-endpoint';
 
 /**
  * This manager's engine as the source of images for nodes that lack them

@@ -38,7 +38,7 @@ import { LogServer } from '../logs/log-server';
 import { mergeAssignments } from './merge-assignments';
 import { WorkerMetrics } from '../metrics/worker-metrics';
 import { RelayServer } from '../relay/relay-server';
-import { LocalEngine } from '../relay/local-engine';
+import { EngineEndpoint } from '../docker/engine-endpoint';
 
 /**
  * The worker's loop: register, then keep Docker equal to the node's full
@@ -167,7 +167,7 @@ export class AgentService implements OnApplicationShutdown {
     this.sub.on('error', () => undefined);
     this.logs = new LogServer(this.redis, this.sub, this.docker, (t) => this.containers.get(t)?.id, () => this.nodeSecret);
     await this.logs.start(this.nodeId);
-    this.relay = new RelayServer(this.sub, new LocalEngine(this.config.dockerHost), {
+    this.relay = new RelayServer(this.sub, new EngineEndpoint(this.config.dockerHost), {
       knows: (m) => this.client.knows(m),
       credential: () => this.client.credential,
       isTaskContainer: (id) => [...this.containers.values()].some((c) => c.id === id),

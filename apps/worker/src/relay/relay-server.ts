@@ -3,7 +3,7 @@ import { request } from 'node:http';
 import { connect, type Socket } from 'node:net';
 import type { Redis } from 'ioredis';
 import { NODE_HEADER, RELAY_PATH_PREFIX, parseRelayRequest, relayRequestChannel, relayRoute, type RelayRoute } from '@flotilla/contracts';
-import type { LocalEngine } from './local-engine';
+import type { EngineEndpoint } from '../docker/engine-endpoint';
 import { MAX_HEAD, parseRequestHead, serializeHead, withContainerId, type RequestHead } from './relay-request';
 import { containerVerdict, createVerdict, execVerdict, type Refusal } from './relay-policy';
 
@@ -35,7 +35,7 @@ export class RelayServer {
 
   constructor(
     private readonly sub: Redis,
-    private readonly engine: LocalEngine,
+    private readonly engine: EngineEndpoint,
     private readonly deps: RelayDeps,
   ) {}
 
@@ -154,11 +154,11 @@ export class RelayServer {
     }
     let containerRef = t.id;
     if (t.kind === 'exec') {
-      const ex = await this.engine.getJson<{ ContainerID: string }>(`/exec/${t.id}/json`);
+      const ex = await this.engine.findJson<{ ContainerID: string }>(`/exec/${t.id}/json`);
       if (!ex) return containerVerdict(t, head.method, undefined, () => false, this.nodeId)!;
       containerRef = ex.ContainerID;
     }
-    const c = await this.engine.getJson<{ Id: string; Config?: { Labels?: Record<string, string> } }>(`/containers/${encodeURIComponent(containerRef)}/json`);
+    const c = await this.engine.findJson<{ Id: string; Config?: { Labels?: Record<string, string> } }>(`/containers/${encodeURIComponent(containerRef)}/json`);
     const why = containerVerdict(t, head.method, c && { Id: c.Id, Labels: c.Config?.Labels ?? {} }, (id) => this.deps.isTaskContainer(id), this.nodeId);
     if (why) return why;
     return { url: t.kind === 'container' ? withContainerId(head.url, t.id, c!.Id) : head.url, body };

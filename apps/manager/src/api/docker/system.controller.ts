@@ -6,7 +6,7 @@ import type { ManagerConfig } from '../../config';
 import { API_VERSION, MIN_API_VERSION } from './api-version.middleware';
 import { LocalNode } from './local-node';
 import { clusterSpecView } from './cluster-view';
-import { EngineEndpoint } from '../engine/engine-endpoint';
+import { EngineEndpoint } from '../../../../worker/src/docker/engine-endpoint';
 import { swarmManagerInfo, swarmManagerVersion, type Doc } from '../engine/engine-info';
 
 const VERSION = '0.1.0';

@@ -1,7 +1,7 @@
 import type { NextFunction, Request, Response } from 'express';
 import { sendError } from '../error.filter';
 import { engineRoute } from './engine-routes';
-import type { EngineEndpoint } from './engine-endpoint';
+import type { EngineEndpoint } from '../../../../worker/src/docker/engine-endpoint';
 
 /** Headers about one hop's connection: each side of the proxy keeps its own. */
 const HOP = new Set(['connection', 'keep-alive', 'proxy-connection']);

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { IncomingMessage } from 'node:http';
 import { engineUpgradeHandler, requestHead } from './engine-upgrade';
 import { withoutHopHeaders } from './engine-proxy.middleware';
-import { EngineEndpoint } from './engine-endpoint';
+import { EngineEndpoint } from '../../../../worker/src/docker/engine-endpoint';
 
 describe('requestHead', () => {
   it('replays what the client sent: request line, headers in their case and order, repeated ones kept', () => {

@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { engineRoute } from './engine-routes';
 import { engineUnreachable } from './engine-proxy.middleware';
-import type { EngineEndpoint } from './engine-endpoint';
+import type { EngineEndpoint } from '../../../../worker/src/docker/engine-endpoint';
 
 function refuse(socket: Duplex, status: string, message: string) {
   const body = JSON.stringify({ message });

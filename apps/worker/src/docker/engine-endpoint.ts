@@ -1,8 +1,11 @@
 import { Agent, request, type ClientRequest, type IncomingMessage, type RequestOptions } from 'node:http';
 import { connect, type Socket } from 'node:net';
-import { dockerOptions } from '../../../../worker/src/docker/docker.adapter';
+import { dockerOptions } from './docker.adapter';
 
-/** Where this node's dockerd listens (the manager's DOCKER_HOST / --docker-host), as Node's http and net want it. */
+/**
+ * Where this node's dockerd listens (DOCKER_HOST / --docker-host), as Node's http and net want it: raw
+ * HTTP for what passes bytes through (the manager's engine endpoint, the worker's relay), not dockerode calls.
+ */
 export class EngineEndpoint {
   readonly label: string;
   private readonly at: { socketPath: string } | { host: string; port: number };
@@ -29,13 +32,20 @@ export class EngineEndpoint {
   }
 
   /** GET a JSON document from the engine, bounded in time. */
-  getJson<T>(path: string, timeoutMs: number): Promise<T> {
+  async getJson<T>(path: string, timeoutMs = 10_000): Promise<T> {
+    const doc = await this.findJson<T>(path, timeoutMs, false);
+    return doc as T;
+  }
+
+  /** GET a JSON document; undefined when the engine answers 404 (no such container, exec…). */
+  findJson<T>(path: string, timeoutMs = 10_000, missingIsUndefined = true): Promise<T | undefined> {
     return new Promise((resolve, reject) => {
       const out = this.request({ method: 'GET', path, timeout: timeoutMs }, (answer) => {
         let body = '';
         answer.setEncoding('utf8');
         answer.on('data', (d: string) => (body += d));
         answer.on('end', () => {
+          if (answer.statusCode === 404 && missingIsUndefined) return resolve(undefined);
           if ((answer.statusCode ?? 500) >= 300) return reject(new Error(`${this.label} answered ${answer.statusCode} to ${path}: ${body.trim()}`));
           try {
             resolve(JSON.parse(body) as T);
