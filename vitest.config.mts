@@ -14,6 +14,10 @@ const alias = {
   '@flotilla/raft-host': fileURLToPath(new URL('./libs/raft/src/host/index.ts', import.meta.url)),
 };
 
+/** Suites that share hosts or must not share the machine: run one at a time, after the rest. */
+const SERIAL = ['test/cluster/**/*.spec.ts', 'test/raft/**/*.spec.ts', 'test/console/console-hosts.spec.ts', 'test/metrics/cluster-metrics.spec.ts'];
+const integration = { environment: 'node' as const, testTimeout: 180_000, hookTimeout: 180_000 };
+
 // swc (not esbuild) so Nest's decorator metadata survives the transform.
 const plugins = [swc.vite({ module: { type: 'es6' } })];
 
@@ -23,19 +27,20 @@ export default defineConfig({
       {
         plugins,
         resolve: { alias },
-        test: { name: 'unit', include: ['libs/**/*.spec.ts', 'apps/**/*.spec.ts'], environment: 'node' },
+        test: { name: 'unit', include: ['libs/**/*.spec.ts', 'apps/**/*.spec.ts'], environment: 'node', maxWorkers: 2, sequence: { groupOrder: 0 } },
       },
       {
         plugins,
         resolve: { alias },
-        test: {
-          name: 'integration',
-          include: ['test/**/*.spec.ts'],
-          environment: 'node',
-          testTimeout: 180_000,
-          hookTimeout: 180_000,
-          fileParallelism: false,
-        },
+        // Two files at a time: each has its own manager, ports, data dirs, project and service names.
+        test: { ...integration, name: 'integration', include: ['test/**/*.spec.ts'], exclude: SERIAL, maxWorkers: 2, sequence: { groupOrder: 0 } },
+      },
+      {
+        plugins,
+        resolve: { alias },
+        // Then, alone: the multi-host and multi-manager suites (netns hosts, Raft elections, timings that
+        // another suite's load would stretch).
+        test: { ...integration, name: 'integration-serial', include: SERIAL, fileParallelism: false, sequence: { groupOrder: 1 } },
       },
     ],
   },
