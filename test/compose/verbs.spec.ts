@@ -140,8 +140,9 @@ describe('compose create/start/stop/rm/scale/port/images/events/version/help nex
     let out = '';
     child.stdout.on('data', (d) => (out += d));
     try {
-      // Live events only (1.29 has no --since): the stream may open after a first stop/start, so go round until one is seen.
-      const seen = () => out.includes('"action": "die"') && out.includes('"action": "start"');
+      // Live events only (1.29 has no --since): the stream may open in the middle of a stop/start (after its
+      // kill, say), so go round until one whole round is seen.
+      const seen = () => ['kill', 'die', 'start'].every((a) => out.includes(`"action": "${a}"`));
       for (let round = 0; round < 4 && !seen(); round++) {
         expect((await run('stop', 'worker')).code).toBe(0);
         expect((await run('start', 'worker')).code).toBe(0);
