@@ -6,6 +6,7 @@ import {
   type StackState,
 } from '@flotilla/contracts';
 import { CliError } from '../errors';
+import { forEachLine } from './lines';
 
 export type { StackState };
 
@@ -56,18 +57,8 @@ export class ApiClient {
     const res = await this.fetch('GET', `${AGENT_API}/stacks/${encodeURIComponent(name)}/logs?${params}`, undefined, signal);
     if (!res.ok) throw new CliError(await errorText(res));
     if (!res.body) return;
-    const dec = new TextDecoder();
-    let buf = '';
     try {
-      for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
-        buf += dec.decode(chunk, { stream: true });
-        let i: number;
-        while ((i = buf.indexOf('\n')) >= 0) {
-          const line = buf.slice(0, i);
-          buf = buf.slice(i + 1);
-          if (line) onFrame(JSON.parse(line) as LogFrame);
-        }
-      }
+      await forEachLine(res.body, (line) => onFrame(JSON.parse(line) as LogFrame));
     } catch (e) {
       if (signal?.aborted) return;
       throw e;

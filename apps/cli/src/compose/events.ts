@@ -4,6 +4,7 @@ import { connect } from '../client/local-cluster';
 import { CliError } from '../errors';
 import { addProjectOptions, checkServices, load, projectOptions } from './project-options';
 import { composeEvent, eventJson, eventText, type EngineEvent } from './verbs/verb-format';
+import { forEachLine } from '../client/lines';
 
 /**
  * `compose events [--json] [SERVICE...]`: the project's container events from
@@ -33,18 +34,8 @@ export function eventsCommand(): Command {
       if (!e || (services.length > 0 && !services.includes(e.service ?? ''))) return;
       process.stdout.write((o.json ? eventJson(e) : eventText(e)) + '\n');
     };
-    const dec = new TextDecoder();
-    let buf = '';
     try {
-      for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
-        buf += dec.decode(chunk, { stream: true });
-        let i: number;
-        while ((i = buf.indexOf('\n')) >= 0) {
-          const line = buf.slice(0, i).trim();
-          buf = buf.slice(i + 1);
-          if (line) print(line);
-        }
-      }
+      await forEachLine(res.body, print);
     } catch (e) {
       if (!ac.signal.aborted) throw e;
     }
