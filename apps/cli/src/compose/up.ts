@@ -1,12 +1,12 @@
 import { Command, Option } from 'commander';
 import { toStack, type ComposeProject } from '@flotilla/compose';
 import type { StackDeployRequest } from '@flotilla/contracts';
-import { connect } from '../client/local-cluster';
 import { CliError } from '../errors';
 import { addProjectOptions, checkServices, load, printWarnings, projectOptions } from './project-options';
 import { convergence, dependencyFailure } from './task-view';
 import { timeoutMs, waitFor } from './wait';
-import { buildImages } from './build/build-images';
+import { buildImages, checkBuildContexts } from './build/build-images';
+import { buildAlongside } from './up/build-alongside';
 import { planUp, type UpFlags } from './up/up-options';
 import { applyStrategy } from './up/converge';
 import { runAttached } from './up/attach';
@@ -50,14 +50,17 @@ export function upCommand(): Command {
     checkServices(project, services);
     const scale = parseScale(opts.scale ?? [], project);
     const stack = select(toStack(project, { scale }), project, services, opts.deps);
-    // Images are built on the local engine first: a failed build deploys nothing (docker-compose 1.29 too).
+    // Images are built on the local engine; what needs none of them starts meanwhile, and is removed
+    // again if a build fails (docker-compose 1.29 builds first: a failed build leaves nothing either).
     const toStart = stack.services.map((s) => s.Labels?.['com.docker.compose.service'] ?? s.Name);
-    await buildImages(project, toStart, { policy: opts.build === true ? 'always' : opts.build === false ? 'never' : 'missing' });
-    // Everything above is local: a bad file or a failed build never reaches the cluster.
-    const { client } = await connect({ autostart: true });
-    // What runs now decides what --force-recreate / --no-recreate send (and keeps an earlier ForceUpdate).
-    const existing = (await client.stack(project.name)).services;
-    const result = await client.deployStack(project.name, { ...applyStrategy(stack, existing, plan.strategy), prune: !!opts.removeOrphans });
+    checkBuildContexts(project);
+    const { client, existing, createdEarly } = await buildAlongside(project, stack, plan.strategy, () =>
+      buildImages(project, toStart, { policy: opts.build === true ? 'always' : opts.build === false ? 'never' : 'missing' }),
+    );
+    // `existing` is the stack before this `up`: it decides what --force-recreate / --no-recreate send.
+    const deployed = await client.deployStack(project.name, { ...applyStrategy(stack, existing, plan.strategy), prune: !!opts.removeOrphans });
+    const early = new Set(createdEarly);
+    const result = { ...deployed, created: [...createdEarly, ...deployed.created], unchanged: deployed.unchanged.filter((n) => !early.has(n)) };
     for (const n of result.removed) process.stderr.write(`Removing orphan service ${n} ... done\n`);
     for (const n of result.created) process.stderr.write(`Creating ${n} ... \n`);
     for (const n of result.updated) process.stderr.write(`Recreating ${n} ... \n`);
