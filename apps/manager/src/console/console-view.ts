@@ -85,6 +85,18 @@ export function consoleView(view: StateView, nodes: readonly SwarmNode[]): Conso
   };
 }
 
+export interface ServiceDetail {
+  service: ConsoleService;
+  tasks: ConsoleTask[];
+}
+
+/** What the service page shows of one service (by ID or name): its row and its tasks in full. */
+export function serviceDetail(view: StateView, idOrName: string): ServiceDetail | undefined {
+  const s = view.services.get(idOrName) ?? [...view.services.values()].find((x) => x.Spec.Name === idOrName);
+  if (!s) return undefined;
+  return { service: serviceRow(withStatus(s, view)), tasks: visibleTasks(view.tasksOfService(s.ID)).map((t) => taskRow(t, s.Spec.Name)) };
+}
+
 /** The tasks that should run (or ran to completion), and the latest few that ended, newest first. */
 function visibleTasks(all: readonly Task[]): Task[] {
   const isCurrent = (t: Task) => t.DesiredState !== 'shutdown' && t.DesiredState !== 'remove';
