@@ -4,8 +4,8 @@ import type { StateStore } from '@flotilla/state';
 import { CLOCK, STATE_STORE, type Clock } from '../tokens';
 import { ManagersService } from '../cluster/managers.service';
 import { EventsService } from '../events/events.service';
-import { consoleView, serviceDetail, type ConsoleView, type ServiceDetail } from './console-view';
-import { diffWire, indexWire, toWire, type WireIndex, type WireView } from './console-wire';
+import { serviceDetail, type ServiceDetail } from './console-view';
+import { diffWire, WireBuilder, type WireBuild, type WireIndex, type WireView } from './console-wire';
 
 /** At most one diff per this many ms, however fast the store changes (a 1,000-node cluster heartbeats a lot). */
 export const SNAPSHOT_EVERY_MS = 200;
@@ -40,6 +40,7 @@ export class ConsoleFeedService implements OnModuleInit, OnModuleDestroy {
   private seq = 0;
   /** The view every following page holds now: the next diff is taken from it. */
   private base?: WireIndex;
+  private readonly builder = new WireBuilder();
 
   constructor(
     @Inject(STATE_STORE) private readonly store: StateStore,
@@ -71,15 +72,14 @@ export class ConsoleFeedService implements OnModuleInit, OnModuleDestroy {
     this.listeners.clear();
   }
 
-  /** The view model now (all of it: what the compact forms are cut from). */
-  snapshot(): ConsoleView {
-    const view = this.store.view();
-    return consoleView(view, [...view.nodes.values()].map((n) => this.managers.withLiveStatus(n)));
-  }
-
   /** The overview's compact view now. */
   wire(): WireView {
-    return toWire(this.snapshot(), this.seq);
+    return this.build(this.seq).view;
+  }
+
+  private build(q: number): WireBuild {
+    const view = this.store.view();
+    return this.builder.build(view, [...view.nodes.values()].map((n) => this.managers.withLiveStatus(n)), q);
   }
 
   /** One service's row and its tasks in full (the service page), or undefined. */
@@ -101,8 +101,7 @@ export class ConsoleFeedService implements OnModuleInit, OnModuleDestroy {
    * serves them all.
    */
   join(listener: FeedListener): { json: string; leave: () => void } {
-    const view = toWire(this.snapshot(), ++this.seq);
-    const index = indexWire(view);
+    const { view, index } = this.build(++this.seq);
     const d = this.base && diffWire(this.base, index, view.q);
     if (d) this.send({ type: 'diff', json: JSON.stringify(d) });
     this.base = index;
@@ -129,7 +128,7 @@ export class ConsoleFeedService implements OnModuleInit, OnModuleDestroy {
       this.timer = undefined;
       this.lastSent = this.clock.now();
       if (this.listeners.size === 0 || !this.base) return;
-      const index = indexWire(toWire(this.snapshot(), ++this.seq));
+      const { index } = this.build(++this.seq);
       const d = diffWire(this.base, index, this.seq);
       this.base = index;
       if (d) this.send({ type: 'diff', json: JSON.stringify(d) });

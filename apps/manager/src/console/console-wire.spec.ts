@@ -1,18 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { consoleView } from './console-view';
-import { diffWire, indexWire, toWire, type WireNode, type WireTask, type WireView } from './console-wire';
+import { diffWire, indexWire, WireBuilder, type WireNode, type WireTask, type WireView } from './console-wire';
 import { apply, createState, load, toView } from '../../ui/wire.mjs';
 import { node, rep, service, task, viewOf } from './test-fixtures';
 
-describe('toWire: what the overview is sent', () => {
+describe('WireBuilder: what the overview is sent', () => {
   it('short keys, only current tasks, no per-task detail', () => {
     const web = service('web', rep(2));
     const lead = node('m1', 'host-a', { Spec: { Labels: {}, Role: 'manager', Availability: 'active' }, ManagerStatus: { Leader: true, Reachability: 'reachable', Addr: 'x' } });
     const running = task(web, 1, 'running', 'running', { NodeID: 'm1', Status: { State: 'running', Message: 'x', Err: 'e', Timestamp: '2026-01-01T00:00:00.000Z' } });
     const pending = task(web, 2, 'pending', 'running', { NodeID: undefined });
     const ended = task(web, 1, 'failed', 'shutdown');
-    const w = toWire(consoleView(viewOf([web], [running, pending, ended]), [lead]), 4);
+    const { view: w, index } = new WireBuilder().build(viewOf([web], [running, pending, ended]), [lead], 4);
     expect(w.q).toBe(4);
     expect(w.nodes).toEqual([{ i: 'm1', h: 'host-a', r: 'manager', m: 'Leader', l: 1, s: 'ready', a: 'active', e: '20.10.24', c: 2, b: 4 << 30, d: '10.0.0.1' }]);
     expect(w.tasks).toEqual([
@@ -20,6 +19,19 @@ describe('toWire: what the overview is sent', () => {
       { i: pending.ID, s: 'web', l: 2, t: 'pending' },
     ]);
     expect(w.services.map((s) => s.replicas)).toEqual(['1/2']);
+    expect(index).toEqual(indexWire(w));
+  });
+
+  it('a task the store replaced is built again; one it kept is reused as it was', () => {
+    const web = service('web', rep(2));
+    const a = task(web, 1, 'starting');
+    const b = task(web, 2, 'starting');
+    const builder = new WireBuilder();
+    const first = builder.build(viewOf([web], [a, b]), [], 1).view;
+    const a2 = { ...a, Status: { ...a.Status, State: 'running' as const } };
+    const second = builder.build(viewOf([web], [a2, b]), [], 2).view;
+    expect(second.tasks.map((t) => t.t)).toEqual(['running', 'starting']);
+    expect(second.tasks[1]).toBe(first.tasks[1]);
   });
 });
 

@@ -1,4 +1,6 @@
-import type { ConsoleNode, ConsoleService, ConsoleTask, ConsoleView } from './console-view';
+import type { SwarmNode, Task } from '@flotilla/contracts';
+import type { StateView } from '@flotilla/state';
+import { consoleLists, consoleNodes, consoleServices, type ConsoleNode, type ConsoleService } from './console-view';
 
 /**
  * What the overview page is sent: only what it shows, with short keys, because at 1,000 nodes
@@ -73,40 +75,57 @@ export interface WireDiff extends Partial<WireLists> {
   tasks?: WireChanges<WireTask>;
 }
 
-const isCurrent = (t: ConsoleTask) => t.desired !== 'shutdown' && t.desired !== 'remove';
+/** The tasks the overview shows: those that should run (or run to completion), whatever their state now. */
+const isCurrent = (t: Task) => t.DesiredState !== 'shutdown' && t.DesiredState !== 'remove';
 
 function wireNode(n: ConsoleNode): WireNode {
-  return {
-    i: n.id,
-    h: n.hostname,
-    r: n.role,
-    ...(n.manager ? { m: n.manager } : {}),
-    ...(n.leader ? { l: 1 as const } : {}),
-    s: n.status,
-    a: n.availability,
-    e: n.engine,
-    c: n.cpus,
-    b: n.memoryBytes,
-    d: n.addr,
-  };
+  const w: WireNode = { i: n.id, h: n.hostname, r: n.role, s: n.status, a: n.availability, e: n.engine, c: n.cpus, b: n.memoryBytes, d: n.addr };
+  if (n.manager) w.m = n.manager;
+  if (n.leader) w.l = 1;
+  return w;
 }
 
-function wireTask(t: ConsoleTask): WireTask {
-  return { i: t.id, s: t.serviceId, ...(t.nodeId ? { n: t.nodeId } : {}), ...(t.slot ? { l: t.slot } : {}), t: t.state };
+function wireTask(t: Task): WireTask {
+  const w: WireTask = { i: t.ID, s: t.ServiceID, t: t.Status.State };
+  if (t.NodeID) w.n = t.NodeID;
+  if (t.Slot) w.l = t.Slot;
+  return w;
 }
 
-/** The overview's compact form of the view model. */
-export function toWire(v: ConsoleView, q: number): WireView {
-  return {
-    q,
-    nodes: v.nodes.map(wireNode),
-    services: v.services,
-    tasks: v.tasks.filter(isCurrent).map(wireTask),
-    stacks: v.stacks,
-    networks: v.networks,
-    secrets: v.secrets,
-    configs: v.configs,
-  };
+/** A wire view and each of its objects serialised, by ID: what the next view is compared with. */
+export interface WireBuild {
+  view: WireView;
+  index: WireIndex;
+}
+
+/**
+ * Builds the overview's compact view from the store. The store replaces a task object when it
+ * changes, so a task's compact form and its JSON are kept by object: with 5,000 tasks, a change
+ * to a few costs a few, not 5,000.
+ */
+export class WireBuilder {
+  private readonly tasks = new WeakMap<Task, { wire: WireTask; json: string }>();
+
+  build(view: StateView, nodes: readonly SwarmNode[], q: number): WireBuild {
+    const services = consoleServices(view);
+    const lists = consoleLists(view, services);
+    const wireNodes = consoleNodes(nodes).map(wireNode);
+    const tasks: WireTask[] = [];
+    const taskJson = new Map<string, string>();
+    for (const t of view.tasks.values()) {
+      if (!isCurrent(t)) continue;
+      let c = this.tasks.get(t);
+      if (!c) {
+        const wire = wireTask(t);
+        c = { wire, json: JSON.stringify(wire) };
+        this.tasks.set(t, c);
+      }
+      tasks.push(c.wire);
+      taskJson.set(c.wire.i, c.json);
+    }
+    const out: WireView = { q, nodes: wireNodes, services, tasks, ...lists };
+    return { view: out, index: { ...indexWire({ ...out, tasks: [] }), tasks: taskJson } };
+  }
 }
 
 /** Each object of a wire view serialised once, by ID: what the next view is compared with. */
