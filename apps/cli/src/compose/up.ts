@@ -14,6 +14,7 @@ import { monochrome } from './up/log-printer';
 import { processIo } from './up/io';
 import { LocalEngine } from './engine.adapter';
 import { ShippingProgress } from './up/shipping-progress';
+import { TtyProgressWriter } from '../progress/progress-writer';
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
 
@@ -68,11 +69,16 @@ export function upCommand(): Command {
     const wanted = new Set(stack.services.map((s) => s.Labels?.['com.docker.compose.service'] ?? s.Name));
     // Built images reach other nodes while their tasks prepare: say so, as 1.29 shows pulls.
     const shipping = new ShippingProgress();
+    // On a terminal, bars redrawn in place (as docker draws a pull); piped, a line per start and end.
+    const bars = process.stderr.isTTY ? new TtyProgressWriter(process.stderr) : undefined;
     const state = await waitFor(
       client,
       project.name,
       (s) => {
-        for (const l of shipping.lines(s)) process.stderr.write(`${l}\n`);
+        if (bars) {
+          const f = shipping.frame(s);
+          if (f.lines.length) bars.update(f);
+        } else for (const l of shipping.lines(s)) process.stderr.write(`${l}\n`);
         const dep = dependencyFailure(s, wanted);
         if (dep) return { done: false, fail: `${dep}\nEncountered errors while bringing up the project.` };
         const c = convergence(s, wanted);

@@ -1,6 +1,6 @@
 import { Controller, Get, Headers, Inject, Logger, Param, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
-import { FlotillaError, IMAGE_ID_HEADER, imageRequestRefusal } from '@flotilla/contracts';
+import { FlotillaError, IMAGE_ID_HEADER, IMAGE_SIZE_HEADER, imageRequestRefusal } from '@flotilla/contracts';
 import type { StateStore } from '@flotilla/state';
 import { ClusterService } from '../cluster/cluster.service';
 import { MANAGER_CONFIG, STATE_STORE } from '../tokens';
@@ -37,12 +37,15 @@ export class ImageShipController {
     if (typeof name !== 'string') throw new FlotillaError('invalid_argument', 'image: the query needs one name');
     const refusal = imageRequestRefusal(view.tasksOfNode(id), id, name);
     if (refusal) throw new FlotillaError('not_found', refusal);
-    const imageId = await this.source.id(name);
-    if (!imageId) throw new FlotillaError('not_found', `No such image: ${name}`);
+    const image = await this.source.inspect(name);
+    if (!image) throw new FlotillaError('not_found', `No such image: ${name}`);
+    const imageId = image.id;
     const { answer, cancel } = await this.source.save(name);
     const started = Date.now();
     res.status(200).setHeader('content-type', 'application/x-tar');
     res.setHeader(IMAGE_ID_HEADER, imageId);
+    // For the node's progress: the archive's length is not known before it is written.
+    if (image.size > 0) res.setHeader(IMAGE_SIZE_HEADER, String(image.size));
     // A node that goes away stops the engine's save too.
     res.on('close', cancel);
     answer.on('error', () => res.destroy());

@@ -11,7 +11,12 @@ export class ImageSource {
   constructor(private readonly engine: EngineEndpoint) {}
 
   /** The image's ID, or undefined when this engine has no image of that name. */
-  id(name: string): Promise<string | undefined> {
+  async id(name: string): Promise<string | undefined> {
+    return (await this.inspect(name))?.id;
+  }
+
+  /** The image's ID and size (bytes, as `docker image ls` counts them), or undefined when this engine has no such image. */
+  inspect(name: string): Promise<{ id: string; size: number } | undefined> {
     return new Promise((resolve, reject) => {
       const out = this.engine.request({ method: 'GET', path: `/images/${encodeURIComponent(name)}/json`, timeout: 15_000 }, (answer) => {
         let body = '';
@@ -21,7 +26,8 @@ export class ImageSource {
           if (answer.statusCode === 404) return resolve(undefined);
           if ((answer.statusCode ?? 500) >= 300) return reject(new FlotillaError('unavailable', `${this.engine.label}: ${body.trim()}`));
           try {
-            resolve((JSON.parse(body) as { Id: string }).Id);
+            const image = JSON.parse(body) as { Id: string; Size?: number };
+            resolve({ id: image.Id, size: image.Size ?? 0 });
           } catch (e) {
             reject(e as Error);
           }

@@ -2,6 +2,7 @@ import { Readable } from 'node:stream';
 import {
   AGENT_API,
   IMAGE_ID_HEADER,
+  IMAGE_SIZE_HEADER,
   imageShipPath,
   FlotillaError,
   type AssignmentSet,
@@ -83,7 +84,7 @@ export class ManagerClient {
    * The archive (`docker save`) of an image one of this node's tasks needs, streamed
    * from a manager's engine, with the image ID that manager announced.
    */
-  async fetchImage(nodeId: string, image: string): Promise<{ id: string | undefined; body: Readable }> {
+  async fetchImage(nodeId: string, image: string): Promise<{ id: string | undefined; size?: number; body: Readable }> {
     let last: unknown;
     for (let i = 0; i < this.urls.length; i++) {
       const idx = (this.current + i) % this.urls.length;
@@ -104,7 +105,12 @@ export class ManagerClient {
       }
       if (!res.ok || !res.body) throw new FlotillaError(res.status === 404 ? 'not_found' : 'unavailable', errorMessage(await res.text()));
       this.current = idx;
-      return { id: res.headers.get(IMAGE_ID_HEADER) ?? undefined, body: Readable.fromWeb(res.body as import('node:stream/web').ReadableStream) };
+      const size = Number(res.headers.get(IMAGE_SIZE_HEADER));
+      return {
+        id: res.headers.get(IMAGE_ID_HEADER) ?? undefined,
+        ...(size > 0 ? { size } : {}),
+        body: Readable.fromWeb(res.body as import('node:stream/web').ReadableStream),
+      };
     }
     throw last;
   }
