@@ -17,7 +17,7 @@ import { promisify } from 'node:util';
 import { ROOT, freePort } from '../support/manager';
 
 const run = promisify(execFile);
-const SET = { HOSTS_PREFIX: 'shb', HOSTS_NET: '10.245.0', HOSTS_BRIDGE: 'shbbr0', HOSTS_STATE: '/var/lib/flotilla-hosts-shb' };
+const SET = { HOSTS_PREFIX: 'chb', HOSTS_NET: '10.242.0', HOSTS_BRIDGE: 'chbbr0', HOSTS_STATE: '/var/lib/chb' };
 const HOSTS_SH = join(ROOT, 'test', 'cluster', 'hosts.sh');
 const CLI = join(ROOT, 'bin', 'flotilla.js');
 const IMAGE = `benchship${process.pid}:10m`;
@@ -87,6 +87,7 @@ async function flotillaRound(source: Host, others: Host[], id: string, round: nu
   const svc = `benchship${round}`;
   await removeFrom(others);
   const t0 = performance.now();
+  createdAt.set(round, Date.now());
   await flotillaOn(source, ['service', 'create', '-d', '--name', svc, '--mode', 'global', IMAGE]);
   await untilImage(others, id);
   const seconds = (performance.now() - t0) / 1000;
@@ -103,11 +104,42 @@ async function handRound(source: Host, others: Host[], id: string, round: number
   return { peer: 'docker save | docker -H host load', round, seconds: +seconds.toFixed(3) };
 }
 
-/** What each receiving worker logged for its transfers (archive streamed and loaded, ID checked), in ms. */
-function shipTimes(dir: string): number[] {
+/** When each round's `service create` was typed (epoch ms), to place the workers' transfers in time. */
+const createdAt = new Map<number, number>();
+
+interface Transfer {
+  startedAt: number;
+  headMs: number;
+  loadMs: number;
+  verifyMs: number;
+  ms: number;
+}
+
+/** What each receiving worker logged for its transfers (answer head, archive streamed into load, ID checked), in ms. */
+function transfers(dir: string): Transfer[] {
   const log = join(dir, 'worker.log');
   if (!existsSync(log)) return [];
-  return [...readFileSync(log, 'utf8').matchAll(/image shipped from manager[\s\S]*?ms\W+(\d+)/g)].map((m) => Number(m[1]));
+  const out: Transfer[] = [];
+  for (const line of readFileSync(log, 'utf8').split('\n')) {
+    if (!line.includes('image shipped from manager')) continue;
+    try {
+      const j = JSON.parse(line) as Transfer;
+      if (typeof j.startedAt === 'number') out.push(j);
+    } catch {
+      // not a JSON line
+    }
+  }
+  return out;
+}
+
+/** Where a flotilla round's time went: create -> first transfer starts, then each phase (medians over nodes and rounds). */
+function profile(dirs: string[]) {
+  const all = dirs.flatMap(transfers);
+  const starts = [...createdAt.values()].sort((a, b) => a - b);
+  // A transfer belongs to the last round created before it started.
+  const untilStart = all.map((t) => t.startedAt - (starts.filter((c) => c <= t.startedAt).pop() ?? t.startedAt));
+  const med = (f: (t: Transfer) => number) => (all.length ? median(all.map(f)) : null);
+  return { createToShipStartMs: untilStart.length ? median(untilStart) : null, headMs: med((t) => t.headMs), loadMs: med((t) => t.loadMs), verifyMs: med((t) => t.verifyMs), transferMs: med((t) => t.ms) };
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -145,7 +177,7 @@ async function main() {
       p.push(b.seconds);
     }
     // The rest of flotilla's time is the service's path to the nodes: create, schedule, doorbell, assignment fetch.
-    const transfers = dirs.slice(1).flatMap(shipTimes);
+    const flotillaProfile = profile(dirs.slice(1));
     console.log(
       JSON.stringify({
         image: '10 MB random + 2 MB busybox, FROM scratch',
@@ -153,7 +185,7 @@ async function main() {
         flotillaSeconds: median(f),
         saveLoadSeconds: median(p),
         ratio: +(median(f) / median(p)).toFixed(2),
-        flotillaTransferMsPerNode: transfers.length ? median(transfers) : null,
+        flotillaProfile,
       }),
     );
   } finally {

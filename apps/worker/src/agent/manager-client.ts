@@ -1,4 +1,6 @@
-import { Readable } from 'node:stream';
+import type { IncomingMessage } from 'node:http';
+import type { Readable } from 'node:stream';
+import { readText, streamGet } from './stream-get';
 import {
   AGENT_API,
   IMAGE_ID_HEADER,
@@ -87,24 +89,19 @@ export class ManagerClient {
     let last: unknown;
     for (let i = 0; i < this.urls.length; i++) {
       const idx = (this.current + i) % this.urls.length;
-      // Only the wait for the answer's head is bounded: the body takes as long as the image is big.
-      const ac = new AbortController();
-      const timer = setTimeout(() => ac.abort(new Error('no answer within 30 s')), 30_000);
-      let res: Response;
+      let res: IncomingMessage;
       try {
-        res = await fetch(this.urls[idx] + imageShipPath(nodeId, image), {
-          headers: this.secret ? { authorization: `Bearer ${this.secret}` } : {},
-          signal: ac.signal,
-        });
+        // Only the wait for the answer's head is bounded: the body takes as long as the image is big.
+        res = await streamGet(this.urls[idx] + imageShipPath(nodeId, image), this.secret ? { authorization: `Bearer ${this.secret}` } : {}, 30_000);
       } catch (e) {
         last = new FlotillaError('unavailable', `cannot reach manager at ${this.urls[idx]}: ${(e as Error).message}`);
         continue;
-      } finally {
-        clearTimeout(timer);
       }
-      if (!res.ok || !res.body) throw new FlotillaError(res.status === 404 ? 'not_found' : 'unavailable', errorMessage(await res.text()));
+      const status = res.statusCode ?? 502;
+      if (status >= 300) throw new FlotillaError(status === 404 ? 'not_found' : 'unavailable', errorMessage(await readText(res)));
       this.current = idx;
-      return { id: res.headers.get(IMAGE_ID_HEADER) ?? undefined, body: Readable.fromWeb(res.body as import('node:stream/web').ReadableStream) };
+      const id = res.headers[IMAGE_ID_HEADER];
+      return { id: typeof id === 'string' ? id : undefined, body: res };
     }
     throw last;
   }
