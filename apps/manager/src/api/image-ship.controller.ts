@@ -7,6 +7,7 @@ import { MANAGER_CONFIG, STATE_STORE } from '../tokens';
 import type { ManagerConfig } from '../config';
 import { EngineEndpoint } from '../../../worker/src/docker/engine-endpoint';
 import { ImageSource, findImage } from './image-source';
+import { SharedSaves } from './shared-save';
 import type { RelayBroker } from './relay/relay-broker';
 import { relayedEngine } from './relay/relayed-engine';
 
@@ -23,6 +24,7 @@ const NODE_ID = /^[a-z0-9]{1,64}$/;
 export class ImageShipController {
   private readonly log = new Logger(ImageShipController.name);
   private readonly own: ImageSource;
+  private readonly saves = new SharedSaves();
   private relay: { broker: RelayBroker; selfId: string } | undefined;
 
   constructor(
@@ -50,15 +52,13 @@ export class ImageShipController {
     const found = await findImage(this.sources(view.nodes.values(), id), name);
     if (!found) throw new FlotillaError('not_found', `No such image: ${name}`);
     const { source, id: imageId } = found;
-    const { answer, cancel } = await source.save(name);
+    // Nodes asking together (a service's tasks land at once) share one save of the image.
+    const attach = await this.saves.open(imageId, () => source.save(name));
     const started = Date.now();
     res.status(200).setHeader('content-type', 'application/x-tar');
     res.setHeader(IMAGE_ID_HEADER, imageId);
-    // A node that goes away stops the engine's save too.
-    res.on('close', cancel);
-    answer.on('error', () => res.destroy());
-    answer.on('end', () => this.log.log({ msg: 'image shipped to node', node: id, image: name, id: imageId, from: source.label, ms: Date.now() - started }));
-    answer.pipe(res);
+    res.on('finish', () => this.log.log({ msg: 'image shipped to node', node: id, image: name, id: imageId, from: source.label, ms: Date.now() - started }));
+    attach(res);
   }
 
   private sources(nodes: Iterable<SwarmNode>, requester: string): ImageSource[] {
