@@ -65,14 +65,19 @@ export class ImageSource {
 
 /**
  * The first source, in the order given, whose engine has `name`, with the ID
- * it has there. All are asked at once; an answer is taken once every source
- * before it has answered (or failed: a node that cannot be reached holds nothing).
+ * it has there. The first (this manager's own engine) is asked alone: the
+ * usual case costs no relay. The others are asked at once; an answer is taken
+ * once every source before it has answered (or failed: a node that cannot be
+ * reached holds nothing).
  */
 export async function findImage(sources: ImageSource[], name: string): Promise<{ source: ImageSource; id: string } | undefined> {
-  const asked = sources.map((s) => s.id(name).catch(() => undefined));
+  const [first, ...others] = sources;
+  const id = first && (await first.id(name).catch(() => undefined));
+  if (id) return { source: first, id };
+  const asked = others.map((s) => s.id(name).catch(() => undefined));
   for (const [i, p] of asked.entries()) {
-    const id = await p;
-    if (id) return { source: sources[i], id };
+    const found = await p;
+    if (found) return { source: others[i], id: found };
   }
   return undefined;
 }
