@@ -70,7 +70,7 @@ export class ImageSource {
  * once every source before it has answered (or failed: a node that cannot be
  * reached holds nothing).
  */
-export async function findImage(sources: ImageSource[], name: string): Promise<{ source: ImageSource; id: string } | undefined> {
+export async function findImage<S extends Pick<ImageSource, 'id'>>(sources: S[], name: string): Promise<{ source: S; id: string } | undefined> {
   const [first, ...others] = sources;
   const id = first && (await first.id(name).catch(() => undefined));
   if (id) return { source: first, id };
