@@ -114,6 +114,7 @@ interface Transfer {
   startedAt: number;
   headMs: number;
   loadMs: number;
+  receiveMs: number;
   verifyMs: number;
   ms: number;
 }
@@ -139,7 +140,12 @@ function transfers(dir: string): Transfer[] {
 function sends(dir: string): number[] {
   const log = join(dir, 'manager.log');
   if (!existsSync(log)) return [];
-  return [...readFileSync(log, 'utf8').matchAll(/image shipped to node[^\n]*?"ms":(\d+)/g)].map((m) => Number(m[1]));
+  return readFileSync(log, 'utf8')
+    .split('\n')
+    .filter((l) => l.includes('image shipped to node'))
+    .map((l) => /"ms":(\d+)/.exec(l)?.[1])
+    .filter((ms): ms is string => ms !== undefined)
+    .map(Number);
 }
 
 /** Where a flotilla round's time went: create -> first transfer starts, then each phase (medians over nodes and rounds). */
@@ -150,7 +156,7 @@ function profile(dirs: string[], sourceDir: string) {
   // A transfer belongs to the last round created before it started.
   const untilStart = all.map((t) => t.startedAt - (starts.filter((c) => c <= t.startedAt).pop() ?? t.startedAt));
   const med = (f: (t: Transfer) => number) => (all.length ? median(all.map(f)) : null);
-  return { createToShipStartMs: untilStart.length ? median(untilStart) : null, headMs: med((t) => t.headMs), loadMs: med((t) => t.loadMs), verifyMs: med((t) => t.verifyMs), transferMs: med((t) => t.ms), managerSendMs: sent.length ? median(sent) : null };
+  return { createToShipStartMs: untilStart.length ? median(untilStart) : null, headMs: med((t) => t.headMs), loadMs: med((t) => t.loadMs), receiveMs: med((t) => t.receiveMs), verifyMs: med((t) => t.verifyMs), transferMs: med((t) => t.ms), managerSendMs: sent.length ? median(sent) : null };
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];

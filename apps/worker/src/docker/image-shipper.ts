@@ -44,6 +44,8 @@ export class ImageShipper {
     const started = Date.now();
     const archive = await this.fetchArchive(image);
     const answered = Date.now();
+    let received = answered;
+    archive.body.once('end', () => (received = Date.now()));
     try {
       await this.engine.loadImage(archive.body);
     } catch (e) {
@@ -59,7 +61,8 @@ export class ImageShipper {
       throw new FlotillaError('internal', mismatch);
     }
     // The phases, for bench/image-ship: the manager's answer head, the archive streamed into the engine's load, the ID check.
-    const phases = { headMs: answered - started, loadMs: streamed - answered, verifyMs: Date.now() - streamed };
+    // loadMs = receiveMs (the last byte read) + what the engine did after it.
+    const phases = { headMs: answered - started, loadMs: streamed - answered, receiveMs: received - answered, verifyMs: Date.now() - streamed };
     this.log.log({ msg: 'image shipped from manager', image, id: loaded, startedAt: started, ...phases, ms: Date.now() - started });
   }
 }
