@@ -98,9 +98,9 @@ describe('SharedSaves: one engine save for the nodes asking together', () => {
     expect(e.saves).toHaveLength(2);
   });
 
-  it('the save waits for the slowest node, then goes on', async () => {
+  it('the save waits for the slowest node (past the queue limit), then goes on', async () => {
     const e = engine();
-    const shared = new SharedSaves();
+    const shared = new SharedSaves(64 << 20, 1);
     const [a, b] = [node(1), node(1)];
     (await shared.open('img', e.open))(a.out);
     (await shared.open('img', e.open))(b.out);
@@ -152,5 +152,25 @@ describe('SharedSaves: one engine save for the nodes asking together', () => {
     e.saves[0].destroy(new Error('engine went away'));
     await failed;
     expect(a.out.writableFinished).toBe(false);
+  });
+});
+
+describe('SharedSaves: a node a little behind does not pause the save', () => {
+  it('keeps reading while less than the queue limit waits for a node', async () => {
+    const e = engine();
+    const shared = new SharedSaves(64 << 20, 1 << 20);
+    const a = node(1);
+    (await shared.open('img', e.open))(a.out);
+    a.hold();
+    e.saves[0].write('1');
+    e.saves[0].write('2');
+    await tick();
+    expect(e.saves[0].isPaused()).toBe(false);
+    a.release();
+    e.saves[0].end('3');
+    a.release();
+    await tick();
+    a.release();
+    expect(await a.done).toBe('123');
   });
 });

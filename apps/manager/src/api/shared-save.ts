@@ -26,7 +26,10 @@ interface Session {
 export class SharedSaves {
   private readonly live = new Map<string, Session>();
 
-  constructor(private readonly retainBytes = 64 << 20) {}
+  constructor(
+    private readonly retainBytes = 64 << 20,
+    private readonly queueBytes = 4 << 20,
+  ) {}
 
   /**
    * Opens (or joins) the save of image `key`; throws when the engine refuses
@@ -59,7 +62,10 @@ export class SharedSaves {
           if (s.chunks) s.chunks.push(c);
           if (s.chunks && s.bytes > this.retainBytes) this.forget(key, s);
           for (const r of s.readers) {
-            if (r.write(c) || s.full.has(r)) continue;
+            r.write(c);
+            // Paused only past a few MB queued for a node, not at each full 16 KB socket buffer:
+            // a pause and resume per chunk is an event-loop turn per chunk on a busy manager.
+            if (r.writableLength < this.queueBytes || s.full.has(r)) continue;
             s.full.add(r);
             answer.pause();
             r.once('drain', () => {

@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import type { Readable } from 'node:stream';
+import { PassThrough, pipeline, type Readable } from 'node:stream';
 import { readText, streamGet } from './stream-get';
 import {
   AGENT_API,
@@ -101,7 +101,11 @@ export class ManagerClient {
       if (status >= 300) throw new FlotillaError(status === 404 ? 'not_found' : 'unavailable', errorMessage(await readText(res)));
       this.current = idx;
       const id = res.headers[IMAGE_ID_HEADER];
-      return { id: typeof id === 'string' ? id : undefined, body: res };
+      // A few MB read ahead of the engine's load: the manager's sending is not held to each 16 KB the engine takes.
+      const body = new PassThrough({ highWaterMark: 4 << 20 });
+      // pipeline, not pipe: a connection lost midway fails the archive instead of leaving it open.
+      pipeline(res, body, () => undefined);
+      return { id: typeof id === 'string' ? id : undefined, body };
     }
     throw last;
   }
