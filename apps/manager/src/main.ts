@@ -16,6 +16,7 @@ import { EngineEndpoint } from '../../worker/src/docker/engine-endpoint';
 import { engineProxyMiddleware } from './api/engine/engine-proxy.middleware';
 import { engineUpgradeHandler } from './api/engine/engine-upgrade';
 import { RelayBroker } from './api/relay/relay-broker';
+import { ImageShipController } from './api/image-ship.controller';
 import { nodeEngineMiddleware, nodeEngineUpgradeHandler } from './api/relay/node-engine';
 import { connectRedis } from '../../worker/src/agent/redis-connect';
 import { ClusterService } from './cluster/cluster.service';
@@ -86,6 +87,8 @@ async function main() {
   // Another node's engine (X-Flotilla-Node), reached through a connection its worker opens back.
   const relay = new RelayBroker(redis, config.advertiseAddr, (node, auth) => app.get(ClusterService).authenticate(node, auth));
   app.use(nodeEngineMiddleware(relay));
+  // Images are shipped from whichever node has them (the one they were built on), through the same relay.
+  app.get(ImageShipController).reachNodes(relay, nodeId);
   app.use(engineProxyMiddleware(engine));
   app.use(leaderProxyMiddleware(store, nodeId, () => keys.raftKey));
   app.useBodyParser('json', { limit: '32mb' });

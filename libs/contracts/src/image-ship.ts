@@ -1,6 +1,6 @@
 import { AGENT_API } from './agent-api';
 import { isTerminal, taskStateRank } from './task-state';
-import type { Task } from './swarm-types';
+import type { SwarmNode, Task } from './swarm-types';
 
 /**
  * Shipping an image to a node without a registry: the node asks a manager,
@@ -94,4 +94,40 @@ export function shippingOf(message: string | undefined): ({ image: string } & Pa
 /** The image a preparing task's message says is being shipped, if it says so. */
 export function shippedImageOf(message: string | undefined): string | undefined {
   return shippingOf(message)?.image;
+}
+
+const IMAGE_READ = /^\/images\/([A-Za-z0-9._%-]{1,1024})\/(json|get)$/;
+
+/**
+ * The two calls a manager makes of another node's engine, through the engine
+ * relay, to ship an image from wherever it is (the node it was built on):
+ * inspect and save. Never a route the API relays for a client (see relayRoute).
+ */
+export function imageReadRoute(method: string | undefined, url: string | undefined): { name: string; part: 'json' | 'get' } | undefined {
+  if (method?.toUpperCase() !== 'GET' || !url) return undefined;
+  const [path, query] = url.split('?', 2);
+  if (query) return undefined;
+  const m = IMAGE_READ.exec(path.replace(/^\/v\d+\.\d+(?=\/)/, ''));
+  if (!m) return undefined;
+  let name: string;
+  try {
+    name = decodeURIComponent(m[1]);
+  } catch {
+    return undefined;
+  }
+  return name && name.length <= 512 ? { name, part: m[2] as 'json' | 'get' } : undefined;
+}
+
+/**
+ * The other nodes a manager asks for an image its own engine lacks, in the
+ * order their answer is preferred: ready nodes but the one asking and this
+ * manager's own; managers first (where `compose build` usually ran), then by
+ * ID, so that when two nodes hold different images under one name the choice
+ * is the same each time.
+ */
+export function imageHolderCandidates(nodes: Iterable<SwarmNode>, requester: string, self: string | undefined): string[] {
+  return [...nodes]
+    .filter((n) => n.ID !== requester && n.ID !== self && n.Status.State === 'ready')
+    .sort((a, b) => Number(b.Spec.Role === 'manager') - Number(a.Spec.Role === 'manager') || (a.ID < b.ID ? -1 : a.ID > b.ID ? 1 : 0))
+    .map((n) => n.ID);
 }

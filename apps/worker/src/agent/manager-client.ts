@@ -1,4 +1,6 @@
-import { Readable } from 'node:stream';
+import type { IncomingMessage } from 'node:http';
+import { PassThrough, pipeline, type Readable } from 'node:stream';
+import { readText, streamGet } from './stream-get';
 import {
   AGENT_API,
   IMAGE_ID_HEADER,
@@ -82,35 +84,30 @@ export class ManagerClient {
 
   /**
    * The archive (`docker save`) of an image one of this node's tasks needs, streamed
-   * from a manager's engine, with the image ID that manager announced.
+   * from a manager's engine, with the image ID (and size, for progress) that manager announced.
    */
   async fetchImage(nodeId: string, image: string): Promise<{ id: string | undefined; size?: number; body: Readable }> {
     let last: unknown;
     for (let i = 0; i < this.urls.length; i++) {
       const idx = (this.current + i) % this.urls.length;
-      // Only the wait for the answer's head is bounded: the body takes as long as the image is big.
-      const ac = new AbortController();
-      const timer = setTimeout(() => ac.abort(new Error('no answer within 30 s')), 30_000);
-      let res: Response;
+      let res: IncomingMessage;
       try {
-        res = await fetch(this.urls[idx] + imageShipPath(nodeId, image), {
-          headers: this.secret ? { authorization: `Bearer ${this.secret}` } : {},
-          signal: ac.signal,
-        });
+        // Only the wait for the answer's head is bounded: the body takes as long as the image is big.
+        res = await streamGet(this.urls[idx] + imageShipPath(nodeId, image), this.secret ? { authorization: `Bearer ${this.secret}` } : {}, 30_000);
       } catch (e) {
         last = new FlotillaError('unavailable', `cannot reach manager at ${this.urls[idx]}: ${(e as Error).message}`);
         continue;
-      } finally {
-        clearTimeout(timer);
       }
-      if (!res.ok || !res.body) throw new FlotillaError(res.status === 404 ? 'not_found' : 'unavailable', errorMessage(await res.text()));
+      const status = res.statusCode ?? 502;
+      if (status >= 300) throw new FlotillaError(status === 404 ? 'not_found' : 'unavailable', errorMessage(await readText(res)));
       this.current = idx;
-      const size = Number(res.headers.get(IMAGE_SIZE_HEADER));
-      return {
-        id: res.headers.get(IMAGE_ID_HEADER) ?? undefined,
-        ...(size > 0 ? { size } : {}),
-        body: Readable.fromWeb(res.body as import('node:stream/web').ReadableStream),
-      };
+      const id = res.headers[IMAGE_ID_HEADER];
+      // A few MB read ahead of the engine's load: the manager's sending is not held to each 16 KB the engine takes.
+      const body = new PassThrough({ highWaterMark: 4 << 20 });
+      // pipeline, not pipe: a connection lost midway fails the archive instead of leaving it open.
+      pipeline(res, body, () => undefined);
+      const size = Number(res.headers[IMAGE_SIZE_HEADER]);
+      return { id: typeof id === 'string' ? id : undefined, ...(size > 0 ? { size } : {}), body };
     }
     throw last;
   }

@@ -56,7 +56,12 @@ export class ImageShipper {
 
   private async ship(image: string, listeners: Set<ProgressListener>): Promise<void> {
     const started = this.now();
+    const t0 = Date.now();
     const archive = await this.fetchArchive(image);
+    // Phase times on the wall clock (`now` paces the progress reports only).
+    const answered = Date.now();
+    let received = answered;
+    archive.body.once('end', () => (received = Date.now()));
     let current = 0;
     let last = started;
     // Counted on the way to the engine (a listener of its own would set the body flowing before the engine reads it).
@@ -79,6 +84,7 @@ export class ImageShipper {
       archive.body.destroy();
       throw new FlotillaError('internal', `image ${image}: loading the manager's archive failed: ${(e as Error).message}`);
     }
+    const streamed = Date.now();
     const loaded = await this.engine.imageId(image);
     const mismatch = loadedImageMismatch(image, archive.id, loaded);
     if (mismatch) {
@@ -86,6 +92,9 @@ export class ImageShipper {
       if (loaded !== undefined) await this.engine.untag(image).catch((e: Error) => this.log.warn({ msg: 'cannot untag a mismatched image', image, err: e.message }));
       throw new FlotillaError('internal', mismatch);
     }
-    this.log.log({ msg: 'image shipped from manager', image, id: loaded, bytes: current, ms: this.now() - started });
+    // The phases, for bench/image-ship: the manager's answer head, the archive streamed into the engine's load, the ID check.
+    // loadMs = receiveMs (the last byte read) + what the engine did after it.
+    const phases = { headMs: answered - t0, loadMs: streamed - answered, receiveMs: received - answered, verifyMs: Date.now() - streamed };
+    this.log.log({ msg: 'image shipped from manager', image, id: loaded, bytes: current, startedAt: t0, ...phases, ms: Date.now() - t0 });
   }
 }
