@@ -78,8 +78,9 @@ export function loadManagerConfig(argv: string[], env: NodeJS.ProcessEnv = proce
     listenHost: m[1] || '0.0.0.0',
     listenPort: port,
     advertiseAddr: advertise.includes(':') ? advertise : `${advertise}:${port}`,
-    redisUrl: flags.get('redis-url') ?? env.REDIS_URL ?? 'redis://127.0.0.1:6379',
-    redisUrlGiven: flags.has('redis-url') || env.REDIS_URL !== undefined,
+    // FLOTILLA_REDIS_URL: how a parent process hands it over (secretsOutOfArgs), kept out of argv.
+    redisUrl: flags.get('redis-url') ?? env.FLOTILLA_REDIS_URL ?? env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+    redisUrlGiven: flags.has('redis-url') || env.FLOTILLA_REDIS_URL !== undefined || env.REDIS_URL !== undefined,
     join: joinAddr !== undefined ? { addr: joinAddr, token: token! } : undefined,
     forceNewCluster: bools.has('force-new-cluster'),
     embeddedWorker: !bools.has('no-worker'),
