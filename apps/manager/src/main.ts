@@ -10,6 +10,7 @@ import { ManagerModule } from './manager.module';
 import { ErrorFilter } from './api/error.filter';
 import { apiVersionMiddleware } from './api/docker/api-version.middleware';
 import { remoteAccessMiddleware } from './api/remote-access.middleware';
+import { bodyLimitMiddleware } from './api/body-limit.middleware';
 import { leaderProxyMiddleware } from './api/leader-proxy.middleware';
 import { isLoopback } from './api/remote-access.middleware';
 import { EngineEndpoint } from '../../worker/src/docker/engine-endpoint';
@@ -91,7 +92,8 @@ async function main() {
   app.get(ImageShipController).reachNodes(relay, nodeId);
   app.use(engineProxyMiddleware(engine));
   app.use(leaderProxyMiddleware(store, nodeId, () => keys.raftKey));
-  app.useBodyParser('json', { limit: '32mb' });
+  app.use(bodyLimitMiddleware(config.maxRequestBytes));
+  app.useBodyParser('json', { limit: config.maxRequestBytes });
   app.useGlobalFilters(new ErrorFilter());
   try {
     await app.listen(config.listenPort, config.listenHost);

@@ -23,6 +23,7 @@ import { MANAGER_CONFIG, STATE_STORE } from '../tokens';
 import type { ManagerConfig } from '../config';
 import { referencedBy } from './docker/secret-refs';
 import { meshFor, meshTable, overlayFor, type MeshEntry } from '@flotilla/networking';
+import { parseBody, registerSchema, statusRequestSchema } from './schemas';
 
 const NODE_ID = /^[a-z0-9]{1,64}$/;
 
@@ -117,6 +118,7 @@ export class AgentController {
     if (!body || !Array.isArray(body.reports) || body.reports.length > 10_000) {
       throw new FlotillaError('invalid_argument', 'status: reports must be a list of at most 10000 entries');
     }
+    parseBody(statusRequestSchema, body, 'status');
     this.liveness.beat(id);
     if (body.reports.length) await this.status.report(id, body.reports);
   }
@@ -151,6 +153,7 @@ function validateRegister(b: RegisterRequest) {
   if (b.token !== undefined && typeof b.token !== 'string') throw bad('token');
   if (b.role !== undefined && b.role !== 'worker' && b.role !== 'manager') throw bad('role');
   if (typeof b.addr !== 'string' || b.addr.length > 255) throw bad('addr');
+  parseBody(registerSchema, b, 'register');
   const d = b.description;
   if (typeof d !== 'object' || d === null || typeof d.Hostname !== 'string' || d.Hostname.length > 255) {
     throw bad('description.Hostname');

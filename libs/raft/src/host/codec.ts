@@ -53,28 +53,82 @@ export function encodeMessage(m: Message): Buffer {
   return out;
 }
 
-/** Decodes one frame body (without its length prefix). */
+/** What each message type carries besides from/to/term: numbers (non-negative integers), booleans, strings. */
+const FIELDS: Record<string, { n?: string[]; b?: string[]; s?: string[] }> = {
+  app: { n: ['index', 'logTerm', 'commit'] },
+  appResp: { n: ['index', 'hintIndex', 'hintTerm'], b: ['reject'] },
+  vote: { n: ['index', 'logTerm'], b: ['transfer'] },
+  preVote: { n: ['index', 'logTerm'], b: ['transfer'] },
+  voteResp: { b: ['reject'] },
+  preVoteResp: { b: ['reject'] },
+  heartbeat: { n: ['commit'], s: ['context'] },
+  heartbeatResp: { s: ['context'] },
+  snap: { n: ['offset', 'total'] },
+  snapResp: { n: ['index', 'offset'] },
+  timeoutNow: {},
+  prop: {},
+  readIndex: { s: ['context'] },
+  readIndexResp: { n: ['index'], s: ['context'] },
+};
+
+const bad = (why: string) => new RaftError('corrupt', `raft message: ${why}`);
+const isCount = (v: unknown) => Number.isSafeInteger(v) && (v as number) >= 0;
+
+/** The header must be a message of a known type with fields of the right types: the core trusts what it is given. */
+function checkHeader(h: unknown): asserts h is Record<string, unknown> {
+  if (typeof h !== 'object' || h === null || Array.isArray(h)) throw bad('header is not an object');
+  const m = h as Record<string, unknown>;
+  const f = typeof m.type === 'string' && Object.hasOwn(FIELDS, m.type) ? FIELDS[m.type] : undefined;
+  if (!f) throw bad(`unknown type ${JSON.stringify(m.type)}`);
+  for (const k of ['from', 'to', ...(f.s ?? [])]) if (typeof m[k] !== 'string') throw bad(`${m.type}.${k} is not a string`);
+  for (const k of ['term', ...(f.n ?? [])]) if (!isCount(m[k])) throw bad(`${m.type}.${k} is not a non-negative integer`);
+  for (const k of f.b ?? []) if (typeof m[k] !== 'boolean') throw bad(`${m.type}.${k} is not a boolean`);
+  if (m.type === 'snap') {
+    const meta = m.meta as Record<string, unknown> | null;
+    if (typeof meta !== 'object' || meta === null || !isCount(meta.index) || !isCount(meta.term)) throw bad('snap.meta is not a snapshot\'s metadata');
+  }
+}
+
+/** Decodes one frame body (without its length prefix); anything malformed is a RaftError('corrupt'), never another throw. */
 export function decodeMessage(body: Buffer): Message {
+  const need = (at: number, n: number, what: string) => {
+    if (body.length - at < n) throw bad(`${what} runs past the end of the frame`);
+  };
   let at = 0;
+  need(at, 4, 'header length');
   const hl = body.readUInt32LE(at);
   at += 4;
-  const header = JSON.parse(body.toString('utf8', at, at + hl)) as Record<string, unknown>;
+  need(at, hl, 'header');
+  let header: unknown;
+  try {
+    header = JSON.parse(body.toString('utf8', at, at + hl));
+  } catch {
+    throw bad('header is not JSON');
+  }
+  checkHeader(header);
   at += hl;
+  need(at, 4, 'entry count');
   const n = body.readUInt32LE(at);
   at += 4;
+  // Each entry takes at least 17 bytes: a count the frame cannot hold is refused before any loop.
+  if (n > (body.length - at) / 17) throw bad(`${n} entries cannot fit in the frame`);
   const entries: Entry[] = [];
   for (let i = 0; i < n; i++) {
+    need(at, 17, 'entry');
     const flags = body[at];
     const index = body.readUIntLE(at + 1, 6);
     const term = body.readUIntLE(at + 7, 6);
     const len = body.readUInt32LE(at + 13);
+    need(at + 17, len, 'entry data');
     const raw = body.subarray(at + 17, at + 17 + len);
     const data: Payload = flags & 2 ? raw.toString('utf8') : new Uint8Array(raw);
     entries.push({ index, term, type: flags & 1 ? 'conf' : 'normal', data });
     at += 17 + len;
   }
   if (header.type === 'app' || header.type === 'prop') header.entries = entries;
+  else if (n > 0) throw bad(`a ${String(header.type)} message carries no entries`);
   if (header.type === 'snap') header.data = new Uint8Array(body.subarray(at));
+  else if (at !== body.length) throw bad('trailing bytes');
   return header as unknown as Message;
 }
 
