@@ -125,6 +125,8 @@ export interface TaskReport {
   exitCode?: number;
   /** The engine's healthcheck verdict, for a container that has one. */
   health?: 'starting' | 'healthy' | 'unhealthy';
+  /** The container is paused (`docker pause`): a running task restated, for `compose ps`'s `Paused`. */
+  paused?: boolean;
   command?: string;
   /** Task-network addresses seen by the worker (CIDR form). */
   addresses?: Record<string, string>;
