@@ -76,7 +76,11 @@ describe('bad input and unreachable dependencies: one line, non-zero exit, nothi
     const last = (s: string) => s.trim().split('\n').at(-1)!.replace(/^ERROR: /, '');
     const want = await runCommand('docker-compose', ['-f', file, '-p', `${project}d`, verb, ...flags, 'nosuch', ...tail]);
     const r = await flotilla(['compose', '-f', file, '-p', project, verb, ...flags, 'nosuch', ...tail], m.cliEnv);
-    expect({ code: r.code, last: last(r.stderr) }).toEqual({ code: want.code, last: last(want.stderr) });
+    if (verb === 'exec') {
+      // 1.29's exec says nothing at all (exit 1) for a service it does not know; flotilla names it.
+      expect(want.stderr.trim()).toBe('');
+      expect(r.code).toBe(want.code);
+    } else expect({ code: r.code, last: last(r.stderr) }).toEqual({ code: want.code, last: last(want.stderr) });
     expect(last(r.stderr)).toBe('No such service: nosuch');
     expect(await containersOf(project)).toHaveLength(0);
   });
