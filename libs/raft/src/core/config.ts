@@ -23,6 +23,8 @@ export interface RaftConfig {
   readonly snapshotChunkBytes: number;
   /** Committed entries handed out per Ready at most. */
   readonly maxCommittedPerReady: number;
+  /** Bytes of committed entries handed out per Ready at most (at least one entry always goes). */
+  readonly maxCommittedBytesPerReady: number;
 }
 
 export const DEFAULT_CONFIG: Omit<RaftConfig, 'id' | 'random'> = Object.freeze({
@@ -35,6 +37,7 @@ export const DEFAULT_CONFIG: Omit<RaftConfig, 'id' | 'random'> = Object.freeze({
   maxInflightBytes: 0,
   snapshotChunkBytes: 256 * 1024,
   maxCommittedPerReady: 4096,
+  maxCommittedBytesPerReady: 4 * 1024 * 1024,
 });
 
 /** What a member starts from: empty for a fresh node, or what storage recovered. */

@@ -245,7 +245,7 @@ export class RaftNode {
     const hardChanged = !sameHard(hs, this.prevHard);
     const entries = this.log.unstableEntries();
     const snapshot = this.log.pendingSnapshot;
-    const committedEntries = this.log.takeCommitted(this.cfg.maxCommittedPerReady);
+    const committedEntries = this.log.takeCommitted(this.cfg.maxCommittedPerReady, this.cfg.maxCommittedBytesPerReady);
     const rd: Ready = {
       hardState: hardChanged ? hs : null,
       entries,
