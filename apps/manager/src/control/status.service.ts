@@ -3,8 +3,11 @@ import { FlotillaError, isTaskState, type TaskReport } from '@flotilla/contracts
 import type { Op, StateStore } from '@flotilla/state';
 import { CLOCK, STATE_STORE, type Clock } from '../tokens';
 
-/** Reports per proposal: about 1 MB of JSON. */
-const MAX_OPS_PER_PROPOSAL = 5000;
+/**
+ * Reports per proposal (about 200 KB of JSON): every manager applies a proposal in one go, and
+ * 5,000 at once held a follower's event loop for hundreds of ms on a busy machine.
+ */
+const MAX_OPS_PER_PROPOSAL = 1000;
 
 interface Pending {
   ops: Op[];
