@@ -18,6 +18,8 @@ const COALESCE_MS = 200;
 const MAX_WRITES_PER_PROPOSAL = 1000;
 /** Objects written by one pass; the next pass plans the rest. */
 const MAX_WRITES_PER_PASS = 10_000;
+/** Proposals of one pass in flight at once. */
+const PROPOSALS_IN_FLIGHT = 4;
 /** Tasks created by one pass: no more than it commits (planning more was work thrown away). */
 const MAX_CREATES_PER_PASS = MAX_WRITES_PER_PASS;
 
@@ -222,11 +224,15 @@ export class ControlLoopService implements OnModuleInit, OnModuleDestroy {
     const { chunks, complete: all } = chunkOps(ops, MAX_WRITES_PER_PROPOSAL, MAX_WRITES_PER_PASS);
     let committed = false;
     let complete = all;
-    for (const chunk of chunks) {
-      try {
-        await this.store.propose({ ops: chunk });
-        committed = true;
-      } catch (e) {
+    // A few proposals at once: Raft carries those of one turn in one append and one fsync.
+    for (let i = 0; i < chunks.length; i += PROPOSALS_IN_FLIGHT) {
+      const out = await Promise.allSettled(chunks.slice(i, i + PROPOSALS_IN_FLIGHT).map((ops) => this.store.propose({ ops })));
+      for (const r of out) {
+        if (r.status === 'fulfilled') {
+          committed = true;
+          continue;
+        }
+        const e = r.reason as unknown;
         // A plan made on a view that moved on is simply made again.
         if (e instanceof FlotillaError && (e.code === 'out_of_sequence' || e.code === 'conflict')) {
           this.dirty = true;
