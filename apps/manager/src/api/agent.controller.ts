@@ -73,6 +73,8 @@ export class AgentController {
   @Get(':id/assignments')
   assignments(@Param('id') id: string, @Headers('authorization') auth: string | undefined, @Query('since') sinceQ: string | undefined, @Res() res: Response): void {
     this.knownNode(id, auth);
+    // Any call from the node is a sign of life: under load its heartbeat may be queued behind this one.
+    this.liveness.beat(id);
     const view = this.store.view();
     const tasks = view.tasksOfNode(id);
     // A node that holds its set at `since` gets only what changed, when this manager can tell (else the full set).

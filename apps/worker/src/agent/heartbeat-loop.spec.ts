@@ -18,14 +18,27 @@ describe('HeartbeatLoop', () => {
     expect(beats.length).toBe(1);
     await vi.advanceTimersByTimeAsync(500);
     expect(beats.length).toBe(2);
-    // The second answer stretched the period to 20 s: the next beat is 10 s later, and an empty answer keeps it.
+    // The second answer stretched the period to 20 s: the beat already due goes at the old
+    // cadence, those after it 10 s apart, and an empty answer keeps the period.
     expect(loop.period).toBe(20_000);
-    await vi.advanceTimersByTimeAsync(9_999);
-    expect(beats.length).toBe(2);
-    await vi.advanceTimersByTimeAsync(1);
+    await vi.advanceTimersByTimeAsync(500);
     expect(beats.length).toBe(3);
-    await vi.advanceTimersByTimeAsync(10_000);
-    expect(beats.map((b) => b - t0)).toEqual([500, 1000, 11_000, 21_000]);
+    await vi.advanceTimersByTimeAsync(9_999);
+    expect(beats.length).toBe(3);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(beats.map((b) => b - t0)).toEqual([500, 1000, 1500, 11_500]);
+    loop.stop();
+  });
+
+  it('keeps its cadence while a beat goes unanswered', async () => {
+    let sent = 0;
+    const loop = new HeartbeatLoop(() => {
+      sent++;
+      return new Promise(() => undefined);
+    }, 1000);
+    loop.start();
+    await vi.advanceTimersByTimeAsync(2000);
+    expect(sent).toBe(4);
     loop.stop();
   });
 

@@ -5,8 +5,9 @@ const MIN_GAP_MS = 200;
 
 /**
  * Beats twice per heartbeat period, at the period the manager last gave: the leader stretches it
- * as the cluster grows, so a large cluster's beats stay within what one leader takes. The next
- * beat is timed from the end of the last, so a slow manager never has two from one node at once.
+ * as the cluster grows, so a large cluster's beats stay within what one leader takes. Beats keep
+ * their cadence whatever the last one's fate: a manager slow to answer (queued requests on an
+ * overloaded machine) must still hear from the node on time, or it marks it down.
  */
 export class HeartbeatLoop {
   private timer?: NodeJS.Timeout;
@@ -37,15 +38,14 @@ export class HeartbeatLoop {
   }
 
   private async once(): Promise<void> {
+    this.next();
     try {
       const r = await this.beat();
-      // An older manager answers with no body: the period stays.
+      // An older manager answers with no body: the period stays (and applies from the beat after next).
       const p = r ? r.heartbeatPeriodMs : undefined;
       if (typeof p === 'number' && Number.isFinite(p) && p >= 100) this.periodMs = p;
     } catch {
       // A missed beat is the manager's to judge; the next one goes on time.
-    } finally {
-      this.next();
     }
   }
 }
