@@ -63,7 +63,7 @@ describe('codec', () => {
 
   it.each([1, 3, 7, 65_536])('reassembles frames cut into %s-byte chunks, whatever the cut', (size) => {
     const big = { type: 'app', from: 'a', to: 'b', term: 1, index: 0, logTerm: 0, commit: 0, entries: [{ index: 1, term: 1, type: 'normal', data: 'x'.repeat(300_000) }] } as Message;
-    const small = { type: 'heartbeat', from: 'a', to: 'b', term: 1, commit: 0 } as Message;
+    const small = { type: 'heartbeat', from: 'a', to: 'b', term: 1, commit: 0, context: '' } as Message;
     const stream = Buffer.concat([encodeMessage(small), encodeMessage(big), encodeMessage(small), encodeMessage(small)]);
     const got: Message[] = [];
     const dec = new FrameDecoder();
