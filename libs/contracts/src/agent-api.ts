@@ -30,6 +30,11 @@ export interface RegisterResponse {
   managers?: string[];
 }
 
+/** A heartbeat's answer: the period to beat at from now on (it grows with the cluster). */
+export interface HeartbeatResponse {
+  heartbeatPeriodMs: number;
+}
+
 /** A manager joining the Raft group: first as a learner that catches up, then as a voter. */
 export interface ManagerJoinRequest {
   token: string;

@@ -8,6 +8,7 @@ import {
   imageShipPath,
   FlotillaError,
   type AssignmentSet,
+  type HeartbeatResponse,
   type RegisterRequest,
   type RegisterResponse,
   type TaskReport,
@@ -78,8 +79,8 @@ export class ManagerClient {
     return this.call('GET', `${AGENT_API}/cluster/fingerprint`);
   }
 
-  heartbeat(nodeId: string): Promise<void> {
-    return this.call('POST', `${AGENT_API}/nodes/${nodeId}/heartbeat`);
+  heartbeat(nodeId: string): Promise<HeartbeatResponse | undefined> {
+    return this.call<HeartbeatResponse | undefined>('POST', `${AGENT_API}/nodes/${nodeId}/heartbeat`);
   }
 
   /**

@@ -132,23 +132,51 @@ export function decodeMessage(body: Buffer): Message {
   return header as unknown as Message;
 }
 
-/** Splits a byte stream into frames; rejects frames above `maxFrame` (a hostile or broken peer). */
+/**
+ * Splits a byte stream into frames; rejects frames above `maxFrame` (a hostile or broken peer).
+ * A frame of many MB arrives in 64 KB chunks: they are held in a list and joined once, when the
+ * frame is whole (joining on every chunk copied the growing buffer each time, quadratic in the
+ * frame's size: seconds of a follower's event loop for one large append).
+ */
 export class FrameDecoder {
-  private buf: Buffer = Buffer.alloc(0);
+  private chunks: Buffer[] = [];
+  private held = 0;
+  /** Length of the frame being gathered, once its 4-byte prefix is in. */
+  private need = -1;
 
   constructor(private readonly maxFrame = DEFAULT_MAX_FRAME) {}
 
   push(chunk: Buffer, onFrame: (body: Buffer) => void): void {
-    this.buf = this.buf.length === 0 ? chunk : Buffer.concat([this.buf, chunk]);
-    let at = 0;
-    while (this.buf.length - at >= 4) {
-      const len = this.buf.readUInt32LE(at);
-      if (len > this.maxFrame) throw new RaftError('too_large', `frame of ${len} bytes exceeds the ${this.maxFrame}-byte limit`);
-      if (this.buf.length - at - 4 < len) break;
-      onFrame(this.buf.subarray(at + 4, at + 4 + len));
-      at += 4 + len;
+    this.chunks.push(chunk);
+    this.held += chunk.length;
+    for (;;) {
+      if (this.need < 0) {
+        if (this.held < 4) return;
+        const len = this.prefix();
+        if (len > this.maxFrame) throw new RaftError('too_large', `frame of ${len} bytes exceeds the ${this.maxFrame}-byte limit`);
+        this.need = len;
+      }
+      if (this.held < 4 + this.need) return;
+      const buf = this.chunks.length === 1 ? this.chunks[0] : Buffer.concat(this.chunks, this.held);
+      const end = 4 + this.need;
+      this.need = -1;
+      this.chunks = end === buf.length ? [] : [buf.subarray(end)];
+      this.held = buf.length - end;
+      onFrame(buf.subarray(4, end));
     }
-    this.buf = at === this.buf.length ? Buffer.alloc(0) : this.buf.subarray(at);
+  }
+
+  /** The little-endian length prefix, which may straddle chunks. */
+  private prefix(): number {
+    const first = this.chunks[0];
+    if (first.length >= 4) return first.readUInt32LE(0);
+    const head = Buffer.alloc(4);
+    let at = 0;
+    for (const c of this.chunks) {
+      at += c.copy(head, at, 0, Math.min(c.length, 4 - at));
+      if (at === 4) break;
+    }
+    return head.readUInt32LE(0);
   }
 }
 
