@@ -283,6 +283,8 @@ describe('a whole compose project through every verb, side by side with docker-c
     const first = (t: Tool) => JSON.parse(s[t].out().split('\n').find((l) => l.includes('"action": "die"'))!) as Record<string, unknown>;
     expect(Object.keys(first('fl'))).toEqual(Object.keys(first('dc')));
     expect([first('fl').type, first('fl').service]).toEqual([first('dc').type, first('dc').service]);
+    // The next step starts from app up again on both sides (a loaded machine may still be restarting it).
+    await psReaches(['P_app_1 Up', 'P_db_1 Up (healthy)']);
   });
 
   it('rm -f -s -v app: stopped and removed with 1.29 lines; db left running', async () => {
