@@ -41,6 +41,34 @@ export function defaultStateDir(env: NodeJS.ProcessEnv = process.env): string {
   return stateDir(env, homedir());
 }
 
+/** What `--help` prints: the manager otherwise starts with defaults for any flag it is not given. */
+export const MANAGER_USAGE = `Usage: flotilla-manager [OPTIONS]
+
+A flotilla manager: the API on --listen-addr, the Raft store in --data-dir, and a worker for this host.
+
+Options:
+  --listen-addr HOST:PORT      where the API listens (default 0.0.0.0:2377; FLOTILLA_LISTEN_ADDR)
+  --advertise-addr IP[:PORT]   the address other nodes reach this manager at (default 127.0.0.1)
+  --data-dir DIR               Raft log, snapshots and keys (FLOTILLA_DATA_DIR)
+  --redis-url URL              the cluster's Redis (REDIS_URL, FLOTILLA_REDIS_URL)
+  --join HOST:PORT             join an existing cluster as a manager (needs --token or --token-file)
+  --token TOKEN                a manager join token (FLOTILLA_TOKEN)
+  --token-file FILE            read the join token from FILE
+  --force-new-cluster          restart as a one-manager cluster from this manager's state
+  --no-worker                  run no worker for this host's engine
+  --docker-host URL            this host's engine (DOCKER_HOST)
+  --api-remote                 serve the API to other hosts, not only to this one (FLOTILLA_API_REMOTE=1)
+  --heartbeat-period-ms N      nodes' heartbeat period (default 5000)
+  --max-request-bytes N        larger request bodies get 413 (default 16 MiB)
+  --log-level LEVEL            debug, info (default), warn, error (FLOTILLA_LOG_LEVEL)
+  -h, --help                   print this and exit
+`;
+
+/** Whether the arguments ask for the usage text rather than a manager. */
+export function wantsHelp(argv: readonly string[]): boolean {
+  return argv.some((a) => a === '--help' || a === '-h');
+}
+
 /** Reads `--flag value` pairs and FLOTILLA_* variables; flags win. */
 export function loadManagerConfig(argv: string[], env: NodeJS.ProcessEnv = process.env): ManagerConfig {
   const flags = new Map<string, string>();

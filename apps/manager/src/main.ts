@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { writeFileSync, mkdirSync, rmSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { newId } from '@flotilla/state';
-import { loadManagerConfig } from './config';
+import { loadManagerConfig, MANAGER_USAGE, wantsHelp } from './config';
 import { ManagerModule } from './manager.module';
 import { ErrorFilter } from './api/error.filter';
 import { apiVersionMiddleware } from './api/docker/api-version.middleware';
@@ -46,6 +46,10 @@ import { createLogger } from '../../worker/src/logging';
  * as one line on stderr with a non-zero exit.
  */
 async function main() {
+  if (wantsHelp(process.argv.slice(2))) {
+    process.stdout.write(MANAGER_USAGE);
+    return;
+  }
   const config = loadManagerConfig(process.argv.slice(2));
   // A leave the last run was asked for and did not finish: this run starts from nothing.
   await finishLeaving(config.dataDir, config.dockerHost);
