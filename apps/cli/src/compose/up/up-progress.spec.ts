@@ -26,6 +26,7 @@ describe('upSteps', () => {
   it.each([
     ['created', { created: ['p_db', 'p_app'], updated: [], unchanged: [] }, [], ['Creating', 'Creating']],
     ['unchanged db, changed app', { created: [], updated: ['p_app'], unchanged: ['p_db'] }, [svc('db'), svc('app')], ['up-to-date', 'Recreating']],
+    ['app deployed at 0 by run for its one-off', { created: [], updated: ['p_app'], unchanged: ['p_db'] }, [svc('db'), { ...svc('app'), Spec: { ...svc('app').Spec, Mode: { Replicated: { Replicas: 0 } } } } as Service], ['up-to-date', 'Creating']],
     ['stopped app brought back', { created: [], updated: ['p_app'], unchanged: ['p_db'] }, [svc('db'), svc('app', { 'io.flotilla.compose.replicas': '1' })], ['up-to-date', 'Starting']],
   ])('%s: 1.29 verbs in dependency order', (_n, result, existing, actions) => {
     const steps = upSteps(project, stack, result, existing);

@@ -3,7 +3,7 @@ import type { Service, StackDeployRequest, StackDeployResult } from '@flotilla/c
 import type { StackState } from '../../client/api-client';
 import { convergence } from '../task-view';
 import { ParallelLines } from '../verbs/parallel-lines';
-import { stoppedReplicas } from '../verbs/stopped';
+import { runningReplicas, stoppedReplicas } from '../verbs/stopped';
 
 /** What 1.29's `up` says of a service: its container lines' verb, or `is up-to-date`. */
 export type UpAction = 'Creating' | 'Recreating' | 'Starting' | 'up-to-date';
@@ -44,7 +44,9 @@ export function upSteps(
       : updated.has(spec.Name)
         ? was && stoppedReplicas(was) !== undefined
           ? 'Starting'
-          : 'Recreating'
+          : was && runningReplicas(was) === 0
+            ? 'Creating' // deployed at 0 by `run` for its one-off: 1.29 had no container for it yet
+            : 'Recreating'
         : 'up-to-date';
     const n = 'Replicated' in spec.Mode ? (spec.Mode.Replicated.Replicas ?? 1) : 1;
     steps.push({
