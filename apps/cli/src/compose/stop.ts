@@ -33,7 +33,7 @@ export async function stopServices(client: ApiClient, project: string, services:
   const targets = [...servicesByName(state, services)].filter(([, s]) => liveTasks(state, s).length > 0);
   if (targets.length === 0) return;
   const names = targets.flatMap(([n, s]) => liveTasks(state, s).map((t) => containerName(project, n, t.Slot || t.NodeID || '')));
-  const lines = progressLines('Stopping', names);
+  const lines = progressLines('Stopping', names, 'done', !!process.stderr.isTTY);
   process.stderr.write(lines.start);
   for (const [, s] of targets) await rewrite(client, s, stoppedSpec);
   if (timeout !== undefined) {
