@@ -71,7 +71,7 @@ describe('a whole compose project through every verb, side by side with docker-c
     expect(shape('fl')).toEqual(shape('dc'));
   };
 
-  /** `ps` rows as cells (column widths aside); the Ports cell without Docker's IPv6 twin binding (see below). */
+  /** `ps` rows as cells (column widths aside), the Ports cell whole (IPv4 and IPv6 bindings, as Docker publishes). */
   const psRows = (t: Tool, out: string) =>
     norm(t, out)
       .split('\n')
@@ -82,8 +82,7 @@ describe('a whole compose project through every verb, side by side with docker-c
         // The Command cell may be empty (see stop below): find the State cell by what it says.
         const at = cells.findIndex((c, i) => i > 0 && /^(Up|Exit -?\d+|Paused|Restarting)/.test(c));
         const ports = at < 0 ? '' : (cells[at + 1] ?? '');
-        // Docker binds IPv6 too (`,:::PORT->8080/tcp`); flotilla's ingress listens on 0.0.0.0 only.
-        return { name: cells[0], command: cells.slice(1, at < 0 ? undefined : at).join(' '), state: at < 0 ? '?' : cells[at], ports: ports.replace(/,:::PORT->8080\/tcp/, '') };
+        return { name: cells[0], command: cells.slice(1, at < 0 ? undefined : at).join(' '), state: at < 0 ? '?' : cells[at], ports };
       });
   const ps = async () => {
     const r = await both('ps');
@@ -176,6 +175,7 @@ describe('a whole compose project through every verb, side by side with docker-c
     ]);
     const rows = await psReaches(['P_app_1 Up', 'P_db_1 Up (healthy)']);
     expect(rows.fl).toEqual(rows.dc);
+    expect(rows.dc[0].ports).toBe('0.0.0.0:PORT->8080/tcp,:::PORT->8080/tcp');
     // app waited for db: app's container started after db's healthcheck passed.
     for (const t of ['dc', 'fl'] as const) {
       const [db] = await docker.listContainers({ filters: { label: [`com.docker.compose.project=${P[t]}`, 'com.docker.compose.service=db'] } });
@@ -235,6 +235,28 @@ describe('a whole compose project through every verb, side by side with docker-c
     await psReaches(['P_app_1 Up', 'P_db_1 Paused']);
     same(await both('pause', 'db'), { stdout: false });
     same(await both('unpause', 'db'));
+    await psReaches(['P_app_1 Up', 'P_db_1 Up (healthy)']);
+  });
+
+  it('on a terminal (script -qc), pause and unpause rewrite each line in place with a coloured done, as 1.29', async () => {
+    const tty = (t: Tool, verb: string) => {
+      const cmd = t === 'dc' ? `docker-compose -f ${FILE} -p ${P.dc} ${verb}` : `${process.execPath} ${CLI} compose -f ${FILE} -p ${P.fl} ${verb}`;
+      return runCommand('script', ['-qc', cmd, '/dev/null'], { cwd: DIR, env: { ...process.env, ...env(t), ...(t === 'fl' ? m.cliEnv : {}) }, timeoutMs: 60_000 });
+    };
+    /** The start lines, then each in-place rewrite as (lines up, text): the order of rewrites is the parallel run's. */
+    const shape = (t: Tool, out: string) => {
+      // ESC shown as `~`, so the pattern below needs no control characters.
+      const o = norm(t, out).replaceAll('\u001b', '~');
+      const starts = o.split('\n').filter((l) => / \.\.\. $/.test(l));
+      const rewrites = [...o.matchAll(/~\[(\d+)A~\[2K([^~]*)~\[32mdone~\[0m~\[(\d+)B/g)].map((x) => `${x[1]} ${x[2]}done ${x[3]}`).sort();
+      return { starts, rewrites };
+    };
+    for (const verb of ['pause', 'unpause']) {
+      const r = { dc: await tty('dc', verb), fl: await tty('fl', verb) };
+      expect([r.dc.code, r.fl.code]).toEqual([0, 0]);
+      expect(shape('fl', r.fl.stdout)).toEqual(shape('dc', r.dc.stdout));
+      expect(shape('dc', r.dc.stdout).rewrites).toHaveLength(2);
+    }
     await psReaches(['P_app_1 Up', 'P_db_1 Up (healthy)']);
   });
 
