@@ -57,8 +57,8 @@ describe('compose-examples/counter: web + redis hit counter', () => {
     const before = (await containersOf(project, false)).map((c) => c.Id).sort();
     const again = await run('up', '-d');
     expect(again.code).toBe(0);
-    expect(again.stderr).toMatch(/_web is up-to-date/);
-    expect(again.stderr).toMatch(/_redis is up-to-date/);
+    expect(again.stderr).toMatch(/_web_1 is up-to-date/);
+    expect(again.stderr).toMatch(/_redis_1 is up-to-date/);
     expect((await containersOf(project, false)).map((c) => c.Id).sort()).toEqual(before);
     expect((await run('up', '-d', '--scale', 'web=2')).code).toBe(0);
     const webs = (await containersOf(project, false)).filter((c) => c.Labels['com.docker.compose.service'] === 'web');

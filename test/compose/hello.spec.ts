@@ -64,7 +64,7 @@ describe('compose-examples/hello on a real engine', () => {
     const rows = lines.slice(2);
     expect(rows).toHaveLength(3);
     for (const [i, row] of rows.entries()) {
-      expect(row).toMatch(new RegExp(`^${project}_web_${i + 1}\\s+.*\\sUp\\s+0\\.0\\.0\\.0:${port}->80/tcp\\s*$`));
+      expect(row).toMatch(new RegExp(`^${project}_web_${i + 1}\\s+.*\\sUp\\s+0\\.0\\.0\\.0:${port}->80/tcp,:::${port}->80/tcp\\s*$`));
     }
     const q = await run('ps', '-q');
     expect(q.stdout.trim().split('\n').sort()).toEqual((await running()).map((c) => c.Id).sort());

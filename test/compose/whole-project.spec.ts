@@ -50,6 +50,13 @@ describe('a whole compose project through every verb, side by side with docker-c
       .replace(/\r/g, '')
       .replace(/\b[0-9a-f]{64}\b/g, 'ID64')
       .replace(/\b[0-9a-f]{12}\b/g, 'ID12');
+  /** 1.29's `up` progress lines (networks, volumes, containers), the build's own lines left out. */
+  const upLines = (s: string) =>
+    s
+      .split('\n')
+      .filter((l) => /^(Creating|Recreating|Starting) |^\S+ is up-to-date/.test(l))
+      .map((l) => `${l}\n`)
+      .join('');
   const lines = (t: Tool, s: string, sorted = false) => {
     const ls = norm(t, s).split('\n').filter(Boolean);
     return sorted ? ls.sort() : ls;
@@ -64,7 +71,7 @@ describe('a whole compose project through every verb, side by side with docker-c
     expect(shape('fl')).toEqual(shape('dc'));
   };
 
-  /** `ps` rows as cells (column widths aside); the Ports cell without Docker's IPv6 twin binding (see below). */
+  /** `ps` rows as cells (column widths aside), the Ports cell whole (IPv4 and IPv6 bindings, as Docker publishes). */
   const psRows = (t: Tool, out: string) =>
     norm(t, out)
       .split('\n')
@@ -75,8 +82,7 @@ describe('a whole compose project through every verb, side by side with docker-c
         // The Command cell may be empty (see stop below): find the State cell by what it says.
         const at = cells.findIndex((c, i) => i > 0 && /^(Up|Exit -?\d+|Paused|Restarting)/.test(c));
         const ports = at < 0 ? '' : (cells[at + 1] ?? '');
-        // Docker binds IPv6 too (`,:::PORT->8080/tcp`); flotilla's ingress listens on 0.0.0.0 only.
-        return { name: cells[0], command: cells.slice(1, at < 0 ? undefined : at).join(' '), state: at < 0 ? '?' : cells[at], ports: ports.replace(/,:::PORT->8080\/tcp/, '') };
+        return { name: cells[0], command: cells.slice(1, at < 0 ? undefined : at).join(' '), state: at < 0 ? '?' : cells[at], ports };
       });
   const ps = async () => {
     const r = await both('ps');
@@ -157,14 +163,19 @@ describe('a whole compose project through every verb, side by side with docker-c
   it('up -d: db healthy before app starts, the same containers and ps states, the port answers', async () => {
     const r = await both('up', '-d');
     expect([r.dc.code, r.fl.code]).toEqual([0, 0]);
-    // Different lines (flotilla deploys services, 1.29 creates containers): flotilla prints
-    // `Creating P_db ...` / `Started P_db ... done`, 1.29 `Creating network ...` and `Creating P_db_1 ... done`.
-    for (const t of ['dc', 'fl'] as const) {
-      const ls = lines(t, r[t].stderr);
-      expect(ls.findIndex((l) => /P_db\S* \.\.\. done/.test(l))).toBeLessThan(ls.findIndex((l) => /P_app\S* \.\.\. done/.test(l)));
-    }
+    // 1.29's lines, in order: the network, then each container as its turn comes (app once db is
+    // healthy). A flotilla task is a 1.29 container, named by its slot. Build output aside.
+    same({ dc: { ...r.dc, stderr: upLines(r.dc.stderr) }, fl: { ...r.fl, stderr: upLines(r.fl.stderr) } }, { stdout: false });
+    expect(lines('dc', upLines(r.dc.stderr))).toEqual([
+      'Creating network "P_default" with the default driver',
+      'Creating P_db_1 ... ',
+      'Creating P_db_1 ... done',
+      'Creating P_app_1 ... ',
+      'Creating P_app_1 ... done',
+    ]);
     const rows = await psReaches(['P_app_1 Up', 'P_db_1 Up (healthy)']);
     expect(rows.fl).toEqual(rows.dc);
+    expect(rows.dc[0].ports).toBe('0.0.0.0:PORT->8080/tcp,:::PORT->8080/tcp');
     // app waited for db: app's container started after db's healthcheck passed.
     for (const t of ['dc', 'fl'] as const) {
       const [db] = await docker.listContainers({ filters: { label: [`com.docker.compose.project=${P[t]}`, 'com.docker.compose.service=db'] } });
@@ -181,6 +192,8 @@ describe('a whole compose project through every verb, side by side with docker-c
     const q = await both('ps', '-q');
     expect(lines('fl', q.fl.stdout).map(() => 'ID')).toEqual(lines('dc', q.dc.stdout).map(() => 'ID'));
     same(await both('ps', '--services'));
+    // Again: nothing to do, every container up-to-date, in dependency order.
+    same(await both('up', '-d'));
   });
 
   it('images, port and top: 1.29 tables', async () => {
@@ -222,6 +235,28 @@ describe('a whole compose project through every verb, side by side with docker-c
     await psReaches(['P_app_1 Up', 'P_db_1 Paused']);
     same(await both('pause', 'db'), { stdout: false });
     same(await both('unpause', 'db'));
+    await psReaches(['P_app_1 Up', 'P_db_1 Up (healthy)']);
+  });
+
+  it('on a terminal (script -qc), pause and unpause rewrite each line in place with a coloured done, as 1.29', async () => {
+    const tty = (t: Tool, verb: string) => {
+      const cmd = t === 'dc' ? `docker-compose -f ${FILE} -p ${P.dc} ${verb}` : `${process.execPath} ${CLI} compose -f ${FILE} -p ${P.fl} ${verb}`;
+      return runCommand('script', ['-qc', cmd, '/dev/null'], { cwd: DIR, env: { ...process.env, ...env(t), ...(t === 'fl' ? m.cliEnv : {}) }, timeoutMs: 60_000 });
+    };
+    /** The start lines, then each in-place rewrite as (lines up, text): the order of rewrites is the parallel run's. */
+    const shape = (t: Tool, out: string) => {
+      // ESC shown as `~`, so the pattern below needs no control characters.
+      const o = norm(t, out).replaceAll('\u001b', '~');
+      const starts = o.split('\n').filter((l) => / \.\.\. $/.test(l));
+      const rewrites = [...o.matchAll(/~\[(\d+)A~\[2K([^~]*)~\[32mdone~\[0m~\[(\d+)B/g)].map((x) => `${x[1]} ${x[2]}done ${x[3]}`).sort();
+      return { starts, rewrites };
+    };
+    for (const verb of ['pause', 'unpause']) {
+      const r = { dc: await tty('dc', verb), fl: await tty('fl', verb) };
+      expect([r.dc.code, r.fl.code]).toEqual([0, 0]);
+      expect(shape('fl', r.fl.stdout)).toEqual(shape('dc', r.dc.stdout));
+      expect(shape('dc', r.dc.stdout).rewrites).toHaveLength(2);
+    }
     await psReaches(['P_app_1 Up', 'P_db_1 Up (healthy)']);
   });
 
@@ -296,13 +331,11 @@ describe('a whole compose project through every verb, side by side with docker-c
 
   it('down --rmi local -v: nothing left, the built image gone, the pulled one kept', async () => {
     const r = await both('down', '--rmi', 'local', '-v');
-    expect([r.dc.code, r.fl.code]).toEqual([0, 0]);
-    // Different lines: 1.29 stops then removes each container (`Stopping P_db_1 ... done`,
-    // `Removing P_db_1 ... done`), flotilla removes the services (`Removing P_db ...`, `Removed P_db ... done`).
-    // The network and image lines are the same.
-    const tail = (t: Tool) => lines(t, r[t].stderr).filter((l) => /^Removing (network|image) /.test(l));
-    expect(tail('fl')).toEqual(tail('dc'));
-    expect(tail('dc')).toEqual(['Removing network P_default', 'Removing image P_app']);
+    // 1.29's lines: Stopping each running container, Removing each, the network, the built image
+    // (the order of `done` lines within a batch is 1.29's parallel execution's: compared as sets).
+    same(r, { orderFree: true });
+    expect(lines('dc', r.dc.stderr).filter((l) => /^Removing (network|image) /.test(l))).toEqual(['Removing network P_default', 'Removing image P_app']);
+    expect(lines('dc', r.dc.stderr, true)).toEqual(['Removing P_db_1 ... ', 'Removing P_db_1 ... done', 'Removing image P_app', 'Removing network P_default', 'Stopping P_db_1 ... ', 'Stopping P_db_1 ... done']);
     for (const t of ['dc', 'fl'] as const) {
       expect(await docker.listContainers({ all: true, filters: { label: [`com.docker.compose.project=${P[t]}`] } })).toHaveLength(0);
       await expect(docker.getImage(`${P[t]}_app`).inspect()).rejects.toThrow();
@@ -316,8 +349,19 @@ describe('a whole compose project through every verb, side by side with docker-c
     const rows = await psReaches(['P_app_1 Exit 0', 'P_db_1 Exit 0']);
     // The Command cell of a never-started flotilla service is its spec's (see stop above).
     expect(rows.fl.map((r) => r.state)).toEqual(rows.dc.map((r) => r.state));
-    const r = await both('down', '-v');
-    expect([r.dc.code, r.fl.code]).toEqual([0, 0]);
+    // up -d on created containers: 1.29 starts them, db first. Different on purpose: 1.29's `create`
+    // made no network (so this `up` says `Creating network`), flotilla's `create` deploys the stack
+    // with its network (its services need it): that line is 1.29's only.
+    const up = await both('up', '-d');
+    const noNet = (x: CliResult) => ({ ...x, stderr: x.stderr.replace(/^Creating network .*\n/m, '') });
+    same({ dc: noNet(up.dc), fl: up.fl });
+    expect(up.dc.stderr).toMatch(/^Creating network "\w+_default" with the default driver$/m);
+    expect(lines('dc', noNet(up.dc).stderr)).toEqual(['Starting P_db_1 ... ', 'Starting P_db_1 ... done', 'Starting P_app_1 ... ', 'Starting P_app_1 ... done']);
+    await psReaches(['P_app_1 Up', 'P_db_1 Up (healthy)']);
+    // down -t 1: two running containers stopped, then removed, then the network.
+    const r = await both('down', '-v', '-t', '1');
+    same(r, { orderFree: true });
+    expect(lines('dc', r.dc.stderr).slice(-1)).toEqual(['Removing network P_default']);
   });
 
   it('pull and push: the same failure for an image that cannot be pulled (no registry here), nothing to push', async () => {

@@ -1,6 +1,7 @@
 export { loadProject, type LoadOptions } from './load';
 export { ComposeError, formatProblem, type ComposeProblem } from './errors';
 export { toStack, toServiceSpecs, dependencyOrder } from './to-stack';
+export { serviceDependencies } from './deps';
 export { renderConfig, configDocument } from './render-config';
 export { parseDotenv } from './dotenv';
 export { interpolate, InterpolationError, MissingVariableError } from './interpolate';

@@ -40,7 +40,7 @@ export function createCommand(): Command {
     for (const s of stack.services.filter((x) => created.has(x.Name))) {
       const svc = s.Labels?.['com.docker.compose.service'] ?? s.Name;
       const n = 'Replicated' in s.Mode ? (s.Mode.Replicated.Replicas ?? 1) : 1;
-      const lines = progressLines('Creating', Array.from({ length: n }, (_, i) => containerName(project.name, svc, i + 1)));
+      const lines = progressLines('Creating', Array.from({ length: n }, (_, i) => containerName(project.name, svc, i + 1)), 'done', !!process.stderr.isTTY);
       process.stderr.write(lines.start + lines.end);
     }
     for (const n of result.unchanged) process.stderr.write(`${n} is up-to-date\n`);

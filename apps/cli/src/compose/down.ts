@@ -7,6 +7,9 @@ import { timeoutMs, waitFor } from './wait';
 import { imagesToRemove, parseRmi } from './down/images-to-remove';
 import { parseTimeout } from './up/up-options';
 import { LocalEngine } from './engine.adapter';
+import { nodeEngine } from '../client/node-engine';
+import { ParallelLines } from './verbs/parallel-lines';
+import { downContainers } from './down/down-containers';
 
 export function downCommand(): Command {
   const cmd = new Command('down')
@@ -24,7 +27,7 @@ export function downCommand(): Command {
     const project = load(projectOptions(cmd));
     const { client } = await connect({ autostart: false });
     const engine = new LocalEngine();
-    await removeProject(client, project.name, { volumes: !!opts.volumes, quiet: false, timeout, engine });
+    await removeProject(client, project.name, { volumes: !!opts.volumes, quiet: false, timeout });
     for (const image of imagesToRemove(project, rmi)) {
       process.stderr.write(`Removing image ${image}\n`);
       let removed: boolean;
@@ -40,26 +43,30 @@ export function downCommand(): Command {
 }
 
 /**
- * Removes the stack and waits until its containers are gone from every node. With `timeout`, this
- * node's containers are stopped with it (`docker stop -t`) while the cluster removes them.
+ * Removes the stack and waits until its containers are gone from every node, with 1.29's lines:
+ * `Stopping` each running container, `Removing` each container (those of stopped services too),
+ * then the networks and volumes. With `timeout`, every running container is first stopped with it
+ * (`docker stop -t`) on whichever node runs it, through the manager's relay.
  */
-export async function removeProject(
-  client: ApiClient,
-  project: string,
-  o: { volumes: boolean; quiet: boolean; timeout?: number; engine?: LocalEngine },
-) {
+export async function removeProject(client: ApiClient, project: string, o: { volumes: boolean; quiet: boolean; timeout?: number }) {
   const before = await client.stack(project);
-  const { removed } = await client.removeStack(project, o.volumes);
-  if (!o.quiet) for (const n of removed) process.stderr.write(`Removing ${n} ... \n`);
-  if (o.timeout !== undefined && o.engine) {
-    const engine = o.engine;
-    const local = await engine.containersOf(new Set(before.tasks.map((t) => t.ID)));
-    await Promise.all([...local.values()].map((id) => engine.stop(id, o.timeout!)));
+  const { running, all } = downContainers(before, project);
+  const lines = new ParallelLines(!!process.stderr.isTTY);
+  const say = (text: string) => {
+    if (!o.quiet) process.stderr.write(text);
+  };
+  lines.add('Stopping', running.map((c) => c.name));
+  say(lines.initial('Stopping', running.map((c) => c.name)));
+  if (o.timeout !== undefined) {
+    // A container already gone (its task replaced meanwhile) needs no stop: removal follows anyway.
+    await Promise.all(running.map((c) => nodeEngine(client.baseUrl, c.nodeId).getContainer(c.containerId).stop({ t: o.timeout }).catch(() => undefined)));
   }
+  await client.removeStack(project, o.volumes);
   await waitFor(client, project, (s) => ({ done: s.tasks.length === 0 }), timeoutMs(), `project ${project} to stop`);
-  if (!o.quiet) {
-    for (const n of removed) process.stderr.write(`Removed ${n} ... done\n`);
-    for (const n of before.networks) process.stderr.write(`Removing network ${n.Spec.Name}\n`);
-    if (o.volumes) for (const v of before.volumes) process.stderr.write(`Removing volume ${v.Spec.Name}\n`);
-  }
+  say(running.map((c) => lines.status('Stopping', c.name, 'done')).join(''));
+  lines.add('Removing', all);
+  say(lines.initial('Removing', all));
+  say(all.map((n) => lines.status('Removing', n, 'done')).join(''));
+  for (const n of before.networks) say(`Removing network ${n.Spec.Name}\n`);
+  if (o.volumes) for (const v of before.volumes) say(`Removing volume ${v.Spec.Name}\n`);
 }

@@ -1,5 +1,6 @@
 import type { TaskContainer } from './task-containers';
 import { engineMessage } from '../client/node-engine';
+import { ParallelLines } from './verbs/parallel-lines';
 
 /**
  * 1.29's parallel progress for a verb over containers, as it prints it
@@ -8,9 +9,11 @@ import { engineMessage } from '../client/node-engine';
  * A failure does not change the exit code, as in 1.29.
  */
 export async function eachContainer(verb: string, containers: TaskContainer[], act: (c: TaskContainer) => Promise<unknown>): Promise<void> {
-  const width = Math.max(0, ...containers.map((c) => c.name.length));
-  const line = (c: TaskContainer, end: string) => process.stderr.write(`${verb} ${c.name.padEnd(width)} ... ${end}\n`);
-  for (const c of containers) line(c, '');
+  const w = new ParallelLines(!!process.stderr.isTTY);
+  const names = containers.map((c) => c.name);
+  w.add(verb, names);
+  process.stderr.write(w.initial(verb, names));
+  const line = (c: TaskContainer, end: 'done' | 'error') => process.stderr.write(w.status(verb, c.name, end));
   const errors: string[] = [];
   await Promise.all(
     containers.map(async (c) => {

@@ -19,7 +19,8 @@ function pauseVerb(name: 'pause' | 'unpause'): Command {
     const { client } = await connect({ autostart: false });
     const containers = taskContainers(await client.stack(project.name), project.name, { services, running: true });
     if (!containers.length) throw new CliError(`No containers to ${name}`);
-    await eachContainer(name === 'pause' ? 'Pausing' : 'Unpausing', containers, (c) => {
+    // 1.29 pauses in reverse of its container order, unpauses in it.
+    await eachContainer(name === 'pause' ? 'Pausing' : 'Unpausing', name === 'pause' ? [...containers].reverse() : containers, (c) => {
       const container = nodeEngine(client.baseUrl, c.nodeId).getContainer(c.containerId);
       return name === 'pause' ? container.pause() : container.unpause();
     });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Task, TaskStatus } from '@flotilla/contracts';
-import { stateText } from './ps';
+import { ports, stateText } from './ps';
 
 const t = (status: Partial<TaskStatus>): Task =>
   ({ Status: { Timestamp: '', Message: '', State: 'running', ...status } }) as Task;
@@ -18,4 +18,12 @@ describe("compose ps State column, as docker-compose 1.29 prints it", () => {
   ])('%s', (_n, status, want) => {
     expect(stateText(t(status))).toBe(want);
   });
+});
+
+describe('compose ps Ports column, as docker-compose 1.29 prints it', () => {
+  it.each<[string, { TargetPort: number; PublishedPort?: number; Protocol?: string }[], string]>([
+    ['a published port: its IPv4 and IPv6 bindings', [{ TargetPort: 8080, PublishedPort: 18931 }], '0.0.0.0:18931->8080/tcp,:::18931->8080/tcp'],
+    ['ports sorted as text, an exposed one bare', [{ TargetPort: 80, PublishedPort: 8000 }, { TargetPort: 443, Protocol: 'tcp' }, { TargetPort: 53, PublishedPort: 5353, Protocol: 'udp' }], '443/tcp, 0.0.0.0:5353->53/udp,:::5353->53/udp, 0.0.0.0:8000->80/tcp,:::8000->80/tcp'],
+    ['none', [], ''],
+  ])('%s', (_n, ps, want) => expect(ports(ps)).toBe(want));
 });

@@ -88,9 +88,21 @@ export function stateText(t: Task): string {
   }
 }
 
-function ports(ps: { TargetPort: number; PublishedPort?: number; Protocol?: string }[]): string {
-  return ps
-    .map((p) => (p.PublishedPort ? `0.0.0.0:${p.PublishedPort}->${p.TargetPort}/${p.Protocol ?? 'tcp'}` : `${p.TargetPort}/${p.Protocol ?? 'tcp'}`))
+/**
+ * 1.29's Ports cell: per container port (sorted as text, `8080/tcp`), its bindings joined by `,`,
+ * the ports by `, `. Published ports answer on IPv4 and IPv6 (the ingress listens on both, as
+ * Docker publishes them), so each has Docker's two bindings: `0.0.0.0:P->T/tcp,:::P->T/tcp`.
+ */
+export function ports(ps: { TargetPort: number; PublishedPort?: number; Protocol?: string }[]): string {
+  const byKey = new Map<string, number[]>();
+  for (const p of ps) {
+    const key = `${p.TargetPort}/${p.Protocol ?? 'tcp'}`;
+    const published = byKey.get(key) ?? [];
+    if (p.PublishedPort) published.push(p.PublishedPort);
+    byKey.set(key, published);
+  }
+  return [...byKey]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([key, published]) => (published.length ? published.flatMap((h) => [`0.0.0.0:${h}->${key}`, `:::${h}->${key}`]).join(',') : key))
     .join(', ');
-
 }

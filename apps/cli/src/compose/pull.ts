@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import type { ComposeProject } from '@flotilla/compose';
 import { addProjectOptions, checkServices, load, printWarnings, projectOptions } from './project-options';
 import { pullLine, pullStatus, pullTargets, type PullTarget } from './registry/registry-plan';
 import { RegistryAdapter } from './registry/registry.adapter';
@@ -18,14 +19,16 @@ export function pullCommand(): Command {
     .description('Pulls images for services defined in a Compose file, but does not start the containers.')
     .argument('[SERVICE...]', 'services whose images to pull (default: all)')
     .option('--ignore-pull-failures', 'Pull what it can and ignores images with pull failures.')
+    .option('--no-parallel', 'Disable parallel pulling.')
     .option('-q, --quiet', 'Pull without printing progress information');
   addProjectOptions(cmd);
   cmd.action(async (services: string[]) => {
-    const opts = cmd.opts<{ ignorePullFailures?: boolean; quiet?: boolean }>();
+    const opts = cmd.opts<{ ignorePullFailures?: boolean; quiet?: boolean; parallel: boolean }>();
     const project = load(projectOptions(cmd));
     printWarnings(project);
     checkServices(project, services);
     const targets = pullTargets(project, services);
+    if (!opts.parallel) return pullSerially(project, targets, opts);
     const width = Math.max(0, ...targets.map((t) => t.service.length));
     const line = (service: string, status: string) => {
       if (!opts.quiet) process.stderr.write(pullLine(width, service, status));
@@ -57,11 +60,33 @@ export function pullCommand(): Command {
       process.stderr.write(`WARNING: Some service image(s) must be built from source by running:\n    flotilla compose build ${mustBuild.join(' ')}\n`);
     }
     for (const [name, error] of errors) process.stderr.write(`\nERROR: for ${name}  ${error}\n`);
-    // 1.29.2 drops --ignore-pull-failures in its (default) parallel mode; flotilla does what the flag says.
-    if (errors.size && !opts.ignorePullFailures) {
+    // 1.29.2 drops --ignore-pull-failures in its (default) parallel mode: a failure exits 1 all the same.
+    if (errors.size) {
       process.stderr.write(`${[...errors.values()].join('\n')}\n`);
       throw new CliError('', 1);
     }
   });
   return cmd;
+}
+
+/**
+ * `pull --no-parallel`: one service after the other, as 1.29's serial pull: `Pulling db (image)...`,
+ * and --ignore-pull-failures honoured there, for what 1.29 ignores (an image the registry does not
+ * have, an error in the pull's stream); any other failure (no registry reachable) ends it, exit 1.
+ */
+async function pullSerially(project: ComposeProject, targets: PullTarget[], opts: { ignorePullFailures?: boolean; quiet?: boolean }): Promise<void> {
+  const registry = new RegistryAdapter();
+  const mustBuild: string[] = [];
+  for (const t of targets) {
+    if (!t.image) continue;
+    if (!opts.quiet) process.stderr.write(`Pulling ${t.service} (${project.services[t.service].image})...\n`);
+    const failed = await registry.pull(t.image.repo, t.image.tag, () => undefined);
+    if (!failed) continue;
+    if (failed.notFound && t.canBuild) mustBuild.push(t.service);
+    else if (opts.ignorePullFailures && (failed.notFound || failed.stream)) process.stderr.write(`ERROR: ${failed.error}\n`);
+    else throw new CliError(failed.error, 1);
+  }
+  if (mustBuild.length) {
+    process.stderr.write(`WARNING: Some service image(s) must be built from source by running:\n    flotilla compose build ${mustBuild.join(' ')}\n`);
+  }
 }

@@ -36,7 +36,7 @@ export function rmCommand(): Command {
     }
     process.stdout.write(`Going to remove ${names.join(', ')}\n`);
     if (!o.force && !(await confirm('Are you sure? [yN] '))) return;
-    const lines = progressLines('Removing', names);
+    const lines = progressLines('Removing', names, 'done', !!process.stderr.isTTY);
     process.stderr.write(lines.start);
     const api = new DockerApi(client.baseUrl);
     for (const [, s] of stopped) await api.removeService(s.ID);

@@ -9,6 +9,7 @@ import { checkServices, load, projectOptions } from './project-options';
 import { composeService } from './task-view';
 import { newSlug, oneOffBody, oneOffNode } from './one-off';
 import { attachStdio } from './stdio';
+import { startDependencies } from './run/start-dependencies';
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
 
@@ -33,11 +34,11 @@ export function runCommand(): Command {
     const o = cmd.opts<{ rm?: boolean; T?: boolean; e?: string[]; deps: boolean; entrypoint?: string; user?: string; workdir?: string; servicePorts?: boolean }>();
     const project = load(projectOptions(cmd));
     checkServices(project, [service]);
-    const { client } = await connect({ autostart: false });
-    const state = await client.stack(project.name);
+    const { client } = await connect({ autostart: true });
+    // The one-off joins the deployed stack (its networks, its dependencies running), brought up first as 1.29 does.
+    const state = await startDependencies(client, project, service, o.deps);
     const svc = state.services.find((s) => composeService(s) === service);
-    // The one-off joins the deployed stack (its networks, its dependencies running): `up -d` deploys it.
-    if (!svc) throw new CliError(`service ${service} of project ${project.name} is not deployed: \`flotilla compose up -d\` first`);
+    if (!svc) throw new CliError(`service ${service} of project ${project.name} is not deployed`);
     const tty = !o.T && !!process.stdin.isTTY;
     const body = oneOffBody(state, project.name, svc, {
       command: command === undefined ? [] : [command, ...args],

@@ -20,7 +20,7 @@ export function startCommand(): Command {
     const targets = servicesByName(state, services);
     // 1.29 names services, not containers, here; running ones count as started.
     if (targets.size === 0) throw new CliError('No containers to start');
-    const lines = progressLines('Starting', [...targets.keys()]);
+    const lines = progressLines('Starting', [...targets.keys()], 'done', !!process.stderr.isTTY);
     process.stderr.write(lines.start);
     for (const s of targets.values()) if (isStopped(s)) await rewrite(client, s, startedSpec);
     const wanted = new Set(targets.keys());

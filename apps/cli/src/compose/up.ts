@@ -14,6 +14,7 @@ import { monochrome } from './up/log-printer';
 import { processIo } from './up/io';
 import { LocalEngine } from './engine.adapter';
 import { ShippingProgress } from './up/shipping-progress';
+import { resourceLines, upSteps, UpProgress } from './up/up-progress';
 import { TtyProgressWriter } from '../progress/progress-writer';
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
@@ -55,7 +56,7 @@ export function upCommand(): Command {
     // again if a build fails (docker-compose 1.29 builds first: a failed build leaves nothing either).
     const toStart = stack.services.map((s) => s.Labels?.['com.docker.compose.service'] ?? s.Name);
     checkBuildContexts(project);
-    const { client, existing, createdEarly } = await buildAlongside(project, stack, plan.strategy, () =>
+    const { client, existing, before, createdEarly } = await buildAlongside(project, stack, plan.strategy, () =>
       buildImages(project, toStart, { policy: opts.build === true ? 'always' : opts.build === false ? 'never' : 'missing' }),
     );
     // `existing` is the stack before this `up`: it decides what --force-recreate / --no-recreate send.
@@ -63,9 +64,9 @@ export function upCommand(): Command {
     const early = new Set(createdEarly);
     const result = { ...deployed, created: [...createdEarly, ...deployed.created], unchanged: deployed.unchanged.filter((n) => !early.has(n)) };
     for (const n of result.removed) process.stderr.write(`Removing orphan service ${n} ... done\n`);
-    for (const n of result.created) process.stderr.write(`Creating ${n} ... \n`);
-    for (const n of result.updated) process.stderr.write(`Recreating ${n} ... \n`);
-    for (const n of result.unchanged) process.stderr.write(`${n} is up-to-date\n`);
+    for (const l of resourceLines(project, stack, before)) process.stderr.write(`${l}\n`);
+    // 1.29's container lines, service by service in dependency order, each `done` once its tasks run.
+    const progress = new UpProgress(upSteps(project, stack, result, existing), !!process.stderr.isTTY);
     const wanted = new Set(stack.services.map((s) => s.Labels?.['com.docker.compose.service'] ?? s.Name));
     // Built images reach other nodes while their tasks prepare: say so, as 1.29 shows pulls.
     const shipping = new ShippingProgress();
@@ -79,6 +80,7 @@ export function upCommand(): Command {
           const f = shipping.frame(s);
           if (f.lines.length) bars.update(f);
         } else for (const l of shipping.lines(s)) process.stderr.write(`${l}\n`);
+        process.stderr.write(progress.next(s));
         const dep = dependencyFailure(s, wanted);
         if (dep) return { done: false, fail: `${dep}\nEncountered errors while bringing up the project.` };
         const c = convergence(s, wanted);
@@ -87,7 +89,7 @@ export function upCommand(): Command {
       timeoutMs(),
       `project ${project.name} to converge`,
     );
-    for (const n of [...result.created, ...result.updated]) process.stderr.write(`Started ${n} ... done\n`);
+    process.stderr.write(progress.next(state));
     if (opts.detach) return;
     const code = await runAttached(
       client,

@@ -18,7 +18,8 @@ export async function waitFor(
     if (r.done) return state;
     if (Date.now() > deadline) throw new CliError(`timed out after ${Math.round(timeoutMs / 1000)} s waiting for ${what}`);
     await new Promise((res) => setTimeout(res, delay));
-    delay = Math.min(delay * 2, 250);
+    // A short cap: `up` returns (and the next step of a script starts) soon after the cluster converges.
+    delay = Math.min(delay * 2, 100);
   }
 }
 

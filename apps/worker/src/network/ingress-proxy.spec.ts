@@ -49,6 +49,15 @@ describe('IngressProxy: the routing mesh', () => {
     expect(await ask(B, PORT, 'direct')).toBe('task-on-b:direct');
   });
 
+  it('by default, a published port answers on IPv4 and IPv6, as Docker publishes it (0.0.0.0 and [::])', async () => {
+    const task = await echoServer('both');
+    const p = new IngressProxy();
+    closers.push(() => task.server.close(), () => p.close());
+    p.update(new Map([[PORT + 2, { local: [{ host: '127.0.0.1', port: task.port }], remote: [] }]]));
+    expect(await until(() => ask('127.0.0.1', PORT + 2, 'v4'), 'both:v4')).toBe('both:v4');
+    expect(await until(() => ask('::1', PORT + 2, 'v6'), 'both:v6')).toBe('both:v6');
+  });
+
   it('a backend that refuses gives way to the next, for every connection', async () => {
     const task = await echoServer('alive');
     const dead = await echoServer('dead');

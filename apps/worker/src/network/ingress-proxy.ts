@@ -47,7 +47,11 @@ export class IngressProxy {
   private readonly failedAt = new Map<number, number>();
   private mesh?: Server;
 
-  constructor(private readonly bindHost = '0.0.0.0') {}
+  /**
+   * By default both IPv4 and IPv6, as Docker publishes a port (`0.0.0.0:P` and `[::]:P`): one
+   * dual-stack socket on `::`, or IPv4 alone where the host has no IPv6.
+   */
+  constructor(private bindHost = '::') {}
 
   /**
    * Makes the set of listening ports exactly the routes of `wanted` that lead somewhere (published
@@ -106,6 +110,13 @@ export class IngressProxy {
       }),
     };
     l.server.on('error', (e) => {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (this.bindHost === '::' && (code === 'EAFNOSUPPORT' || code === 'EADDRNOTAVAIL')) {
+        this.bindHost = '0.0.0.0';
+        this.listeners.delete(port);
+        this.listen(port);
+        return;
+      }
       this.failures.set(port, (e as Error).message);
       this.failedAt.set(port, performance.now());
       this.listeners.delete(port);

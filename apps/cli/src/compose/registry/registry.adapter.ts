@@ -16,11 +16,12 @@ export class RegistryAdapter {
   }
 
   /** Pulls `repo:tag`; resolves with the error (and whether the registry had no such image), if any. */
-  async pull(repo: string, tag: string, onEvent: (e: ProgressEvent) => void): Promise<{ error: string; notFound: boolean } | undefined> {
+  /** `stream`: the engine took the request and failed in its progress stream (1.29's StreamOutputError). */
+  async pull(repo: string, tag: string, onEvent: (e: ProgressEvent) => void): Promise<{ error: string; notFound: boolean; stream?: boolean } | undefined> {
     try {
       const stream = (await this.docker.pull(`${repo}:${tag}`)) as NodeJS.ReadableStream;
       const err = await this.follow(stream, onEvent);
-      return err === undefined ? undefined : { error: err, notFound: false };
+      return err === undefined ? undefined : { error: err, notFound: false, stream: true };
     } catch (e) {
       return { error: apiMessage(e), notFound: (e as { statusCode?: number }).statusCode === 404 };
     }

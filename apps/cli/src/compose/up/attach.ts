@@ -129,7 +129,7 @@ export async function runAttached(client: ApiClient, engine: LocalEngine, start:
     if (how.kind === 'ended') return 0;
     if (how.kind === 'abort') io.out(ABORTING);
     // A second Ctrl+C during the stop kills instead of waiting: 1.29 exits 2 then.
-    const stopped = stopProject(client, engine, { project: o.project, services: o.stopServices, timeout: o.timeout }, io, (s) => {
+    const stopped = stopProject(client, { project: o.project, services: o.stopServices, timeout: o.timeout }, io, (s) => {
       watchCurrent(o.project, s, o.services, watch);
       exits.push(...newExits(s, watch, reported));
     }).then(() => 'stopped' as const);

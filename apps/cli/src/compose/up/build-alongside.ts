@@ -1,6 +1,6 @@
 import { buildIndependent, type ComposeProject } from '@flotilla/compose';
 import type { Service, StackDeployRequest } from '@flotilla/contracts';
-import type { ApiClient } from '../../client/api-client';
+import type { ApiClient, StackState } from '../../client/api-client';
 import { DockerApi } from '../../client/docker-api';
 import { connect } from '../../client/local-cluster';
 import { LocalEngine } from '../engine.adapter';
@@ -12,6 +12,8 @@ export interface BuiltAlongside {
   client: ApiClient;
   /** The stack's services before this `up` touched it (what --force-recreate / --no-recreate look at). */
   existing: Service[];
+  /** The whole stack before this `up` (which networks and volumes it adds). */
+  before: StackState;
   /** Services this `up` created while the images built. */
   createdEarly: string[];
 }
@@ -33,13 +35,14 @@ export async function buildAlongside(
   const independent = new Set(buildIndependent(project, stack.services.map(composeName)));
   const early = (async () => {
     const { client } = await connect({ autostart: true });
-    const existing = (await client.stack(project.name)).services;
+    const before = await client.stack(project.name);
+    const existing = before.services;
     const have = new Set(existing.map((s) => s.Spec.Name));
     const services = stack.services.filter((s) => independent.has(composeName(s)) && !have.has(s.Name));
     // Nothing builds: one deployment after `build` (a no-op then) does it all.
-    if (!services.length || independent.size === stack.services.length) return { client, existing, createdEarly: [] as string[] };
+    if (!services.length || independent.size === stack.services.length) return { client, existing, before, createdEarly: [] as string[] };
     const r = await client.deployStack(project.name, { ...applyStrategy({ ...stack, services }, existing, strategy), prune: false });
-    return { client, existing, createdEarly: r.created };
+    return { client, existing, before, createdEarly: r.created };
   })();
   // The build's own failure is the one to report; the early deployment's is seen after it.
   const built = await build().then(

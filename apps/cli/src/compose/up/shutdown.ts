@@ -1,5 +1,6 @@
 import type { ApiClient, StackState } from '../../client/api-client';
 import { DockerApi } from '../../client/docker-api';
+import { nodeEngine } from '../../client/node-engine';
 import type { LocalEngine } from '../engine.adapter';
 import { composeService } from '../task-view';
 import { timeoutMs, waitFor } from '../wait';
@@ -24,11 +25,10 @@ export function progressLines(verb: string, names: readonly string[], suffix: st
 /**
  * 1.29's `project.stop` at the end of an attached `up`. A flotilla service cannot be stopped and kept,
  * so its tasks are removed with it (as `down` does, networks aside when services are named);
- * `-t N` stops this node's containers with that timeout while the cluster removes them.
+ * `-t N` stops every node's containers with that timeout while the cluster removes them.
  */
 export async function stopProject(
   client: ApiClient,
-  engine: LocalEngine,
   o: { project: string; services?: string[]; timeout?: number },
   io: Pick<Io, 'err'>,
   onState: (s: StackState) => void,
@@ -45,8 +45,15 @@ export async function stopProject(
     await client.removeStack(o.project, false);
   }
   if (o.timeout !== undefined) {
-    const local = await engine.containersOf(new Set(targets.map((c) => c.taskId)));
-    await Promise.all([...local.values()].map((id) => engine.stop(id, o.timeout!)));
+    // Every node's containers, through the manager's relay: `-t` reaches the whole cluster.
+    const byTask = new Map(state.tasks.map((t) => [t.ID, t]));
+    await Promise.all(
+      targets.map((c) => {
+        const t = byTask.get(c.taskId);
+        const cid = t?.Status.ContainerStatus?.ContainerID;
+        return t?.NodeID && cid ? nodeEngine(client.baseUrl, t.NodeID).getContainer(cid).stop({ t: o.timeout }).catch(() => undefined) : undefined;
+      }),
+    );
   }
   const ids = new Set(targets.map((c) => c.taskId));
   await waitFor(

@@ -97,6 +97,12 @@ describe('progress, port, scale arguments', () => {
     expect(p.end).toBe('Starting web    ... done\r\nStarting worker ... done\r\n');
   });
 
+  it('on a terminal, rewrites each start line in place with a green done, as 1.29', () => {
+    const p = progressLines('Stopping', ['p_app_1', 'p_db_1'], 'done', true);
+    expect(p.start).toBe('Stopping p_app_1 ... \r\nStopping p_db_1  ... \r\n');
+    expect(p.end).toBe('\x1b[2A\x1b[2K\rStopping p_app_1 ... \x1b[32mdone\x1b[0m\r\x1b[2B\x1b[1A\x1b[2K\rStopping p_db_1  ... \x1b[32mdone\x1b[0m\r\x1b[1B');
+  });
+
   it.each<[number, string, string]>([
     [80, 'tcp', '0.0.0.0:18089'],
     [80, 'udp', ''],

@@ -3,6 +3,7 @@
  * the commands gather the cluster's state, these only shape lines.
  */
 import { composeTable } from '../../format/table';
+import { ParallelLines } from './parallel-lines';
 
 /** 1.29's `human_readable_file_size`: powers of 1000, four significant digits ('{:.4g} {}'). */
 export function humanSize(bytes: number): string {
@@ -111,15 +112,14 @@ function pyDumps(v: unknown): string {
 }
 
 /**
- * 1.29's parallel progress (lines end in CR LF when not on a terminal): every name padded to the widest, a start line
- * each, then a `done` line each (the order of the two blocks as given).
+ * 1.29's parallel progress for one batch: every name padded to the widest, a start line each, then a
+ * `done` line each (the order of the two blocks as given). Piped, lines end in CR LF; on a terminal
+ * (`ansi`), each start line is rewritten in place with its status, as 1.29 does.
  */
-export function progressLines(verb: string, names: string[], result = 'done'): { start: string; end: string } {
-  const width = Math.max(0, ...names.map((n) => n.length));
-  return {
-    start: names.map((n) => `${verb} ${n.padEnd(width)} ... \r\n`).join(''),
-    end: names.map((n) => `${verb} ${n.padEnd(width)} ... ${result}\r\n`).join(''),
-  };
+export function progressLines(verb: string, names: string[], result: 'done' | 'error' = 'done', ansi = false): { start: string; end: string } {
+  const w = new ParallelLines(ansi);
+  w.add(verb, names);
+  return { start: w.initial(verb, names), end: names.map((n) => w.status(verb, n, result)).join('') };
 }
 
 /** `port`: the public address of a published port, `HostIp:HostPort` (the routing mesh listens on all addresses). */

@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import type { Service, ServiceSpec, StackDeployRequest, Task } from '@flotilla/contracts';
+import type { ComposeProject } from '@flotilla/compose';
+import type { StackState } from '../../client/api-client';
+import { resourceLines, upSteps, UpProgress } from './up-progress';
+
+const template = { ContainerSpec: { Image: 'i' } };
+const spec = (name: string, replicas = 1): ServiceSpec =>
+  ({ Name: `p_${name}`, Labels: { 'com.docker.compose.service': name }, Mode: { Replicated: { Replicas: replicas } }, TaskTemplate: template }) as unknown as ServiceSpec;
+const svc = (name: string, labels: Record<string, string> = {}): Service =>
+  ({ ID: name, Spec: { ...spec(name), Labels: { 'com.docker.compose.service': name, ...labels } } }) as unknown as Service;
+const running = (service: string, slot = 1): Task =>
+  ({ ID: `${service}${slot}`, ServiceID: service, Slot: slot, NodeID: 'n1', DesiredState: 'running', Spec: template, Status: { State: 'running' } }) as unknown as Task;
+
+// db, then app (depends on db), as the whole-project fixture.
+const project = {
+  name: 'p',
+  services: { db: { name: 'db', depends_on: {} }, app: { name: 'app', depends_on: { db: { condition: 'service_healthy' } } } },
+  networks: { default: {} },
+  volumes: { data: { driver: 'local' } },
+} as unknown as ComposeProject;
+const stack: StackDeployRequest = { services: [spec('db'), spec('app')], networks: [{ Name: 'p_default' }], volumes: [{ Name: 'p_data' }] };
+const state = (tasks: Task[]): StackState => ({ name: 'p', services: [svc('db'), svc('app')], tasks, networks: [], volumes: [] });
+
+describe('upSteps', () => {
+  it.each([
+    ['created', { created: ['p_db', 'p_app'], updated: [], unchanged: [] }, [], ['Creating', 'Creating']],
+    ['unchanged db, changed app', { created: [], updated: ['p_app'], unchanged: ['p_db'] }, [svc('db'), svc('app')], ['up-to-date', 'Recreating']],
+    ['app deployed at 0 by run for its one-off', { created: [], updated: ['p_app'], unchanged: ['p_db'] }, [svc('db'), { ...svc('app'), Spec: { ...svc('app').Spec, Mode: { Replicated: { Replicas: 0 } } } } as Service], ['up-to-date', 'Creating']],
+    ['stopped app brought back', { created: [], updated: ['p_app'], unchanged: ['p_db'] }, [svc('db'), svc('app', { 'io.flotilla.compose.replicas': '1' })], ['up-to-date', 'Starting']],
+  ])('%s: 1.29 verbs in dependency order', (_n, result, existing, actions) => {
+    const steps = upSteps(project, stack, result, existing);
+    expect(steps.map((s) => [s.service, s.action])).toEqual([
+      ['db', actions[0]],
+      ['app', actions[1]],
+    ]);
+    expect(steps[1]).toMatchObject({ containers: ['p_app_1'], after: ['db'] });
+  });
+
+  it('names one container per replica', () => {
+    const steps = upSteps(project, { ...stack, services: [spec('db', 3), spec('app')] }, { created: ['p_db', 'p_app'], updated: [], unchanged: [] }, []);
+    expect(steps[0].containers).toEqual(['p_db_1', 'p_db_2', 'p_db_3']);
+  });
+});
+
+describe('UpProgress', () => {
+  const created = () => new UpProgress(upSteps(project, stack, { created: ['p_db', 'p_app'], updated: [], unchanged: [] }, []), false);
+
+  it("prints a dependent's line only once what it depends on is done (1.29's order, CR LF ended)", () => {
+    const p = created();
+    expect(p.next(state([]))).toBe('Creating p_db_1 ... \r\n');
+    expect(p.next(state([]))).toBe('');
+    expect(p.next(state([running('db')]))).toBe('Creating p_db_1 ... done\r\nCreating p_app_1 ... \r\n');
+    expect(p.next(state([running('db'), running('app')]))).toBe('Creating p_app_1 ... done\r\n');
+    expect(p.next(state([running('db'), running('app')]))).toBe('');
+  });
+
+  it('up-to-date services say so in their turn; everything at once when all already runs', () => {
+    const p = new UpProgress(upSteps(project, stack, { created: [], updated: ['p_app'], unchanged: ['p_db'] }, [svc('db'), svc('app', { 'io.flotilla.compose.replicas': '1' })]), false);
+    expect(p.next(state([running('db'), running('app')]))).toBe('p_db_1 is up-to-date\nStarting p_app_1 ... \r\nStarting p_app_1 ... done\r\n');
+  });
+});
+
+describe('resourceLines', () => {
+  it("announces networks then volumes the stack did not have, with 1.29's driver words", () => {
+    expect(resourceLines(project, stack, { networks: [], volumes: [] })).toEqual(['Creating network "p_default" with the default driver', 'Creating volume "p_data" with local driver']);
+    const had = { networks: [{ Spec: { Name: 'p_default' } }], volumes: [{ Spec: { Name: 'p_data' } }] } as unknown as StackState;
+    expect(resourceLines(project, stack, had)).toEqual([]);
+  });
+});
