@@ -41,6 +41,11 @@ import { WorkerMetrics } from '../metrics/worker-metrics';
 import { RelayServer } from '../relay/relay-server';
 import { EngineEndpoint } from '../docker/engine-endpoint';
 
+/** What of a set the network and volume clean-up and the overlay depend on (not its tasks' states). */
+function setShape(set: AssignmentSet): string {
+  return JSON.stringify([set.networks, set.volumes, set.mesh ?? null, set.overlay ?? null, set.tasks.map((t) => (t.DesiredState === 'remove' ? '' : t.ID))]);
+}
+
 /** How long a look prompted by an engine event waits for the events that follow it. */
 const LOCAL_SETTLE_MS = 50;
 
@@ -72,6 +77,9 @@ export class AgentService implements OnApplicationShutdown {
   private localTimer?: NodeJS.Timeout;
   /** Something was removed since the last clean-up of networks and volumes. */
   private garbage = false;
+  /** The set's networks, volumes, mesh and promotion at the last clean-up (see setShape), and when it ran. */
+  private shape = '';
+  private cleanedAt = 0;
   private again: 'fetch' | 'local' | undefined;
   private timers: NodeJS.Timeout[] = [];
   private heartbeats?: HeartbeatLoop;
@@ -306,6 +314,8 @@ export class AgentService implements OnApplicationShutdown {
           switch (a.kind) {
             case 'create': {
               const r = await this.runner.create(a.task, ctx);
+              // Its networks may be new on this engine: the overlay links their bridges on the next look.
+              if (a.task.Spec.Networks?.length) this.garbage = true;
               if (r) this.containers.set(a.task.ID, { id: r.containerId, ip: r.ip });
               if (r?.healthGated) this.notServing.add(a.task.ID);
               break;
@@ -336,10 +346,14 @@ export class AgentService implements OnApplicationShutdown {
       }
       if (stops.length) void this.stopRound(stops);
       this.updateIngress();
-      // A pass that only looked again (an engine event, an action done) changes no network or volume:
-      // their clean-up runs on a fetched set or after a removal, not on every event of a busy node.
-      if (kind === 'fetch' || this.garbage) {
+      // Networks and volumes change with the set's own, after a removal, or behind the worker's back:
+      // cleaned up then and on the periodic resync, not on every look of a busy node (each report it
+      // sends rings its doorbell again, and each clean-up lists the engine's networks and volumes).
+      const shape = setShape(set);
+      if (this.garbage || shape !== this.shape || Date.now() - this.cleanedAt >= this.config.resyncMs) {
         this.garbage = false;
+        this.shape = shape;
+        this.cleanedAt = Date.now();
         await this.collectGarbage();
         await this.syncOverlay(set);
       }

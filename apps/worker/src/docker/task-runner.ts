@@ -122,6 +122,9 @@ export class TaskRunner {
         ip ??= ep.IPAddress;
       }
     }
+    // Without a task network, the engine's own (the default bridge) is where the ingress reaches it;
+    // learnt here, the worker's next look need not inspect the container again.
+    ip ??= Object.values(nets).find((n) => n.IPAddress)?.IPAddress;
     if (info && !info.State.Running) {
       // Exited already (a short-lived command): the next reconcile reports how it ended.
       return { containerId, ip };
@@ -156,13 +159,14 @@ export class TaskRunner {
   /**
    * One stop round for a node: every stop issued at once (bounded by the engine's parallelism, each
    * with its task's grace period), then the removals, so the engine's stop work is not interleaved
-   * with deletes. `stopped` runs as each container has stopped; the round's results come in order.
+   * with deletes; stops go before any queued call (urgent), including other rounds' removals.
+   * `stopped` runs as each container has stopped; the round's results come in order.
    */
   async stopRound(items: readonly StopItem[], stopped: (item: StopItem) => void): Promise<PromiseSettledResult<void>[]> {
     const stops = await Promise.allSettled(
       items.map(async (item) => {
         const grace = item.task.Spec.ContainerSpec.StopGracePeriod;
-        await this.sem.run(() => this.docker.stop(item.containerId, grace !== undefined ? Math.ceil(grace / 1e9) : undefined));
+        await this.sem.run(() => this.docker.stop(item.containerId, grace !== undefined ? Math.ceil(grace / 1e9) : undefined), { urgent: true });
         stopped(item);
       }),
     );
