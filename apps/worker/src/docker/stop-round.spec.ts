@@ -70,3 +70,27 @@ describe('TaskRunner.stopRound', () => {
     expect(e.calls.filter((c) => c.startsWith('remove'))).toEqual(['remove c0']);
   });
 });
+
+describe('TaskRunner removals wait for stops of any round', () => {
+  it("holds a round's removals, and lone removals, until another round's stops have ended", async () => {
+    const calls: string[] = [];
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const adapter = {
+      stop: async (id: string) => {
+        calls.push(`stop ${id}`);
+        if (id.startsWith('slow')) await gate;
+      },
+      remove: async (id: string) => void calls.push(`remove ${id}`),
+    } as unknown as DockerAdapter;
+    const runner = new TaskRunner(adapter, () => undefined, 8);
+    const slow = runner.stopRound([{ task: task('s'), containerId: 'slow', remove: false }], () => undefined);
+    const quick = runner.stopRound([{ task: task('q'), containerId: 'quick', remove: true }], () => undefined);
+    const lone = runner.remove('orphan');
+    for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
+    expect(calls.sort()).toEqual(['stop quick', 'stop slow']);
+    release();
+    await Promise.all([slow, quick, lone]);
+    expect(calls.slice(2).sort()).toEqual(['remove orphan', 'remove quick']);
+  });
+});

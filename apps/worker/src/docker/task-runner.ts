@@ -43,6 +43,9 @@ export class TaskRunner {
   private readonly netLock = new Map<string, Promise<boolean>>();
   /** Images seen present recently: fifty tasks of one image ask the engine once, not fifty times. */
   private readonly images: ImagePresence;
+  /** Stops issued and not yet answered, over all rounds, and the removals waiting for them to end. */
+  private stopping = 0;
+  private readonly stopsDone: (() => void)[] = [];
   /** Learnt from the context: where removed tasks' secret files are deleted. */
   private secretsDir?: string;
 
@@ -163,13 +166,19 @@ export class TaskRunner {
    * `stopped` runs as each container has stopped; the round's results come in order.
    */
   async stopRound(items: readonly StopItem[], stopped: (item: StopItem) => void): Promise<PromiseSettledResult<void>[]> {
+    this.stopping += items.length;
     const stops = await Promise.allSettled(
       items.map(async (item) => {
         const grace = item.task.Spec.ContainerSpec.StopGracePeriod;
-        await this.sem.run(() => this.docker.stop(item.containerId, grace !== undefined ? Math.ceil(grace / 1e9) : undefined), { urgent: true });
+        try {
+          await this.sem.run(() => this.docker.stop(item.containerId, grace !== undefined ? Math.ceil(grace / 1e9) : undefined), { urgent: true });
+        } finally {
+          if (--this.stopping === 0) for (const r of this.stopsDone.splice(0)) r();
+        }
         stopped(item);
       }),
     );
+    await this.noStops();
     return Promise.all(
       items.map(async (item, i): Promise<PromiseSettledResult<void>> => {
         if (stops[i].status === 'rejected' || !item.remove) return stops[i];
@@ -185,7 +194,13 @@ export class TaskRunner {
   }
 
   async remove(containerId: string) {
+    await this.noStops();
     await this.sem.run(() => this.docker.remove(containerId));
+  }
+
+  /** Removals wait for the node's stops (of any round): the engine does the stopping first. */
+  private noStops(): Promise<void> {
+    return this.stopping === 0 ? Promise.resolve() : new Promise((r) => this.stopsDone.push(r));
   }
 
   /**
