@@ -30,7 +30,7 @@ import { sweepSecretFiles } from '../docker/secret-files';
 import { releaseTmpfsIfEmpty, secretsRoot } from '../docker/secrets-tmpfs';
 import { DockerAdapter } from '../docker/docker.adapter';
 import { planContainers, type ObservedContainer } from '../docker/plan-containers';
-import { TaskRunner, type RunContext } from '../docker/task-runner';
+import { TaskRunner, type RunContext, type StopItem } from '../docker/task-runner';
 import { ImageShipper } from '../docker/image-shipper';
 import { IngressProxy, type Route } from '../network/ingress-proxy';
 import { OverlayAgent } from '../network/overlay/overlay-agent';
@@ -40,6 +40,14 @@ import { mergeAssignments } from './merge-assignments';
 import { WorkerMetrics } from '../metrics/worker-metrics';
 import { RelayServer } from '../relay/relay-server';
 import { EngineEndpoint } from '../docker/engine-endpoint';
+
+/** What of a set the network and volume clean-up and the overlay depend on (not its tasks' states). */
+function setShape(set: AssignmentSet): string {
+  return JSON.stringify([set.networks, set.volumes, set.mesh ?? null, set.overlay ?? null, set.tasks.map((t) => (t.DesiredState === 'remove' ? '' : t.ID))]);
+}
+
+/** How long a look prompted by an engine event waits for the events that follow it. */
+const LOCAL_SETTLE_MS = 50;
 
 /**
  * The worker's loop: register, then keep Docker equal to the node's full
@@ -66,6 +74,12 @@ export class AgentService implements OnApplicationShutdown {
   /** Tasks whose container's healthcheck has not passed (or failed): the ingress sends them nothing, as Docker's load balancer. */
   private notServing = new Set<string>();
   private syncing = false;
+  private localTimer?: NodeJS.Timeout;
+  /** Something was removed since the last clean-up of networks and volumes. */
+  private garbage = false;
+  /** The set's networks, volumes, mesh and promotion at the last clean-up (see setShape), and when it ran. */
+  private shape = '';
+  private cleanedAt = 0;
   private again: 'fetch' | 'local' | undefined;
   private timers: NodeJS.Timeout[] = [];
   private heartbeats?: HeartbeatLoop;
@@ -189,6 +203,7 @@ export class AgentService implements OnApplicationShutdown {
     this.heartbeats?.stop();
     this.events?.destroy?.();
     clearTimeout(this.fetchTimer);
+    clearTimeout(this.localTimer);
     this.ingress.close();
     this.overlay.close();
     this.logs?.stop();
@@ -231,6 +246,24 @@ export class AgentService implements OnApplicationShutdown {
   /** Coalesces triggers: at most one sync runs, and at most one more is queued. */
   requestSync(kind: 'fetch' | 'local'): void {
     if (this.closed) return;
+    if (kind === 'local' && !this.syncing) {
+      // An engine event or a finished action rarely comes alone (fifty containers start or die together):
+      // one look a moment later sees them all, instead of one engine list per event competing with the work.
+      this.localTimer ??= setTimeout(() => {
+        this.localTimer = undefined;
+        this.runSync('local');
+      }, LOCAL_SETTLE_MS);
+      return;
+    }
+    this.runSync(kind);
+  }
+
+  private runSync(kind: 'fetch' | 'local'): void {
+    if (this.closed) return;
+    if (kind === 'fetch') {
+      clearTimeout(this.localTimer);
+      this.localTimer = undefined;
+    }
     if (this.syncing) {
       if (this.again !== 'fetch') this.again = kind;
       return;
@@ -257,6 +290,8 @@ export class AgentService implements OnApplicationShutdown {
       await this.learnAddresses(observed);
       const ctx = this.context(set);
       let removedSomething = false;
+      /** This pass's stops, issued as one round (see stopRound). */
+      const stops: StopItem[] = [];
       for (const a of planContainers(set.tasks, observed)) {
         if (a.kind === 'report') {
           // A task in flight is the runner's to report; a sync racing it would report less.
@@ -271,10 +306,16 @@ export class AgentService implements OnApplicationShutdown {
           continue;
         }
         this.inflight.add(key);
+        if (a.kind === 'stop') {
+          stops.push(a);
+          continue;
+        }
         const work = async () => {
           switch (a.kind) {
             case 'create': {
               const r = await this.runner.create(a.task, ctx);
+              // Its networks may be new on this engine: the overlay links their bridges on the next look.
+              if (a.task.Spec.Networks?.length) this.garbage = true;
               if (r) this.containers.set(a.task.ID, { id: r.containerId, ip: r.ip });
               if (r?.healthGated) this.notServing.add(a.task.ID);
               break;
@@ -286,19 +327,11 @@ export class AgentService implements OnApplicationShutdown {
               await this.runner.stopUnhealthy(a.task, a.containerId);
               this.dropBackend(a.task.ID);
               break;
-            case 'stop':
-              await this.runner.stop(a.task, a.containerId, a.remove);
-              if (a.remove) {
-                this.containers.delete(a.task.ID);
-                // Networks and volumes go before the task is reported gone, so "no tasks left" means "nothing left".
-                await this.collectGarbage();
-              } else this.dropBackend(a.task.ID);
-              this.reporter.push({ taskId: a.task.ID, state: 'shutdown', message: 'shutdown', containerId: a.containerId });
-              break;
             case 'remove':
               await this.runner.remove(a.containerId);
               this.containers.delete(a.taskId);
               removedSomething = true;
+              this.garbage = true;
               break;
           }
         };
@@ -311,11 +344,50 @@ export class AgentService implements OnApplicationShutdown {
             this.requestSync('local');
           });
       }
+      if (stops.length) void this.stopRound(stops);
       this.updateIngress();
-      await this.collectGarbage();
-      await this.syncOverlay(set);
+      // Networks and volumes change with the set's own, after a removal, or behind the worker's back:
+      // cleaned up then and on the periodic resync, not on every look of a busy node (each report it
+      // sends rings its doorbell again, and each clean-up lists the engine's networks and volumes).
+      const shape = setShape(set);
+      if (this.garbage || shape !== this.shape || Date.now() - this.cleanedAt >= this.config.resyncMs) {
+        this.garbage = false;
+        this.shape = shape;
+        this.cleanedAt = Date.now();
+        await this.collectGarbage();
+        await this.syncOverlay(set);
+      }
     } catch (e) {
       this.log.warn({ msg: 'sync failed', err: (e as Error).message });
+    }
+  }
+
+  /**
+   * The node's stops as one round: all issued together, removals after, networks and volumes collected
+   * once, and the tasks reported in one batch ("no tasks left" means "nothing left": removed tasks are
+   * reported after the clean-up). A stop that fails stays in the set; the next pass tries it again.
+   */
+  private async stopRound(stops: StopItem[]) {
+    try {
+      const results = await this.runner.stopRound(stops, (item) => {
+        // Kept for its logs: no clean-up to wait for, so its task is told at once.
+        if (item.remove) return;
+        this.dropBackend(item.task.ID);
+        this.reporter.push({ taskId: item.task.ID, state: 'shutdown', message: 'shutdown', containerId: item.containerId });
+      });
+      const removed = stops.filter((item, i) => item.remove && results[i].status === 'fulfilled');
+      for (const item of removed) this.containers.delete(item.task.ID);
+      if (removed.length) await this.collectGarbage();
+      for (const item of removed) this.reporter.push({ taskId: item.task.ID, state: 'shutdown', message: 'shutdown', containerId: item.containerId });
+      results.forEach((r, i) => {
+        if (r.status === 'rejected') this.log.warn({ msg: 'task action failed', action: 'stop', key: stops[i].task.ID, err: (r.reason as Error)?.message });
+      });
+    } catch (e) {
+      this.log.warn({ msg: 'stop round failed', count: stops.length, err: (e as Error).message });
+    } finally {
+      for (const item of stops) this.inflight.delete(item.task.ID);
+      this.updateIngress();
+      this.requestSync('local');
     }
   }
 
@@ -361,6 +433,8 @@ export class AgentService implements OnApplicationShutdown {
   /** After a restart the worker rebuilds its view from container labels and inspect. */
   private async learnAddresses(observed: ObservedContainer[]) {
     for (const c of observed) {
+      // A task being started is the runner's: it inspects its container itself once started.
+      if (this.inflight.has(c.taskId)) continue;
       const known = this.containers.get(c.taskId);
       if (known?.id === c.id && (known.ip || c.state !== 'running')) continue;
       if (c.state !== 'running') {

@@ -9,6 +9,14 @@ import { Semaphore } from '../agent/semaphore';
 import { unhealthyReport } from './plan-containers';
 import { addSecretMounts, planSecretFiles, removeSecretFiles, writeSecretFiles, type SecretFile } from './secret-files';
 import { onTmpfs } from './secrets-tmpfs';
+import { ImagePresence } from './image-presence';
+
+/** One container of a stop round. */
+export interface StopItem {
+  task: Task;
+  containerId: string;
+  remove: boolean;
+}
 
 export interface RunContext {
   nodeId: string;
@@ -34,7 +42,10 @@ export class TaskRunner {
   private readonly sem: Semaphore;
   private readonly netLock = new Map<string, Promise<boolean>>();
   /** Images seen present recently: fifty tasks of one image ask the engine once, not fifty times. */
-  private readonly imagesSeen = new Map<string, number>();
+  private readonly images: ImagePresence;
+  /** Stops issued and not yet answered, over all rounds, and the removals waiting for them to end. */
+  private stopping = 0;
+  private readonly stopsDone: (() => void)[] = [];
   /** Learnt from the context: where removed tasks' secret files are deleted. */
   private secretsDir?: string;
 
@@ -45,6 +56,7 @@ export class TaskRunner {
     private readonly shipper?: ImageShipper,
   ) {
     this.sem = new Semaphore(parallelism);
+    this.images = new ImagePresence((image) => this.docker.imageExists(image));
   }
 
   async create(task: Task, ctx: RunContext): Promise<{ containerId: string; ip?: string; healthGated?: boolean } | undefined> {
@@ -67,7 +79,7 @@ export class TaskRunner {
       }
       secretFiles = await this.prepareSecrets(task, ctx);
       if (!secretFiles) return undefined;
-      if (!(await this.hasImage(task.Spec.ContainerSpec.Image))) {
+      if (!(await this.images.has(task.Spec.ContainerSpec.Image))) {
         if (!this.shipper) {
           this.report({ taskId: id, state: 'rejected', message: 'preparing', err: `No such image: ${task.Spec.ContainerSpec.Image}` });
           return undefined;
@@ -96,6 +108,8 @@ export class TaskRunner {
         return cid;
       });
     } catch (e) {
+      // The image went between the check and the create (an `image rm`): the next task asks the engine again.
+      if ((e as { statusCode?: number }).statusCode === 404) this.images.forget(task.Spec.ContainerSpec.Image);
       this.report({ taskId: id, state: 'rejected', message: 'starting', err: errMessage(e) });
       return undefined;
     }
@@ -111,6 +125,9 @@ export class TaskRunner {
         ip ??= ep.IPAddress;
       }
     }
+    // Without a task network, the engine's own (the default bridge) is where the ingress reaches it;
+    // learnt here, the worker's next look need not inspect the container again.
+    ip ??= Object.values(nets).find((n) => n.IPAddress)?.IPAddress;
     if (info && !info.State.Running) {
       // Exited already (a short-lived command): the next reconcile reports how it ended.
       return { containerId, ip };
@@ -142,18 +159,48 @@ export class TaskRunner {
     this.report({ taskId: task.ID, state: 'starting', message: 'starting', containerId });
   }
 
-  /** Stops (and removes) the container; the caller reports, after any cleanup that must come first. */
-  async stop(task: Task, containerId: string, remove: boolean) {
-    const grace = task.Spec.ContainerSpec.StopGracePeriod;
-    await this.sem.run(async () => {
-      await this.docker.stop(containerId, grace !== undefined ? Math.ceil(grace / 1e9) : undefined);
-      if (remove) await this.docker.remove(containerId);
-    });
-    if (remove && this.secretsDir) await removeSecretFiles(this.secretsDir, task.ID);
+  /**
+   * One stop round for a node: every stop issued at once (bounded by the engine's parallelism, each
+   * with its task's grace period), then the removals, so the engine's stop work is not interleaved
+   * with deletes; stops go before any queued call (urgent), including other rounds' removals.
+   * `stopped` runs as each container has stopped; the round's results come in order.
+   */
+  async stopRound(items: readonly StopItem[], stopped: (item: StopItem) => void): Promise<PromiseSettledResult<void>[]> {
+    this.stopping += items.length;
+    const stops = await Promise.allSettled(
+      items.map(async (item) => {
+        const grace = item.task.Spec.ContainerSpec.StopGracePeriod;
+        try {
+          await this.sem.run(() => this.docker.stop(item.containerId, grace !== undefined ? Math.ceil(grace / 1e9) : undefined), { urgent: true });
+        } finally {
+          if (--this.stopping === 0) for (const r of this.stopsDone.splice(0)) r();
+        }
+        stopped(item);
+      }),
+    );
+    await this.noStops();
+    return Promise.all(
+      items.map(async (item, i): Promise<PromiseSettledResult<void>> => {
+        if (stops[i].status === 'rejected' || !item.remove) return stops[i];
+        try {
+          await this.sem.run(() => this.docker.remove(item.containerId));
+          if (this.secretsDir) await removeSecretFiles(this.secretsDir, item.task.ID);
+          return { status: 'fulfilled', value: undefined };
+        } catch (e) {
+          return { status: 'rejected', reason: e };
+        }
+      }),
+    );
   }
 
   async remove(containerId: string) {
+    await this.noStops();
     await this.sem.run(() => this.docker.remove(containerId));
+  }
+
+  /** Removals wait for the node's stops (of any round): the engine does the stopping first. */
+  private noStops(): Promise<void> {
+    return this.stopping === 0 ? Promise.resolve() : new Promise((r) => this.stopsDone.push(r));
   }
 
   /**
@@ -172,14 +219,6 @@ export class TaskRunner {
     }
     await onTmpfs(dir, () => writeSecretFiles(dir, task.ID, plan.files));
     return plan.files;
-  }
-
-  private async hasImage(image: string): Promise<boolean> {
-    const seen = this.imagesSeen.get(image);
-    if (seen !== undefined && Date.now() - seen < 30_000) return true;
-    const ok = await this.docker.imageExists(image);
-    if (ok) this.imagesSeen.set(image, Date.now());
-    return ok;
   }
 
   /**
