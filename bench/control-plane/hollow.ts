@@ -219,6 +219,8 @@ async function main() {
   for (let i = 0; i < count; i += 25) await Promise.all(Array.from({ length: Math.min(25, count - i) }, (_, k) => hollowNode(i + k)));
   process.stdout.write('ready\n');
   setInterval(() => process.stdout.write(`stats ${JSON.stringify({ ...stats, fetchMs: Math.round(stats.fetchMs), reportMs: Math.round(stats.reportMs) })}\n`), 2000).unref();
+  // An orderly exit on SIGTERM, so a --cpu-prof profile is written.
+  process.on('SIGTERM', () => process.exit(0));
   // Lives until the benchmark kills it; bounded all the same.
   setTimeout(() => process.exit(0), 3_600_000);
 }

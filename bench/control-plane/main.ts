@@ -9,7 +9,7 @@
  * managers' event-loop delay and Redis's busiest commands for the measured phase,
  * the leader changes and 503 answers seen, and the bytes the hollow nodes fetched
  * against the serialised size of the tasks they run.
- * `--cpu-prof DIR` (or FLOTILLA_BENCH_CPU_PROF=DIR) writes a V8 CPU profile of every manager there.
+ * `--cpu-prof DIR` (or FLOTILLA_BENCH_CPU_PROF=DIR) writes a V8 CPU profile of every manager and hollow process there.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -138,7 +138,7 @@ async function run(
     const t0 = performance.now();
     for (let p = 0; p < procs; p++) {
       const n = Math.floor(nodes / procs) + (p < nodes % procs ? 1 : 0);
-      const h = spawn(process.execPath, [join(ROOT, 'dist/bench/control-plane/hollow.js'), url, token, String(n), `hollow${p}`], { stdio: ['ignore', 'pipe', 'inherit'] });
+      const h = spawn(process.execPath, [...prof, join(ROOT, 'dist/bench/control-plane/hollow.js'), url, token, String(n), `hollow${p}`], { stdio: ['ignore', 'pipe', 'inherit'] });
       hollows.push(h);
       let buf = '';
       h.stdout!.on('data', (d: Buffer) => {
@@ -271,7 +271,18 @@ async function run(
     );
   } finally {
     if (log.length) process.stderr.write(`manager warnings:\n${log.join('\n')}\n`);
-    for (const h of hollows) h.kill('SIGKILL');
+    // SIGTERM first: a hollow process exits on it, writing its CPU profile when asked for one.
+    await Promise.all(
+      hollows.map(
+        (h) =>
+          new Promise<void>((done) => {
+            if (h.exitCode !== null) return done();
+            const kill = setTimeout(() => h.kill('SIGKILL'), 10_000);
+            h.once('exit', () => (clearTimeout(kill), done()));
+            h.kill('SIGTERM');
+          }),
+      ),
+    );
     for (const o of others) await o.stop();
     await m.stop();
   }
