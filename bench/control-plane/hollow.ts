@@ -29,14 +29,40 @@ const count = Number(countArg);
 const RESYNC_MS = 10_000;
 const REPORT_DELAY_MS = 20;
 
-const stats = { rings: 0, ringsActedOn: 0, resyncs: 0, fetches: 0, fetchMs: 0, tasksFetched: 0, bytesFetched: 0, reportCalls: 0, reports: 0, reportMs: 0, heartbeats: 0, errors: 0, timeouts: 0, answered503: 0 };
+const stats = {
+  rings: 0,
+  ringsActedOn: 0,
+  resyncs: 0,
+  fetches: 0,
+  fetchMs: 0,
+  tasksFetched: 0,
+  bytesFetched: 0,
+  reportCalls: 0,
+  reports: 0,
+  reportMs: 0,
+  heartbeats: 0,
+  errors: 0,
+  timeouts: 0,
+  answered503: 0,
+  // Which calls failed, and how: where a timeout or a reset comes from.
+  timeoutsFetch: 0,
+  timeoutsReport: 0,
+  timeoutsBeat: 0,
+  resets: 0,
+};
+type CallKind = 'fetch' | 'report' | 'beat';
+const TIMEOUT_KEY = { fetch: 'timeoutsFetch', report: 'timeoutsReport', beat: 'timeoutsBeat' } as const;
 
 /** Counts a failed call: a timeout (the manager did not answer in 15 s) or anything else. */
 const seen = new Set<string>();
-const failed = (e: unknown) => {
+const failed = (e: unknown, kind?: CallKind) => {
   const err = e as Error;
-  if (err.name === 'TimeoutError') return void stats.timeouts++;
+  if (err.name === 'TimeoutError') {
+    if (kind) stats[TIMEOUT_KEY[kind]]++;
+    return void stats.timeouts++;
+  }
   stats.errors++;
+  if ((err as NodeJS.ErrnoException).code === 'ECONNRESET') stats.resets++;
   if ((err as Error & { status?: number }).status === 503) stats.answered503++;
   // The first few distinct failures, for the benchmark's log.
   const what = `${err.message} ${(err.cause as Error | undefined)?.message ?? ''}`.slice(0, 200);
@@ -129,7 +155,7 @@ async function hollowNode(i: number) {
     try {
       await call('POST', `/flotilla/v1/nodes/${id}/status`, reg.nodeSecret, { reports });
     } catch (e) {
-      failed(e);
+      failed(e, 'report');
       throw e;
     }
     stats.reportCalls++;
@@ -146,7 +172,7 @@ async function hollowNode(i: number) {
     if (syncing) return void (again = true);
     syncing = true;
     void sync()
-      .catch(failed)
+      .catch((e) => failed(e, 'fetch'))
       .finally(() => {
         syncing = false;
         if (again) {
@@ -197,7 +223,7 @@ async function hollowNode(i: number) {
     try {
       return (await call<HeartbeatResponse | undefined>('POST', `/flotilla/v1/nodes/${id}/heartbeat`, reg.nodeSecret)).value;
     } catch (e) {
-      failed(e);
+      failed(e, 'beat');
       throw e;
     }
   }, reg.heartbeatPeriodMs);

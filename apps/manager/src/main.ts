@@ -37,6 +37,9 @@ import { ManagerMetrics } from './metrics/manager-metrics';
 import { httpMetricsMiddleware } from './metrics/http-metrics.middleware';
 import { unlockDataKey } from './boot/unlock';
 import { followUnlockKey } from './boot/follow-unlock-key';
+
+/** Idle keep-alive of API connections: longer than a node's gap between beats in a large cluster. */
+const NODE_KEEP_ALIVE_MS = 75_000;
 import { createLogger } from '../../worker/src/logging';
 
 /**
@@ -100,6 +103,10 @@ async function main() {
   } catch (e) {
     throw new Error(`cannot listen on ${config.listenHost}:${config.listenPort}: ${(e as Error).message}`);
   }
+  // Nodes keep a connection between beats (half a stretched period apart, 10 s for 1,000 nodes): closed
+  // after Node's 5 s idle default, each beat opened a new one, and a close racing a request was an ECONNRESET.
+  const httpServer = app.getHttpServer() as Server;
+  httpServer.keepAliveTimeout = NODE_KEEP_ALIVE_MS;
   serveRaftUpgrades(
     app.getHttpServer() as Server,
     transport,
