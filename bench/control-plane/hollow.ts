@@ -78,7 +78,9 @@ const failed = (e: unknown, kind?: CallKind) => {
  * bytes on the wire for less of the hollow process's CPU. Up to three sockets
  * per node, as a real worker may have a fetch, a report and a heartbeat open.
  */
-const agent = new Agent({ keepAlive: true, maxSockets: 3 * count });
+// Each node keeps its connections, as a real worker does on its own: a shared agent's default of 256
+// idle sockets closed the rest, and every call opened a new connection.
+const agent = new Agent({ keepAlive: true, maxSockets: 3 * count, maxFreeSockets: 3 * count });
 const target = new URL(managerUrl);
 
 function call<T>(method: string, path: string, secret: string | undefined, body?: unknown): Promise<{ value: T; bytes: number }> {

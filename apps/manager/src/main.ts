@@ -40,6 +40,8 @@ import { followUnlockKey } from './boot/follow-unlock-key';
 
 /** Idle keep-alive of API connections: longer than a node's gap between beats in a large cluster. */
 const NODE_KEEP_ALIVE_MS = 75_000;
+/** Connections waiting to be accepted (the kernel caps it at net.core.somaxconn). */
+const LISTEN_BACKLOG = 4096;
 import { createLogger } from '../../worker/src/logging';
 
 /**
@@ -99,7 +101,9 @@ async function main() {
   app.useBodyParser('json', { limit: config.maxRequestBytes });
   app.useGlobalFilters(new ErrorFilter());
   try {
-    await app.listen(config.listenPort, config.listenHost);
+    // A deep accept queue: a thousand nodes reconnecting at once overflowed Node's 511 (dropped SYNs
+    // come back seconds later: node calls that time out). Nest passes the extra argument to listen().
+    await (app.listen as unknown as (port: number, host: string, backlog: number) => Promise<unknown>).call(app, config.listenPort, config.listenHost, LISTEN_BACKLOG);
   } catch (e) {
     throw new Error(`cannot listen on ${config.listenHost}:${config.listenPort}: ${(e as Error).message}`);
   }
