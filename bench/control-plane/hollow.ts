@@ -17,6 +17,7 @@
  * Usage (spawned by main.ts): node hollow.js MANAGER_URL TOKEN COUNT PREFIX
  */
 import { Agent, request } from 'node:http';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Worker as BullWorker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { QUEUE_PREFIX, nodeQueueName, type AssignmentSet, type HeartbeatResponse, type RegisterResponse, type TaskReport } from '@flotilla/contracts';
@@ -29,14 +30,48 @@ const count = Number(countArg);
 const RESYNC_MS = 10_000;
 const REPORT_DELAY_MS = 20;
 
-const stats = { rings: 0, ringsActedOn: 0, resyncs: 0, fetches: 0, fetchMs: 0, tasksFetched: 0, bytesFetched: 0, reportCalls: 0, reports: 0, reportMs: 0, heartbeats: 0, errors: 0, timeouts: 0, answered503: 0 };
+const stats = {
+  rings: 0,
+  ringsActedOn: 0,
+  resyncs: 0,
+  fetches: 0,
+  fetchMs: 0,
+  tasksFetched: 0,
+  bytesFetched: 0,
+  reportCalls: 0,
+  reports: 0,
+  reportMs: 0,
+  heartbeats: 0,
+  errors: 0,
+  timeouts: 0,
+  answered503: 0,
+  // Which calls failed, and how: where a timeout or a reset comes from.
+  timeoutsFetch: 0,
+  timeoutsReport: 0,
+  timeoutsBeat: 0,
+  resets: 0,
+  timeoutsConnecting: 0,
+  timeoutsReused: 0,
+  freshSockets: 0,
+  closedByManager: 0,
+  // Every call: time to get a socket, and to the answer's first byte.
+  calls: 0,
+  socketWaitMs: 0,
+  firstByteMs: 0,
+};
+type CallKind = 'fetch' | 'report' | 'beat';
+const TIMEOUT_KEY = { fetch: 'timeoutsFetch', report: 'timeoutsReport', beat: 'timeoutsBeat' } as const;
 
 /** Counts a failed call: a timeout (the manager did not answer in 15 s) or anything else. */
 const seen = new Set<string>();
-const failed = (e: unknown) => {
+const failed = (e: unknown, kind?: CallKind) => {
   const err = e as Error;
-  if (err.name === 'TimeoutError') return void stats.timeouts++;
+  if (err.name === 'TimeoutError') {
+    if (kind) stats[TIMEOUT_KEY[kind]]++;
+    return void stats.timeouts++;
+  }
   stats.errors++;
+  if ((err as NodeJS.ErrnoException).code === 'ECONNRESET') stats.resets++;
   if ((err as Error & { status?: number }).status === 503) stats.answered503++;
   // The first few distinct failures, for the benchmark's log.
   const what = `${err.message} ${(err.cause as Error | undefined)?.message ?? ''}`.slice(0, 200);
@@ -46,16 +81,23 @@ const failed = (e: unknown) => {
   }
 };
 
+const seenSockets = new WeakSet<object>();
+
+/** Connections each node keeps to the manager: a fetch, a report and a beat at once, as a real worker may have. */
+const SOCKETS_PER_NODE = 3;
+
 /**
  * One HTTP call as the real ManagerClient makes it (same method, path, headers,
  * body, 15 s limit), on node:http with keep-alive rather than fetch: the same
- * bytes on the wire for less of the hollow process's CPU. Up to three sockets
- * per node, as a real worker may have a fetch, a report and a heartbeat open.
+ * bytes on the wire for less of the hollow process's CPU. Each node has its own
+ * agent, as each real worker has its own connections, opened while it joins and
+ * kept: a manager busy with a thousand nodes' calls accepts new connections slowly
+ * (one per turn of its event loop), so a shared pool that opened sockets on demand
+ * queued its calls behind the accept queue until they timed out.
  */
-const agent = new Agent({ keepAlive: true, maxSockets: 3 * count });
 const target = new URL(managerUrl);
 
-function call<T>(method: string, path: string, secret: string | undefined, body?: unknown): Promise<{ value: T; bytes: number }> {
+function call<T>(agent: Agent, method: string, path: string, secret: string | undefined, body?: unknown): Promise<{ value: T; bytes: number }> {
   const payload = body === undefined ? undefined : JSON.stringify(body);
   return new Promise((resolve, reject) => {
     const req = request(
@@ -87,11 +129,31 @@ function call<T>(method: string, path: string, secret: string | undefined, body?
       },
     );
     req.on('timeout', () => {
+      // Still connecting (the manager never accepted), on a fresh connection, or on a reused one.
+      const sock = req.socket;
+      if (sock?.connecting) stats.timeoutsConnecting++;
+      else if (reused) stats.timeoutsReused++;
       const e = new Error(`${method} ${path}: no answer in 15 s`);
       e.name = 'TimeoutError';
       req.destroy(e);
     });
     req.on('error', reject);
+    const t0 = performance.now();
+    let reused = false;
+    req.once('socket', (sock) => {
+      reused = req.reusedSocket;
+      // A request queued in the agent gets a kept socket without `reusedSocket`: count sockets, not flags.
+      if (!seenSockets.has(sock)) {
+        seenSockets.add(sock);
+        stats.freshSockets++;
+        sock.once('end', () => stats.closedByManager++);
+      }
+      stats.socketWaitMs += performance.now() - t0;
+      const first = () => (stats.firstByteMs += performance.now() - t0);
+      sock.once('data', first);
+      req.once('response', () => sock.off('data', first));
+    });
+    stats.calls++;
     req.end(payload);
   });
 }
@@ -109,8 +171,9 @@ async function retry<T>(f: () => Promise<T>): Promise<T> {
 }
 
 async function hollowNode(i: number) {
+  const agent = new Agent({ keepAlive: true, maxSockets: SOCKETS_PER_NODE });
   const { value: reg } = await retry(() =>
-    call<RegisterResponse>('POST', '/flotilla/v1/nodes/register', undefined, {
+    call<RegisterResponse>(agent, 'POST', '/flotilla/v1/nodes/register', undefined, {
       token,
       role: 'worker',
       addr: '10.99.0.1',
@@ -123,13 +186,15 @@ async function hollowNode(i: number) {
     }),
   );
   const id = reg.nodeId;
+  // Its connections opened now, while joining (as many beats at once).
+  await Promise.all(Array.from({ length: SOCKETS_PER_NODE }, () => retry(() => call(agent, 'POST', `/flotilla/v1/nodes/${id}/heartbeat`, reg.nodeSecret))));
   // The real worker's Reporter (latest report per task wins, one batch in flight, failures retried).
   const send = async (_node: string, reports: TaskReport[]) => {
     const t0 = performance.now();
     try {
-      await call('POST', `/flotilla/v1/nodes/${id}/status`, reg.nodeSecret, { reports });
+      await call(agent, 'POST', `/flotilla/v1/nodes/${id}/status`, reg.nodeSecret, { reports });
     } catch (e) {
-      failed(e);
+      failed(e, 'report');
       throw e;
     }
     stats.reportCalls++;
@@ -146,7 +211,7 @@ async function hollowNode(i: number) {
     if (syncing) return void (again = true);
     syncing = true;
     void sync()
-      .catch(failed)
+      .catch((e) => failed(e, 'fetch'))
       .finally(() => {
         syncing = false;
         if (again) {
@@ -159,7 +224,7 @@ async function hollowNode(i: number) {
     const t0 = performance.now();
     // As the real worker: a delta on the set held, the full set when the manager cannot send one.
     const fetch = async (since?: number) => {
-      const r = await call<AssignmentSet>('GET', `/flotilla/v1/nodes/${id}/assignments${since === undefined ? '' : `?since=${since}`}`, reg.nodeSecret);
+      const r = await call<AssignmentSet>(agent, 'GET', `/flotilla/v1/nodes/${id}/assignments${since === undefined ? '' : `?since=${since}`}`, reg.nodeSecret);
       stats.fetches++;
       stats.tasksFetched += r.value.tasks.length;
       stats.bytesFetched += r.bytes;
@@ -195,9 +260,9 @@ async function hollowNode(i: number) {
   const beats = new HeartbeatLoop(async () => {
     stats.heartbeats++;
     try {
-      return (await call<HeartbeatResponse | undefined>('POST', `/flotilla/v1/nodes/${id}/heartbeat`, reg.nodeSecret)).value;
+      return (await call<HeartbeatResponse | undefined>(agent, 'POST', `/flotilla/v1/nodes/${id}/heartbeat`, reg.nodeSecret)).value;
     } catch (e) {
-      failed(e);
+      failed(e, 'beat');
       throw e;
     }
   }, reg.heartbeatPeriodMs);
@@ -218,7 +283,15 @@ const connectionFor = (url: string) => (shared ??= new Redis(url, { maxRetriesPe
 async function main() {
   for (let i = 0; i < count; i += 25) await Promise.all(Array.from({ length: Math.min(25, count - i) }, (_, k) => hollowNode(i + k)));
   process.stdout.write('ready\n');
-  setInterval(() => process.stdout.write(`stats ${JSON.stringify({ ...stats, fetchMs: Math.round(stats.fetchMs), reportMs: Math.round(stats.reportMs) })}\n`), 2000).unref();
+  // This process's own event-loop delay: time a call waited here, not in the manager.
+  const lag = monitorEventLoopDelay({ resolution: 20 });
+  lag.enable();
+  setInterval(() => {
+    const loop = { hollowLagP99Ms: Math.round(lag.percentile(99) / 1e6), hollowLagMaxMs: Math.round(lag.max / 1e6) };
+    process.stdout.write(`stats ${JSON.stringify({ ...stats, fetchMs: Math.round(stats.fetchMs), reportMs: Math.round(stats.reportMs), socketWaitMs: Math.round(stats.socketWaitMs), firstByteMs: Math.round(stats.firstByteMs), ...loop })}\n`);
+  }, 2000).unref();
+  // An orderly exit on SIGTERM, so a --cpu-prof profile is written.
+  process.on('SIGTERM', () => process.exit(0));
   // Lives until the benchmark kills it; bounded all the same.
   setTimeout(() => process.exit(0), 3_600_000);
 }

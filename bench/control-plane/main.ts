@@ -9,7 +9,7 @@
  * managers' event-loop delay and Redis's busiest commands for the measured phase,
  * the leader changes and 503 answers seen, and the bytes the hollow nodes fetched
  * against the serialised size of the tasks they run.
- * `--cpu-prof DIR` (or FLOTILLA_BENCH_CPU_PROF=DIR) writes a V8 CPU profile of every manager there.
+ * `--cpu-prof DIR` (or FLOTILLA_BENCH_CPU_PROF=DIR) writes a V8 CPU profile of every manager and hollow process there.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -138,7 +138,7 @@ async function run(
     const t0 = performance.now();
     for (let p = 0; p < procs; p++) {
       const n = Math.floor(nodes / procs) + (p < nodes % procs ? 1 : 0);
-      const h = spawn(process.execPath, [join(ROOT, 'dist/bench/control-plane/hollow.js'), url, token, String(n), `hollow${p}`], { stdio: ['ignore', 'pipe', 'inherit'] });
+      const h = spawn(process.execPath, [...prof, join(ROOT, 'dist/bench/control-plane/hollow.js'), url, token, String(n), `hollow${p}`], { stdio: ['ignore', 'pipe', 'inherit'] });
       hollows.push(h);
       let buf = '';
       h.stdout!.on('data', (d: Buffer) => {
@@ -202,6 +202,9 @@ async function run(
       }
     }
     const allMs = performance.now() - c0;
+    // The leader's own timing of the node calls (from the request read to the answer sent): set
+    // against the hollow nodes' figures, it tells time spent in the leader from time spent queued.
+    const serverSide = nodeCallTimes(await (await fetch(`${url}/metrics`)).text());
     const cpu1 = { managers: pids.map(cpuSeconds), hollows: sumCpu(hollowPids), redis: cpuSeconds(redis.child.pid!) };
     const lags = lagFiles.map(readLag);
     const redis1 = await redis.stats();
@@ -254,6 +257,7 @@ async function run(
           redis: +(cpu1.redis - cpu0.redis).toFixed(1),
         },
         managerLoopLagMs: lags,
+        leaderNodeCalls: serverSide,
         hollow: {
           ...hollow,
           fetchMsAvg: Math.round(hollow.fetchMs / Math.max(1, hollow.fetches)),
@@ -271,10 +275,42 @@ async function run(
     );
   } finally {
     if (log.length) process.stderr.write(`manager warnings:\n${log.join('\n')}\n`);
-    for (const h of hollows) h.kill('SIGKILL');
+    // SIGTERM first: a hollow process exits on it, writing its CPU profile when asked for one.
+    await Promise.all(
+      hollows.map(
+        (h) =>
+          new Promise<void>((done) => {
+            if (h.exitCode !== null) return done();
+            const kill = setTimeout(() => h.kill('SIGKILL'), 10_000);
+            h.once('exit', () => (clearTimeout(kill), done()));
+            h.kill('SIGTERM');
+          }),
+      ),
+    );
     for (const o of others) await o.stop();
     await m.stop();
   }
+}
+
+/** Per node route: calls answered, their mean and how many took over 1 s and 5 s, from the manager's histogram. */
+function nodeCallTimes(metrics: string): Record<string, { calls: number; meanMs: number; over1s: number; over5s: number }> {
+  const out: Record<string, { calls: number; meanMs: number; over1s: number; over5s: number; sum: number; le1: number; le5: number }> = {};
+  const re = /^flotilla_api_request_duration_seconds_(bucket|sum|count)\{([^}]*)\} (\S+)$/gm;
+  for (const m of metrics.matchAll(re)) {
+    const labels = m[2];
+    const route = /route="([^"]*)"/.exec(labels)?.[1] ?? '';
+    if (!/assignments|status|heartbeat/.test(route) || !/status="2/.test(labels)) continue;
+    const key = /(assignments|status|heartbeat)/.exec(route)![1];
+    const r = (out[key] ??= { calls: 0, meanMs: 0, over1s: 0, over5s: 0, sum: 0, le1: 0, le5: 0 });
+    const v = Number(m[3]);
+    if (m[1] === 'count') r.calls += v;
+    else if (m[1] === 'sum') r.sum += v;
+    else if (/le="1"/.test(labels)) r.le1 += v;
+    else if (/le="5"/.test(labels)) r.le5 += v;
+  }
+  return Object.fromEntries(
+    Object.entries(out).map(([k, r]) => [k, { calls: r.calls, meanMs: Math.round((1000 * r.sum) / Math.max(1, r.calls)), over1s: r.calls - r.le1, over5s: r.calls - r.le5 }]),
+  );
 }
 
 main().catch((e) => {

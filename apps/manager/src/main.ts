@@ -37,6 +37,11 @@ import { ManagerMetrics } from './metrics/manager-metrics';
 import { httpMetricsMiddleware } from './metrics/http-metrics.middleware';
 import { unlockDataKey } from './boot/unlock';
 import { followUnlockKey } from './boot/follow-unlock-key';
+
+/** Idle keep-alive of API connections: longer than a node's gap between beats in a large cluster. */
+const NODE_KEEP_ALIVE_MS = 75_000;
+/** Connections waiting to be accepted (the kernel caps it at net.core.somaxconn). */
+const LISTEN_BACKLOG = 4096;
 import { createLogger } from '../../worker/src/logging';
 
 /**
@@ -100,10 +105,16 @@ async function main() {
   app.useBodyParser('json', { limit: config.maxRequestBytes });
   app.useGlobalFilters(new ErrorFilter());
   try {
-    await app.listen(config.listenPort, config.listenHost);
+    // A deep accept queue: a thousand nodes reconnecting at once overflowed Node's 511 (dropped SYNs
+    // come back seconds later: node calls that time out). Nest passes the extra argument to listen().
+    await (app.listen as unknown as (port: number, host: string, backlog: number) => Promise<unknown>).call(app, config.listenPort, config.listenHost, LISTEN_BACKLOG);
   } catch (e) {
     throw new Error(`cannot listen on ${config.listenHost}:${config.listenPort}: ${(e as Error).message}`);
   }
+  // Nodes keep a connection between beats (half a stretched period apart, 10 s for 1,000 nodes): closed
+  // after Node's 5 s idle default, each beat opened a new one, and a close racing a request was an ECONNRESET.
+  const httpServer = app.getHttpServer() as Server;
+  httpServer.keepAliveTimeout = NODE_KEEP_ALIVE_MS;
   serveRaftUpgrades(
     app.getHttpServer() as Server,
     transport,

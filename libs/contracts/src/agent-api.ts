@@ -81,7 +81,15 @@ export interface AssignmentSet {
    */
   since?: number;
   removed?: string[];
+  /**
+   * On a delta: tasks whose only change after `since` is their status (the node's own reports, mostly),
+   * sent as these fields alone; the node holds the rest of each already.
+   */
+  statuses?: TaskStatusPatch[];
 }
+
+/** The fields a status report changes: what a delta sends of a task the node holds otherwise unchanged. */
+export type TaskStatusPatch = Pick<Task, 'ID' | 'Version' | 'UpdatedAt' | 'Status' | 'NetworksAttachments'>;
 
 /**
  * Where every node listens for connections other nodes pass on (routing

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { Service, Task } from '@flotilla/contracts';
 import { StateMachine } from './state-machine';
 import { del, put } from './command';
+import { serviceTaskCounts } from './state-view';
+import fc from 'fast-check';
 
 const at = '2026-01-01T00:00:00.000Z';
 
@@ -163,5 +165,46 @@ describe('StateMachine', () => {
     const m = new StateMachine();
     m.apply(5, { ops: [] });
     expect(() => m.apply(5, { ops: [] })).toThrow(/index 5 applied after 5/);
+  });
+});
+
+describe('StateMachine.countsOfService', () => {
+  it('always equals counting every task of the service, whatever puts, reports, deletes and restores do', () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.record({
+            kind: fc.constantFrom('put', 'report', 'delete'),
+            task: fc.integer({ min: 0, max: 5 }),
+            service: fc.constantFrom('s1', 's2'),
+            state: fc.constantFrom<Task['Status']['State']>('assigned', 'running', 'complete', 'failed', 'shutdown'),
+            desired: fc.constantFrom<Task['DesiredState']>('running', 'shutdown', 'complete'),
+          }),
+          { maxLength: 40 },
+        ),
+        (steps) => {
+          const m = new StateMachine();
+          let i = 1;
+          m.apply(i++, { ops: [put('service', service('s1', 'a'), null), put('service', service('s2', 'b'), null)] });
+          for (const s of steps) {
+            const id = `t${s.task}`;
+            const cur = m.tasks.get(id);
+            if (s.kind === 'put') {
+              const t = { ...task(id, cur?.ServiceID ?? s.service, 'n1'), DesiredState: s.desired, Status: { Timestamp: at, State: s.state, Message: '' } };
+              m.apply(i++, { ops: [put('task', t)] });
+            } else if (s.kind === 'report') {
+              m.apply(i++, { ops: [{ op: 'taskStatus', nodeId: 'n1', report: { taskId: id, state: s.state, message: '' }, at }] });
+            } else {
+              m.apply(i++, { ops: [del('task', id)] });
+            }
+          }
+          const again = StateMachine.restore(m.serialize());
+          for (const sm of [m, again]) {
+            for (const sid of ['s1', 's2']) expect(sm.countsOfService(sid)).toEqual(serviceTaskCounts(sm.tasksOfService(sid)));
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });

@@ -2,7 +2,7 @@ import { FlotillaError, isForward, newTask, type Service, type Task, type SwarmN
 import type { Batch, Op } from './command';
 import type { Change, ChangeEvent } from './change';
 import { OBJECT_KINDS, UNIQUE_NAME_KINDS, type AnyObject, type ObjectKind } from './objects';
-import type { StateView } from './state-view';
+import type { ServiceTaskCounts, StateView } from './state-view';
 
 export type ApplyOutcome = { ok: true; event: ChangeEvent } | { ok: false; error: FlotillaError };
 
@@ -29,6 +29,8 @@ export class StateMachine implements StateView {
   /** Tasks by service and by node, holding the objects themselves: no lookup per task when listed. */
   private readonly byService = new Map<string, Map<string, Task>>();
   private readonly byNode = new Map<string, Map<string, Task>>();
+  /** Per service, kept as tasks come and go: `service ls` over 100k tasks read them all each time. */
+  private readonly counts = new Map<string, ServiceTaskCounts>();
   private readonly applied = new Map<string, number>();
 
   get index(): number {
@@ -65,6 +67,10 @@ export class StateMachine implements StateView {
   }
   tasksOfNode(nodeId: string): Task[] {
     return this.collect(this.byNode.get(nodeId));
+  }
+  countsOfService(serviceId: string): ServiceTaskCounts {
+    const c = this.counts.get(serviceId);
+    return c ? { ...c } : { running: 0, complete: 0 };
   }
   idByName(kind: NamedKind, name: string): string | undefined {
     return this.names.get(kind)?.get(name);
@@ -271,6 +277,7 @@ export class StateMachine implements StateView {
       const t = obj as Task;
       addTo(this.byService, t.ServiceID, t);
       if (t.NodeID) addTo(this.byNode, t.NodeID, t);
+      this.count(t, 1);
     }
   }
 
@@ -289,7 +296,19 @@ export class StateMachine implements StateView {
       const t = obj as Task;
       removeFrom(this.byService, t.ServiceID, t.ID);
       if (t.NodeID) removeFrom(this.byNode, t.NodeID, t.ID);
+      this.count(t, -1);
     }
+  }
+
+  private count(t: Task, by: 1 | -1) {
+    const running = t.DesiredState === 'running' && t.Status.State === 'running';
+    const complete = t.Status.State === 'complete';
+    if (!running && !complete) return;
+    let c = this.counts.get(t.ServiceID);
+    if (!c) this.counts.set(t.ServiceID, (c = { running: 0, complete: 0 }));
+    if (running) c.running += by;
+    if (complete) c.complete += by;
+    if (c.running === 0 && c.complete === 0) this.counts.delete(t.ServiceID);
   }
 
   private remember(requestId: string, index: number) {

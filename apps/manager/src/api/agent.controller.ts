@@ -17,7 +17,7 @@ import { ClusterService } from '../cluster/cluster.service';
 import { ManagersService } from '../cluster/managers.service';
 import { DispatcherService } from '../control/dispatcher.service';
 import { AssignmentLogService } from '../control/assignment-log.service';
-import { changedSince } from '../control/assignment-log';
+import { splitChanges, statusPatch } from '../control/assignment-log';
 import { NodeLivenessService } from '../control/node-liveness.service';
 import { StatusService } from '../control/status.service';
 import { MANAGER_CONFIG, STATE_STORE } from '../tokens';
@@ -99,10 +99,12 @@ export class AgentController {
     // A promoted worker starts its manager with this; the channel is the node's own authenticated one.
     if (view.nodes.get(id)?.Spec.Role === 'manager' && !this.managers.isMember(id)) rest.promotion = { token: view.cluster!.JoinTokens.Manager };
     if (delta) Object.assign(rest, { since, removed: this.assignmentLog.log.removedSince(id, since) });
-    const sent = delta ? changedSince(tasks, since) : tasks;
+    const log = this.assignmentLog.log;
+    const { whole: sent, statuses } = delta ? splitChanges(tasks, since, (t) => log.bodyChangedAt(t)) : { whole: tasks, statuses: [] };
     const parts = new Array<string>(sent.length);
     for (let i = 0; i < sent.length; i++) parts[i] = taskJson(sent[i]);
-    const body = `{"nodeId":${JSON.stringify(id)},"index":${view.index},"tasks":[${parts.join(',')}],${JSON.stringify(rest).slice(1)}`;
+    const patches = statuses.length > 0 ? `"statuses":[${statuses.map(statusJson).join(',')}],` : '';
+    const body = `{"nodeId":${JSON.stringify(id)},"index":${view.index},"tasks":[${parts.join(',')}],${patches}${JSON.stringify(rest).slice(1)}`;
     // Every change up to this index has now reached the node: the dispatcher need not ring for them.
     this.dispatcher.served(id, view.index);
     res.status(200).setHeader('content-type', 'application/json; charset=utf-8');
@@ -147,6 +149,17 @@ const taskJsonCache = new WeakMap<Task, string>();
 function taskJson(t: Task): string {
   let j = taskJsonCache.get(t);
   if (j === undefined) taskJsonCache.set(t, (j = JSON.stringify(t)));
+  return j;
+}
+
+const statusJsonCache = new WeakMap<Task, string>();
+
+/** A task's status patch (TaskStatusPatch), once per task object. */
+function statusJson(t: Task): string {
+  let j = statusJsonCache.get(t);
+  if (j === undefined) {
+    statusJsonCache.set(t, (j = JSON.stringify(statusPatch(t))));
+  }
   return j;
 }
 

@@ -4,12 +4,14 @@ import { FlotillaError, type Cluster, type NodeRole, type RegisterRequest, type 
 import { newId, put, type StateStore } from '@flotilla/state';
 import { STATE_STORE, CLOCK, MANAGER_CONFIG, MEMBERSHIP, type Clock, type Membership } from '../tokens';
 import type { ManagerConfig } from '../config';
-import { clusterFingerprint, newJoinToken, nodeSecret, parseJoinToken, tokensEqual } from '@flotilla/contracts';
+import { clusterFingerprint, newJoinToken, parseJoinToken, tokensEqual } from '@flotilla/contracts';
+import { NodeSecrets } from './node-secrets';
 
 /** The cluster object (join tokens, settings) and node membership. */
 @Injectable()
 export class ClusterService {
   private readonly log = new Logger(ClusterService.name);
+  private readonly secrets = new NodeSecrets();
 
   constructor(
     @Inject(STATE_STORE) private readonly store: StateStore,
@@ -62,7 +64,7 @@ export class ClusterService {
   secretFor(nodeId: string): string {
     const key = this.store.view().cluster?.NodeKey;
     if (!key) throw new FlotillaError('unavailable', 'the cluster is not initialised yet');
-    return nodeSecret(key, nodeId);
+    return this.secrets.of(key, nodeId);
   }
 
   /** Checks `Authorization: Bearer <secret>` of a node call, in constant time. */

@@ -1,5 +1,5 @@
 import type { Service, ServiceSpec, SwarmNode, Task, TaskState } from '@flotilla/contracts';
-import type { StateView } from '@flotilla/state';
+import { serviceTaskCounts, type StateView } from '@flotilla/state';
 
 /** Small objects in the store's shapes for the console's unit tests. */
 export const AT = '2026-01-01T00:00:00.000Z';
@@ -60,6 +60,7 @@ export function viewOf(services: Service[], tasks: Task[], more: Partial<StateVi
     configs: new Map(),
     tasksOfService: (id) => tasks.filter((t) => t.ServiceID === id),
     tasksOfNode: (id) => tasks.filter((t) => t.NodeID === id),
+    countsOfService: (id) => serviceTaskCounts(tasks.filter((t) => t.ServiceID === id)),
     idByName: () => undefined,
     ...more,
   };

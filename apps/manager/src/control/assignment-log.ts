@@ -1,4 +1,4 @@
-import type { Task } from '@flotilla/contracts';
+import type { Task, TaskStatusPatch } from '@flotilla/contracts';
 import type { ChangeEvent } from '@flotilla/state';
 
 /** Removals kept per node; a node further behind than this gets its full set. */
@@ -15,7 +15,18 @@ export class AssignmentLog {
   /** Per node: the lowest index from which its removals are complete (else `floor`). */
   private readonly nodeFloor = new Map<string, number>();
 
+  /**
+   * Per task object: the index of its last change that was not only a status (a report). A task
+   * changed only in status after `since` is sent to a node holding `since` as a status patch.
+   */
+  private readonly bodyIndex = new WeakMap<Task, number>();
+
   constructor(private floor: number) {}
+
+  /** When the task last changed in more than its status (its own index when this log cannot tell). */
+  bodyChangedAt(t: Task): number {
+    return this.bodyIndex.get(t) ?? t.Version.Index;
+  }
 
   observe(e: ChangeEvent): void {
     // A state replaced wholesale (a snapshot installed): nothing before it can be told apart.
@@ -30,6 +41,7 @@ export class AssignmentLog {
       const before = c.before as Task | undefined;
       const after = c.after as Task | undefined;
       if (before?.NodeID && before.NodeID !== after?.NodeID) this.remember(before.NodeID, before.ID, e.index);
+      if (before && after && statusOnly(before, after)) this.bodyIndex.set(after, this.bodyChangedAt(before));
     }
   }
 
@@ -67,3 +79,36 @@ export class AssignmentLog {
 
 /** The tasks of a node's set changed after `since`. */
 export const changedSince = (tasks: readonly Task[], since: number): Task[] => tasks.filter((t) => t.Version.Index > since);
+
+/** What a status report may change; every other field of the task object is carried over as is. */
+const STATUS_FIELDS = new Set(['Version', 'UpdatedAt', 'Status', 'NetworksAttachments']);
+
+/** Whether `after` differs from `before` in status fields only (the state machine copies the rest by reference). */
+export function statusOnly(before: Task, after: Task): boolean {
+  const b = before as unknown as Record<string, unknown>;
+  const a = after as unknown as Record<string, unknown>;
+  const keys = Object.keys(a);
+  if (keys.length !== Object.keys(b).length) return false;
+  for (const k of keys) if (!STATUS_FIELDS.has(k) && (a[k] !== b[k] || !(k in b))) return false;
+  return true;
+}
+
+/**
+ * The delta of a node's set after `since`: tasks whose body changed go whole, tasks changed only in
+ * status go as patches (a node's own reports came back whole: every task crossed the wire twice).
+ */
+export function splitChanges(tasks: readonly Task[], since: number, bodyChangedAt: (t: Task) => number): { whole: Task[]; statuses: Task[] } {
+  const whole: Task[] = [];
+  const statuses: Task[] = [];
+  for (const t of tasks) {
+    if (t.Version.Index <= since) continue;
+    if (bodyChangedAt(t) > since) whole.push(t);
+    else statuses.push(t);
+  }
+  return { whole, statuses };
+}
+
+/** What a delta sends of a task changed only in status. */
+export function statusPatch(t: Task): TaskStatusPatch {
+  return { ID: t.ID, Version: t.Version, UpdatedAt: t.UpdatedAt, Status: t.Status, ...(t.NetworksAttachments ? { NetworksAttachments: t.NetworksAttachments } : {}) };
+}

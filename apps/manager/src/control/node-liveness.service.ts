@@ -1,26 +1,27 @@
 import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
-import type { StateStore } from '@flotilla/state';
+import type { Op, StateStore } from '@flotilla/state';
 import { CLOCK, MANAGER_CONFIG, STATE_STORE, type Clock } from '../tokens';
 import type { ManagerConfig } from '../config';
 import { heartbeatPeriodFor } from './heartbeat-period';
+import { LivenessLedger } from './liveness-ledger';
 
-/** A node silent for this many heartbeat periods is marked down (Docker uses a similar grace). */
-const MISSED_BEATS = 3;
+/** How often the manager checks its own timers' lateness: the time it could not hear anyone. */
+const DEAFNESS_TICK_MS = 250;
 
 /**
  * Heartbeats stay in memory, as in swarmkit's dispatcher: only the ready/down
- * transitions are written to the store. After a manager restart every node
- * gets a full grace period before it can be marked down.
+ * transitions are written to the store. A node is judged by the period it was
+ * told, on a clock that stops while this manager was starved (LivenessLedger);
+ * after a manager restart or a new leader every node gets a full grace period.
  */
 @Injectable()
 export class NodeLivenessService implements OnModuleInit, OnModuleDestroy {
   private readonly log = new Logger(NodeLivenessService.name);
-  private readonly lastSeen = new Map<string, number>();
-  /** The heartbeat period each node was last told. */
-  private readonly told = new Map<string, number>();
+  private ledger!: LivenessLedger;
+  /** Nodes whose `ready` is being proposed: one proposal per node, not one per beat. */
+  private readonly readying = new Set<string>();
   private timer?: NodeJS.Timeout;
-  private startedAt = 0;
-  private lastCheck = 0;
+  private deafTimer?: NodeJS.Timeout;
   private unlead?: () => void;
 
   constructor(
@@ -30,21 +31,27 @@ export class NodeLivenessService implements OnModuleInit, OnModuleDestroy {
   ) {}
 
   onModuleInit() {
-    this.startedAt = this.clock.now();
-    this.lastCheck = this.startedAt;
-    this.timer = setInterval(() => void this.check(), this.config.heartbeatPeriodMs);
+    this.ledger = new LivenessLedger(this.clock.now(), this.config.heartbeatPeriodMs);
+    // Judged after the poll phase (setImmediate), so beats that queued up while this manager was
+    // busy are read before anyone is blamed for them.
+    this.timer = setInterval(() => setImmediate(() => void this.check()), this.config.heartbeatPeriodMs);
     this.timer.unref();
+    let due = performance.now() + DEAFNESS_TICK_MS;
+    this.deafTimer = setInterval(() => {
+      const now = performance.now();
+      this.ledger.deaf(now - due);
+      due = now + DEAFNESS_TICK_MS;
+    }, DEAFNESS_TICK_MS);
+    this.deafTimer.unref();
     // A new leader has heard no one yet: every node gets a full grace period from now.
     this.unlead = this.store.onLeaderChange((leader) => {
-      if (!leader) return;
-      this.startedAt = this.clock.now();
-      this.lastCheck = this.startedAt;
-      this.lastSeen.clear();
+      if (leader) this.ledger.restart(this.clock.now());
     });
   }
 
   onModuleDestroy() {
     clearInterval(this.timer);
+    clearInterval(this.deafTimer);
     this.unlead?.();
   }
 
@@ -55,44 +62,33 @@ export class NodeLivenessService implements OnModuleInit, OnModuleDestroy {
 
   /** Records a sign of life; returns the period the node is to beat at from now on. */
   beat(nodeId: string): number {
-    this.lastSeen.set(nodeId, this.clock.now());
     const period = this.period();
-    this.told.set(nodeId, period);
+    this.ledger.seen(nodeId, this.clock.now(), period);
     const node = this.store.view().nodes.get(nodeId);
-    if (node && node.Status.State !== 'ready') void this.mark(nodeId, 'ready', '');
+    if (node && node.Status.State !== 'ready' && this.store.isWritable() && !this.readying.has(nodeId)) {
+      this.readying.add(nodeId);
+      void this.mark([nodeId], 'ready', '').finally(() => this.readying.delete(nodeId));
+    }
     return period;
   }
 
   private async check() {
     if (!this.store.isWritable()) return;
-    const now = this.clock.now();
-    const limit = this.config.heartbeatPeriodMs * MISSED_BEATS;
-    const lag = now - this.lastCheck - this.config.heartbeatPeriodMs;
-    this.lastCheck = now;
-    // A manager that was itself stalled (overload, a long GC) has not heard anyone: blame no node for it.
-    if (lag > this.config.heartbeatPeriodMs) {
-      for (const id of this.lastSeen.keys()) this.lastSeen.set(id, now);
-      this.startedAt = now;
-      this.log.warn({ msg: 'manager was stalled; heartbeat deadlines restarted', lagMs: lag });
-      return;
-    }
-    for (const node of this.store.view().nodes.values()) {
-      if (node.Status.State !== 'ready') continue;
-      const seen = this.lastSeen.get(node.ID) ?? this.startedAt;
-      // Judged by the period the node was last told: it may beat more slowly than today's.
-      const told = this.told.get(node.ID) ?? this.period();
-      if (now - seen > Math.max(limit, told * MISSED_BEATS)) await this.mark(node.ID, 'down', 'heartbeat failure');
-    }
+    const ready: string[] = [];
+    for (const node of this.store.view().nodes.values()) if (node.Status.State === 'ready') ready.push(node.ID);
+    const down = this.ledger.overdue(ready, this.clock.now());
+    if (down.length > 0) await this.mark(down, 'down', 'heartbeat failure');
   }
 
-  private async mark(nodeId: string, state: 'ready' | 'down', message: string) {
+  /** One proposal for all the nodes of one judgement. */
+  private async mark(nodeIds: string[], state: 'ready' | 'down', message: string) {
+    const at = new Date(this.clock.now()).toISOString();
+    const ops: Op[] = nodeIds.map((nodeId) => ({ op: 'nodeState', nodeId, state, message, at }));
     try {
-      await this.store.propose({
-        ops: [{ op: 'nodeState', nodeId, state, message, at: new Date(this.clock.now()).toISOString() }],
-      });
-      this.log.log({ msg: 'node state', nodeId, state, message });
+      await this.store.propose({ ops });
+      for (const nodeId of nodeIds) this.log.log({ msg: 'node state', nodeId, state, message });
     } catch (e) {
-      this.log.warn({ msg: 'could not record node state', nodeId, state, err: (e as Error).message });
+      this.log.warn({ msg: 'could not record node state', nodes: nodeIds.length, state, err: (e as Error).message });
     }
   }
 }

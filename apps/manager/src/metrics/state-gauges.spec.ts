@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Service, SwarmNode, Task, TaskState } from '@flotilla/contracts';
-import type { StateView } from '@flotilla/state';
+import { serviceTaskCounts, type StateView } from '@flotilla/state';
 import { stateGauges, UNSCHEDULED, type Sample } from './state-gauges';
 
 const at = '2026-01-01T00:00:00.000Z';
@@ -57,6 +57,7 @@ function view(services: Service[], tasks: Task[], nodes: SwarmNode[] = []): Stat
     configs: new Map(),
     tasksOfService: (id) => tasks.filter((t) => t.ServiceID === id),
     tasksOfNode: (id) => tasks.filter((t) => t.NodeID === id),
+    countsOfService: (id) => serviceTaskCounts(tasks.filter((t) => t.ServiceID === id)),
     idByName: () => undefined,
   };
 }

@@ -23,6 +23,17 @@ describe('mergeAssignments', () => {
     expect(m).not.toHaveProperty('removed');
   });
 
+  it('status patches update held tasks in place of whole copies; a patch for a task not held means a full fetch', () => {
+    const running = { Timestamp: 'now', State: 'running', Message: 'started' } as Task['Status'];
+    const delta = set(12, [], { since: 10, statuses: [{ ID: 'a', Version: { Index: 12 }, UpdatedAt: 'now', Status: running }] });
+    const m = mergeAssignments(held, delta)!;
+    const a = m.tasks.find((x) => x.ID === 'a')!;
+    expect(a.Version.Index).toBe(12);
+    expect(a.Status).toEqual(running);
+    expect(m).not.toHaveProperty('statuses');
+    expect(mergeAssignments(held, set(12, [], { since: 10, statuses: [{ ID: 'zz', Version: { Index: 12 }, UpdatedAt: 'now', Status: running }] }))).toBeUndefined();
+  });
+
   it('a delta from another index, another node, or with nothing held: undefined (fetch the full set)', () => {
     expect(mergeAssignments(held, set(12, [], { since: 9 }))).toBeUndefined();
     expect(mergeAssignments(undefined, set(12, [], { since: 10 }))).toBeUndefined();

@@ -11,6 +11,12 @@ export function mergeAssignments(held: AssignmentSet | undefined, got: Assignmen
   const gone = new Set(got.removed ?? []);
   const byId = new Map(held.tasks.filter((t) => !gone.has(t.ID)).map((t) => [t.ID, t]));
   for (const t of got.tasks) byId.set(t.ID, t);
-  const { since: _since, removed: _removed, ...rest } = got;
+  // A status patch is for a task held whole: one not held means the sets parted (fetch in full).
+  for (const p of got.statuses ?? []) {
+    const t = byId.get(p.ID);
+    if (!t) return undefined;
+    byId.set(p.ID, { ...t, ...p });
+  }
+  const { since: _since, removed: _removed, statuses: _statuses, ...rest } = got;
   return { ...rest, tasks: [...byId.values()] };
 }

@@ -93,13 +93,12 @@ export class ServicesService {
 
 /** ServiceStatus as `service ls` reads it (?status=true). */
 export function withStatus(s: Service, view: StateView): Service {
-  const tasks = view.tasksOfService(s.ID);
-  if (isJobMode(s.Spec.Mode)) return { ...s, ServiceStatus: jobStatus(s, tasks) };
-  const running = tasks.filter((t) => t.DesiredState === 'running' && t.Status.State === 'running').length;
-  const completed = tasks.filter((t) => t.Status.State === 'complete').length;
+  if (isJobMode(s.Spec.Mode)) return { ...s, ServiceStatus: jobStatus(s, view.tasksOfService(s.ID)) };
+  // Counted by the store as tasks change: a replicated service of 100k tasks is not read task by task.
+  const { running, complete: completed } = view.countsOfService(s.ID);
   let desired: number;
   if ('Replicated' in s.Spec.Mode) desired = s.Spec.Mode.Replicated.Replicas ?? 1;
-  else desired = tasks.filter((t: Task) => t.DesiredState === 'running' && !isTerminal(t.Status.State)).length;
+  else desired = view.tasksOfService(s.ID).filter((t: Task) => t.DesiredState === 'running' && !isTerminal(t.Status.State)).length;
   return { ...s, ServiceStatus: { RunningTasks: running, DesiredTasks: desired, CompletedTasks: completed } };
 }
 
