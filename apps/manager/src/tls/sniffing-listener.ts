@@ -36,7 +36,9 @@ export class SniffingListener {
   useCredentials(c: NodeCredentials): void {
     // The root goes with the certificate, so a joining node can check it against its token's digest.
     this.caPem = c.ca;
-    this.context = tls.createSecureContext({ key: c.key, cert: `${c.cert.trim()}\n${c.ca.trim()}\n`, ca: [c.ca] });
+    // A session id context (tls.Server sets one itself): without it, OpenSSL fails every resumed
+    // session of a client that showed a certificate ("session id context uninitialized").
+    this.context = tls.createSecureContext({ key: c.key, cert: `${c.cert.trim()}\n${c.ca.trim()}\n`, ca: [c.ca], sessionIdContext: 'flotilla-manager' });
   }
 
   listen(port: number, host: string): Promise<void> {
