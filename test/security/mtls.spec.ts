@@ -156,7 +156,7 @@ describe.skipIf(!isRoot)('mutual TLS between hosts', () => {
     const bogus = `${workerToken.split('-').slice(0, 3).join('-')}-${'0'.repeat(25)}`;
     await expect(obtainCredentials(addr, { token: bogus })).rejects.toThrow(/invalid join token/);
     // A token naming another CA: refused before anything is sent.
-    await expect(obtainCredentials(addr, { token: `SWMTKN-1-${'1'.repeat(50)}-${'0'.repeat(25)}` })).rejects.toThrow(/does not match the join token's digest/);
+    await expect(obtainCredentials(addr, { token: `SWMTKN-1-${'1'.repeat(50)}-${'0'.repeat(25)}` })).rejects.toThrow(/belongs to another cluster than this join token: its CA does not match the token's digest/);
     const j = await flotillaOn(hosts[0], ['swarm', 'join', '--token', bogus, addr, '--data-dir', join(work, 'bogus')]);
     expect(j.stderr).toMatch(/invalid join token/);
 

@@ -11,14 +11,14 @@ const tls = (identity?: ReturnType<typeof id>, authorizationError?: string): Pee
 
 describe('needOf', () => {
   it.each([
-    ['/_ping', false, 'open'],
+    ['/_ping', false, 'user'],
     ['/flotilla/v1/cluster/certificate', false, 'open'],
     ['/flotilla/v1/cluster/token-role', false, 'open'],
     ['/flotilla/v1/nodes/abc/assignments', false, 'node'],
     ['/flotilla/v1/managers/join', false, 'manager'],
     ['/services', true, 'manager'],
     ['/v1.41/nodes', false, 'user'],
-    ['/v1.41/_ping', false, 'open'],
+    ['/v1.41/_ping', false, 'user'],
   ] as const)('%s (forwarded %s) → %s', (p, f, want) => expect(needOf(p, f)).toBe(want));
 });
 

@@ -18,7 +18,7 @@ export interface PeerFacts {
 export type Access = { ok: true } | { ok: false; status: 401 | 403; message: string };
 
 /** Reached without a client certificate: what a joining node (or `swarm join`) needs before it has one. */
-const OPEN = [/^\/_ping$/, /^\/flotilla\/v1\/cluster\/(ca|fingerprint|token-role|certificate)$/];
+const OPEN = [/^\/flotilla\/v1\/cluster\/(ca|fingerprint|token-role|certificate)$/];
 /** The node protocol (workers and the managers' own workers). */
 const NODE = [/^\/flotilla\/v1\/nodes\//, /^\/flotilla\/v1\/relay\//];
 

@@ -29,7 +29,8 @@ export class SniffingListener {
     private readonly plainRemote: boolean,
     private readonly log: LoggerService,
   ) {
-    this.server = net.createServer((s) => this.accept(s));
+    // Half-open as http.Server's own sockets are: a client that ends its side (stdin of `exec -T`) still reads the answer.
+    this.server = net.createServer({ allowHalfOpen: true }, (s) => this.accept(s));
   }
 
   /** This manager's certificate (and the root clients are checked against); until set, TLS is refused. */

@@ -114,7 +114,7 @@ export async function pinnedCa(hostPort: string, token: string): Promise<string>
     throw new FlotillaError('unauthorized', `the manager at ${hostPort} sent no readable CA certificate`);
   }
   if (digest !== parsed.fingerprint) {
-    throw new FlotillaError('unauthorized', `the manager at ${hostPort} presented a CA that does not match the join token's digest (another swarm, or someone in between)`);
+    throw new FlotillaError('unauthorized', `the manager at ${hostPort} belongs to another cluster than this join token: its CA does not match the token's digest (another swarm, or someone in between)`);
   }
   return ca;
 }
