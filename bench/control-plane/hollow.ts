@@ -19,8 +19,9 @@
 import { Agent, request } from 'node:http';
 import { Worker as BullWorker } from 'bullmq';
 import { Redis } from 'ioredis';
-import { QUEUE_PREFIX, nodeQueueName, type AssignmentSet, type RegisterResponse, type TaskReport } from '@flotilla/contracts';
+import { QUEUE_PREFIX, nodeQueueName, type AssignmentSet, type HeartbeatResponse, type RegisterResponse, type TaskReport } from '@flotilla/contracts';
 import { Reporter } from '../../apps/worker/src/agent/reporter';
+import { HeartbeatLoop } from '../../apps/worker/src/agent/heartbeat-loop';
 import { mergeAssignments } from '../../apps/worker/src/agent/merge-assignments';
 
 const [managerUrl, token, countArg, prefix] = process.argv.slice(2);
@@ -28,7 +29,7 @@ const count = Number(countArg);
 const RESYNC_MS = 10_000;
 const REPORT_DELAY_MS = 20;
 
-const stats = { rings: 0, ringsActedOn: 0, resyncs: 0, fetches: 0, fetchMs: 0, tasksFetched: 0, bytesFetched: 0, reportCalls: 0, reports: 0, reportMs: 0, heartbeats: 0, errors: 0, timeouts: 0 };
+const stats = { rings: 0, ringsActedOn: 0, resyncs: 0, fetches: 0, fetchMs: 0, tasksFetched: 0, bytesFetched: 0, reportCalls: 0, reports: 0, reportMs: 0, heartbeats: 0, errors: 0, timeouts: 0, answered503: 0 };
 
 /** Counts a failed call: a timeout (the manager did not answer in 15 s) or anything else. */
 const seen = new Set<string>();
@@ -36,6 +37,7 @@ const failed = (e: unknown) => {
   const err = e as Error;
   if (err.name === 'TimeoutError') return void stats.timeouts++;
   stats.errors++;
+  if ((err as Error & { status?: number }).status === 503) stats.answered503++;
   // The first few distinct failures, for the benchmark's log.
   const what = `${err.message} ${(err.cause as Error | undefined)?.message ?? ''}`.slice(0, 200);
   if (seen.size < 5 && !seen.has(what)) {
@@ -75,7 +77,7 @@ function call<T>(method: string, path: string, secret: string | undefined, body?
         res.on('error', reject);
         res.on('end', () => {
           const t = Buffer.concat(chunks).toString('utf8');
-          if ((res.statusCode ?? 500) >= 300) return reject(new Error(`${method} ${path}: ${res.statusCode} ${t.slice(0, 200)}`));
+          if ((res.statusCode ?? 500) >= 300) return reject(Object.assign(new Error(`${method} ${path}: ${res.statusCode} ${t.slice(0, 200)}`), { status: res.statusCode }));
           try {
             resolve({ value: (t ? JSON.parse(t) : undefined) as T, bytes: t.length });
           } catch (e) {
@@ -188,14 +190,18 @@ async function hollowNode(i: number) {
     { connection: connectionFor(reg.redisUrl), prefix: QUEUE_PREFIX, concurrency: 1 },
   );
   w.on('error', () => void stats.errors++);
-  // Heartbeats as the real worker sends them (every half period), spread over the period.
-  const beat = Math.max(200, reg.heartbeatPeriodMs / 2);
-  setTimeout(() => {
-    setInterval(() => {
-      stats.heartbeats++;
-      void call('POST', `/flotilla/v1/nodes/${id}/heartbeat`, reg.nodeSecret).catch(failed);
-    }, beat).unref();
-  }, Math.random() * beat).unref();
+  // Heartbeats as the real worker sends them (twice per period, at the period the manager last
+  // gave), the first one spread over the period.
+  const beats = new HeartbeatLoop(async () => {
+    stats.heartbeats++;
+    try {
+      return (await call<HeartbeatResponse | undefined>('POST', `/flotilla/v1/nodes/${id}/heartbeat`, reg.nodeSecret)).value;
+    } catch (e) {
+      failed(e);
+      throw e;
+    }
+  }, reg.heartbeatPeriodMs);
+  setTimeout(() => beats.start(), Math.random() * (reg.heartbeatPeriodMs / 2)).unref();
   // The same safety net as a real worker: a full resync now and then, whatever the queue did.
   const resync = () => {
     stats.resyncs++;

@@ -4,9 +4,12 @@
  * one), N hollow nodes, one service of T replicas; time from `service create`
  * until every task is running in the store, tasks/s, created -> running
  * percentiles, peak RSS of each manager.
- * Usage: node dist/bench/control-plane/main.js [--managers 3] [--nodes 1000] [--tasks 100000] [--procs 4] [--timeout 600]
+ * Usage: node dist/bench/control-plane/main.js [--managers 3] [--nodes 1000] [--tasks 100000] [--procs 4] [--timeout 600] [--cpu-prof DIR]
  * The run has a Redis of its own; it prints CPU seconds per process kind, the
- * managers' event-loop delay and Redis's busiest commands for the measured phase.
+ * managers' event-loop delay and Redis's busiest commands for the measured phase,
+ * the leader changes and 503 answers seen, and the bytes the hollow nodes fetched
+ * against the serialised size of the tasks they run.
+ * `--cpu-prof DIR` (or FLOTILLA_BENCH_CPU_PROF=DIR) writes a V8 CPU profile of every manager there.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -16,6 +19,10 @@ import { ROOT, startManager, waitLine, type BenchManager } from '../support/mana
 import { startRedis, type BenchRedis } from '../support/redis';
 import type { Task } from '@flotilla/contracts';
 
+const strArg = (n: string): string | undefined => {
+  const i = process.argv.indexOf(`--${n}`);
+  return i > 0 ? process.argv[i + 1] : undefined;
+};
 const arg = (n: string, d: number) => {
   const i = process.argv.indexOf(`--${n}`);
   return i > 0 ? Number(process.argv[i + 1]) : d;
@@ -55,7 +62,8 @@ async function main() {
   const procs = arg('procs', 4);
   const managerCount = arg('managers', 1);
   const timeoutS = arg('timeout', 600);
-  const prof = process.env.FLOTILLA_BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.FLOTILLA_BENCH_CPU_PROF}`] : [];
+  const profDir = strArg('cpu-prof') ?? process.env.FLOTILLA_BENCH_CPU_PROF;
+  const prof = profDir ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : [];
   // A Redis of our own: other runs on the machine share neither its queues nor its numbers.
   const redis = await startRedis();
   const scratch = mkdtempSync(join(tmpdir(), 'flotilla-bench-cp-'));
@@ -79,11 +87,31 @@ async function run(
     lagFiles.push(lagFile);
     return {
       args: ['--no-worker', '--redis-url', redis.url, ...extra],
-      nodeArgs: [...(i === 0 ? prof : []), '-r', LAG_PROBE, '--max-old-space-size=4096'],
+      nodeArgs: [...prof, '-r', LAG_PROBE, '--max-old-space-size=4096'],
       env: { ...process.env, FLOTILLA_BENCH_LAG_FILE: lagFile },
     };
   };
+  // Every (term, leader) any manager logs once the measured phase began: more than one is a leader change.
+  let measuring = false;
+  const leaders = new Set<string>();
+  let firstLeader: string | undefined;
+  const watchLeader = (b: BenchManager) => {
+    let buf = '';
+    b.child.stdout!.on('data', (d: Buffer) => {
+      buf += d.toString();
+      const lines = buf.split('\n');
+      buf = lines.pop()!;
+      for (const l of lines) {
+        if (!l.includes('"raft leader"')) continue;
+        const { leader, term } = JSON.parse(l) as { leader: string | null; term: number };
+        if (!leader) continue;
+        if (measuring) leaders.add(`${term}/${leader}`);
+        else firstLeader = `${term}/${leader}`;
+      }
+    });
+  };
   const m = await startManager(managerOpts([], 0));
+  watchLeader(m);
   const { url, child: manager } = m;
   const others: BenchManager[] = [];
   const log: string[] = [];
@@ -102,6 +130,7 @@ async function run(
       const mtoken = ((await (await fetch(`${url}/v1.41/swarm`)).json()) as { JoinTokens: { Manager: string } }).JoinTokens.Manager;
       for (let i = 1; i < managerCount; i++) {
         others.push(await startManager(managerOpts(['--join', `127.0.0.1:${m.port}`, '--token', mtoken], i)));
+        watchLeader(others[others.length - 1]);
       }
     }
     const pids = [manager.pid!, ...others.map((o) => o.child.pid!)];
@@ -129,6 +158,7 @@ async function run(
     const redis0 = await redis.stats();
     const hs0 = sumStats();
     for (const p of pids) process.kill(p, 'SIGUSR2');
+    measuring = true;
     const c0 = performance.now();
     const createdAtWall = Date.now();
     const create = await fetch(`${url}/v1.41/services/create`, {
@@ -139,6 +169,7 @@ async function run(
     if (!create.ok) throw new Error(await create.text());
     const peaks = pids.map(() => 0);
     let unavailable = 0;
+    let pollErrors = 0;
     let running = 0;
     const deadline = Date.now() + timeoutS * 1000;
     let lastLine = 0;
@@ -149,8 +180,13 @@ async function run(
       }
       await new Promise((r) => setTimeout(r, 1000));
       pids.forEach((p, i) => (peaks[i] = Math.max(peaks[i], rssMiB(p))));
-      const res = await fetch(`${url}/v1.41/services?status=true`);
-      // A leader election under load answers 503 for a moment: count it, keep polling.
+      // A leader election under load answers 503 for a moment, an overloaded manager may drop the
+      // connection: count either, keep polling.
+      const res = await fetch(`${url}/v1.41/services?status=true`).catch(() => undefined);
+      if (!res) {
+        pollErrors++;
+        continue;
+      }
       if (!res.ok) {
         unavailable++;
         continue;
@@ -180,6 +216,9 @@ async function run(
     const created = all.map((t) => Date.parse(t.CreatedAt));
     const ran = all.map((t) => Date.parse(t.Status.Timestamp));
     const since = (ms: number) => Math.round(ms - createdAtWall);
+    // What the hollow nodes' tasks weigh as JSON: the floor any assignment protocol must send.
+    const taskBytes = all.reduce((a, t) => a + JSON.stringify(t).length, 0);
+    if (firstLeader) leaders.delete(firstLeader);
     const pct = (p: number) => lat[Math.min(lat.length - 1, Math.floor((p / 100) * lat.length))];
     // Scheduling latency, from the create call: every task here fits (no constraints, room on every
     // node), so the orchestrator placed each in the pass that made it and its CreatedAt is its assignment time.
@@ -204,6 +243,10 @@ async function run(
         lastRunningMs: since(ran[ran.length - 1]),
         managerPeakRssMiB: peaks,
         pollsAnswered503: unavailable,
+        pollsFailed: pollErrors,
+        // New (term, leader) pairs logged by any manager after the create call.
+        leaderChanges: leaders.size,
+        fetchedBytesPerTaskByte: +(hollow.bytesFetched / Math.max(1, taskBytes)).toFixed(2),
         // CPU seconds used while the tasks came up: who spent the box's two cores.
         cpuSeconds: {
           managers: cpu1.managers.map((c, i) => +(c - cpu0.managers[i]).toFixed(1)),

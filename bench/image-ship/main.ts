@@ -2,8 +2,9 @@
  * Getting a 10 MB image (FROM scratch: 10 MB of random data and a static
  * busybox to run) from the host it was built on onto 2 other hosts (network
  * namespaces with their own dockerd, test/cluster/hosts.sh), no registry:
- * flotilla ships it when a global service's tasks land there (create -> the
- * image present under the built ID on both), next to the peer a Swarm user
+ * flotilla ships it when a global service's tasks land there (`docker service
+ * create` against flotilla's API -> the image present under the built ID on
+ * both), next to the peer a Swarm user
  * without a registry runs by hand, `docker save | docker -H host load` to both
  * hosts at once. Prints one JSON line per side per round and one with the medians and ratio.
  * Usage (root): node dist/bench/image-ship/main.js [--rounds 3]
@@ -17,7 +18,7 @@ import { promisify } from 'node:util';
 import { ROOT, freePort } from '../support/manager';
 
 const run = promisify(execFile);
-const SET = { HOSTS_PREFIX: 'shb', HOSTS_NET: '10.245.0', HOSTS_BRIDGE: 'shbbr0', HOSTS_STATE: '/var/lib/flotilla-hosts-shb' };
+const SET = { HOSTS_PREFIX: 'chb', HOSTS_NET: '10.242.0', HOSTS_BRIDGE: 'chbbr0', HOSTS_STATE: '/var/lib/chb' };
 const HOSTS_SH = join(ROOT, 'test', 'cluster', 'hosts.sh');
 const CLI = join(ROOT, 'bin', 'flotilla.js');
 const IMAGE = `benchship${process.pid}:10m`;
@@ -35,6 +36,7 @@ function arg(name: string, def: number): number {
 
 const hostsSh = (verb: string, ...rest: string[]) => run('bash', [HOSTS_SH, verb, ...rest], { env: { ...process.env, ...SET }, timeout: 180_000 });
 const dockerOn = (h: Host, ...args: string[]) => run('docker', args, { env: { ...process.env, DOCKER_HOST: h.dockerHost }, maxBuffer: 1 << 20 });
+const dockerApi = (h: Host, ...args: string[]) => run('docker', args, { env: { ...process.env, DOCKER_HOST: `tcp://${h.ip}:2377` }, maxBuffer: 1 << 20 });
 const flotillaOn = (h: Host, args: string[], env: Record<string, string> = {}) =>
   run('nsenter', [`--net=/var/run/netns/${h.name}`, process.execPath, CLI, ...args], {
     env: { ...process.env, DOCKER_HOST: h.dockerHost, FLOTILLA_HOSTNAME: h.name, FLOTILLA_HOST: `${h.ip}:2377`, ...env },
@@ -87,10 +89,12 @@ async function flotillaRound(source: Host, others: Host[], id: string, round: nu
   const svc = `benchship${round}`;
   await removeFrom(others);
   const t0 = performance.now();
-  await flotillaOn(source, ['service', 'create', '-d', '--name', svc, '--mode', 'global', IMAGE]);
+  createdAt.set(round, Date.now());
+  // The stock docker CLI against flotilla's API, as the peer uses it: a Node CLI's start-up is no part of shipping.
+  await dockerApi(source, 'service', 'create', '--no-resolve-image', '-d', '--name', svc, '--mode', 'global', IMAGE);
   await untilImage(others, id);
   const seconds = (performance.now() - t0) / 1000;
-  await flotillaOn(source, ['service', 'rm', svc]);
+  await dockerApi(source, 'service', 'rm', svc);
   return { peer: 'flotilla', round, seconds: +seconds.toFixed(3) };
 }
 
@@ -103,11 +107,56 @@ async function handRound(source: Host, others: Host[], id: string, round: number
   return { peer: 'docker save | docker -H host load', round, seconds: +seconds.toFixed(3) };
 }
 
-/** What each receiving worker logged for its transfers (archive streamed and loaded, ID checked), in ms. */
-function shipTimes(dir: string): number[] {
+/** When each round's `service create` was typed (epoch ms), to place the workers' transfers in time. */
+const createdAt = new Map<number, number>();
+
+interface Transfer {
+  startedAt: number;
+  headMs: number;
+  loadMs: number;
+  receiveMs: number;
+  verifyMs: number;
+  ms: number;
+}
+
+/** What each receiving worker logged for its transfers (answer head, archive streamed into load, ID checked), in ms. */
+function transfers(dir: string): Transfer[] {
   const log = join(dir, 'worker.log');
   if (!existsSync(log)) return [];
-  return [...readFileSync(log, 'utf8').matchAll(/image shipped from manager[\s\S]*?ms\W+(\d+)/g)].map((m) => Number(m[1]));
+  const out: Transfer[] = [];
+  for (const line of readFileSync(log, 'utf8').split('\n')) {
+    if (!line.includes('image shipped from manager')) continue;
+    try {
+      const j = JSON.parse(line) as Transfer;
+      if (typeof j.startedAt === 'number') out.push(j);
+    } catch {
+      // not a JSON line
+    }
+  }
+  return out;
+}
+
+/** How long the source manager took to send each archive (answer head to last byte), in ms. */
+function sends(dir: string): number[] {
+  const log = join(dir, 'manager.log');
+  if (!existsSync(log)) return [];
+  return readFileSync(log, 'utf8')
+    .split('\n')
+    .filter((l) => l.includes('image shipped to node'))
+    .map((l) => /"ms":(\d+)/.exec(l)?.[1])
+    .filter((ms): ms is string => ms !== undefined)
+    .map(Number);
+}
+
+/** Where a flotilla round's time went: create -> first transfer starts, then each phase (medians over nodes and rounds). */
+function profile(dirs: string[], sourceDir: string) {
+  const sent = sends(sourceDir);
+  const all = dirs.flatMap(transfers);
+  const starts = [...createdAt.values()].sort((a, b) => a - b);
+  // A transfer belongs to the last round created before it started.
+  const untilStart = all.map((t) => t.startedAt - (starts.filter((c) => c <= t.startedAt).pop() ?? t.startedAt));
+  const med = (f: (t: Transfer) => number) => (all.length ? median(all.map(f)) : null);
+  return { createToShipStartMs: untilStart.length ? median(untilStart) : null, headMs: med((t) => t.headMs), loadMs: med((t) => t.loadMs), receiveMs: med((t) => t.receiveMs), verifyMs: med((t) => t.verifyMs), transferMs: med((t) => t.ms), managerSendMs: sent.length ? median(sent) : null };
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -145,7 +194,7 @@ async function main() {
       p.push(b.seconds);
     }
     // The rest of flotilla's time is the service's path to the nodes: create, schedule, doorbell, assignment fetch.
-    const transfers = dirs.slice(1).flatMap(shipTimes);
+    const flotillaProfile = profile(dirs.slice(1), dirs[0]);
     console.log(
       JSON.stringify({
         image: '10 MB random + 2 MB busybox, FROM scratch',
@@ -153,7 +202,7 @@ async function main() {
         flotillaSeconds: median(f),
         saveLoadSeconds: median(p),
         ratio: +(median(f) / median(p)).toFixed(2),
-        flotillaTransferMsPerNode: transfers.length ? median(transfers) : null,
+        flotillaProfile,
       }),
     );
   } finally {

@@ -19,7 +19,8 @@ describe('compose config', () => {
     const r = await flotilla(['compose', '-f', file, 'config', '--format', 'json'], { ...env, COUNTER_PORT: '8123' });
     expect(r.code).toBe(0);
     const doc = JSON.parse(r.stdout);
-    expect(doc.name).toBe('counter');
+    expect(doc.name).toBeUndefined(); // as 1.29: the project shows in resource names only
+    expect(doc.networks.default.name).toBe('counter_default');
     expect(doc.services.web.image).toBe('flotilla/counter-web:latest');
     expect(doc.services.web.ports).toHaveLength(1);
     expect(doc.services.web.ports[0]).toMatchObject({ target: 80, protocol: 'tcp', mode: 'ingress' });

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { flotilla } from '../support/cli';
+import { flotilla, runCommand } from '../support/cli';
 import { containersOf } from '../support/docker';
 import { DOCKER_HOST, EXAMPLES, REDIS_URL } from '../support/env';
 import { ManagerProcess } from '../support/manager';
@@ -62,6 +62,37 @@ describe('bad input and unreachable dependencies: one line, non-zero exit, nothi
     expect(r.code).not.toBe(0);
     expect(r.stderr.trim()).toBe('ERROR: No such service: nosuch');
     expect(await containersOf(project)).toHaveLength(0);
+  });
+
+  // Every verb that takes a service, next to docker-compose 1.29 on the same file: the same exit code and
+  // the same last line. Not `events`: 1.29 does not check its service names (it streams, forever, every
+  // event of the project); flotilla refuses an unknown one like every other verb.
+  it.each([
+    ['build'], ['create'], ['exec', '-T'], ['images'], ['kill'], ['logs'], ['pause'], ['ps'], ['pull'], ['push'], ['restart'],
+    ['rm', '-f'], ['run', '--rm', '-T'], ['start'], ['stop'], ['top'], ['unpause'], ['up', '-d'],
+  ])('unknown service on %s: 1.29\'s message and exit code, nothing deployed', async (verb, ...flags) => {
+    const file = join(__dirname, 'fixtures', 'whole-project', 'docker-compose.yml');
+    const tail = verb === 'exec' || verb === 'run' ? ['true'] : [];
+    const last = (s: string) => s.trim().split('\n').at(-1)!.replace(/^ERROR: /, '');
+    const want = await runCommand('docker-compose', ['-f', file, '-p', `${project}d`, verb, ...flags, 'nosuch', ...tail]);
+    const r = await flotilla(['compose', '-f', file, '-p', project, verb, ...flags, 'nosuch', ...tail], m.cliEnv);
+    if (verb === 'exec') {
+      // 1.29's exec says nothing at all (exit 1) for a service it does not know; flotilla names it.
+      expect(want.stderr.trim()).toBe('');
+      expect(r.code).toBe(want.code);
+    } else expect({ code: r.code, last: last(r.stderr) }).toEqual({ code: want.code, last: last(want.stderr) });
+    expect(last(r.stderr)).toBe('No such service: nosuch');
+    expect(await containersOf(project)).toHaveLength(0);
+  });
+
+  it('unknown service on scale and port: 1.29\'s message and exit code', async () => {
+    const file = join(__dirname, 'fixtures', 'whole-project', 'docker-compose.yml');
+    for (const args of [['scale', 'nosuch=1'], ['port', 'nosuch', '80'], ['config', '--hash', 'nosuch']]) {
+      const want = await runCommand('docker-compose', ['-f', file, '-p', `${project}d`, ...args]);
+      const r = await flotilla(['compose', '-f', file, '-p', project, ...args], m.cliEnv);
+      const last = (s: string) => s.trim().split('\n').at(-1)!.replace(/^ERROR: /, '');
+      expect({ args, code: r.code, last: last(r.stderr) }).toEqual({ args, code: want.code, last: last(want.stderr) });
+    }
   });
 
   it('a named manager that does not answer', async () => {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DOCKER_HOST, REDIS_URL } from '../support/env';
@@ -9,6 +9,8 @@ import { purgeService } from '../support/docker';
 import { dockerCli } from '../support/docker-cli';
 import { ManagerProcess } from '../support/manager';
 import { flotilla } from '../support/cli';
+import { DiskStorage, RecordCipher, unwrapDataKey } from '@flotilla/raft';
+import { parseUnlockKey } from '@flotilla/contracts';
 
 /** What a real Docker 20.10 swarm answered (recorded on a private netns host). */
 const rec = JSON.parse(readFileSync(join(__dirname, '../docker-cli/recorded/autolock.docker.json'), 'utf8'));
@@ -60,7 +62,12 @@ describe('encrypted Raft state and autolock (one manager, the stock docker CLI)'
     expect(filesContaining(m.dataDir, svc)).toEqual([]);
   });
 
+  /** raft-key.json before autolock: its KEK in the clear, as anyone who copied the data dir then has it. */
+  let keyFileBefore: { dek: string; kek: string };
+
   it('has no unlock key until autolock is turned on, as Docker', async () => {
+    keyFileBefore = JSON.parse(readFileSync(join(m.dataDir, 'raft-key.json'), 'utf8'));
+    expect(keyFileBefore.kek).toBeTruthy();
     const r = await d(['swarm', 'unlock-key']);
     expect({ exit: r.code, out: r.out }).toEqual({ exit: rec.unlockKeyWhenOff.exit, out: rec.unlockKeyWhenOff.out });
     const rot = await d(['swarm', 'unlock-key', '--rotate']);
@@ -82,6 +89,23 @@ describe('encrypted Raft state and autolock (one manager, the stock docker CLI)'
     expect({ exit: unlock.code, out: unlock.out }).toEqual(rec.unlockWhileUnlocked);
     const api = await fetch(`http://${m.host}/v1.41/swarm/unlock`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ UnlockKey: key }) });
     expect({ status: api.status, body: await api.json() }).toEqual(rec.unlockApiWhileUnlocked);
+  });
+
+  it('turning autolock on replaced the data key: the old key opens nothing written after, the new ring opens all', async () => {
+    expect((await d(['secret', 'create', `${svc}late`, '-'], 'after-autolock')).code).toBe(0);
+    const copy = mkdtempSync(join(tmpdir(), 'autolock-raft-'));
+    try {
+      cpSync(join(m.dataDir, 'raft'), copy, { recursive: true });
+      const old = new RecordCipher(unwrapDataKey(keyFileBefore.dek, Buffer.from(keyFileBefore.kek, 'base64')));
+      expect(() => new DiskStorage(copy, { cipher: old, fsync: false })).toThrow(/fails authentication/);
+      const now = JSON.parse(readFileSync(join(m.dataDir, 'raft-key.json'), 'utf8')) as { dek: string; kek?: string; older: string[] };
+      expect(now.kek).toBeUndefined();
+      const kek = parseUnlockKey(keys[0])!;
+      const ring = new RecordCipher(unwrapDataKey(now.dek, kek), now.older.map((w) => unwrapDataKey(w, kek)));
+      new DiskStorage(copy, { cipher: ring, fsync: false }).close();
+    } finally {
+      rmSync(copy, { recursive: true, force: true });
+    }
   });
 
   it('a restarted manager is locked: it says so, serves nothing, and refuses wrong keys with Docker\'s words', async () => {
@@ -209,6 +233,8 @@ describe('flotilla swarm init --autolock', () => {
     expect(init.stdout.endsWith(rec.initAutolockTail.replace(KEY_RE, key).replace('`docker swarm unlock`', '`flotilla swarm unlock`'))).toBe(true);
     expect((await flotilla(['swarm', 'unlock-key', '-q'], env)).stdout).toBe(`${key}\n`);
     // No key-encryption key left next to the data key: a restart needs the unlock key.
-    expect(Object.keys(JSON.parse(readFileSync(join(dir, 'raft-key.json'), 'utf8')))).toEqual(['dek']);
+    // (`older`: the data key of the first instants, before autolock applied, which was replaced; wrapped too.)
+    const file = JSON.parse(readFileSync(join(dir, 'raft-key.json'), 'utf8')) as Record<string, unknown>;
+    expect(Object.keys(file).filter((k) => k !== 'older')).toEqual(['dek']);
   });
 });

@@ -26,7 +26,12 @@ export interface ManagerConfig {
   readonly redisUrlGiven: boolean;
   /** `--log-level` (or FLOTILLA_LOG_LEVEL): debug, info (default), warn, error. */
   readonly logLevel: LogLevel;
+  /** `--max-request-bytes` (or FLOTILLA_MAX_REQUEST_BYTES): a larger request body is refused with 413. */
+  readonly maxRequestBytes: number;
 }
+
+/** 16 MiB, as issue 13 asks: far above any spec, far below what would hurt the manager's memory. */
+export const DEFAULT_MAX_REQUEST_BYTES = 16 * 1024 * 1024;
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -63,13 +68,19 @@ export function loadManagerConfig(argv: string[], env: NodeJS.ProcessEnv = proce
   if (joinAddr !== undefined && bools.has('force-new-cluster')) throw new ConfigError('--force-new-cluster and --join cannot be combined');
   const hb = Number(flags.get('heartbeat-period-ms') ?? env.FLOTILLA_HEARTBEAT_MS ?? 5000);
   if (!Number.isFinite(hb) || hb < 100) throw new ConfigError(`heartbeat period must be >= 100 ms`);
+  const maxBody = flags.get('max-request-bytes') ?? env.FLOTILLA_MAX_REQUEST_BYTES;
+  const maxRequestBytes = maxBody === undefined ? DEFAULT_MAX_REQUEST_BYTES : Number(maxBody);
+  if (!Number.isSafeInteger(maxRequestBytes) || maxRequestBytes < 1024) {
+    throw new ConfigError(`--max-request-bytes must be a whole number of bytes >= 1024, got ${maxBody}`);
+  }
   return Object.freeze({
     dataDir: flags.get('data-dir') ?? env.FLOTILLA_DATA_DIR ?? join(defaultStateDir(env), 'manager'),
     listenHost: m[1] || '0.0.0.0',
     listenPort: port,
     advertiseAddr: advertise.includes(':') ? advertise : `${advertise}:${port}`,
-    redisUrl: flags.get('redis-url') ?? env.REDIS_URL ?? 'redis://127.0.0.1:6379',
-    redisUrlGiven: flags.has('redis-url') || env.REDIS_URL !== undefined,
+    // FLOTILLA_REDIS_URL: how a parent process hands it over (secretsOutOfArgs), kept out of argv.
+    redisUrl: flags.get('redis-url') ?? env.FLOTILLA_REDIS_URL ?? env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+    redisUrlGiven: flags.has('redis-url') || env.FLOTILLA_REDIS_URL !== undefined || env.REDIS_URL !== undefined,
     join: joinAddr !== undefined ? { addr: joinAddr, token: token! } : undefined,
     forceNewCluster: bools.has('force-new-cluster'),
     embeddedWorker: !bools.has('no-worker'),
@@ -77,5 +88,6 @@ export function loadManagerConfig(argv: string[], env: NodeJS.ProcessEnv = proce
     heartbeatPeriodMs: hb,
     apiRemote: bools.has('api-remote') || env.FLOTILLA_API_REMOTE === '1',
     logLevel: parseLogLevel(flags.get('log-level'), env),
+    maxRequestBytes,
   });
 }

@@ -10,12 +10,14 @@ import { ManagerModule } from './manager.module';
 import { ErrorFilter } from './api/error.filter';
 import { apiVersionMiddleware } from './api/docker/api-version.middleware';
 import { remoteAccessMiddleware } from './api/remote-access.middleware';
+import { bodyLimitMiddleware } from './api/body-limit.middleware';
 import { leaderProxyMiddleware } from './api/leader-proxy.middleware';
 import { isLoopback } from './api/remote-access.middleware';
 import { EngineEndpoint } from '../../worker/src/docker/engine-endpoint';
 import { engineProxyMiddleware } from './api/engine/engine-proxy.middleware';
 import { engineUpgradeHandler } from './api/engine/engine-upgrade';
 import { RelayBroker } from './api/relay/relay-broker';
+import { ImageShipController } from './api/image-ship.controller';
 import { nodeEngineMiddleware, nodeEngineUpgradeHandler } from './api/relay/node-engine';
 import { connectRedis } from '../../worker/src/agent/redis-connect';
 import { ClusterService } from './cluster/cluster.service';
@@ -96,9 +98,12 @@ async function main() {
   // Another node's engine (X-Flotilla-Node), reached through a connection its worker opens back.
   const relay = new RelayBroker(redis, config.advertiseAddr, (node, auth) => app.get(ClusterService).authenticate(node, auth));
   app.use(nodeEngineMiddleware(relay));
+  // Images are shipped from whichever node has them (the one they were built on), through the same relay.
+  app.get(ImageShipController).reachNodes(relay, nodeId);
   app.use(engineProxyMiddleware(engine));
   app.use(leaderProxyMiddleware(store, nodeId, () => keys.raftKey, nodeTls));
-  app.useBodyParser('json', { limit: '32mb' });
+  app.use(bodyLimitMiddleware(config.maxRequestBytes));
+  app.useBodyParser('json', { limit: config.maxRequestBytes });
   app.useGlobalFilters(new ErrorFilter());
   // One port, TLS and plain HTTP (this host only) told apart by the first byte.
   await app.init();

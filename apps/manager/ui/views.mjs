@@ -1,42 +1,46 @@
-// The console's pages as HTML strings built from the server's view model.
-import { age, bytes, cap, clock, colour, esc } from './format.mjs';
+// The console's pieces as HTML strings: a row or a card per object, so the page can
+// replace only the ones that changed. Input: the compact objects of wire.mjs.
+import { age, bytes, cap, colour, clock, esc } from './format.mjs';
 
-const table = (cls, head, rows, empty) =>
-  rows.length === 0
-    ? `<p class="muted">${esc(empty)}</p>`
-    : `<div class="scroll"><table class="${cls}"><thead><tr>${head.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead><tbody>${rows.join('')}</tbody></table></div>`;
+export const NODE_HEAD = ['Hostname', 'Role', 'Manager status', 'Status', 'Availability', 'Engine', 'Resources', 'Address'];
+export const SERVICE_HEAD = ['Name', 'Mode', 'Replicas', 'Image', 'Ports', 'Update status'];
 
-export function nodesTable(nodes) {
-  const rows = nodes.map(
-    (n) => `<tr data-node="${esc(n.id)}"><td class="hostname">${esc(n.hostname)}</td><td>${esc(n.role)}</td><td>${esc(n.manager)}</td>` +
-      `<td class="state-${esc(n.status)}">${esc(cap(n.status))}</td><td>${esc(cap(n.availability))}</td><td>${esc(n.engine)}</td>` +
-      `<td>${esc(n.cpus)} CPU, ${esc(bytes(n.memoryBytes))}</td><td>${esc(n.addr)}</td></tr>`,
-  );
-  return `<h2>Nodes (${nodes.length})</h2>` + table('nodes', ['Hostname', 'Role', 'Manager status', 'Status', 'Availability', 'Engine', 'Resources', 'Address'], rows, 'No nodes.');
+/** A table whose body the page fills row by row (`id` names the tbody). */
+export const tableShell = (cls, head, id) =>
+  `<div class="scroll"><table class="${cls}"><thead><tr>${head.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead><tbody id="${id}"></tbody></table></div>`;
+
+export function nodeRow(n) {
+  return `<tr data-node="${esc(n.i)}"><td class="hostname">${esc(n.h)}</td><td>${esc(n.r)}</td><td>${esc(n.m)}</td>` +
+    `<td class="state-${esc(n.s)}">${esc(cap(n.s))}</td><td>${esc(cap(n.a))}</td><td>${esc(n.e)}</td>` +
+    `<td>${esc(n.c)} CPU, ${esc(bytes(n.b))}</td><td>${esc(n.d)}</td></tr>`;
 }
 
-export function servicesTable(services) {
-  const rows = services.map((s) => {
-    const health = s.desired === 0 ? '' : s.running >= s.desired ? 'ok' : 'bad';
-    return `<tr data-service="${esc(s.name)}"><td><a href="#/service/${esc(s.id)}">${esc(s.name)}</a></td><td>${esc(s.mode)}</td>` +
-      `<td class="replicas ${health}">${esc(s.replicas)}</td><td>${esc(s.image)}</td><td>${esc(s.ports)}</td><td>${esc(s.update)}</td></tr>`;
-  });
-  return `<h2>Services (${services.length})</h2>` + table('services', ['Name', 'Mode', 'Replicas', 'Image', 'Ports', 'Update status'], rows, 'No services.');
+export function serviceRow(s) {
+  const health = s.desired === 0 ? '' : s.running >= s.desired ? 'ok' : 'bad';
+  return `<tr data-service="${esc(s.name)}"><td><a href="#/service/${esc(s.id)}">${esc(s.name)}</a></td><td>${esc(s.mode)}</td>` +
+    `<td class="replicas ${health}">${esc(s.replicas)}</td><td>${esc(s.image)}</td><td>${esc(s.ports)}</td><td>${esc(s.update)}</td></tr>`;
 }
 
-/** The visualizer: one card per node with the tasks that should run there. */
-export function grid(state) {
-  const names = new Map(state.services.map((s) => [s.id, s.name]));
-  const byNode = new Map(state.nodes.map((n) => [n.id, []]));
-  for (const t of state.tasks) if (t.desired !== 'shutdown' && byNode.has(t.nodeId)) byNode.get(t.nodeId).push(t);
-  const cards = state.nodes.map((n) => {
-    const chips = byNode.get(n.id).map(
-      (t) => `<a class="chip ${colour(t.serviceId)}${t.state === 'running' ? '' : ' pending'}" href="#/service/${esc(t.serviceId)}" title="${esc(t.name)}: ${esc(t.state)}">${esc(t.name)}</a>`,
-    );
-    return `<div class="node ${n.status === 'ready' ? '' : 'down'}" data-node="${esc(n.hostname)}"><header>${esc(n.hostname)}${n.leader ? ' ★' : ''}</header>${chips.join('') || '<span class="muted">no tasks</span>'}</div>`;
+/** A task's name as `service ps` prints it: service.slot, or service.node for a global one. */
+export const taskName = (t, names) => `${names.get(t.s) ?? t.s}.${t.l || t.n}`;
+
+/** The visualizer's card of one node, with the tasks that should run there. */
+export function nodeCard(n, tasks, names) {
+  const chips = tasks.map((t) => {
+    const name = taskName(t, names);
+    return `<a class="chip ${colour(t.s)}${t.t === 'running' ? '' : ' pending'}" href="#/service/${esc(t.s)}" title="${esc(name)}: ${esc(t.t)}">${esc(name)}</a>`;
   });
-  const unassigned = state.tasks.filter((t) => t.desired !== 'shutdown' && !t.nodeId).length;
-  return `<h2>Nodes × tasks</h2><div class="grid">${cards.join('')}</div>` + (unassigned ? `<p class="muted">${unassigned} task(s) not yet on a node (${esc(names.size)} services)</p>` : '');
+  return `<div class="node ${n.s === 'ready' ? '' : 'down'}" data-node="${esc(n.h)}"><header>${esc(n.h)}${n.l ? ' ★' : ''}</header>${chips.join('') || '<span class="muted">no tasks</span>'}</div>`;
+}
+
+/** "Nodes 51–100 of 1001" and the buttons around it; nothing when one page holds all. */
+export function pager(what, page, size, total) {
+  if (total <= size) return '';
+  const last = Math.ceil(total / size) - 1;
+  const from = page * size + 1;
+  const to = Math.min(total, from + size - 1);
+  return `<nav class="pager" data-pager="${esc(what)}"><button data-page="${page - 1}"${page === 0 ? ' disabled' : ''}>‹ Previous</button>` +
+    `<span>${from}–${to} of ${total}</span><button data-page="${page + 1}"${page >= last ? ' disabled' : ''}>Next ›</button></nav>`;
 }
 
 export function names(title, list, item = (x) => esc(x)) {
@@ -56,13 +60,12 @@ export function serviceHeader(s) {
   return `<h1>${esc(s.name)}</h1><p class="muted">${esc(s.mode)} · <span class="replicas">${esc(s.replicas)}</span> · ${esc(s.image)}${s.ports ? ` · ${esc(s.ports)}` : ''}${s.update ? ` · update ${esc(s.update)}` : ''}</p>`;
 }
 
-export function serviceTasks(state, id, now) {
-  const hosts = new Map(state.nodes.map((n) => [n.id, n.hostname]));
-  const rows = state.tasks
-    .filter((t) => t.serviceId === id)
-    .map(
-      (t) => `<tr data-task="${esc(t.id)}" data-state="${esc(t.state)}" data-desired="${esc(t.desired)}"><td>${esc(t.name)}</td><td class="host">${esc(hosts.get(t.nodeId) ?? t.nodeId)}</td>` +
-        `<td>${esc(cap(t.desired))}</td><td class="state-${esc(t.state)}">${esc(cap(t.state))} ${esc(age(t.since, now))} ago</td><td>${esc(t.health)}</td><td class="err">${esc(t.error)}</td></tr>`,
-    );
-  return `<h2>Tasks</h2>` + table('tasks', ['Name', 'Node', 'Desired state', 'Current state', 'Health', 'Error'], rows, 'No tasks.');
+/** The service page's task list (`service ps`), from the full rows of /ui/api/services/:id. */
+export function serviceTasks(tasks, hosts, now) {
+  const rows = tasks.map(
+    (t) => `<tr data-task="${esc(t.id)}" data-state="${esc(t.state)}" data-desired="${esc(t.desired)}"><td>${esc(t.name)}</td><td class="host">${esc(hosts.get(t.nodeId) ?? t.nodeId)}</td>` +
+      `<td>${esc(cap(t.desired))}</td><td class="state-${esc(t.state)}">${esc(cap(t.state))} ${esc(age(t.since, now))} ago</td><td>${esc(t.health)}</td><td class="err">${esc(t.error)}</td></tr>`,
+  );
+  if (rows.length === 0) return '<h2>Tasks</h2><p class="muted">No tasks.</p>';
+  return `<h2>Tasks</h2><div class="scroll"><table class="tasks"><thead><tr>${['Name', 'Node', 'Desired state', 'Current state', 'Health', 'Error'].map((h) => `<th>${h}</th>`).join('')}</tr></thead><tbody>${rows.join('')}</tbody></table></div>`;
 }

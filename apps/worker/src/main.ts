@@ -33,6 +33,8 @@ async function main() {
   // A rejoining worker knows its node id now; a new one once it has registered.
   const logger = createLogger({ level: parseLogLevel(args.get('log-level')), node: readNodeId(dataDir) });
   // Metrics are served only when asked for (as dockerd's --metrics-addr): the worker has no API to put them under.
+  // FLOTILLA_REDIS_URL: how a parent process hands it over (secretsOutOfArgs), kept out of argv.
+  const redisUrl = args.get('redis-url') ?? process.env.FLOTILLA_REDIS_URL;
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const ctx = await NestFactory.createApplicationContext(
@@ -42,7 +44,7 @@ async function main() {
         token,
         dataDir,
         ...(args.get('advertise-addr') ? { addr: args.get('advertise-addr')! } : {}),
-        ...(args.get('redis-url') ? { redisUrl: args.get('redis-url')! } : {}),
+        ...(redisUrl ? { redisUrl } : {}),
         role: 'worker',
       }),
       registry,

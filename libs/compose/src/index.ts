@@ -8,4 +8,5 @@ export { parseDuration, parseSize, formatDuration } from './units';
 export { sanitizeProjectName } from './files';
 export type * from './model';
 export { serviceNames, volumeNames, profileNames } from './project-queries';
+export { buildIndependent } from './build-independent';
 export { serviceImage, buildRequest, planBuilds, type BuildPolicy, type BuildStep, type ImageBuild, type BuildFlags } from './build-plan';

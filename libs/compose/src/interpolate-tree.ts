@@ -1,7 +1,6 @@
 import { converterFor, ConversionError } from './convert';
 import { interpolate, InterpolationError, MissingVariableError, type Env } from './interpolate';
 import type { Path } from './positions';
-import { OverrideTag, ResetTag } from './yaml-tags';
 
 const SINGULAR: Record<string, string> = { services: 'service', networks: 'network', volumes: 'volume', secrets: 'secret', configs: 'config' };
 
@@ -65,11 +64,6 @@ export function interpolateDocument(
  */
 function walk(v: unknown, path: (string | number)[], keys: string[], f: (s: string, path: Path, keys: string[]) => unknown): unknown {
   if (typeof v === 'string') return f(v, path, keys);
-  if (v instanceof OverrideTag) {
-    const x = walk(v.value, path, keys, f);
-    return x === v.value ? v : new OverrideTag(x);
-  }
-  if (v instanceof ResetTag) return v;
   if (Array.isArray(v)) {
     let out: unknown[] | undefined;
     for (let i = 0; i < v.length; i++) {

@@ -33,7 +33,7 @@ describe('parseYaml', () => {
     ['null key', 'services:\n  ~: x\n', /^2:3 non-string key null/],
     ['syntax error', 'a: [1, 2\nb: 3\n', /^\d+:\d+ /],
     ['bad indentation', 'a:\n  b: 1\n c: 2\n', /^\d+:\d+ /],
-    ['unknown tag', 'a: !nope []\n', /unknown tag/],
+    ['unknown tag (1.29 words, at the tag)', 'a: !nope []\n', /^1:4 could not determine a constructor for the tag '!nope'$/],
   ])('rejects %s with its position', (_name, text, want) => {
     const { doc, problems } = parse(text);
     expect(doc).toBeUndefined();

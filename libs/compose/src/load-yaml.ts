@@ -1,7 +1,6 @@
 import yaml from 'js-yaml';
 import { PositionRecorder, type PositionIndex } from './positions';
 import type { Problems } from './errors';
-import { MERGE_TAGS } from './yaml-tags';
 
 /** A compose document as parsed: plain JSON-like data plus where each key sits in the text. */
 export interface YamlDoc {
@@ -18,8 +17,11 @@ export interface YamlDoc {
  */
 export const MAX_EXPANDED_NODES = 2_000_000;
 
-/** YAML 1.2 core types plus merge keys and Compose's !reset/!override; no timestamps or binary. */
-const SCHEMA = yaml.CORE_SCHEMA.extend({ implicit: [(yaml as unknown as { types: { merge: yaml.Type } }).types.merge], explicit: MERGE_TAGS });
+/**
+ * YAML 1.2 core types plus merge keys; no timestamps or binary. No local tags:
+ * docker-compose 1.29 knows none (Compose v2's `!reset`/`!override` are its errors too).
+ */
+const SCHEMA = yaml.CORE_SCHEMA.extend({ implicit: [(yaml as unknown as { types: { merge: yaml.Type } }).types.merge] });
 
 /** Could the text hold a key that is not a string (a number, boolean or null)? Cheap test before the slow, exact one. */
 const MAYBE_NON_STRING_KEY = /(^|[\s{,?])([-+]?[\d.][\w.+-]*|true|false|True|False|TRUE|FALSE|null|Null|NULL|~|[-+]?\.(inf|Inf|INF|nan|NaN|NAN))[ \t]*:([ \t]|$)/m;
@@ -60,7 +62,15 @@ export function parseYaml(text: string, file: string, problems: Problems): YamlD
       data = load(text, file, rec.listener);
     } else data = load(text, file);
   } catch (e) {
-    const ye = e as { mark?: { line: number; column: number }; reason?: string; message: string };
+    const ye = e as { mark?: { line: number; column: number; position: number }; reason?: string; message: string };
+    const tag = /^unknown tag !<(.+)>$/.exec(ye.reason ?? '')?.[1];
+    if (tag && ye.mark) {
+      // js-yaml marks where the node ended; 1.29 (PyYAML) names the tag itself.
+      const at = text.lastIndexOf(tag, ye.mark.position);
+      const before = text.slice(0, at < 0 ? ye.mark.position : at).split('\n');
+      problems.add(file, { line: before.length, column: before[before.length - 1].length + 1 }, `could not determine a constructor for the tag '${tag}'`);
+      return undefined;
+    }
     const pos = ye.mark ? { line: ye.mark.line + 1, column: ye.mark.column + 1 } : undefined;
     problems.add(file, pos, ye.reason ?? ye.message);
     return undefined;

@@ -215,13 +215,13 @@ describe('loadProject: files, names and profiles', () => {
     [{ projectName: 'Given' }, 'given'],
     [{ env: { COMPOSE_PROJECT_NAME: 'From_Env' } }, 'from_env'],
   ])('project name %j → %s', (opts, want) => {
-    const dir = writeTree({ 'compose.yml': 'name: declared\nservices:\n  web:\n    image: x\n' });
+    const dir = writeTree({ 'compose.yml': 'services:\n  web:\n    image: x\n' });
     expect(loadProject({ workingDir: dir, env: {}, ...opts }).name).toBe(want);
   });
 
-  it('top-level name:, else the directory name lower-cased and sanitised', () => {
+  it('the directory name lower-cased and sanitised; a top-level name: is refused as 1.29 refuses it', () => {
     const named = writeTree({ 'compose.yml': 'name: declared\nservices:\n  web:\n    image: x\n' });
-    expect(loadProject({ workingDir: named, env: {} }).name).toBe('declared');
+    expect(() => loadProject({ workingDir: named, env: {} })).toThrow(/compose\.yml:1:1: 'name' does not match any of the regexes: '\^x-'/);
     const dir = writeTree({ 'My App.v2/compose.yml': 'services:\n  web:\n    image: x\n' });
     expect(loadProject({ files: [join(dir, 'My App.v2/compose.yml')], env: {} }).name).toBe('myappv2');
   });

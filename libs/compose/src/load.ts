@@ -14,7 +14,6 @@ import { absolutizeService } from './paths';
 import type { Path, Position } from './positions';
 import { checkProject } from './semantic';
 import { keysOutsideVersion } from './version-keys';
-import { hasTags, ResetTag, stripTags } from './yaml-tags';
 
 export interface LoadOptions {
   /** -f paths; default: COMPOSE_FILE, else compose.yaml/docker-compose.yml (+ override) in workingDir or a parent. */
@@ -114,16 +113,12 @@ export function loadProject(opts: LoadOptions = {}): ComposeProject {
     const out: Raw = {};
     if (v1) return out;
     for (const cf of composeFiles) {
-      for (const [k, v] of Object.entries((cf.data[key] ?? {}) as Raw)) {
-        if (k.startsWith('x-')) continue;
-        if (v instanceof ResetTag) delete out[k];
-        else out[k] = stripTags(v);
-      }
+      for (const [k, v] of Object.entries((cf.data[key] ?? {}) as Raw)) if (!k.startsWith('x-')) out[k] = v;
     }
     return out;
   };
-  const declaredName = [...composeFiles].reverse().find((f) => typeof f.data.name === 'string')?.data.name as string | undefined;
-  const rawName = opts.projectName || env.COMPOSE_PROJECT_NAME || declaredName || basename(projectDir);
+  // No top-level `name:`: docker-compose 1.29 refuses it (the schema reports it).
+  const rawName = opts.projectName || env.COMPOSE_PROJECT_NAME || basename(projectDir);
   const name = sanitizeProjectName(rawName);
   if (!name) throw new ComposeError([{ file: files[0], message: `project name ${JSON.stringify(rawName)} is empty once sanitised (only a-z, 0-9, _ and - are kept)` }]);
 
@@ -138,8 +133,7 @@ export function loadProject(opts: LoadOptions = {}): ComposeProject {
   const allProfiles = new Set<string>();
   const disabled = new Map<string, string[]>();
   const ctx = { projectDir, env, home, report, warn: (w: string) => envWarnings.push(w) };
-  for (const [sname, tagged] of Object.entries(resolved)) {
-    const raw = hasTags(tagged) ? (stripTags(tagged) as Raw) : tagged;
+  for (const [sname, raw] of Object.entries(resolved)) {
     const svc = normalizeService(sname, raw, ctx);
     for (const p of svc.profiles ?? []) allProfiles.add(p);
     if (svc.profiles?.length && !active.has('*') && !svc.profiles.some((p) => active.has(p))) {

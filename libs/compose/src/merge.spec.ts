@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { mergeService } from './merge';
-import { load } from './test-helpers';
+import { load, problemsOf } from './test-helpers';
 
 /** base and override files merged, the one service `s` returned. */
 const merged = (base: string, over: string) =>
@@ -44,24 +44,13 @@ describe('merging -f files, key by key (docker-compose rules)', () => {
     expect(pick(s)).toEqual(want);
   });
 
-  it('!reset removes what the base set, !override replaces instead of merging (Compose Specification)', () => {
-    const p = load(
-      {
-        'a.yml': 'services:\n  s:\n    image: x\n    command: [run]\n    ports: ["80:80"]\n    environment: {A: "1", B: "1"}\n    labels: {a: "1"}\n',
-        'b.yml': 'services:\n  s:\n    command: !reset null\n    ports: !override ["8080:80"]\n    environment:\n      B: !reset\n    labels: !reset {}\n',
-      },
-      { files: ['a.yml', 'b.yml'] },
-    );
-    expect(p.services.s.command).toBeUndefined();
-    expect(p.services.s.ports.map((x) => x.published)).toEqual([8080]);
-    expect(p.services.s.environment).toEqual({ A: '1' });
-    expect(p.services.s.labels).toEqual({});
-  });
-
-  it('!reset in an extending service', () => {
-    const p = load({ 'compose.yml': 'services:\n  init:\n    image: alpine\n    command: "sleep infinity"\n  base:\n    extends: { service: init }\n    command: !reset\n' });
-    expect(p.services.base.command).toBeUndefined();
-    expect(p.services.init.command).toEqual(['sleep', 'infinity']);
+  it('the Compose Specification merge tags are YAML errors, as in docker-compose 1.29', () => {
+    expect(problemsOf({ 'compose.yml': 'services:\n  init:\n    image: alpine\n  base:\n    extends: { service: init }\n    command: !reset\n' })).toEqual([
+      '6:14 could not determine a constructor for the tag \'!reset\'',
+    ]);
+    expect(problemsOf({ 'compose.yml': 'services:\n  s:\n    image: x\n    ports: !override ["8080:80"]\n' })).toEqual([
+      '4:12 could not determine a constructor for the tag \'!override\'',
+    ]);
   });
 
   it('v1: image and build exclude each other, the override wins', () => {

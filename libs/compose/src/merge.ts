@@ -7,7 +7,6 @@
  */
 import { splitVolumeSpec } from './normalize-volumes';
 import { expandPortSpec } from './normalize-ports';
-import { OverrideTag, ResetTag } from './yaml-tags';
 
 export type Raw = Record<string, unknown>;
 
@@ -193,9 +192,7 @@ export function mergeService(base: Raw, over: Raw, v1 = false): Raw {
   for (const k of new Set([...Object.keys(base), ...Object.keys(over)])) {
     const rule = RULES[k];
     const o = over[k];
-    if (o instanceof ResetTag) continue;
-    if (o instanceof OverrideTag) out[k] = o.value;
-    else if (k in base && k in over && rule) out[k] = rule(base[k], o);
+    if (k in base && k in over && rule) out[k] = rule(base[k], o);
     else out[k] = k in over ? o : base[k];
   }
   if (v1 && ('image' in over || 'build' in over)) {

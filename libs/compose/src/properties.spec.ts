@@ -71,6 +71,38 @@ describe('properties', () => {
     );
   });
 
+  it('text that is not YAML: a ComposeError naming file:line:column inside the text', () => {
+    let broken = 0;
+    const breaker = fc.constantFrom('{', '[', '"open', "'open", '\t', ': :', '- a\n b: [', '&a &b x', '*nope', '? [');
+    fc.assert(
+      fc.property(fc.constantFrom(...fixtureTexts()), fc.nat(), breaker, (text, at, ins) => {
+        const lines = text.split('\n');
+        const i = at % lines.length;
+        lines[i] = `${lines[i]}${ins}`;
+        const t = lines.join('\n');
+        let notYaml = false;
+        try {
+          yaml.load(t);
+        } catch {
+          notYaml = true;
+        }
+        if (!notYaml) return;
+        broken++;
+        const r = tryLoad(t);
+        expect(r).toBeInstanceOf(ComposeError);
+        const p = (r as ComposeError).problems[0];
+        expect(p.file).toMatch(/compose\.yml$/);
+        expect(p.line).toBeGreaterThanOrEqual(1);
+        expect(p.line).toBeLessThanOrEqual(lines.length + 1);
+        expect(p.column).toBeGreaterThanOrEqual(1);
+        expect((r as Error).message).toMatch(/compose\.yml:\d+:\d+: /);
+      }),
+      { numRuns: 300 },
+    );
+    // Most insertions do break the YAML: the property was checked, not skipped.
+    expect(broken).toBeGreaterThan(100);
+  });
+
   const name = fc.stringMatching(/^[a-z][a-z0-9]{0,6}$/);
   const port = fc.oneof(
     fc.integer({ min: 1, max: 65535 }).map(String),
@@ -149,3 +181,17 @@ describe('properties', () => {
     );
   });
 });
+
+/** The conformance fixtures' compose files, as text. */
+function fixtureTexts(): string[] {
+  const root = resolve(__dirname, '../fixtures/conformance');
+  return readdirSync(root)
+    .map((d) => {
+      try {
+        return readFileSync(join(root, d, 'docker-compose.yml'), 'utf8');
+      } catch {
+        return '';
+      }
+    })
+    .filter(Boolean);
+}

@@ -110,7 +110,7 @@ function service(s: ServiceDef): Doc {
 /** The project as a Compose Specification document (what `compose config` prints). */
 export function configDocument(project: ComposeProject): Doc {
   const services = sortKeys(Object.fromEntries(Object.entries(project.services).map(([n, s]) => [n, service(s)])));
-  const doc: Doc = { name: project.name, services };
+  const doc: Doc = { services };
   if (Object.keys(project.networks).length) doc.networks = sortKeys(project.networks);
   if (Object.keys(project.volumes).length) doc.volumes = sortKeys(project.volumes);
   if (Object.keys(project.secrets).length) doc.secrets = sortKeys(project.secrets);

@@ -293,7 +293,6 @@ const NAME = /^[a-zA-Z0-9._-]+$/;
 /** Compose Specification (unversioned) and 2.x/3.x files. */
 export const SPEC_SCHEMA: Schema = obj({
   version: str,
-  name: str,
   services: mapOf(alt('object', { props: SPEC_SERVICE, extra: 'x' }), NAME),
   networks: mapOf(network, NAME),
   volumes: mapOf(volume, NAME),

@@ -1,6 +1,5 @@
 import type { Path } from './positions';
 import type { Alt, JsonType, Schema } from './schema';
-import { OverrideTag, ResetTag } from './yaml-tags';
 
 export type Report = (path: Path, message: string) => void;
 
@@ -46,8 +45,7 @@ export function validate(v: unknown, schema: Schema, path: Path, report: Report,
 }
 
 function check(v: unknown, schema: Schema, path: (string | number)[], report: (path: (string | number)[], message: string) => void, opts: { serviceDepth: number; v1: boolean }): void {
-  if (!schema.alts.length || v instanceof ResetTag) return;
-  if (v instanceof OverrideTag) return check(v.value, schema, path, report, opts);
+  if (!schema.alts.length) return;
   const a = pick(schema, v);
   if (!a) {
     const types = schema.alts.map((x) => x.type);

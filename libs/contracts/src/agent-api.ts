@@ -30,6 +30,11 @@ export interface RegisterResponse {
   managers?: string[];
 }
 
+/** A heartbeat's answer: the period to beat at from now on (it grows with the cluster). */
+export interface HeartbeatResponse {
+  heartbeatPeriodMs: number;
+}
+
 /** A manager joining the Raft group: first as a learner that catches up, then as a voter. */
 /** A node's request for its certificate, made over TLS pinned to the CA digest its join token names. */
 export interface CertificateRequest {
@@ -145,6 +150,8 @@ export interface TaskReport {
   exitCode?: number;
   /** The engine's healthcheck verdict, for a container that has one. */
   health?: 'starting' | 'healthy' | 'unhealthy';
+  /** The container is paused (`docker pause`): a running task restated, for `compose ps`'s `Paused`. */
+  paused?: boolean;
   command?: string;
   /** Task-network addresses seen by the worker (CIDR form). */
   addresses?: Record<string, string>;

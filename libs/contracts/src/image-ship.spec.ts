@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { imageRequestRefusal, imageShipPath, isImageId, loadedImageMismatch } from './image-ship';
-import type { Task } from './swarm-types';
+import { imageHolderCandidates, imageReadRoute, imageRequestRefusal, imageShipPath, isImageId, loadedImageMismatch } from './image-ship';
+import { relayRoute } from './engine-relay';
+import type { SwarmNode, Task } from './swarm-types';
 import type { TaskState } from './task-state';
 
 const task = (node: string, image: string, state: TaskState = 'preparing', desired: TaskState = 'running') =>
@@ -60,5 +61,40 @@ describe('image ship wire details', () => {
     [undefined, false],
   ])('isImageId(%s) = %s', (s, want) => {
     expect(isImageId(s)).toBe(want);
+  });
+});
+
+describe('imageReadRoute: only an image inspect or save, of one name, passes', () => {
+  it.each([
+    ['GET', '/images/app_web%3Alatest/json', { name: 'app_web:latest', part: 'json' }],
+    ['GET', '/v1.41/images/reg.example%3A5000%2Fa%2Fb%3A1/get', { name: 'reg.example:5000/a/b:1', part: 'get' }],
+    ['get', '/images/sha256%3Aabc/json', { name: 'sha256:abc', part: 'json' }],
+    ['POST', '/images/app/json', undefined],
+    ['DELETE', '/images/app', undefined],
+    ['GET', '/images/get?names=a&names=b', undefined],
+    ['GET', '/images/app/get?x=1', undefined],
+    ['GET', '/images/app/history', undefined],
+    ['GET', '/images/a/../containers/x/json', undefined],
+    ['GET', '/images/%E0%A4%A/json', undefined],
+    ['GET', '/containers/app/json', undefined],
+  ] as const)('%s %s', (method, url, want) => {
+    expect(imageReadRoute(method, url)).toEqual(want);
+  });
+
+  it('is never a route the API relays for a client', () => {
+    expect(relayRoute('GET', '/images/app/get')).toBeUndefined();
+    expect(relayRoute('GET', '/images/app/json')).toBeUndefined();
+  });
+});
+
+describe('imageHolderCandidates: which other nodes may hold the image, preferred first', () => {
+  const node = (ID: string, role: 'manager' | 'worker', state = 'ready') => ({ ID, Spec: { Role: role }, Status: { State: state } }) as unknown as SwarmNode;
+  it.each([
+    ['managers before workers, each by ID', [node('w2', 'worker'), node('m2', 'manager'), node('w1', 'worker'), node('m1', 'manager')], 'x', 'y', ['m1', 'm2', 'w1', 'w2']],
+    ['never the node asking nor this manager', [node('a', 'worker'), node('b', 'manager'), node('c', 'worker')], 'a', 'b', ['c']],
+    ['only ready nodes (nothing answers from a down one)', [node('a', 'worker', 'down'), node('b', 'worker', 'disconnected'), node('c', 'worker')], 'x', undefined, ['c']],
+    ['none when the cluster is the asker and this manager', [node('a', 'worker'), node('b', 'manager')], 'a', 'b', []],
+  ] as const)('%s', (_what, nodes, requester, self, want) => {
+    expect(imageHolderCandidates(nodes, requester, self)).toEqual(want);
   });
 });

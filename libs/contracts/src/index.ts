@@ -14,3 +14,4 @@ export * from './redis-signing';
 export * from './unlock-key';
 export * from './image-ship';
 export * from './engine-relay';
+export * from './secret-args';

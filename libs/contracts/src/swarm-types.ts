@@ -253,6 +253,8 @@ export interface ContainerStatus {
   ExitCode?: number;
   /** flotilla's: the container's healthcheck verdict when it has one (`compose ps` shows "Up (healthy)"). */
   Health?: 'starting' | 'healthy' | 'unhealthy';
+  /** flotilla's: the container is paused (`compose ps` shows "Paused", as 1.29 reads it from the engine). */
+  Paused?: boolean;
   /** flotilla's addition: the command the container really runs (entrypoint + args), for `compose ps`. */
   Command?: string;
 }

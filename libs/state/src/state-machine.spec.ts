@@ -110,6 +110,23 @@ describe('StateMachine', () => {
     expect(m.tasks.get('t1')!.Status).toMatchObject({ State: 'running', Message: 'started' });
   });
 
+  it('within running, takes a pause or unpause (once each) and keeps when it reached running', () => {
+    const m = new StateMachine();
+    m.apply(1, { ops: [put('task', task('t1', 's1', 'n1'), null)] });
+    const report = (paused: boolean | undefined, when: string) => ({
+      ops: [{ op: 'taskStatus' as const, nodeId: 'n1', report: { taskId: 't1', state: 'running' as const, message: 'started', ...(paused === undefined ? {} : { paused }) }, at: when }],
+    });
+    m.apply(2, report(undefined, '2026-01-01T00:00:01.000Z'));
+    m.apply(3, report(true, '2026-01-01T00:00:02.000Z'));
+    expect(m.tasks.get('t1')!.Status).toMatchObject({ State: 'running', RunningAt: '2026-01-01T00:00:01.000Z', ContainerStatus: { Paused: true } });
+    m.apply(4, report(true, '2026-01-01T00:00:03.000Z'));
+    expect(m.tasks.get('t1')!.Version.Index).toBe(3);
+    m.apply(5, report(false, '2026-01-01T00:00:04.000Z'));
+    expect(m.tasks.get('t1')!.Status.ContainerStatus?.Paused).toBe(false);
+    m.apply(6, report(undefined, '2026-01-01T00:00:05.000Z'));
+    expect(m.tasks.get('t1')!.Version.Index).toBe(5);
+  });
+
   it('remembers when a task reached running through its later states', () => {
     const m = new StateMachine();
     m.apply(1, { ops: [put('task', task('t1', 's1', 'n1'), null)] });

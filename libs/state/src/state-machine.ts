@@ -157,7 +157,9 @@ export class StateMachine implements StateView {
           if (!cur || cur.NodeID !== op.nodeId) break;
           // Forward only; within `preparing`, a new message (an image being shipped) is news too.
           const restated = cur.Status.State === 'preparing' && op.report.state === 'preparing' && op.report.message !== cur.Status.Message;
-          if (!isForward(cur.Status.State, op.report.state) && !restated) break;
+          // ...and within `running`, a container paused or unpaused (no state of its own in Swarm's model).
+          const pausedNews = cur.Status.State === 'running' && op.report.state === 'running' && op.report.paused !== undefined && op.report.paused !== !!cur.Status.ContainerStatus?.Paused;
+          if (!isForward(cur.Status.State, op.report.state) && !restated && !pausedNews) break;
           const r = op.report;
           const next: Task = {
             ...cur,
@@ -175,9 +177,10 @@ export class StateMachine implements StateView {
                 ...(r.exitCode !== undefined ? { ExitCode: r.exitCode } : {}),
                 ...(r.command !== undefined ? { Command: r.command } : {}),
                 ...(r.health !== undefined ? { Health: r.health } : {}),
+                ...(r.paused !== undefined ? { Paused: r.paused } : {}),
               },
               PortStatus: cur.Status.PortStatus,
-              ...(r.state === 'running' ? { RunningAt: op.at } : cur.Status.RunningAt ? { RunningAt: cur.Status.RunningAt } : {}),
+              ...(r.state === 'running' && !pausedNews ? { RunningAt: op.at } : cur.Status.RunningAt ? { RunningAt: cur.Status.RunningAt } : {}),
             },
           };
           if (r.addresses && cur.NetworksAttachments) {

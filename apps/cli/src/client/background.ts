@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { secretsOutOfArgs } from '@flotilla/contracts';
 import { CliError } from '../errors';
 
 export type Role = 'manager' | 'worker';
@@ -11,6 +12,9 @@ export function entryPoint(role: Role): string {
 }
 
 /**
+ * Tokens and Redis URLs go to the child in its environment, never in its
+ * arguments (world-readable in /proc/PID/cmdline): see secretsOutOfArgs.
+ *
  * Starts a node process detached from the CLI (it survives the CLI exiting),
  * logging to DATA_DIR/ROLE.log, and waits until it writes its pid file (ready)
  * or exits (then its one-line error becomes the CLI's).
@@ -20,7 +24,8 @@ export async function startInBackground(role: Role, dataDir: string, args: strin
   const log = join(dataDir, `${role}.log`);
   const pidFile = join(dataDir, `${role}.pid`);
   const out = openSync(log, 'a');
-  const child = spawn(process.execPath, [entryPoint(role), ...args], { detached: true, stdio: ['ignore', out, out], env: process.env });
+  const secret = secretsOutOfArgs(args);
+  const child = spawn(process.execPath, [entryPoint(role), ...secret.args], { detached: true, stdio: ['ignore', out, out], env: { ...process.env, ...secret.env } });
   closeSync(out);
   let exited: number | null = null;
   child.on('exit', (code) => (exited = code ?? 1));
@@ -36,7 +41,8 @@ export async function startInBackground(role: Role, dataDir: string, args: strin
 
 /** Runs a node process in the foreground (`--foreground`): its output is the terminal's. */
 export function runInForeground(role: Role, args: string[]): Promise<number> {
-  const child = spawn(process.execPath, [entryPoint(role), ...args], { stdio: 'inherit', env: process.env });
+  const secret = secretsOutOfArgs(args);
+  const child = spawn(process.execPath, [entryPoint(role), ...secret.args], { stdio: 'inherit', env: { ...process.env, ...secret.env } });
   return new Promise((r) => child.on('exit', (code) => r(code ?? 1)));
 }
 

@@ -11,6 +11,8 @@ describe("compose ps State column, as docker-compose 1.29 prints it", () => {
     ['a healthy one', { State: 'running', ContainerStatus: { Health: 'healthy' } }, 'Up (healthy)'],
     ['one whose healthcheck has not passed yet', { State: 'starting', ContainerStatus: { Health: 'starting' } }, 'Up (health: starting)'],
     ['one being started', { State: 'starting' }, 'Starting'],
+    ['a paused one, healthy or not', { State: 'running', ContainerStatus: { Health: 'healthy', Paused: true } }, 'Paused'],
+    ['one unpaused again', { State: 'running', ContainerStatus: { Health: 'healthy', Paused: false } }, 'Up (healthy)'],
     ['an exit 0', { State: 'complete', ContainerStatus: { ExitCode: 0 } }, 'Exit 0'],
     ['an exit 3', { State: 'failed', ContainerStatus: { ExitCode: 3 } }, 'Exit 3'],
   ])('%s', (_n, status, want) => {

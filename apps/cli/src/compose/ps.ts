@@ -50,7 +50,9 @@ export function renderPs(
     .map((t) => {
       const s = svcById.get(t.ServiceID)!;
       const name = `${project}_${composeService(s)}_${t.Slot || t.NodeID?.slice(0, 12)}`;
-      return { name, cells: [name, command(t), stateText(t), ports(s.Endpoint?.Spec?.Ports ?? s.Spec.EndpointSpec?.Ports ?? [])], id: t.Status.ContainerStatus?.ContainerID ?? '' };
+      // 1.29 reads ports from the container's bindings, which an ended container no longer has.
+      const bound = t.Status.State === 'running' || t.Status.State === 'starting';
+      return { name, cells: [name, command(t), stateText(t), bound ? ports(s.Endpoint?.Spec?.Ports ?? s.Spec.EndpointSpec?.Ports ?? []) : ''], id: t.Status.ContainerStatus?.ContainerID ?? '' };
     })
     // A stopped service's containers are gone in flotilla: listed from the count it remembers, without IDs.
     .concat(o.quiet ? [] : stoppedRows(state, project, keep).map((cells) => ({ name: cells[0], cells, id: '' })))
@@ -65,6 +67,8 @@ export function stateText(t: Task): string {
   const st = t.Status;
   switch (st.State) {
     case 'running':
+      // 1.29 says `Paused` whatever the health (container.py human_readable_state).
+      if (st.ContainerStatus?.Paused) return 'Paused';
       return st.ContainerStatus?.Health === 'healthy' ? 'Up (healthy)' : 'Up';
     case 'starting':
       // A started container whose healthcheck has not passed yet.

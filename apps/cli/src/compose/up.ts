@@ -1,12 +1,12 @@
 import { Command, Option } from 'commander';
 import { toStack, type ComposeProject } from '@flotilla/compose';
 import type { StackDeployRequest } from '@flotilla/contracts';
-import { connect } from '../client/local-cluster';
 import { CliError } from '../errors';
 import { addProjectOptions, checkServices, load, printWarnings, projectOptions } from './project-options';
 import { convergence, dependencyFailure } from './task-view';
 import { timeoutMs, waitFor } from './wait';
-import { buildImages } from './build/build-images';
+import { buildImages, checkBuildContexts } from './build/build-images';
+import { buildAlongside } from './up/build-alongside';
 import { planUp, type UpFlags } from './up/up-options';
 import { applyStrategy } from './up/converge';
 import { runAttached } from './up/attach';
@@ -14,6 +14,7 @@ import { monochrome } from './up/log-printer';
 import { processIo } from './up/io';
 import { LocalEngine } from './engine.adapter';
 import { ShippingProgress } from './up/shipping-progress';
+import { TtyProgressWriter } from '../progress/progress-writer';
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
 
@@ -50,14 +51,17 @@ export function upCommand(): Command {
     checkServices(project, services);
     const scale = parseScale(opts.scale ?? [], project);
     const stack = select(toStack(project, { scale }), project, services, opts.deps);
-    // Images are built on the local engine first: a failed build deploys nothing (docker-compose 1.29 too).
+    // Images are built on the local engine; what needs none of them starts meanwhile, and is removed
+    // again if a build fails (docker-compose 1.29 builds first: a failed build leaves nothing either).
     const toStart = stack.services.map((s) => s.Labels?.['com.docker.compose.service'] ?? s.Name);
-    await buildImages(project, toStart, { policy: opts.build === true ? 'always' : opts.build === false ? 'never' : 'missing' });
-    // Everything above is local: a bad file or a failed build never reaches the cluster.
-    const { client } = await connect({ autostart: true });
-    // What runs now decides what --force-recreate / --no-recreate send (and keeps an earlier ForceUpdate).
-    const existing = (await client.stack(project.name)).services;
-    const result = await client.deployStack(project.name, { ...applyStrategy(stack, existing, plan.strategy), prune: !!opts.removeOrphans });
+    checkBuildContexts(project);
+    const { client, existing, createdEarly } = await buildAlongside(project, stack, plan.strategy, () =>
+      buildImages(project, toStart, { policy: opts.build === true ? 'always' : opts.build === false ? 'never' : 'missing' }),
+    );
+    // `existing` is the stack before this `up`: it decides what --force-recreate / --no-recreate send.
+    const deployed = await client.deployStack(project.name, { ...applyStrategy(stack, existing, plan.strategy), prune: !!opts.removeOrphans });
+    const early = new Set(createdEarly);
+    const result = { ...deployed, created: [...createdEarly, ...deployed.created], unchanged: deployed.unchanged.filter((n) => !early.has(n)) };
     for (const n of result.removed) process.stderr.write(`Removing orphan service ${n} ... done\n`);
     for (const n of result.created) process.stderr.write(`Creating ${n} ... \n`);
     for (const n of result.updated) process.stderr.write(`Recreating ${n} ... \n`);
@@ -65,11 +69,16 @@ export function upCommand(): Command {
     const wanted = new Set(stack.services.map((s) => s.Labels?.['com.docker.compose.service'] ?? s.Name));
     // Built images reach other nodes while their tasks prepare: say so, as 1.29 shows pulls.
     const shipping = new ShippingProgress();
+    // On a terminal, bars redrawn in place (as docker draws a pull); piped, a line per start and end.
+    const bars = process.stderr.isTTY ? new TtyProgressWriter(process.stderr) : undefined;
     const state = await waitFor(
       client,
       project.name,
       (s) => {
-        for (const l of shipping.lines(s)) process.stderr.write(`${l}\n`);
+        if (bars) {
+          const f = shipping.frame(s);
+          if (f.lines.length) bars.update(f);
+        } else for (const l of shipping.lines(s)) process.stderr.write(`${l}\n`);
         const dep = dependencyFailure(s, wanted);
         if (dep) return { done: false, fail: `${dep}\nEncountered errors while bringing up the project.` };
         const c = convergence(s, wanted);

@@ -1,3 +1,4 @@
+import { humanSize } from '@flotilla/contracts';
 import type { ProgressFrame, ProgressLine } from './service-progress';
 import type { ProgressWriter } from './progress-writer';
 
@@ -27,17 +28,8 @@ export interface TransferWords {
 export const PUSH_WORDS: TransferWords = { waiting: 'Waiting', sending: 'Pushing', done: 'Pushed' };
 export const SHIP_WORDS: TransferWords = { waiting: 'Waiting', sending: 'Sending', done: 'Loaded' };
 
-/** docker's units.HumanSize: powers of 1000, four significant digits. */
-export function humanSize(bytes: number): string {
-  const units = ['B', 'kB', 'MB', 'GB', 'TB', 'PB'];
-  let v = bytes;
-  let i = 0;
-  while (v >= 1000 && i < units.length - 1) {
-    v /= 1000;
-    i++;
-  }
-  return `${Number(v.toPrecision(4))}${units[i]}`;
-}
+// docker's units.HumanSize; the same text a node puts in its task's shipping message.
+export { humanSize };
 
 function line(t: TransferItem, w: TransferWords): ProgressLine {
   switch (t.state) {

@@ -3,6 +3,7 @@ import type { Response } from 'express';
 import {
   FlotillaError,
   type AssignmentSet,
+  type HeartbeatResponse,
   type Network,
   type RegisterRequest,
   type RegisterResponse,
@@ -23,6 +24,7 @@ import { MANAGER_CONFIG, STATE_STORE } from '../tokens';
 import type { ManagerConfig } from '../config';
 import { referencedBy } from './docker/secret-refs';
 import { meshFor, meshTable, overlayFor, type MeshEntry } from '@flotilla/networking';
+import { parseBody, registerSchema, statusRequestSchema } from './schemas';
 
 const NODE_ID = /^[a-z0-9]{1,64}$/;
 
@@ -48,14 +50,14 @@ export class AgentController {
   async register(@Body() body: RegisterRequest): Promise<RegisterResponse> {
     validateRegister(body);
     const node = await this.cluster.register(body);
-    this.liveness.beat(node.ID);
+    const heartbeatPeriodMs = this.liveness.beat(node.ID);
     // A (re)joining worker must converge on its full set even if no doorbell is queued.
     this.dispatcher.ring(node.ID);
     return {
       nodeId: node.ID,
       redisUrl: this.store.view().cluster?.RedisURL ?? this.config.redisUrl,
       managers: this.managers.managerAddresses(),
-      heartbeatPeriodMs: this.config.heartbeatPeriodMs,
+      heartbeatPeriodMs,
       nodeSecret: this.cluster.secretFor(node.ID),
       clusterId: this.store.view().cluster!.ID,
     };
@@ -72,6 +74,8 @@ export class AgentController {
   @Get(':id/assignments')
   assignments(@Param('id') id: string, @Headers('authorization') auth: string | undefined, @Query('since') sinceQ: string | undefined, @Res() res: Response): void {
     this.knownNode(id, auth);
+    // Any call from the node is a sign of life: under load its heartbeat may be queued behind this one.
+    this.liveness.beat(id);
     const view = this.store.view();
     const tasks = view.tasksOfNode(id);
     // A node that holds its set at `since` gets only what changed, when this manager can tell (else the full set).
@@ -117,15 +121,17 @@ export class AgentController {
     if (!body || !Array.isArray(body.reports) || body.reports.length > 10_000) {
       throw new FlotillaError('invalid_argument', 'status: reports must be a list of at most 10000 entries');
     }
+    parseBody(statusRequestSchema, body, 'status');
     this.liveness.beat(id);
     if (body.reports.length) await this.status.report(id, body.reports);
   }
 
+  /** Answers with the period to beat at: a cluster that grew stretches it (see heartbeatPeriodFor). */
   @Post(':id/heartbeat')
-  @HttpCode(204)
-  heartbeat(@Param('id') id: string, @Headers('authorization') auth: string | undefined): void {
+  @HttpCode(200)
+  heartbeat(@Param('id') id: string, @Headers('authorization') auth: string | undefined): HeartbeatResponse {
     this.knownNode(id, auth);
-    this.liveness.beat(id);
+    return { heartbeatPeriodMs: this.liveness.beat(id) };
   }
 
   /** Only the node itself may read its assignments (they hold its tasks' environment) or report for it. */
@@ -151,6 +157,7 @@ function validateRegister(b: RegisterRequest) {
   if (b.token !== undefined && typeof b.token !== 'string') throw bad('token');
   if (b.role !== undefined && b.role !== 'worker' && b.role !== 'manager') throw bad('role');
   if (typeof b.addr !== 'string' || b.addr.length > 255) throw bad('addr');
+  parseBody(registerSchema, b, 'register');
   const d = b.description;
   if (typeof d !== 'object' || d === null || typeof d.Hostname !== 'string' || d.Hostname.length > 255) {
     throw bad('description.Hostname');

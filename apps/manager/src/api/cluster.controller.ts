@@ -3,6 +3,7 @@ import { FlotillaError, parseJoinToken, type CertificateRequest, type Certificat
 import type { StateStore } from '@flotilla/state';
 import { STATE_STORE } from '../tokens';
 import { ClusterService } from '../cluster/cluster.service';
+import { parseBody, tokenRoleSchema } from './schemas';
 
 /** Public facts a joining node checks before it presents its token. */
 @Controller('flotilla/v1/cluster')
@@ -16,8 +17,8 @@ export class ClusterController {
   @Post('token-role')
   @HttpCode(200)
   tokenRole(@Body() body: { token?: unknown }): { role: 'worker' | 'manager' } {
-    if (typeof body?.token !== 'string') throw new FlotillaError('invalid_argument', 'token-role: token must be a string');
-    return { role: this.cluster.roleForToken(body.token) };
+    const { token } = parseBody(tokenRoleSchema, body, 'token-role');
+    return { role: this.cluster.roleForToken(token) };
   }
 
   /** The root CA certificate: public; a joining node checks its digest against its token before trusting it. */

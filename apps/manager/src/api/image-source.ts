@@ -1,48 +1,59 @@
-import type { IncomingMessage } from 'node:http';
+import type { ClientRequest, IncomingMessage, RequestOptions } from 'node:http';
 import { FlotillaError } from '@flotilla/contracts';
-import type { EngineEndpoint } from '../../../worker/src/docker/engine-endpoint';
+
+/** Something that carries one Docker API request to an engine: this host's socket, or another node's relay. */
+export interface EngineCaller {
+  readonly label: string;
+  request(opts: RequestOptions, onAnswer: (answer: IncomingMessage) => void): ClientRequest;
+}
 
 /**
- * This manager's engine as the source of images for nodes that lack them
- * (the host `compose build` ran on): the ID a name points at, and its
- * `docker save` archive as a stream.
+ * One engine as a source of images for nodes that lack them: the ID a name
+ * points at (and its size), and its `docker save` archive as a stream. `dial` gives a caller
+ * per request (a relayed connection carries one call).
  */
 export class ImageSource {
-  constructor(private readonly engine: EngineEndpoint) {}
+  constructor(
+    readonly label: string,
+    private readonly dial: () => Promise<EngineCaller>,
+  ) {}
 
-  /** The image's ID, or undefined when this engine has no image of that name. */
-  id(name: string): Promise<string | undefined> {
+  /** The image's ID and size (bytes, as `docker image ls` counts them), or undefined when this engine has no such image. */
+  async inspect(name: string): Promise<{ id: string; size: number } | undefined> {
+    const engine = await this.dial();
     return new Promise((resolve, reject) => {
-      const out = this.engine.request({ method: 'GET', path: `/images/${encodeURIComponent(name)}/json`, timeout: 15_000 }, (answer) => {
+      const out = engine.request({ method: 'GET', path: `/images/${encodeURIComponent(name)}/json`, timeout: 15_000 }, (answer) => {
         let body = '';
         answer.setEncoding('utf8');
         answer.on('data', (d: string) => (body += d));
         answer.on('end', () => {
           if (answer.statusCode === 404) return resolve(undefined);
-          if ((answer.statusCode ?? 500) >= 300) return reject(new FlotillaError('unavailable', `${this.engine.label}: ${body.trim()}`));
+          if ((answer.statusCode ?? 500) >= 300) return reject(new FlotillaError('unavailable', `${engine.label}: ${body.trim()}`));
           try {
-            resolve((JSON.parse(body) as { Id: string }).Id);
+            const image = JSON.parse(body) as { Id: string; Size?: number };
+            resolve({ id: image.Id, size: image.Size ?? 0 });
           } catch (e) {
             reject(e as Error);
           }
         });
         answer.on('error', reject);
       });
-      out.on('timeout', () => out.destroy(new Error(`${this.engine.label} did not answer an image inspect within 15 s`)));
+      out.on('timeout', () => out.destroy(new Error(`${engine.label} did not answer an image inspect within 15 s`)));
       out.on('error', reject);
       out.end();
     });
   }
 
   /** `GET /images/{name}/get`: the tar archive, streamed as the engine writes it. */
-  save(name: string): Promise<{ answer: IncomingMessage; cancel: () => void }> {
+  async save(name: string): Promise<{ answer: IncomingMessage; cancel: () => void }> {
+    const engine = await this.dial();
     return new Promise((resolve, reject) => {
-      const out = this.engine.request({ method: 'GET', path: `/images/${encodeURIComponent(name)}/get` }, (answer) => {
+      const out = engine.request({ method: 'GET', path: `/images/${encodeURIComponent(name)}/get` }, (answer) => {
         if ((answer.statusCode ?? 500) >= 300) {
           let body = '';
           answer.setEncoding('utf8');
           answer.on('data', (d: string) => (body += d));
-          answer.on('end', () => reject(new FlotillaError('unavailable', `${this.engine.label}: image save of ${name} failed: ${body.trim()}`)));
+          answer.on('end', () => reject(new FlotillaError('unavailable', `${engine.label}: image save of ${name} failed: ${body.trim()}`)));
           return;
         }
         resolve({ answer, cancel: () => out.destroy() });
@@ -51,4 +62,23 @@ export class ImageSource {
       out.end();
     });
   }
+}
+
+/**
+ * The first source, in the order given, whose engine has `name`, with the ID
+ * it has there. The first (this manager's own engine) is asked alone: the
+ * usual case costs no relay. The others are asked at once; an answer is taken
+ * once every source before it has answered (or failed: a node that cannot be
+ * reached holds nothing).
+ */
+export async function findImage<S extends Pick<ImageSource, 'inspect'>>(sources: S[], name: string): Promise<{ source: S; id: string; size: number } | undefined> {
+  const [first, ...others] = sources;
+  const image = first && (await first.inspect(name).catch(() => undefined));
+  if (image) return { source: first, ...image };
+  const asked = others.map((s) => s.inspect(name).catch(() => undefined));
+  for (const [i, p] of asked.entries()) {
+    const found = await p;
+    if (found) return { source: others[i], ...found };
+  }
+  return undefined;
 }

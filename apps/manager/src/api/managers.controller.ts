@@ -3,6 +3,7 @@ import { FlotillaError, type ManagerJoinRequest, type ManagerJoinResponse } from
 import { ManagersService } from '../cluster/managers.service';
 import type { RaftStore } from '../cluster/raft-store';
 import { STATE_STORE } from '../tokens';
+import { managerJoinSchema, parseBody } from './schemas';
 
 const NODE_ID = /^[a-z0-9]{1,64}$/;
 const ADDR = /^[A-Za-z0-9.-]{1,253}:\d{1,5}$/;
@@ -30,6 +31,7 @@ export class ManagersController {
     if (typeof body.nodeId !== 'string' || !NODE_ID.test(body.nodeId)) throw bad('nodeId');
     if (typeof body.addr !== 'string' || !ADDR.test(body.addr)) throw bad('addr must be host:port');
     if (body.stage !== 'learner' && body.stage !== 'voter') throw bad('stage must be learner or voter');
+    parseBody(managerJoinSchema, body, 'manager join');
     return this.managers.join(body);
   }
 }

@@ -1,4 +1,5 @@
 import { FlotillaError, type ServiceSpec } from '@flotilla/contracts';
+import { parseBody, serviceSpecSchema } from './schemas';
 
 const NAME_RE = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
 
@@ -20,6 +21,7 @@ export function validateServiceSpec(spec: ServiceSpec): void {
   const bad = (m: string) => new FlotillaError('invalid_argument', m);
   if (typeof spec !== 'object' || spec === null) throw bad('service spec must be an object');
   validateName('service', spec.Name);
+  parseBody(serviceSpecSchema, spec);
   const tt = spec.TaskTemplate;
   if (typeof tt !== 'object' || tt === null) throw bad(`service ${spec.Name}: TaskTemplate is required`);
   const cs = tt.ContainerSpec;

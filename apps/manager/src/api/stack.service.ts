@@ -14,6 +14,7 @@ import {
 import { del, newId, put, type Op, type StateStore, type StateView } from '@flotilla/state';
 import { CLOCK, STATE_STORE, type Clock } from '../tokens';
 import { validateServiceSpec, validateName } from './spec-validation';
+import { parseBody, stackDeploySchema } from './schemas';
 import { endpointOf } from './endpoint';
 import { resolveNetworks } from './resolve-networks';
 import { jobRun, withJobDefaults } from './job-runs';
@@ -36,6 +37,7 @@ export class StackService {
     if (!req || !Array.isArray(req.services) || !Array.isArray(req.networks) || !Array.isArray(req.volumes)) {
       throw new FlotillaError('invalid_argument', 'stack deploy: services, networks and volumes must be arrays');
     }
+    parseBody(stackDeploySchema, req, 'stack deploy');
     const view = this.store.view();
     const at = new Date(this.clock.now()).toISOString();
     const ops: Op[] = [];

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LoggerService } from '@nestjs/common';
+import { secretsOutOfArgs } from '@flotilla/contracts';
 import { writeNodeId } from '../../../worker/src/agent/identity';
 import type { RaftStore } from '../cluster/raft-store';
 
@@ -27,7 +28,9 @@ export async function startWorkerFor(p: DemotionPlan, timeoutMs = 90_000): Promi
   const log = openSync(join(p.dataDir, 'worker.log'), 'a');
   const args = ['--manager', p.via, '--token', p.workerToken, '--data-dir', p.dataDir, '--advertise-addr', p.addr];
   if (p.redisUrl) args.push('--redis-url', p.redisUrl);
-  const child = spawn(process.execPath, [main, ...args], { detached: true, stdio: ['ignore', log, log], env: process.env });
+  // The token and Redis URL travel in the environment: argv is readable by every user of the host.
+  const secret = secretsOutOfArgs(args);
+  const child = spawn(process.execPath, [main, ...secret.args], { detached: true, stdio: ['ignore', log, log], env: { ...process.env, ...secret.env } });
   child.unref();
   const pidFile = join(p.dataDir, 'worker.pid');
   const deadline = Date.now() + timeoutMs;

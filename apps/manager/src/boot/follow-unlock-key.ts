@@ -14,8 +14,12 @@ export function followUnlockKey(store: StateStore, key: DataKey, logger: LoggerS
     if (!cluster) return;
     const want = cluster.UnlockKey || null;
     if (want === key.unlockKey) return;
-    key.rewrap(want);
-    logger.log({ msg: want ? 'data key wrapped by the cluster unlock key (autolock on)' : 'data key wrapped by a local key (autolock off)' }, 'Autolock');
+    // Autolock turning on replaces the data key; a rotated unlock key or autolock off only re-wraps it.
+    const turningOn = want !== null && key.unlockKey === null;
+    if (turningOn) key.replace(want);
+    else key.rewrap(want);
+    const msg = turningOn ? 'autolock on: a new data key, wrapped by the cluster unlock key' : want ? 'data key wrapped by the rotated unlock key' : 'data key wrapped by a local key (autolock off)';
+    logger.log({ msg }, 'Autolock');
   };
   sync();
   return store.watch((e) => {

@@ -85,11 +85,12 @@ export async function openStore(config: ManagerConfig, nodeId: string, keys: Man
     peersFile,
     bootstrap: fresh && !config.join ? { [nodeId]: config.advertiseAddr } : undefined,
     peers: joined?.peers,
-    // Elections after 1.5-3 s of silence (heartbeats every 100 ms): a leader busy planning 100k
-    // tasks stalls for up to ~1.3 s here and must not be deposed for it. A dead one is replaced
-    // sooner than that: its followers see its connections close, which ends its lease at once.
+    // Elections after 5-10 s of silence (Docker's own timeout is 10 s; heartbeats every 100 ms): on
+    // a machine shared with other work a live leader's process can go unscheduled for seconds and
+    // must not be deposed for it. A dead one is replaced within 0.5-1 s: its followers see its
+    // connections close, which ends its lease and brings their campaign forward (lostLeaderTick).
     tickMs: 50,
-    raft: { electionTick: 30, heartbeatTick: 2 },
+    raft: { electionTick: 100, heartbeatTick: 2, lostLeaderTick: 10 },
     snapshotEvery: 20_000,
     fsync: true,
     cipher,

@@ -8,6 +8,8 @@ interface KeyFile {
   dek: string;
   /** base64 KEK, in the clear: present without autolock (then a copied WAL alone reveals nothing). */
   kek?: string;
+  /** Data keys replaced by `dek` (newest first), wrapped by the same KEK: they only open records sealed before. */
+  older?: string[];
 }
 
 export const DATA_KEY_FILE = 'raft-key.json';
@@ -22,11 +24,12 @@ export class DataKey {
 
   private constructor(
     private readonly file: string,
-    private readonly dek: Buffer,
+    private dek: Buffer,
     /** The unlock key the file is wrapped with, or null when its KEK is stored in the clear. */
     private lockedBy: string | null,
+    private older: Buffer[] = [],
   ) {
-    this.cipher = new RecordCipher(dek);
+    this.cipher = new RecordCipher(dek, older);
   }
 
   /** The file as it is: ready (clear KEK, or a new dir), or locked until `unlock` is given the key. */
@@ -38,11 +41,18 @@ export class DataKey {
       return { key };
     }
     const saved = JSON.parse(readFileSync(file, 'utf8')) as KeyFile;
-    if (saved.kek) return { key: new DataKey(file, unwrapDataKey(saved.dek, Buffer.from(saved.kek, 'base64')), null) };
+    const unwrapAll = (kek: Buffer) => (saved.older ?? []).map((w) => unwrapDataKey(w, kek));
+    if (saved.kek) {
+      const kek = Buffer.from(saved.kek, 'base64');
+      return { key: new DataKey(file, unwrapDataKey(saved.dek, kek), null, unwrapAll(kek)) };
+    }
     return {
       locked: true,
       // Throws WrongKeyError for a key that does not open it; the caller checked the key's format.
-      unlock: (unlockKey) => new DataKey(file, unwrapDataKey(saved.dek, parseUnlockKey(unlockKey) ?? Buffer.alloc(0)), unlockKey.trim()),
+      unlock: (unlockKey) => {
+        const kek = parseUnlockKey(unlockKey) ?? Buffer.alloc(0);
+        return new DataKey(file, unwrapDataKey(saved.dek, kek), unlockKey.trim(), unwrapAll(kek));
+      },
     };
   }
 
@@ -51,11 +61,32 @@ export class DataKey {
     return this.lockedBy;
   }
 
-  /** Wraps the same DEK again: with the unlock key (autolock on or rotated), or with a new local KEK (autolock off). */
+  /** Wraps the same DEK again: with the unlock key (unlock key rotated, autolock off), or with a new local KEK (autolock off). */
   rewrap(unlockKey: string | null): void {
+    this.write(this.dek, this.older, unlockKey);
+  }
+
+  /**
+   * Autolock turning on, as swarmkit does it: a fresh DEK wrapped by the unlock
+   * key seals everything from now on, so the old DEK (whose KEK sat in the
+   * clear on disk until now) opens nothing written after. The old key is kept,
+   * wrapped by the unlock key too, only to read the records it sealed. The file
+   * is replaced (renamed) before the cipher turns: a crash at any point leaves
+   * a file that opens every record on disk.
+   */
+  replace(unlockKey: string): void {
+    const next = newDataKey();
+    const older = [this.dek, ...this.older];
+    this.write(next, older, unlockKey);
+    this.cipher.rotate(next);
+    this.dek = next;
+    this.older = older;
+  }
+
+  private write(dek: Buffer, older: Buffer[], unlockKey: string | null): void {
     const kek = unlockKey ? parseUnlockKey(unlockKey) : newDataKey();
     if (!kek) throw new Error('the cluster holds a malformed unlock key');
-    const saved: KeyFile = unlockKey ? { dek: wrapDataKey(this.dek, kek) } : { dek: wrapDataKey(this.dek, kek), kek: kek.toString('base64') };
+    const saved: KeyFile = { dek: wrapDataKey(dek, kek), ...(unlockKey ? {} : { kek: kek.toString('base64') }), ...(older.length ? { older: older.map((k) => wrapDataKey(k, kek)) } : {}) };
     writeFileSync(`${this.file}.tmp`, JSON.stringify(saved), { mode: 0o600 });
     renameSync(`${this.file}.tmp`, this.file);
     this.lockedBy = unlockKey;

@@ -4,6 +4,7 @@ import type { ChangeEvent, StateStore, StateView } from '@flotilla/state';
 import type { ManagersService } from '../cluster/managers.service';
 import type { EventsService } from '../events/events.service';
 import { ConsoleFeedService, SNAPSHOT_EVERY_MS, type FeedMessage } from './console-feed.service';
+import type { WireView } from './console-wire';
 import { rep, service, task, viewOf } from './test-fixtures';
 
 /** A store whose view the test swaps, counting how often it is read. */
@@ -52,7 +53,9 @@ describe('ConsoleFeedService', () => {
   });
 
   const web = service('web', rep(3));
-  const states = () => got.filter((m) => m.type === 'state').map((m) => JSON.parse(m.json).services.map((s: { replicas: string }) => s.replicas));
+  /** REPLICAS of each diff that changed a service. */
+  const states = () => got.filter((m) => m.type === 'diff' && JSON.parse(m.json).services).map((m) => JSON.parse(m.json).services.up.map((s: { replicas: string }) => s.replicas));
+  const join = () => feed.join((m) => got.push(m));
 
   it('builds nothing while no page follows', () => {
     store.apply(viewOf([web], []));
@@ -60,15 +63,22 @@ describe('ConsoleFeedService', () => {
     expect(store.reads).toBe(0);
   });
 
-  it('many changes in a burst: one snapshot, of the latest state', () => {
-    feed.subscribe((m) => got.push(m));
+  it('a page joins with the whole compact view', () => {
+    store.apply(viewOf([web], [task(web, 1, 'running')]));
+    const view = JSON.parse(join().json) as WireView;
+    expect(view.services.map((s) => s.replicas)).toEqual(['1/3']);
+    expect(view.tasks).toHaveLength(1);
+  });
+
+  it('many changes in a burst: one diff, to the latest state', () => {
+    join();
     for (let running = 0; running <= 3; running++) store.apply(viewOf([web], [1, 2, 3].map((i) => task(web, i, i <= running ? 'running' : 'starting'))));
     vi.advanceTimersByTime(SNAPSHOT_EVERY_MS);
     expect(states()).toEqual([['3/3']]);
   });
 
   it('the first change is sent at once; one soon after waits out the rest of the period', () => {
-    feed.subscribe((m) => got.push(m));
+    join();
     store.apply(viewOf([web], [task(web, 1, 'running')]));
     vi.advanceTimersByTime(0);
     expect(states()).toEqual([['1/3']]);
@@ -81,7 +91,7 @@ describe('ConsoleFeedService', () => {
   });
 
   it('a batch that changes nothing the page shows sends nothing', () => {
-    feed.subscribe((m) => got.push(m));
+    join();
     const tasks = [task(web, 1, 'running')];
     store.apply(viewOf([web], tasks));
     vi.advanceTimersByTime(SNAPSHOT_EVERY_MS);
@@ -91,15 +101,30 @@ describe('ConsoleFeedService', () => {
   });
 
   it("passes the cluster's events on, not the host engine's own", () => {
-    feed.subscribe((m) => got.push(m));
+    join();
     events.listener!(event('local', 'some-container'));
     events.listener!(event('swarm', 'web'));
     expect(got.filter((m) => m.type === 'event').map((m) => JSON.parse(m.json).Actor.ID)).toEqual(['web']);
   });
 
+  it('a page joining brings the others to its view first: one base serves all, no change is lost', () => {
+    join();
+    store.apply(viewOf([web], [task(web, 1, 'running')]));
+    const second: FeedMessage[] = [];
+    const view = JSON.parse(feed.join((m) => second.push(m)).json) as WireView;
+    // The change reached the first page before the throttle's timer, as a diff numbered as the second page's view.
+    expect(states()).toEqual([['1/3']]);
+    expect(JSON.parse(got[0].json).q).toBe(view.q);
+    vi.advanceTimersByTime(SNAPSHOT_EVERY_MS);
+    expect(got).toHaveLength(1);
+    store.apply(viewOf([web], [task(web, 1, 'running'), task(web, 2, 'running')]));
+    vi.advanceTimersByTime(SNAPSHOT_EVERY_MS);
+    expect(got.map((m) => m.json)).toContain(second[0].json);
+    expect(JSON.parse(second[0].json).q).toBeGreaterThan(view.q);
+  });
+
   it('stops sending to a page that went away', () => {
-    const off = feed.subscribe((m) => got.push(m));
-    off();
+    join().leave();
     store.apply(viewOf([web], []));
     events.listener!(event('swarm', 'web'));
     vi.advanceTimersByTime(SNAPSHOT_EVERY_MS);

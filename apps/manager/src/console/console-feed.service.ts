@@ -4,9 +4,10 @@ import type { StateStore } from '@flotilla/state';
 import { CLOCK, STATE_STORE, type Clock } from '../tokens';
 import { ManagersService } from '../cluster/managers.service';
 import { EventsService } from '../events/events.service';
-import { consoleView, type ConsoleView } from './console-view';
+import { serviceDetail, type ServiceDetail } from './console-view';
+import { diffWire, WireBuilder, type WireBuild, type WireIndex, type WireView } from './console-wire';
 
-/** At most one snapshot per this many ms, however fast the store changes (a 1,000-node cluster heartbeats a lot). */
+/** At most one diff per this many ms, however fast the store changes (a 1,000-node cluster heartbeats a lot). */
 export const SNAPSHOT_EVERY_MS = 200;
 /** Events a page gets when it connects, so it does not start empty. */
 export const RECENT_EVENTS = 50;
@@ -16,15 +17,15 @@ const isClusterEvent = (e: TimedEvent) => e.message.scope === 'swarm';
 
 /** One server-sent event, serialised once for every page that follows. */
 export interface FeedMessage {
-  type: 'state' | 'event';
+  type: 'diff' | 'event';
   json: string;
 }
 export type FeedListener = (m: FeedMessage) => void;
 
 /**
- * What the open console pages follow: a fresh view model after the store
- * changes (throttled, built once for every page) and the cluster's events.
- * Nothing is computed while no page is open.
+ * What the open console pages follow: a page joins with the whole (compact)
+ * view, then gets what changed since, throttled and built once for every page,
+ * and the cluster's events. Nothing is computed while no page is open.
  */
 @Injectable()
 export class ConsoleFeedService implements OnModuleInit, OnModuleDestroy {
@@ -35,8 +36,11 @@ export class ConsoleFeedService implements OnModuleInit, OnModuleDestroy {
   private unevents?: () => void;
   private timer?: NodeJS.Timeout;
   private lastSent = 0;
-  /** The last snapshot sent: a batch that changes nothing the page shows (a heartbeat) sends nothing. */
-  private lastJson = '';
+  /** Every view gets the next number; a page applies only diffs numbered after the view it holds. */
+  private seq = 0;
+  /** The view every following page holds now: the next diff is taken from it. */
+  private base?: WireIndex;
+  private readonly builder = new WireBuilder();
 
   constructor(
     @Inject(STATE_STORE) private readonly store: StateStore,
@@ -68,10 +72,19 @@ export class ConsoleFeedService implements OnModuleInit, OnModuleDestroy {
     this.listeners.clear();
   }
 
-  /** The view model now. */
-  snapshot(): ConsoleView {
+  /** The overview's compact view now. */
+  wire(): WireView {
+    return this.build(this.seq).view;
+  }
+
+  private build(q: number): WireBuild {
     const view = this.store.view();
-    return consoleView(view, [...view.nodes.values()].map((n) => this.managers.withLiveStatus(n)));
+    return this.builder.build(view, [...view.nodes.values()].map((n) => this.managers.withLiveStatus(n)), q);
+  }
+
+  /** One service's row and its tasks in full (the service page), or undefined. */
+  service(idOrName: string): ServiceDetail | undefined {
+    return serviceDetail(this.store.view(), idOrName);
   }
 
   /** The latest events this manager kept, oldest first. */
@@ -82,12 +95,24 @@ export class ConsoleFeedService implements OnModuleInit, OnModuleDestroy {
       .map((e) => e.message);
   }
 
-  /** Every snapshot and event from now on, until the returned function is called. */
-  subscribe(listener: FeedListener): () => void {
-    // A page that joins gets the whole state from the controller; the next change is sent whatever it is.
-    this.lastJson = '';
+  /**
+   * A page starts following: it gets the whole view now (serialised), then every diff and event
+   * until `leave`. The pages already following are brought to the same view first, so one base
+   * serves them all.
+   */
+  join(listener: FeedListener): { json: string; leave: () => void } {
+    const { view, index } = this.build(++this.seq);
+    const d = this.base && diffWire(this.base, index, view.q);
+    if (d) this.send({ type: 'diff', json: JSON.stringify(d) });
+    this.base = index;
     this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return {
+      json: JSON.stringify(view),
+      leave: () => {
+        this.listeners.delete(listener);
+        if (this.listeners.size === 0) this.base = undefined;
+      },
+    };
   }
 
   /** An open stream to end when the manager stops; returns the function that forgets it. */
@@ -102,11 +127,11 @@ export class ConsoleFeedService implements OnModuleInit, OnModuleDestroy {
     this.timer = setTimeout(() => {
       this.timer = undefined;
       this.lastSent = this.clock.now();
-      if (this.listeners.size === 0) return;
-      const json = JSON.stringify(this.snapshot());
-      if (json === this.lastJson) return;
-      this.lastJson = json;
-      this.send({ type: 'state', json });
+      if (this.listeners.size === 0 || !this.base) return;
+      const { index } = this.build(++this.seq);
+      const d = diffWire(this.base, index, this.seq);
+      this.base = index;
+      if (d) this.send({ type: 'diff', json: JSON.stringify(d) });
     }, wait);
   }
 

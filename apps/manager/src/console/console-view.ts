@@ -67,22 +67,45 @@ const byName = (a: { name: string }, b: { name: string }) => a.name.localeCompar
  * the store's nodes with their live manager status (what `node ls` shows).
  */
 export function consoleView(view: StateView, nodes: readonly SwarmNode[]): ConsoleView {
-  const services = [...view.services.values()].map((s) => serviceRow(withStatus(s, view))).sort(byName);
+  const services = consoleServices(view);
   const names = new Map(services.map((s) => [s.id, s.name]));
   const tasks: ConsoleTask[] = [];
   for (const s of view.services.values()) tasks.push(...visibleTasks(view.tasksOfService(s.ID)).map((t) => taskRow(t, names.get(s.ID) ?? s.Spec.Name)));
+  return { index: view.index, nodes: consoleNodes(nodes), services, tasks, ...consoleLists(view, services) };
+}
+
+/** The service rows, by name. */
+export function consoleServices(view: StateView): ConsoleService[] {
+  return [...view.services.values()].map((s) => serviceRow(withStatus(s, view))).sort(byName);
+}
+
+/** The node rows, in `node ls` order (hostname). */
+export function consoleNodes(nodes: readonly SwarmNode[]): ConsoleNode[] {
+  return nodes.map(nodeRow).sort((a, b) => a.hostname.localeCompare(b.hostname) || a.id.localeCompare(b.id));
+}
+
+/** Stacks (from the services' labels), networks, secrets and configs: names only. */
+export function consoleLists(view: StateView, services: readonly ConsoleService[]): Pick<ConsoleView, 'stacks' | 'networks' | 'secrets' | 'configs'> {
   const stacks = new Map<string, number>();
   for (const s of services) if (s.stack) stacks.set(s.stack, (stacks.get(s.stack) ?? 0) + 1);
   return {
-    index: view.index,
-    nodes: nodes.map(nodeRow).sort((a, b) => a.hostname.localeCompare(b.hostname) || a.id.localeCompare(b.id)),
-    services,
-    tasks,
     stacks: [...stacks].map(([name, n]) => ({ name, services: n })).sort(byName),
     networks: [...view.networks.values()].map((n) => n.Spec.Name).sort(),
     secrets: [...view.secrets.values()].map((s) => s.Spec.Name).sort(),
     configs: [...view.configs.values()].map((c) => c.Spec.Name).sort(),
   };
+}
+
+export interface ServiceDetail {
+  service: ConsoleService;
+  tasks: ConsoleTask[];
+}
+
+/** What the service page shows of one service (by ID or name): its row and its tasks in full. */
+export function serviceDetail(view: StateView, idOrName: string): ServiceDetail | undefined {
+  const s = view.services.get(idOrName) ?? [...view.services.values()].find((x) => x.Spec.Name === idOrName);
+  if (!s) return undefined;
+  return { service: serviceRow(withStatus(s, view)), tasks: visibleTasks(view.tasksOfService(s.ID)).map((t) => taskRow(t, s.Spec.Name)) };
 }
 
 /** The tasks that should run (or ran to completion), and the latest few that ended, newest first. */

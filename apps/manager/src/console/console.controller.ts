@@ -4,10 +4,11 @@ import { FlotillaError } from '@flotilla/contracts';
 import { ConsoleFeedService } from './console-feed.service';
 import { ConsoleLogsService } from './console-logs.service';
 import { findUiDir, loadAssets } from './console-assets';
-import { openSse } from './sse';
+import { acceptsGzip, openSse } from './sse';
 
-/** Everything the page loads comes from this manager: nothing from the internet, nothing inline. */
-const CSP = "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
+/** Everything the page loads comes from this manager: nothing from the internet, no inline script. */
+const csp = (styleSources: string[]) =>
+  `default-src 'self'; style-src ${["'self'", ...styleSources].join(' ')}; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'`;
 
 /**
  * The web console at /ui/: its static files, a snapshot, a live stream of
@@ -17,6 +18,7 @@ const CSP = "default-src 'self'; img-src 'self' data:; object-src 'none'; base-u
 @Controller('ui')
 export class ConsoleController {
   private readonly assets = loadAssets(findUiDir());
+  private readonly csp = csp(this.assets.styleSources);
 
   constructor(
     private readonly feed: ConsoleFeedService,
@@ -32,16 +34,24 @@ export class ConsoleController {
 
   @Get('api/state')
   state() {
-    return this.feed.snapshot();
+    return this.feed.wire();
+  }
+
+  @Get('api/services/:id')
+  service(@Param('id') id: string) {
+    const s = this.feed.service(id);
+    if (!s) throw new FlotillaError('not_found', `service ${id} not found`);
+    return s;
   }
 
   @Get('api/stream')
   stream(@Req() req: Request, @Res() res: Response) {
     const sse = openSse(req, res);
     sse.onClose(this.feed.track(sse));
-    // Subscribed first (same tick), so no change falls between the first snapshot and the feed.
-    sse.onClose(this.feed.subscribe((m) => sse.sendJson(m.type, m.json)));
-    sse.send('state', this.feed.snapshot());
+    // The whole view, then diffs from it: joined in one tick, so no change falls in between.
+    const { json, leave } = this.feed.join((m) => sse.sendJson(m.type, m.json));
+    sse.onClose(leave);
+    sse.sendJson('state', json);
     for (const e of this.feed.recentEvents()) sse.send('event', e);
   }
 
@@ -59,13 +69,17 @@ export class ConsoleController {
   }
 
   private serve(name: string, req: Request, res: Response) {
-    const a = this.assets.get(name);
+    const a = this.assets.files.get(name);
     if (!a) throw new FlotillaError('not_found', `page not found: /ui/${name}`);
-    res.setHeader('Content-Security-Policy', CSP);
+    res.setHeader('Content-Security-Policy', this.csp);
     res.setHeader('X-Content-Type-Options', 'nosniff');
+    // Revalidated each time (a 304 on loopback costs little) so a new flotilla never serves a stale page.
     res.setHeader('Cache-Control', 'no-cache');
     res.setHeader('ETag', a.etag);
+    res.setHeader('Vary', 'Accept-Encoding');
     if (req.headers['if-none-match'] === a.etag) return void res.status(304).end();
-    res.status(200).type(a.type).send(a.body);
+    res.status(200).type(a.type);
+    if (a.gzip && acceptsGzip(req)) res.setHeader('Content-Encoding', 'gzip').send(a.gzip);
+    else res.send(a.body);
   }
 }

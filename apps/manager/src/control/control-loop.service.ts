@@ -6,16 +6,22 @@ import { awaitsAddress, planNetworkAllocations } from '@flotilla/networking';
 import { CLOCK, STATE_STORE, type Clock } from '../tokens';
 import { affectsPlans, opensDependencyGate } from './plan-relevance';
 import { createTaskOps } from './task-seeds';
+import { chunkOps } from './proposal-chunks';
 
 /** Pause before a pass woken only by others' writes. */
 const COALESCE_MS = 200;
 
-/** Ops per proposal: a few MB of JSON at most. */
-const MAX_OPS_PER_PROPOSAL = 2000;
-/** Ops committed by one pass; the next pass plans the rest. */
-const MAX_OPS_PER_PASS = 10_000;
-/** Tasks created by one pass: as seeds they are cheap to commit, and each pass reconciles every task. */
-const MAX_CREATES_PER_PASS = 50_000;
+/**
+ * Objects written per proposal (a task created, a status, a placement): every manager applies a
+ * proposal in one go, so this bounds how long one holds its event loop (and Raft's ticks).
+ */
+const MAX_WRITES_PER_PROPOSAL = 1000;
+/** Objects written by one pass; the next pass plans the rest. */
+const MAX_WRITES_PER_PASS = 10_000;
+/** Proposals of one pass in flight at once. */
+const PROPOSALS_IN_FLIGHT = 4;
+/** Tasks created by one pass: no more than it commits (planning more was work thrown away). */
+const MAX_CREATES_PER_PASS = MAX_WRITES_PER_PASS;
 
 /**
  * The glue around the two pure planners: read the view, plan, commit the plan
@@ -212,16 +218,21 @@ export class ControlLoopService implements OnModuleInit, OnModuleDestroy {
   private async commit(ops: Op[]): Promise<{ committed: boolean; complete: boolean }> {
     if (ops.length === 0) return { committed: false, complete: true };
     // A 100k-task plan is ~100 MB of JSON: committing it at once would block the event loop (and
-    // Raft heartbeats) for seconds. At most MAX_OPS_PER_PASS go now, a chunk per proposal, with a
-    // turn of the event loop between chunks; the rest is planned again by the next pass (each
-    // chunk is guarded by its own versions, so committing some and not others is safe).
+    // Raft heartbeats) for seconds. At most MAX_WRITES_PER_PASS go now, a bounded chunk per
+    // proposal, with a turn of the event loop between chunks; the rest is planned again by the
+    // next pass (each chunk is guarded by its own versions, so committing some and not others is safe).
+    const { chunks, complete: all } = chunkOps(ops, MAX_WRITES_PER_PROPOSAL, MAX_WRITES_PER_PASS);
     let committed = false;
-    let complete = ops.length <= MAX_OPS_PER_PASS;
-    for (let i = 0; i < Math.min(ops.length, MAX_OPS_PER_PASS); i += MAX_OPS_PER_PROPOSAL) {
-      try {
-        await this.store.propose({ ops: ops.slice(i, Math.min(i + MAX_OPS_PER_PROPOSAL, MAX_OPS_PER_PASS)) });
-        committed = true;
-      } catch (e) {
+    let complete = all;
+    // A few proposals at once: Raft carries those of one turn in one append and one fsync.
+    for (let i = 0; i < chunks.length; i += PROPOSALS_IN_FLIGHT) {
+      const out = await Promise.allSettled(chunks.slice(i, i + PROPOSALS_IN_FLIGHT).map((ops) => this.store.propose({ ops })));
+      for (const r of out) {
+        if (r.status === 'fulfilled') {
+          committed = true;
+          continue;
+        }
+        const e = r.reason as unknown;
         // A plan made on a view that moved on is simply made again.
         if (e instanceof FlotillaError && (e.code === 'out_of_sequence' || e.code === 'conflict')) {
           this.dirty = true;

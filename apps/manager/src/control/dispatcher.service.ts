@@ -100,6 +100,11 @@ export class DispatcherService implements OnModuleInit, OnModuleDestroy {
   served(nodeId: string, index: number): void {
     const rungAt = this.ledger.served(nodeId, index);
     if (rungAt !== undefined) this.onAnswered?.((performance.now() - rungAt) / 1000);
+    // A change that came while this fetch was on its way: ring for it now (else it waits for a retry or a resync).
+    if (this.ledger.owes(nodeId)) {
+      this.dirty.add(nodeId);
+      this.flushSoon();
+    }
   }
 
   /** Nodes whose assignment set changed and which have not fetched it yet. */

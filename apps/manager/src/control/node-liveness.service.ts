@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nest
 import type { StateStore } from '@flotilla/state';
 import { CLOCK, MANAGER_CONFIG, STATE_STORE, type Clock } from '../tokens';
 import type { ManagerConfig } from '../config';
+import { heartbeatPeriodFor } from './heartbeat-period';
 
 /** A node silent for this many heartbeat periods is marked down (Docker uses a similar grace). */
 const MISSED_BEATS = 3;
@@ -15,6 +16,8 @@ const MISSED_BEATS = 3;
 export class NodeLivenessService implements OnModuleInit, OnModuleDestroy {
   private readonly log = new Logger(NodeLivenessService.name);
   private readonly lastSeen = new Map<string, number>();
+  /** The heartbeat period each node was last told. */
+  private readonly told = new Map<string, number>();
   private timer?: NodeJS.Timeout;
   private startedAt = 0;
   private lastCheck = 0;
@@ -45,10 +48,19 @@ export class NodeLivenessService implements OnModuleInit, OnModuleDestroy {
     this.unlead?.();
   }
 
-  beat(nodeId: string): void {
+  /** The period nodes are told now: the configured one, stretched in a large cluster. */
+  period(): number {
+    return heartbeatPeriodFor(this.store.view().nodes.size, this.config.heartbeatPeriodMs);
+  }
+
+  /** Records a sign of life; returns the period the node is to beat at from now on. */
+  beat(nodeId: string): number {
     this.lastSeen.set(nodeId, this.clock.now());
+    const period = this.period();
+    this.told.set(nodeId, period);
     const node = this.store.view().nodes.get(nodeId);
     if (node && node.Status.State !== 'ready') void this.mark(nodeId, 'ready', '');
+    return period;
   }
 
   private async check() {
@@ -67,7 +79,9 @@ export class NodeLivenessService implements OnModuleInit, OnModuleDestroy {
     for (const node of this.store.view().nodes.values()) {
       if (node.Status.State !== 'ready') continue;
       const seen = this.lastSeen.get(node.ID) ?? this.startedAt;
-      if (now - seen > limit) await this.mark(node.ID, 'down', 'heartbeat failure');
+      // Judged by the period the node was last told: it may beat more slowly than today's.
+      const told = this.told.get(node.ID) ?? this.period();
+      if (now - seen > Math.max(limit, told * MISSED_BEATS)) await this.mark(node.ID, 'down', 'heartbeat failure');
     }
   }
 

@@ -39,6 +39,22 @@ describe('RingLedger: a node is rung once per fetch, never left without a ring f
     expect(l.shouldRing('n', 12, 2, STALE)).toBe(true);
   });
 
+  it('owes a ring for a change held back by a bell that a fetch read before the change has answered', () => {
+    const l = new RingLedger();
+    l.changed('n', 10);
+    expect(l.shouldRing('n', 10, 0, STALE)).toBe(true);
+    l.changed('n', 11);
+    expect(l.shouldRing('n', 11, 1, STALE)).toBe(false);
+    expect(l.owes('n')).toBe(false);
+    // The fetch answering ring 10 was read at 10: change 11 is still news, and no bell is out for it.
+    l.served('n', 10);
+    expect(l.owes('n')).toBe(true);
+    expect(l.shouldRing('n', 11, 2, STALE)).toBe(true);
+    expect(l.owes('n')).toBe(false);
+    l.served('n', 11);
+    expect(l.owes('n')).toBe(false);
+  });
+
   it('rings again when a bell has gone unanswered too long (a lost job), and after forget', () => {
     const l = new RingLedger();
     l.changed('n', 10);

@@ -32,6 +32,15 @@ export class RingLedger {
     return answered;
   }
 
+  /**
+   * A change the node was not served and no bell is out for: a fetch answered the bell that held
+   * the change back, but was read before it. It must be rung now, not at the next change.
+   */
+  owes(nodeId: string): boolean {
+    const n = this.nodes.get(nodeId);
+    return !!n && n.want !== 0 && n.rung === 0;
+  }
+
   /** Nodes with a change they have not fetched yet: the dispatcher's backlog. */
   pendingCount(): number {
     let n = 0;

@@ -3,8 +3,16 @@ import { FlotillaError, isTaskState, type TaskReport } from '@flotilla/contracts
 import type { Op, StateStore } from '@flotilla/state';
 import { CLOCK, STATE_STORE, type Clock } from '../tokens';
 
-/** Reports per proposal: about 1 MB of JSON. */
-const MAX_OPS_PER_PROPOSAL = 5000;
+/**
+ * Reports per proposal (about 200 KB of JSON): every manager applies a proposal in one go, and
+ * 5,000 at once held a follower's event loop for hundreds of ms on a busy machine.
+ */
+const MAX_OPS_PER_PROPOSAL = 1000;
+/**
+ * Proposals in flight at once: Raft carries those made in one turn in one append and one fsync,
+ * so a few in flight keep the log busy while each stays small.
+ */
+const MAX_IN_FLIGHT = 4;
 
 interface Pending {
   ops: Op[];
@@ -13,8 +21,8 @@ interface Pending {
 
 /**
  * Task reports from workers, folded into store proposals: fifty containers
- * starting at once cost one write, not fifty. One proposal is in flight at a
- * time and whatever arrives meanwhile goes into the next, so under load the
+ * starting at once cost one write, not fifty. A few proposals are in flight at
+ * a time and whatever arrives meanwhile goes into the next, so under load the
  * batches grow with the commit time instead of the commits multiplying (a
  * thousand nodes reporting at once made hundreds of small proposals, each
  * a WAL write, an fsync and a change event for every watcher).
@@ -22,7 +30,8 @@ interface Pending {
 @Injectable()
 export class StatusService {
   private queue: Pending[] = [];
-  private inflight = false;
+  private inflight = 0;
+  private waiting = false;
 
   constructor(
     @Inject(STATE_STORE) private readonly store: StateStore,
@@ -41,18 +50,22 @@ export class StatusService {
   }
 
   private pump(): void {
-    if (this.inflight || this.queue.length === 0) return;
-    this.inflight = true;
+    if (this.inflight >= MAX_IN_FLIGHT || this.queue.length === 0 || this.waiting) return;
+    this.waiting = true;
     // A turn of the event loop first, so the requests already read join this batch.
     setImmediate(() => {
-      const p = this.queue.shift()!;
+      this.waiting = false;
+      const p = this.queue.shift();
+      if (!p) return;
+      this.inflight++;
       this.store.propose({ ops: p.ops }).then(
         () => p.done.forEach((d) => d()),
         (e) => p.done.forEach((d) => d(e)),
       ).finally(() => {
-        this.inflight = false;
+        this.inflight--;
         this.pump();
       });
+      this.pump();
     });
   }
 }

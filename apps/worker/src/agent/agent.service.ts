@@ -24,6 +24,7 @@ import type { WorkerConfig } from '../config';
 import { ManagerClient } from './manager-client';
 import { NodeTls, obtainCredentials } from './manager-tls';
 import { readCredentials, writeCredentials } from './node-credentials';
+import { HeartbeatLoop } from './heartbeat-loop';
 import { Reporter } from './reporter';
 import { readNodeId, writeMembership, writeNodeId } from './identity';
 import { startManagerFor } from './promotion';
@@ -69,6 +70,7 @@ export class AgentService implements OnApplicationShutdown {
   private syncing = false;
   private again: 'fetch' | 'local' | undefined;
   private timers: NodeJS.Timeout[] = [];
+  private heartbeats?: HeartbeatLoop;
   private bull?: BullWorker;
   private redis?: Redis;
   private sub?: Redis;
@@ -132,9 +134,9 @@ export class AgentService implements OnApplicationShutdown {
     // A first join fails at once on a wrong URL; a node coming back as itself
     // (restart, demotion) rides out a Redis restart instead of dying in it.
     // Beating from here on: a node waiting for Redis is alive, and its running tasks must not be moved away.
-    this.timers.push(
-      setInterval(() => void this.client.heartbeat(this.nodeId).catch(() => undefined), Math.max(200, reg.heartbeatPeriodMs / 2)),
-    );
+    this.heartbeats?.stop();
+    this.heartbeats = new HeartbeatLoop(() => this.client.heartbeat(this.nodeId), reg.heartbeatPeriodMs);
+    this.heartbeats.start();
     this.redis = await connectRedis(redisUrl, {
       forWorker: true,
       waitMs: knownId === reg.nodeId ? this.config.redisWaitMs : 0,
@@ -144,6 +146,7 @@ export class AgentService implements OnApplicationShutdown {
       },
     }).catch((e: Error) => {
       for (const t of this.timers.splice(0)) clearInterval(t);
+      this.heartbeats?.stop();
       throw e;
     });
     // Back from a Redis outage: doorbells may have been lost, so look at the full set now.
@@ -187,6 +190,7 @@ export class AgentService implements OnApplicationShutdown {
   async onApplicationShutdown() {
     this.closed = true;
     for (const t of this.timers) clearInterval(t);
+    this.heartbeats?.stop();
     this.events?.destroy?.();
     clearTimeout(this.fetchTimer);
     this.ingress.close();

@@ -1,10 +1,12 @@
-import type { Readable } from 'node:stream';
+import { PassThrough, pipeline, type Readable } from 'node:stream';
 import {
   AGENT_API,
   IMAGE_ID_HEADER,
+  IMAGE_SIZE_HEADER,
   imageShipPath,
   FlotillaError,
   type AssignmentSet,
+  type HeartbeatResponse,
   type RegisterRequest,
   type RegisterResponse,
   type TaskReport,
@@ -80,15 +82,15 @@ export class ManagerClient {
     return this.call('GET', `${AGENT_API}/cluster/fingerprint`);
   }
 
-  heartbeat(nodeId: string): Promise<void> {
-    return this.call('POST', `${AGENT_API}/nodes/${nodeId}/heartbeat`);
+  heartbeat(nodeId: string): Promise<HeartbeatResponse | undefined> {
+    return this.call<HeartbeatResponse | undefined>('POST', `${AGENT_API}/nodes/${nodeId}/heartbeat`);
   }
 
   /**
    * The archive (`docker save`) of an image one of this node's tasks needs, streamed
-   * from a manager's engine, with the image ID that manager announced.
+   * from a manager's engine, with the image ID (and size, for progress) that manager announced.
    */
-  async fetchImage(nodeId: string, image: string): Promise<{ id: string | undefined; body: Readable }> {
+  async fetchImage(nodeId: string, image: string): Promise<{ id: string | undefined; size?: number; body: Readable }> {
     let last: unknown;
     for (let i = 0; i < this.urls.length; i++) {
       const idx = (this.current + i) % this.urls.length;
@@ -103,10 +105,15 @@ export class ManagerClient {
         last = new FlotillaError('unavailable', `cannot reach manager at ${this.urls[idx]}: ${(e as Error).message}`);
         continue;
       }
-      if (res.status >= 400) throw new FlotillaError(res.status === 404 ? 'not_found' : 'unavailable', errorMessage(await readText(res.body)));
+      if (res.status >= 300) throw new FlotillaError(res.status === 404 ? 'not_found' : 'unavailable', errorMessage(await readText(res.body)));
       this.current = idx;
       const id = res.headers[IMAGE_ID_HEADER.toLowerCase()];
-      return { id: typeof id === 'string' ? id : undefined, body: res.body };
+      // A few MB read ahead of the engine's load: the manager's sending is not held to each 16 KB the engine takes.
+      const body = new PassThrough({ highWaterMark: 4 << 20 });
+      // pipeline, not pipe: a connection lost midway fails the archive instead of leaving it open.
+      pipeline(res.body, body, () => undefined);
+      const size = Number(res.headers[IMAGE_SIZE_HEADER.toLowerCase()]);
+      return { id: typeof id === 'string' ? id : undefined, ...(size > 0 ? { size } : {}), body };
     }
     throw last;
   }

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { secretsOutOfArgs } from '@flotilla/contracts';
 import { writeNodeId } from './identity';
 
 export interface PromotionPlan {
@@ -32,7 +33,9 @@ export async function startManagerFor(p: PromotionPlan, timeoutMs = 90_000): Pro
   writeNodeId(join(p.dataDir, 'worker'), p.nodeId);
   const main = join(__dirname, '../../../manager/src/main.js');
   const log = openSync(join(p.dataDir, 'manager.log'), 'a');
-  const child = spawn(process.execPath, [main, ...managerArgs(p)], { detached: true, stdio: ['ignore', log, log], env: process.env });
+  // The token and Redis URL travel in the environment: argv is readable by every user of the host.
+  const secret = secretsOutOfArgs(managerArgs(p));
+  const child = spawn(process.execPath, [main, ...secret.args], { detached: true, stdio: ['ignore', log, log], env: { ...process.env, ...secret.env } });
   child.unref();
   const pidFile = join(p.dataDir, 'manager.pid');
   const deadline = Date.now() + timeoutMs;

@@ -180,10 +180,10 @@ export class DockerAdapter {
     }
   }
 
-  /** Container events for this node's task containers: a die/start nudges the reconcile. */
+  /** Container events for this node's task containers: a die/start (or pause/unpause, for `ps`) nudges the reconcile. */
   async events(nodeId: string): Promise<Readable> {
     const stream = (await this.docker.getEvents({
-      filters: { type: ['container'], event: ['die', 'start', 'destroy', 'oom', 'health_status'], label: [`${LABEL.swarmNodeId}=${nodeId}`] },
+      filters: { type: ['container'], event: ['die', 'start', 'destroy', 'oom', 'health_status', 'pause', 'unpause'], label: [`${LABEL.swarmNodeId}=${nodeId}`] },
     })) as unknown as Readable;
     return stream;
   }

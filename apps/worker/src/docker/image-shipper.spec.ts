@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Readable } from 'node:stream';
-import { ImageShipper, type ImageArchive, type ImageEngine } from './image-shipper';
+import type { ShipProgress } from '@flotilla/contracts';
+import { ImageShipper, PROGRESS_EVERY_MS, type ImageArchive, type ImageEngine } from './image-shipper';
 
 const ID_A = `sha256:${'a'.repeat(64)}`;
 const ID_B = `sha256:${'b'.repeat(64)}`;
@@ -67,5 +68,47 @@ describe('ImageShipper', () => {
     expect([fetches, engine.loads]).toEqual([1, 1]);
     await shipper.ensure('app:1');
     expect(fetches).toBe(2);
+  });
+});
+
+describe('ImageShipper: progress', () => {
+  /** An archive of `chunks` pieces of 1,000 bytes (the last one: the ID); the clock moves 200 ms each time it is read (once per piece). */
+  function slowArchive(chunks: number, size?: number) {
+    let t = 0;
+    const pieces = [...Array.from({ length: chunks - 1 }, () => Buffer.alloc(1000)), Buffer.from(ID_A)];
+    return { archive: { id: ID_A, size, body: Readable.from(pieces) } as ImageArchive, clock: () => (t += 200) };
+  }
+
+  /** Reads the ID from the archive's last bytes. */
+  class TailEngine extends FakeEngine {
+    override async loadImage(archive: Readable) {
+      this.loads++;
+      const all: Buffer[] = [];
+      for await (const c of archive) all.push(c as Buffer);
+      this.tags.set('app:1', Buffer.concat(all).toString().slice(-ID_A.length));
+    }
+  }
+
+  it('tells every waiting task the bytes received, at most every PROGRESS_EVERY_MS, with the announced total', async () => {
+    const { archive: a, clock } = slowArchive(11, 10_100);
+    const shipper = new ImageShipper(new TailEngine('app:1'), async () => a, clock);
+    const first: ShipProgress[] = [];
+    const second: ShipProgress[] = [];
+    await Promise.all([shipper.ensure('app:1', (p) => first.push(p)), shipper.ensure('app:1', (p) => second.push(p))]);
+    // 200 ms per piece, so one report every third piece (600 ms >= 500 ms); the last pieces are not worth one.
+    expect(first).toEqual([
+      { current: 3000, total: 10_100 },
+      { current: 6000, total: 10_100 },
+      { current: 9000, total: 10_100 },
+    ]);
+    expect(second).toEqual(first);
+    expect(PROGRESS_EVERY_MS).toBe(500);
+  });
+
+  it('without a size from the manager: bytes only', async () => {
+    const { archive: a, clock } = slowArchive(4);
+    const got: ShipProgress[] = [];
+    await new ImageShipper(new TailEngine('app:1'), async () => a, clock).ensure('app:1', (p) => got.push(p));
+    expect(got).toEqual([{ current: 3000 }]);
   });
 });

@@ -79,7 +79,11 @@ export function planContainers(tasks: Task[], containers: ObservedContainer[]): 
     }
     if (c.state === 'running' || c.state === 'restarting' || c.state === 'paused') {
       // A healthcheck gates `running` (swarmkit's health-aware start): `starting` until healthy.
-      if (c.health === 'unhealthy') actions.push({ kind: 'stop-unhealthy', task, containerId: c.id });
+      const paused = c.state === 'paused';
+      if (state === 'running' && paused !== !!task.Status.ContainerStatus?.Paused) {
+        // Paused or unpaused since the last report: restated, so `compose ps` can say `Paused` on any node.
+        actions.push({ kind: 'report', report: { taskId: task.ID, state: 'running', message: 'started', containerId: c.id, paused } });
+      } else if (c.health === 'unhealthy') actions.push({ kind: 'stop-unhealthy', task, containerId: c.id });
       else if (c.health === 'starting') {
         if (taskStateRank(state) < STARTING) actions.push({ kind: 'report', report: { taskId: task.ID, state: 'starting', message: 'starting', containerId: c.id, health: 'starting' } });
       } else if (state !== 'running') {

@@ -74,8 +74,10 @@ export class TaskRunner {
         }
         // Still `preparing`, as Docker's task is while it pulls: the image comes from a manager's engine.
         // The message says so, for the CLI's progress (`docker service ps` shows only the state).
-        this.report({ taskId: id, state: 'preparing', message: shippingMessage(task.Spec.ContainerSpec.Image) });
-        await this.shipper.ensure(task.Spec.ContainerSpec.Image);
+        const image = task.Spec.ContainerSpec.Image;
+        this.report({ taskId: id, state: 'preparing', message: shippingMessage(image) });
+        // Then the bytes as they come (a new message within `preparing`: the state machine takes it), as docker shows a pull.
+        await this.shipper.ensure(image, (p) => this.report({ taskId: id, state: 'preparing', message: shippingMessage(image, p) }));
       }
     } catch (e) {
       this.report({ taskId: id, state: 'rejected', message: 'preparing', err: errMessage(e) });

@@ -3,7 +3,7 @@ import { request } from 'node:http';
 import { connect, type Socket } from 'node:net';
 import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
 import type { Redis } from 'ioredis';
-import { NODE_HEADER, RELAY_PATH_PREFIX, parseRelayRequest, relayRequestChannel, relayRoute, type RelayRoute } from '@flotilla/contracts';
+import { NODE_HEADER, RELAY_PATH_PREFIX, imageReadRoute, parseRelayRequest, relayRequestChannel, relayRoute, type RelayRoute } from '@flotilla/contracts';
 import type { EngineEndpoint } from '../docker/engine-endpoint';
 import { MAX_HEAD, parseRequestHead, serializeHead, withContainerId, type RequestHead } from './relay-request';
 import { containerVerdict, createVerdict, execVerdict, type Refusal } from './relay-policy';
@@ -103,10 +103,12 @@ export class RelayServer {
       return socket.destroy();
     }
     if (!head) return answer(socket, { status: 400, message: 'malformed request' });
-    const route = relayRoute(head.method, head.url);
-    if (!route) return answer(socket, { status: 404, message: `${head.method} ${head.url.split('?')[0]} is not served through the relay` });
+    // A manager reading an image to ship it from this node (where it was built): any image, as managers hold every task's spec anyway.
+    const imageRead = imageReadRoute(head.method, head.url) !== undefined;
+    const route = imageRead ? undefined : relayRoute(head.method, head.url);
+    if (!route && !imageRead) return answer(socket, { status: 404, message: `${head.method} ${head.url.split('?')[0]} is not served through the relay` });
     let body: Buffer | undefined;
-    if (!route.hijack) {
+    if (!route?.hijack) {
       if (head.headers['transfer-encoding']) return answer(socket, { status: 400, message: 'the relay takes bodies with a Content-Length' });
       const length = Number(head.headers['content-length'] ?? 0);
       if (!Number.isInteger(length) || length < 0 || length > MAX_BODY) return answer(socket, { status: 400, message: 'bad Content-Length' });
@@ -119,7 +121,7 @@ export class RelayServer {
     }
     let checked: { url: string; body?: Buffer } | Refusal;
     try {
-      checked = await this.check(route, head, body);
+      checked = route ? await this.check(route, head, body) : { url: head.url };
     } catch (e) {
       return answer(socket, { status: 502, message: `Cannot connect to node ${this.nodeId}'s Docker daemon at ${this.engine.label}: ${(e as Error).message}` });
     }
@@ -137,7 +139,7 @@ export class RelayServer {
     });
     socket.on('close', () => docker.destroy());
     docker.on('connect', () => {
-      if (route.hijack) {
+      if (route?.hijack) {
         docker.write(Buffer.concat([Buffer.from(serializeHead(head, checked.url, {}), 'latin1'), rest]));
         socket.pipe(docker);
       } else {

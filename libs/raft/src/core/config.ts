@@ -6,6 +6,11 @@ export interface RaftConfig {
   readonly id: NodeId;
   /** Ticks without hearing from a leader before campaigning; randomised in [n, 2n). */
   readonly electionTick: number;
+  /**
+   * Ticks before campaigning once the connection to the leader is lost (its process died),
+   * randomised in [n, 2n); 0: a lost leader waits out the randomized election timeout like a silent one.
+   */
+  readonly lostLeaderTick: number;
   /** Ticks between a leader's heartbeats; must be well below electionTick. */
   readonly heartbeatTick: number;
   /** Seeded source for election timeouts (never Math.random inside the core). */
@@ -23,11 +28,14 @@ export interface RaftConfig {
   readonly snapshotChunkBytes: number;
   /** Committed entries handed out per Ready at most. */
   readonly maxCommittedPerReady: number;
+  /** Bytes of committed entries handed out per Ready at most (at least one entry always goes). */
+  readonly maxCommittedBytesPerReady: number;
 }
 
 export const DEFAULT_CONFIG: Omit<RaftConfig, 'id' | 'random'> = Object.freeze({
   electionTick: 10,
   heartbeatTick: 1,
+  lostLeaderTick: 0,
   preVote: true,
   checkQuorum: true,
   maxSizePerMsg: 1024 * 1024,
@@ -35,6 +43,7 @@ export const DEFAULT_CONFIG: Omit<RaftConfig, 'id' | 'random'> = Object.freeze({
   maxInflightBytes: 0,
   snapshotChunkBytes: 256 * 1024,
   maxCommittedPerReady: 4096,
+  maxCommittedBytesPerReady: 4 * 1024 * 1024,
 });
 
 /** What a member starts from: empty for a fresh node, or what storage recovered. */

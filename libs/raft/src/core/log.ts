@@ -168,9 +168,19 @@ export class RaftLog {
   }
 
   /** Committed entries not yet handed out. Marks them as applying. */
-  takeCommitted(maxCount = 4096): Entry[] {
+  takeCommitted(maxCount = 4096, maxBytes = Infinity): Entry[] {
     if (!this.hasNextCommitted()) return [];
-    const hi = Math.min(this.committed, this.applying + maxCount);
+    let hi = Math.min(this.committed, this.applying + maxCount);
+    // A byte budget too (always at least one entry): the host applies a Ready in one go, and a
+    // follower catching up on thousands of large entries would otherwise stall its event loop.
+    let bytes = 0;
+    for (let i = this.applying + 1; i <= hi; i++) {
+      bytes += entrySize(this.entries[i - 1 - this.offset]);
+      if (bytes > maxBytes && i > this.applying + 1) {
+        hi = i - 1;
+        break;
+      }
+    }
     const out = this.entries.slice(this.applying - this.offset, hi - this.offset);
     this.applying = hi;
     return out;

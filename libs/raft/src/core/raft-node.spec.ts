@@ -207,6 +207,42 @@ describe('a lost connection to the leader (the driver\'s peerUnreachable hint)',
     expect(ticksToLeader(true)).toBeLessThan(ticksToLeader(false));
   });
 
+  it('with lostLeaderTick, a long election timeout still replaces a dead leader within [n, 2n) ticks of the hint', () => {
+    const ticksToLeader = (hint: boolean): number => {
+      const net = new TestNetwork(ids3, { electionTick: 100, lostLeaderTick: 5 });
+      net.elect('a');
+      net.isolate('a');
+      for (const id of ['b', 'c']) if (hint) net.node(id).peerUnreachable('a');
+      for (let t = 1; t <= 400; t++) {
+        net.tick('b');
+        net.tick('c');
+        net.stabilize();
+        if (net.node('b').role === 'leader' || net.node('c').role === 'leader') return t;
+      }
+      return Infinity;
+    };
+    // Silent, the leader keeps its followers for a whole election timeout; a lost connection does not.
+    expect(ticksToLeader(false)).toBeGreaterThanOrEqual(100);
+    expect(ticksToLeader(true)).toBeLessThan(10);
+  });
+
+  it('with lostLeaderTick, a busy leader that only stays silent keeps its followers for the whole election timeout', () => {
+    const net = new TestNetwork(ids3, { electionTick: 100, lostLeaderTick: 5 });
+    net.elect('a');
+    const term = net.node('a').term;
+    net.isolate('a');
+    for (let t = 1; t < 100; t++) {
+      net.tick('b');
+      net.tick('c');
+      net.stabilize();
+    }
+    net.heal();
+    net.tick('a', 2);
+    net.stabilize();
+    expect(net.node('a').role).toBe('leader');
+    expect([net.node('b').term, net.node('c').term]).toEqual([term, term]);
+  });
+
   it('is ignored for a peer that is not the leader', () => {
     const net = new TestNetwork(ids3);
     net.elect('a');

@@ -125,6 +125,11 @@ export class RaftNode {
   peerUnreachable(id: NodeId): void {
     if (this.role !== 'follower' || this.lead !== id) return;
     this.electionElapsed = Math.max(this.electionElapsed, this.cfg.electionTick);
+    // A lost connection is better evidence than silence: with lostLeaderTick set, the campaign
+    // comes within [n, 2n) ticks of it, so a long electionTick (patient with a busy leader that
+    // is only slow to answer) does not also slow down replacing one that died.
+    const quick = this.cfg.lostLeaderTick;
+    if (quick > 0) this.randomizedElectionTimeout = Math.min(this.randomizedElectionTimeout, this.electionElapsed + quick + this.cfg.random.int(quick));
   }
 
   /** Start an election now (the driver's "campaign" button; also used by tests). */
@@ -245,7 +250,7 @@ export class RaftNode {
     const hardChanged = !sameHard(hs, this.prevHard);
     const entries = this.log.unstableEntries();
     const snapshot = this.log.pendingSnapshot;
-    const committedEntries = this.log.takeCommitted(this.cfg.maxCommittedPerReady);
+    const committedEntries = this.log.takeCommitted(this.cfg.maxCommittedPerReady, this.cfg.maxCommittedBytesPerReady);
     const rd: Ready = {
       hardState: hardChanged ? hs : null,
       entries,

@@ -53,48 +53,130 @@ export function encodeMessage(m: Message): Buffer {
   return out;
 }
 
-/** Decodes one frame body (without its length prefix). */
+/** What each message type carries besides from/to/term: numbers (non-negative integers), booleans, strings. */
+const FIELDS: Record<string, { n?: string[]; b?: string[]; s?: string[] }> = {
+  app: { n: ['index', 'logTerm', 'commit'] },
+  appResp: { n: ['index', 'hintIndex', 'hintTerm'], b: ['reject'] },
+  vote: { n: ['index', 'logTerm'], b: ['transfer'] },
+  preVote: { n: ['index', 'logTerm'], b: ['transfer'] },
+  voteResp: { b: ['reject'] },
+  preVoteResp: { b: ['reject'] },
+  heartbeat: { n: ['commit'], s: ['context'] },
+  heartbeatResp: { s: ['context'] },
+  snap: { n: ['offset', 'total'] },
+  snapResp: { n: ['index', 'offset'] },
+  timeoutNow: {},
+  prop: {},
+  readIndex: { s: ['context'] },
+  readIndexResp: { n: ['index'], s: ['context'] },
+};
+
+const bad = (why: string) => new RaftError('corrupt', `raft message: ${why}`);
+const isCount = (v: unknown) => Number.isSafeInteger(v) && (v as number) >= 0;
+
+/** The header must be a message of a known type with fields of the right types: the core trusts what it is given. */
+function checkHeader(h: unknown): asserts h is Record<string, unknown> {
+  if (typeof h !== 'object' || h === null || Array.isArray(h)) throw bad('header is not an object');
+  const m = h as Record<string, unknown>;
+  const f = typeof m.type === 'string' && Object.hasOwn(FIELDS, m.type) ? FIELDS[m.type] : undefined;
+  if (!f) throw bad(`unknown type ${JSON.stringify(m.type)}`);
+  for (const k of ['from', 'to', ...(f.s ?? [])]) if (typeof m[k] !== 'string') throw bad(`${m.type}.${k} is not a string`);
+  for (const k of ['term', ...(f.n ?? [])]) if (!isCount(m[k])) throw bad(`${m.type}.${k} is not a non-negative integer`);
+  for (const k of f.b ?? []) if (typeof m[k] !== 'boolean') throw bad(`${m.type}.${k} is not a boolean`);
+  if (m.type === 'snap') {
+    const meta = m.meta as Record<string, unknown> | null;
+    if (typeof meta !== 'object' || meta === null || !isCount(meta.index) || !isCount(meta.term)) throw bad('snap.meta is not a snapshot\'s metadata');
+  }
+}
+
+/** Decodes one frame body (without its length prefix); anything malformed is a RaftError('corrupt'), never another throw. */
 export function decodeMessage(body: Buffer): Message {
+  const need = (at: number, n: number, what: string) => {
+    if (body.length - at < n) throw bad(`${what} runs past the end of the frame`);
+  };
   let at = 0;
+  need(at, 4, 'header length');
   const hl = body.readUInt32LE(at);
   at += 4;
-  const header = JSON.parse(body.toString('utf8', at, at + hl)) as Record<string, unknown>;
+  need(at, hl, 'header');
+  let header: unknown;
+  try {
+    header = JSON.parse(body.toString('utf8', at, at + hl));
+  } catch {
+    throw bad('header is not JSON');
+  }
+  checkHeader(header);
   at += hl;
+  need(at, 4, 'entry count');
   const n = body.readUInt32LE(at);
   at += 4;
+  // Each entry takes at least 17 bytes: a count the frame cannot hold is refused before any loop.
+  if (n > (body.length - at) / 17) throw bad(`${n} entries cannot fit in the frame`);
   const entries: Entry[] = [];
   for (let i = 0; i < n; i++) {
+    need(at, 17, 'entry');
     const flags = body[at];
     const index = body.readUIntLE(at + 1, 6);
     const term = body.readUIntLE(at + 7, 6);
     const len = body.readUInt32LE(at + 13);
+    need(at + 17, len, 'entry data');
     const raw = body.subarray(at + 17, at + 17 + len);
     const data: Payload = flags & 2 ? raw.toString('utf8') : new Uint8Array(raw);
     entries.push({ index, term, type: flags & 1 ? 'conf' : 'normal', data });
     at += 17 + len;
   }
   if (header.type === 'app' || header.type === 'prop') header.entries = entries;
+  else if (n > 0) throw bad(`a ${String(header.type)} message carries no entries`);
   if (header.type === 'snap') header.data = new Uint8Array(body.subarray(at));
+  else if (at !== body.length) throw bad('trailing bytes');
   return header as unknown as Message;
 }
 
-/** Splits a byte stream into frames; rejects frames above `maxFrame` (a hostile or broken peer). */
+/**
+ * Splits a byte stream into frames; rejects frames above `maxFrame` (a hostile or broken peer).
+ * A frame of many MB arrives in 64 KB chunks: they are held in a list and joined once, when the
+ * frame is whole (joining on every chunk copied the growing buffer each time, quadratic in the
+ * frame's size: seconds of a follower's event loop for one large append).
+ */
 export class FrameDecoder {
-  private buf: Buffer = Buffer.alloc(0);
+  private chunks: Buffer[] = [];
+  private held = 0;
+  /** Length of the frame being gathered, once its 4-byte prefix is in. */
+  private need = -1;
 
   constructor(private readonly maxFrame = DEFAULT_MAX_FRAME) {}
 
   push(chunk: Buffer, onFrame: (body: Buffer) => void): void {
-    this.buf = this.buf.length === 0 ? chunk : Buffer.concat([this.buf, chunk]);
-    let at = 0;
-    while (this.buf.length - at >= 4) {
-      const len = this.buf.readUInt32LE(at);
-      if (len > this.maxFrame) throw new RaftError('too_large', `frame of ${len} bytes exceeds the ${this.maxFrame}-byte limit`);
-      if (this.buf.length - at - 4 < len) break;
-      onFrame(this.buf.subarray(at + 4, at + 4 + len));
-      at += 4 + len;
+    this.chunks.push(chunk);
+    this.held += chunk.length;
+    for (;;) {
+      if (this.need < 0) {
+        if (this.held < 4) return;
+        const len = this.prefix();
+        if (len > this.maxFrame) throw new RaftError('too_large', `frame of ${len} bytes exceeds the ${this.maxFrame}-byte limit`);
+        this.need = len;
+      }
+      if (this.held < 4 + this.need) return;
+      const buf = this.chunks.length === 1 ? this.chunks[0] : Buffer.concat(this.chunks, this.held);
+      const end = 4 + this.need;
+      this.need = -1;
+      this.chunks = end === buf.length ? [] : [buf.subarray(end)];
+      this.held = buf.length - end;
+      onFrame(buf.subarray(4, end));
     }
-    this.buf = at === this.buf.length ? Buffer.alloc(0) : this.buf.subarray(at);
+  }
+
+  /** The little-endian length prefix, which may straddle chunks. */
+  private prefix(): number {
+    const first = this.chunks[0];
+    if (first.length >= 4) return first.readUInt32LE(0);
+    const head = Buffer.alloc(4);
+    let at = 0;
+    for (const c of this.chunks) {
+      at += c.copy(head, at, 0, Math.min(c.length, 4 - at));
+      if (at === 4) break;
+    }
+    return head.readUInt32LE(0);
   }
 }
 

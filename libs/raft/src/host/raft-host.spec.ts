@@ -61,6 +61,22 @@ describe('codec', () => {
     expect(got).toEqual([m]);
   });
 
+  it.each([1, 3, 7, 65_536])('reassembles frames cut into %s-byte chunks, whatever the cut', (size) => {
+    const big = { type: 'app', from: 'a', to: 'b', term: 1, index: 0, logTerm: 0, commit: 0, entries: [{ index: 1, term: 1, type: 'normal', data: 'x'.repeat(300_000) }] } as Message;
+    const small = { type: 'heartbeat', from: 'a', to: 'b', term: 1, commit: 0, context: '' } as Message;
+    const stream = Buffer.concat([encodeMessage(small), encodeMessage(big), encodeMessage(small), encodeMessage(small)]);
+    const got: Message[] = [];
+    const dec = new FrameDecoder();
+    // Cut 1-byte chunks only through the small frames: 300k pushes of one byte would be slow, not wrong.
+    const cut = size < 8 ? Math.max(size, 4096) : size;
+    for (let at = 0; at < stream.length; ) {
+      const n = at < 40 || at > stream.length - 200 ? size : cut;
+      dec.push(stream.subarray(at, at + n), (b) => got.push(decodeMessage(b)));
+      at += n;
+    }
+    expect(got).toEqual([small, big, small, small]);
+  });
+
   it('rejects a frame above the size limit', () => {
     const f = encodeMessage({ type: 'snap', from: 'a', to: 'b', term: 1, meta: { index: 1, term: 1, conf: { voters: [], learners: [] } }, offset: 0, total: 2000, data: new Uint8Array(2000) });
     expect(() => new FrameDecoder(1000).push(f, () => undefined)).toThrow(/exceeds/);

@@ -23,6 +23,9 @@ export interface StateMachine {
   restore(data: Uint8Array): void;
 }
 
+/** Longest stretch of Ready handling in one event-loop turn before the rest waits for the next. */
+const RUN_SLICE_MS = 20;
+
 export interface RaftHostOptions {
   readonly id: NodeId;
   /** Directory for the WAL and snapshots. */
@@ -286,7 +289,16 @@ export class RaftHost {
     this.scheduled = false;
     if (this.stopped) return;
     for (const m of this.inbox.splice(0)) this.node.step(m);
-    while (this.node.hasReady()) this.handle(this.node.ready());
+    const t0 = performance.now();
+    while (this.node.hasReady()) {
+      this.handle(this.node.ready());
+      // A long backlog (a follower catching up, a burst of large commits) goes in slices: the
+      // sockets and timers get their turn between them, so heartbeats and votes are never starved.
+      if (this.node.hasReady() && performance.now() - t0 > RUN_SLICE_MS) {
+        this.schedule();
+        return;
+      }
+    }
   }
 
   private handle(rd: Ready): void {

@@ -177,3 +177,23 @@ describe('migration of a plaintext data dir', () => {
     expect(contents.hard).toEqual(first.hard);
   });
 });
+
+describe('a data key replaced (autolock on)', () => {
+  it('records after the rotation need the new key; records before still open with the ring', () => {
+    const dir = tmp();
+    const oldKey = Buffer.alloc(32, 5);
+    const newKey = Buffer.alloc(32, 6);
+    const ring = new RecordCipher(oldKey);
+    const { wal } = Wal.open(dir, { cipher: ring });
+    wal.save({ term: 1, vote: null, commit: 0 }, [ent(1, 1)], true);
+    ring.rotate(newKey);
+    wal.save({ term: 1, vote: null, commit: 1 }, [ent(2, 1)], true);
+    wal.close();
+    // The old key alone: the first record after the rotation fails authentication.
+    expect(() => Wal.open(dir, { cipher: new RecordCipher(oldKey) })).toThrow(/fails authentication/);
+    const { contents, wal: again } = Wal.open(dir, { cipher: new RecordCipher(newKey, [oldKey]) });
+    again.close();
+    expect(contents.entries.map((e) => e.index)).toEqual([1, 2]);
+    expect(contents.hard).toEqual({ term: 1, vote: null, commit: 1 });
+  });
+});

@@ -9,13 +9,23 @@ export const KEY_BYTES = 32;
  * random nonce per record (2^32 records per key keeps the collision odds far
  * below GCM's bound); `aad` binds what is not encrypted (the record type) so it
  * cannot be swapped. Output: nonce | ciphertext | tag.
+ *
+ * `rotate` replaces the key new records are sealed with (autolock turning on,
+ * as swarmkit replaces its DEK); the keys before it only open what they sealed.
  */
 export class RecordCipher {
-  private readonly key: Buffer;
+  private key: Buffer;
+  private older: Buffer[];
 
-  constructor(key: Uint8Array) {
-    if (key.length !== KEY_BYTES) throw new Error(`a data key is ${KEY_BYTES} bytes, not ${key.length}`);
-    this.key = Buffer.from(key);
+  constructor(key: Uint8Array, older: readonly Uint8Array[] = []) {
+    this.key = checkKey(key);
+    this.older = older.map(checkKey);
+  }
+
+  /** From now on records are sealed with `next`; the current key is kept to open what it sealed. */
+  rotate(next: Uint8Array): void {
+    this.older = [this.key, ...this.older];
+    this.key = checkKey(next);
   }
 
   static overhead = NONCE + TAG;
@@ -28,17 +38,30 @@ export class RecordCipher {
     return Buffer.concat([nonce, body, c.getAuthTag()]);
   }
 
-  /** The plaintext, or null when the record was altered or sealed with another key. */
+  /** The plaintext, or null when the record was altered or sealed with a key this cipher does not hold. */
   open(sealed: Uint8Array, aad: Uint8Array): Buffer | null {
-    if (sealed.length < NONCE + TAG) return null;
-    const buf = Buffer.from(sealed.buffer, sealed.byteOffset, sealed.byteLength);
-    try {
-      const d = createDecipheriv('aes-256-gcm', this.key, buf.subarray(0, NONCE));
-      d.setAAD(aad);
-      d.setAuthTag(buf.subarray(buf.length - TAG));
-      return Buffer.concat([d.update(buf.subarray(NONCE, buf.length - TAG)), d.final()]);
-    } catch {
-      return null;
+    for (const key of [this.key, ...this.older]) {
+      const plain = openWith(key, sealed, aad);
+      if (plain) return plain;
     }
+    return null;
+  }
+}
+
+function checkKey(key: Uint8Array): Buffer {
+  if (key.length !== KEY_BYTES) throw new Error(`a data key is ${KEY_BYTES} bytes, not ${key.length}`);
+  return Buffer.from(key);
+}
+
+function openWith(key: Buffer, sealed: Uint8Array, aad: Uint8Array): Buffer | null {
+  if (sealed.length < NONCE + TAG) return null;
+  const buf = Buffer.from(sealed.buffer, sealed.byteOffset, sealed.byteLength);
+  try {
+    const d = createDecipheriv('aes-256-gcm', key, buf.subarray(0, NONCE));
+    d.setAAD(aad);
+    d.setAuthTag(buf.subarray(buf.length - TAG));
+    return Buffer.concat([d.update(buf.subarray(NONCE, buf.length - TAG)), d.final()]);
+  } catch {
+    return null;
   }
 }

@@ -102,8 +102,14 @@ export function decodeRecord(buf: Buffer, at: number, cipher?: RecordCipher): De
   return inner ? decodeBody(inner, size, true) : { fail: 'auth' };
 }
 
+/** The fixed part of each record type's body: a shorter body (with a valid CRC: written so, or forged) is refused. */
+const MIN_BODY: Partial<Record<number, number>> = { [RecordType.Entry]: 14, [RecordType.HardState]: 13, [RecordType.LogReset]: 12 };
+
 function decodeBody(payload: Buffer, size: number, sealed: boolean): Decoded {
   const body = payload.subarray(1);
+  const min = MIN_BODY[payload[0]];
+  if (min === undefined) return { fail: 'type' };
+  if (body.length < min) return { fail: 'length' };
   switch (payload[0]) {
     case RecordType.Entry: {
       const raw = body.subarray(14);

@@ -14,7 +14,7 @@ export interface BuildImagesOptions extends BuildFlags {
  * 1.29 does: stops at the first failing build, naming its service, so nothing is half-started.
  */
 export async function buildImages(project: ComposeProject, services: string[], o: BuildImagesOptions, docker = new DockerBuildAdapter()): Promise<void> {
-  checkContexts(project);
+  checkBuildContexts(project);
   const buildable = (services.length ? services : Object.keys(project.services)).some((n) => project.services[n]?.build);
   if (buildable) await docker.ping();
   const have = new Map<string, boolean>();
@@ -42,7 +42,7 @@ export async function buildImages(project: ComposeProject, services: string[], o
 }
 
 /** 1.29 refuses a project whose build context is missing, before any command runs. */
-function checkContexts(project: ComposeProject) {
+export function checkBuildContexts(project: ComposeProject): void {
   for (const s of Object.values(project.services)) {
     const ctx = s.build?.context;
     if (ctx === undefined || /^(https?|git):\/\/|^git@|^github\.com\//.test(ctx)) continue;

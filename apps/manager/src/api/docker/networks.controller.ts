@@ -6,6 +6,7 @@ import { validateName } from '../spec-validation';
 import { anyOf, labelsMatch, parseFilters } from './filters';
 import { lookup } from './lookup';
 import { networkResource, specFromCreate, type NetworkCreateRequest } from './network-view';
+import { networkCreateSchema, parseBody } from '../schemas';
 
 const NETWORK_FILTERS = ['dangling', 'driver', 'id', 'label', 'name', 'scope', 'type'] as const;
 /** Names Docker reserves on every engine; flotilla's ingress is its own proxy, not a network. */
@@ -46,6 +47,7 @@ export class NetworksController {
   @HttpCode(201)
   async create(@Body() req: NetworkCreateRequest): Promise<{ Id: string; Warning: string }> {
     if (!req || typeof req !== 'object') throw new FlotillaError('invalid_argument', 'unexpected EOF');
+    parseBody(networkCreateSchema, req);
     if (PREDEFINED.has(req.Name)) throw new FlotillaError('invalid_argument', `${req.Name} is a pre-defined network and cannot be created`);
     validateName('network', req.Name);
     const driver = req.Driver || 'overlay';

@@ -6,6 +6,7 @@ import { anyOf, labelsMatch, parseFilters } from './filters';
 import { lookup } from './lookup';
 import { LocalNode } from './local-node';
 import { ManagersService } from '../../cluster/managers.service';
+import { nodeSpecSchema, parseBody } from '../schemas';
 
 const NODE_FILTERS = ['id', 'name', 'role', 'membership', 'label', 'node.label'] as const;
 
@@ -91,4 +92,5 @@ function validateNodeSpec(s: NodeSpec) {
   if (s.Role !== 'worker' && s.Role !== 'manager') throw bad(`invalid role ${String(s.Role)}`);
   if (!['active', 'pause', 'drain'].includes(s.Availability)) throw bad(`invalid availability ${String(s.Availability)}`);
   if (s.Labels !== undefined && (typeof s.Labels !== 'object' || s.Labels === null)) throw bad('invalid labels');
+  parseBody(nodeSpecSchema, s);
 }

@@ -3,6 +3,7 @@ import { del, newId, put, type StateStore } from '@flotilla/state';
 import type { Clock } from '../../tokens';
 import { labelsMatch, anyOf, parseFilters } from './filters';
 import { lookup } from './lookup';
+import { parseBody, secretSpecSchema } from '../schemas';
 
 export type SecretKind = 'secret' | 'config';
 
@@ -60,6 +61,7 @@ export class SecretObjects {
     const cur = this.find(ref);
     if (!Number.isSafeInteger(version)) throw new FlotillaError('invalid_argument', 'invalid version');
     if (!spec || typeof spec !== 'object') throw new FlotillaError('invalid_argument', 'unexpected EOF');
+    parseBody(secretSpecSchema, spec);
     const dataChanged = spec.Data !== undefined && spec.Data !== '' && spec.Data !== cur.Spec.Data;
     if (spec.Name !== cur.Spec.Name || dataChanged) {
       throw new FlotillaError('invalid_argument', `rpc error: code = InvalidArgument desc = only updates to Labels are allowed`);
@@ -109,6 +111,7 @@ export class SecretObjects {
   private validate(spec: SecretSpec) {
     const bad = (m: string) => new FlotillaError('invalid_argument', `rpc error: code = InvalidArgument desc = ${m}`);
     if (!spec || typeof spec !== 'object') throw new FlotillaError('invalid_argument', 'unexpected EOF');
+    parseBody(secretSpecSchema, spec);
     if (typeof spec.Name !== 'string' || !NAME_RE.test(spec.Name)) {
       throw bad('invalid name, only 64 [a-zA-Z0-9-_.] characters allowed, and the start and end character must be [a-zA-Z0-9]');
     }

@@ -8,6 +8,7 @@ import { markLeaving } from '../../boot/leaving';
 import { countManagers, leaveRefusal, newJoinToken, parseJoinToken } from '@flotilla/contracts';
 import { clusterSpecView } from './cluster-view';
 import { autolockChange } from './autolock-update';
+import { clusterSpecSchema, parseBody } from '../schemas';
 
 /** `/swarm`: the cluster object with its join tokens; `/swarm/update` rotates them and changes settings. */
 @Controller('swarm')
@@ -69,6 +70,7 @@ export class SwarmController {
   ): Promise<void> {
     const c = this.cluster();
     if (!spec || typeof spec !== 'object') throw new FlotillaError('invalid_argument', 'unexpected EOF');
+    parseBody(clusterSpecSchema, spec);
     const limit = spec.Orchestration?.TaskHistoryRetentionLimit;
     if (limit !== undefined && (!Number.isSafeInteger(limit) || limit < 0)) {
       throw new FlotillaError('invalid_argument', 'task history retention limit must be a non-negative integer');

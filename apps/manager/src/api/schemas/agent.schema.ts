@@ -1,0 +1,37 @@
+import { z } from 'zod';
+import { TASK_STATES } from '@flotilla/contracts';
+import { int, obj, str } from './primitives';
+
+/** What a worker reports per task (POST /agent/:id/status). */
+const taskReport = obj({
+  taskId: str,
+  state: z.enum(TASK_STATES),
+  message: str,
+  err: str.nullish(),
+  containerId: str.nullish(),
+  pid: int.nullish(),
+  exitCode: int.nullish(),
+  health: z.enum(['starting', 'healthy', 'unhealthy']).nullish(),
+  command: str.nullish(),
+  addresses: z.record(str).nullish(),
+});
+
+export const statusRequestSchema = obj({ reports: z.array(taskReport).max(10_000) });
+
+export const managerJoinSchema = obj({ token: str, nodeId: str, addr: str, stage: z.enum(['learner', 'voter']) });
+
+export const tokenRoleSchema = obj({ token: str });
+
+/** POST /agent/register: a worker's description of itself. */
+export const registerSchema = obj({
+  nodeId: str.nullish(),
+  token: str.nullish(),
+  role: z.enum(['worker', 'manager']).nullish(),
+  addr: str.max(255),
+  description: obj({
+    Hostname: str.max(255),
+    Platform: obj({ Architecture: str.nullish(), OS: str.nullish() }).nullish(),
+    Resources: obj({ NanoCPUs: int, MemoryBytes: int }),
+    Engine: obj({ EngineVersion: str.nullish(), Labels: z.record(str).nullish() }).nullish(),
+  }),
+});

@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { FlotillaError } from '@flotilla/contracts';
+import { fieldPath, parseBody } from './parse-body';
+import { serviceSpecSchema } from './service-spec.schema';
+import { nodeSpecSchema, secretSpecSchema } from './object-specs.schema';
+import { statusRequestSchema } from './agent.schema';
+import { stackDeploySchema } from './stack.schema';
+
+const message = (f: () => unknown) => {
+  try {
+    f();
+  } catch (e) {
+    expect(e).toBeInstanceOf(FlotillaError);
+    expect((e as FlotillaError).code).toBe('invalid_argument');
+    return (e as Error).message;
+  }
+  throw new Error('accepted');
+};
+
+describe('parseBody', () => {
+  it.each<[unknown, string]>([
+    [{ TaskTemplate: { ContainerSpec: { Image: 5 } } }, 'TaskTemplate.ContainerSpec.Image: expected string, received number'],
+    [{ TaskTemplate: { ContainerSpec: { Image: 'x', Env: ['A=1', 2] } } }, 'TaskTemplate.ContainerSpec.Env[1]: expected string, received number'],
+    [{ TaskTemplate: { ContainerSpec: { Image: 'x', Mounts: [{ Target: [] }] } } }, 'TaskTemplate.ContainerSpec.Mounts[0].Target: expected string, received array'],
+    [{ EndpointSpec: { Ports: [{ TargetPort: 1e300 }] } }, 'EndpointSpec.Ports[0].TargetPort: number must be less than or equal to 9007199254740991'],
+    [{ EndpointSpec: { Ports: [{ TargetPort: 80, Protocol: 'icmp' }] } }, "EndpointSpec.Ports[0].Protocol: invalid enum value. Expected 'tcp' | 'udp' | 'sctp', received 'icmp'"],
+    [[], 'body: expected object, received array'],
+    [{ Labels: { a: 1 } }, 'Labels.a: expected string, received number'],
+  ])('%j -> %s', (body, want) => {
+    expect(message(() => parseBody(serviceSpecSchema, body))).toBe(want);
+  });
+
+  it('prefixes what the body is for', () => {
+    expect(message(() => parseBody(statusRequestSchema, { reports: [{ taskId: 't', state: 'nope', message: '' }] }, 'status'))).toMatch(/^status: reports\[0\]\.state: invalid enum value/);
+  });
+
+  it('keeps unknown fields and accepts the nulls the docker CLI sends', () => {
+    const body = { Name: 'web', Labels: null, TaskTemplate: { ContainerSpec: { Image: 'x', Mounts: null }, Networks: null, Future: { x: 1 } }, EndpointSpec: null };
+    expect(parseBody(serviceSpecSchema, body)).toBe(body);
+    expect(parseBody(secretSpecSchema, { Name: 's', Data: 'eA==', Labels: null, Driver: null })).toBeTruthy();
+  });
+
+  it('names nested paths in stacks', () => {
+    const body = { services: [{ Name: 'a' }, { Name: 'b', TaskTemplate: { ContainerSpec: { Args: 'x' } } }], networks: [], volumes: [] };
+    expect(message(() => parseBody(stackDeploySchema, body, 'stack deploy'))).toBe('stack deploy: services[1].TaskTemplate.ContainerSpec.Args: expected array, received string');
+  });
+
+  it('node roles and availabilities are the known ones', () => {
+    expect(message(() => parseBody(nodeSpecSchema, { Role: 'boss' }))).toMatch(/^Role: invalid enum value/);
+  });
+
+  it('fieldPath', () => {
+    expect(fieldPath([])).toBe('body');
+    expect(fieldPath(['a', 0, 'b', 1])).toBe('a[0].b[1]');
+    expect(fieldPath([3])).toBe('[3]');
+  });
+
+  // Whatever arrives, the answer is a value or a FlotillaError: never another throw.
+  it('throws nothing but FlotillaError for any JSON value', () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), (v) => {
+        for (const s of [serviceSpecSchema, stackDeploySchema, statusRequestSchema, nodeSpecSchema]) {
+          try {
+            parseBody(s, v);
+          } catch (e) {
+            if (!(e instanceof FlotillaError)) throw e;
+          }
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+});

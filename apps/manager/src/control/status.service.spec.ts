@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import type { Batch, StateStore } from '@flotilla/state';
+import type { TaskReport } from '@flotilla/contracts';
+import { StatusService } from './status.service';
+
+/** A store whose proposals commit when the test says so. */
+function fakeStore() {
+  const pending: { batch: Batch; commit: () => void }[] = [];
+  let inFlight = 0;
+  let most = 0;
+  const store = {
+    propose: (batch: Batch) =>
+      new Promise<number>((resolve) => {
+        inFlight++;
+        most = Math.max(most, inFlight);
+        pending.push({ batch, commit: () => (inFlight--, resolve(1)) });
+      }),
+  } as unknown as StateStore;
+  return { store, pending, most: () => most };
+}
+
+const reports = (n: number, from = 0): TaskReport[] => Array.from({ length: n }, (_, i) => ({ taskId: `t${from + i}`, state: 'running', message: 'started' }));
+const turn = () => new Promise((r) => setImmediate(r));
+
+describe('StatusService', () => {
+  it('folds reports into proposals of at most 1,000, a few in flight, and answers each caller once its batch commits', async () => {
+    const f = fakeStore();
+    const svc = new StatusService(f.store, { now: () => 0 });
+    let answered = 0;
+    // 60 nodes reporting 100 tasks each, all read in one turn.
+    const calls = Array.from({ length: 60 }, (_, i) => svc.report(`n${i}`, reports(100, i * 100)).then(() => answered++));
+    for (let i = 0; i < 10; i++) await turn();
+    expect(f.pending.length).toBe(4);
+    expect(f.pending.every((p) => p.batch.ops.length <= 1000)).toBe(true);
+    expect(answered).toBe(0);
+    // Committing lets the rest go, never more than four at once.
+    while (f.pending.length > 0) {
+      f.pending.shift()!.commit();
+      for (let i = 0; i < 5; i++) await turn();
+    }
+    await Promise.all(calls);
+    expect(answered).toBe(60);
+    expect(f.most()).toBe(4);
+  });
+
+  it('passes a failed proposal on to the callers whose reports it held', async () => {
+    const store = { propose: () => Promise.reject(new Error('no leader')) } as unknown as StateStore;
+    const svc = new StatusService(store, { now: () => 0 });
+    await expect(svc.report('n1', reports(3))).rejects.toThrow('no leader');
+  });
+});
