@@ -16,6 +16,9 @@ import { freePort } from '../support/ports';
  * lost and the cluster forced back from a survivor.
  */
 const isRoot = process.getuid?.() === 0;
+// The default host set unless HOSTS_* (hosts.sh's own variables) name another, so a second run can go beside this one.
+const NET = process.env.HOSTS_NET ?? '10.213.0';
+const STATE = process.env.HOSTS_STATE ?? '/var/lib/flotilla-hosts';
 
 interface RaftStatus {
   id: string;
@@ -42,7 +45,7 @@ describe.skipIf(!isRoot)('three managers, two workers', () => {
   };
   let redisPort = 0;
   const startRedis = () =>
-    spawn('redis-server', ['--port', String(redisPort), '--bind', '10.213.0.1', '--requirepass', redisPass, '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+    spawn('redis-server', ['--port', String(redisPort), '--bind', `${NET}.1`, '--requirepass', redisPass, '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
   const pidOf = (i: number, role: 'manager' | 'worker') => Number(readFileSync(join(dirs[i], `${role}.pid`), 'utf8'));
   let workerToken = '';
 
@@ -53,7 +56,7 @@ describe.skipIf(!isRoot)('three managers, two workers', () => {
     redisPort = await freePort();
     redis = startRedis();
     await new Promise((r) => setTimeout(r, 300));
-    nodeEnv = { REDIS_URL: `redis://:${redisPass}@10.213.0.1:${redisPort}`, FLOTILLA_HEARTBEAT_MS: '500' };
+    nodeEnv = { REDIS_URL: `redis://:${redisPass}@${NET}.1:${redisPort}`, FLOTILLA_HEARTBEAT_MS: '500' };
     for (const _ of hosts) dirs.push(mkdtempSync(join(tmpdir(), 'flotilla-ha-')));
   }, 240_000);
 
@@ -283,7 +286,7 @@ describe.skipIf(!isRoot)('three managers, two workers', () => {
     expect(onLost).toBeGreaterThan(0);
     const t0 = Date.now();
     process.kill(pidOf(li, 'worker'), 'SIGKILL');
-    process.kill(Number(readFileSync(`/var/lib/flotilla-hosts/${lost.name}/docker.pid`, 'utf8')), 'SIGKILL');
+    process.kill(Number(readFileSync(`${STATE}/${lost.name}/docker.pid`, 'utf8')), 'SIGKILL');
     const rest = hosts.filter((_, i) => i !== li);
     await eventually(async () => {
       const per = await runningPer(rest);

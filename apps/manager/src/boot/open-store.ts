@@ -12,6 +12,7 @@ import { requestManagerJoin } from '../cluster/join-cluster';
 import { raftPreamble } from '../cluster/manager-auth';
 import { obtainCredentials, type NodeTls } from '../../../worker/src/agent/manager-tls';
 import { writeCredentials } from '../../../worker/src/agent/node-credentials';
+import { holdsManagerCertificate } from '../tls/manager-credentials';
 import { managerAddresses } from '../tls/manager-names';
 
 export interface OpenedStore {
@@ -44,7 +45,8 @@ export async function openStore(config: ManagerConfig, nodeId: string, keys: Man
 
   let joined: ManagerJoinResponse | undefined;
   if (config.join && fresh) {
-    if (!nodeTls.credentials) {
+    // A promoted worker still holds its worker certificate: a manager one first, as for a new node.
+    if (!holdsManagerCertificate(nodeTls.credentials)) {
       // Its certificate first (the CA pinned by the token), so the join itself is mutual TLS.
       const got = await obtainCredentials(config.join.addr, { token: config.join.token, nodeId, role: 'manager', ...managerAddresses(config) });
       writeCredentials(config.dataDir, got.creds);
