@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { flotilla } from '../support/cli';
+import { flotilla, runCommand } from '../support/cli';
 import { eventually } from '../support/docker';
 import { flotillaOn, hostsDown, hostsUp, type Host } from '../support/hosts';
 import { freePort } from '../support/ports';
@@ -39,9 +39,11 @@ describe.skipIf(!isRoot)('three managers, two workers', () => {
     (await h.docker.listContainers({ filters: { label: [`com.docker.swarm.service.name=${svc}`], status: ['running'] } })).length;
   const runningPer = async (hs: Host[]) => Promise.all(hs.map((h) => running(h).catch(() => -1)));
   const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+  // Asked on the host itself: from other hosts a manager speaks mutual TLS only (a promoted one has no --api-remote).
   const raft = async (h: Host): Promise<RaftStatus> => {
-    const r = await fetch(`http://${h.ip}:2377/flotilla/v1/raft/status`, { signal: AbortSignal.timeout(2000) });
-    return (await r.json()) as RaftStatus;
+    const r = await runCommand('nsenter', [`--net=/var/run/netns/${h.name}`, 'curl', '-sf', '-m', '2', 'http://127.0.0.1:2377/flotilla/v1/raft/status']);
+    if (r.code !== 0) throw new Error(`raft status on ${h.name}: curl exit ${r.code}`);
+    return JSON.parse(r.stdout) as RaftStatus;
   };
   let redisPort = 0;
   const startRedis = () =>
