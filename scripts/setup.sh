@@ -23,6 +23,8 @@ command -v iptables >/dev/null || need+=(iptables)
 command -v ebtables >/dev/null || need+=(ebtables)
 command -v curl >/dev/null || need+=(curl)
 command -v python3 >/dev/null || need+=(python3)
+# The mutual-TLS acceptance test captures the hosts' bridge and reads the capture.
+command -v tcpdump >/dev/null || need+=(tcpdump)
 # The console's browser tests (headless chromium), the metrics test's Prometheus text parser (the
 # official Python client's), and a local registry for compose push/pull (nothing else is reachable).
 command -v chromium >/dev/null || need+=(chromium)

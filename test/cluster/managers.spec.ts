@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { flotilla } from '../support/cli';
+import { flotilla, runCommand } from '../support/cli';
 import { eventually } from '../support/docker';
 import { flotillaOn, hostsDown, hostsUp, type Host } from '../support/hosts';
 import { freePort } from '../support/ports';
@@ -16,6 +16,9 @@ import { freePort } from '../support/ports';
  * lost and the cluster forced back from a survivor.
  */
 const isRoot = process.getuid?.() === 0;
+// The default host set unless HOSTS_* (hosts.sh's own variables) name another, so a second run can go beside this one.
+const NET = process.env.HOSTS_NET ?? '10.213.0';
+const STATE = process.env.HOSTS_STATE ?? '/var/lib/flotilla-hosts';
 
 interface RaftStatus {
   id: string;
@@ -36,13 +39,15 @@ describe.skipIf(!isRoot)('three managers, two workers', () => {
     (await h.docker.listContainers({ filters: { label: [`com.docker.swarm.service.name=${svc}`], status: ['running'] } })).length;
   const runningPer = async (hs: Host[]) => Promise.all(hs.map((h) => running(h).catch(() => -1)));
   const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+  // Asked on the host itself: from other hosts a manager speaks mutual TLS only (a promoted one has no --api-remote).
   const raft = async (h: Host): Promise<RaftStatus> => {
-    const r = await fetch(`http://${h.ip}:2377/flotilla/v1/raft/status`, { signal: AbortSignal.timeout(2000) });
-    return (await r.json()) as RaftStatus;
+    const r = await runCommand('nsenter', [`--net=/var/run/netns/${h.name}`, 'curl', '-sf', '-m', '2', 'http://127.0.0.1:2377/flotilla/v1/raft/status']);
+    if (r.code !== 0) throw new Error(`raft status on ${h.name}: curl exit ${r.code}`);
+    return JSON.parse(r.stdout) as RaftStatus;
   };
   let redisPort = 0;
   const startRedis = () =>
-    spawn('redis-server', ['--port', String(redisPort), '--bind', '10.213.0.1', '--requirepass', redisPass, '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+    spawn('redis-server', ['--port', String(redisPort), '--bind', `${NET}.1`, '--requirepass', redisPass, '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
   const pidOf = (i: number, role: 'manager' | 'worker') => Number(readFileSync(join(dirs[i], `${role}.pid`), 'utf8'));
   let workerToken = '';
 
@@ -53,7 +58,7 @@ describe.skipIf(!isRoot)('three managers, two workers', () => {
     redisPort = await freePort();
     redis = startRedis();
     await new Promise((r) => setTimeout(r, 300));
-    nodeEnv = { REDIS_URL: `redis://:${redisPass}@10.213.0.1:${redisPort}`, FLOTILLA_HEARTBEAT_MS: '500' };
+    nodeEnv = { REDIS_URL: `redis://:${redisPass}@${NET}.1:${redisPort}`, FLOTILLA_HEARTBEAT_MS: '500' };
     for (const _ of hosts) dirs.push(mkdtempSync(join(tmpdir(), 'flotilla-ha-')));
   }, 240_000);
 
@@ -283,7 +288,7 @@ describe.skipIf(!isRoot)('three managers, two workers', () => {
     expect(onLost).toBeGreaterThan(0);
     const t0 = Date.now();
     process.kill(pidOf(li, 'worker'), 'SIGKILL');
-    process.kill(Number(readFileSync(`/var/lib/flotilla-hosts/${lost.name}/docker.pid`, 'utf8')), 'SIGKILL');
+    process.kill(Number(readFileSync(`${STATE}/${lost.name}/docker.pid`, 'utf8')), 'SIGKILL');
     const rest = hosts.filter((_, i) => i !== li);
     await eventually(async () => {
       const per = await runningPer(rest);

@@ -43,6 +43,12 @@ const NODE_KEEP_ALIVE_MS = 75_000;
 /** Connections waiting to be accepted (the kernel caps it at net.core.somaxconn). */
 const LISTEN_BACKLOG = 4096;
 import { createLogger } from '../../worker/src/logging';
+import { NodeTls } from '../../worker/src/agent/manager-tls';
+import { readCredentials } from '../../worker/src/agent/node-credentials';
+import { SniffingListener } from './tls/sniffing-listener';
+import { judge, peerAccessMiddleware } from './tls/peer-access.middleware';
+import { storePeerFacts } from './tls/store-peer-facts';
+import { ensureOwnCertificate } from './tls/own-certificate';
 
 /**
  * One manager process; with the embedded worker (the default) its node also
@@ -74,7 +80,9 @@ async function main() {
 
   // With autolock, this waits (serving only Docker's "locked" answers) for `swarm unlock`.
   const dataKey = await unlockDataKey(config, logger);
-  const { store, transport, fresh, joined } = await openStore(config, nodeId, keys, logger, dataKey.cipher);
+  // This node's certificate, when it has one (a restart); a founder makes it once its cluster exists, a joiner gets it for its token.
+  const nodeTls = new NodeTls(readCredentials(config.dataDir));
+  const { store, transport, fresh, joined } = await openStore(config, nodeId, keys, logger, nodeTls, dataKey.cipher);
   followUnlockKey(store, dataKey, logger);
   const redisUrl = config.redisUrlGiven ? config.redisUrl : (keys.redisUrl ?? config.redisUrl);
   const redis = await connectRedis(redisUrl, {
@@ -89,7 +97,9 @@ async function main() {
     logger,
     bodyParser: false,
   });
+  const facts = storePeerFacts(store);
   app.use(httpMetricsMiddleware(app.get(ManagerMetrics).apiRequests));
+  app.use(peerAccessMiddleware(facts, config.apiRemote));
   app.use(remoteAccessMiddleware(config.apiRemote, (req) => forwardedValid(keys.raftKey, req.headers[FORWARDED_HEADER] as string | undefined)));
   app.use(apiVersionMiddleware);
   // This node's own engine (docker ps/exec/logs…) is answered here, never by the leader.
@@ -100,14 +110,18 @@ async function main() {
   // Images are shipped from whichever node has them (the one they were built on), through the same relay.
   app.get(ImageShipController).reachNodes(relay, nodeId);
   app.use(engineProxyMiddleware(engine));
-  app.use(leaderProxyMiddleware(store, nodeId, () => keys.raftKey));
+  app.use(leaderProxyMiddleware(store, nodeId, () => keys.raftKey, nodeTls));
   app.use(bodyLimitMiddleware(config.maxRequestBytes));
   app.useBodyParser('json', { limit: config.maxRequestBytes });
   app.useGlobalFilters(new ErrorFilter());
+  // One port, TLS and plain HTTP (this host only) told apart by the first byte.
+  await app.init();
+  const listener = new SniffingListener(app.getHttpServer() as Server, config.apiRemote, logger);
+  if (nodeTls.credentials) listener.useCredentials(nodeTls.credentials);
   try {
     // A deep accept queue: a thousand nodes reconnecting at once overflowed Node's 511 (dropped SYNs
-    // come back seconds later: node calls that time out). Nest passes the extra argument to listen().
-    await (app.listen as unknown as (port: number, host: string, backlog: number) => Promise<unknown>).call(app, config.listenPort, config.listenHost, LISTEN_BACKLOG);
+    // come back seconds later: node calls that time out).
+    await listener.listen(config.listenPort, config.listenHost, LISTEN_BACKLOG);
   } catch (e) {
     throw new Error(`cannot listen on ${config.listenHost}:${config.listenPort}: ${(e as Error).message}`);
   }
@@ -123,8 +137,11 @@ async function main() {
       relay.accept(req, socket, head) ||
       nodeEngineUpgradeHandler(relay, (r) => config.apiRemote || isLoopback(r.socket.remoteAddress))(req, socket, head) ||
       engineUpgradeHandler(engine, (r) => config.apiRemote || isLoopback(r.socket.remoteAddress))(req, socket, head),
+    (req, need) => judge(req, facts, config.apiRemote, need),
   );
-  await settleMembership({ config, nodeId, store, keys, cluster: app.get(ClusterService), fresh, joined }, logger);
+  await settleMembership({ config, nodeId, store, keys, cluster: app.get(ClusterService), fresh, joined, nodeTls }, logger);
+  await ensureOwnCertificate({ config, nodeId, nodeTls, cluster: app.get(ClusterService) }, logger);
+  listener.useCredentials(nodeTls.credentials!);
 
   let worker: Awaited<ReturnType<typeof NestFactory.createApplicationContext>> | undefined;
   if (config.embeddedWorker) {
@@ -138,6 +155,7 @@ async function main() {
           addr: config.advertiseAddr.split(':')[0],
           redisUrl,
           role: 'manager',
+          credentialsDir: config.dataDir,
         }),
         app.get(ManagerMetrics).registry,
       ),
@@ -159,6 +177,7 @@ async function main() {
     deadline.unref();
     await worker?.close().catch(() => undefined);
     relay.close();
+    listener.close();
     await app.close().catch(() => undefined);
     await store.stop().catch(() => undefined);
     redis.disconnect();

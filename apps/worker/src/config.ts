@@ -20,6 +20,8 @@ export interface WorkerConfig {
   readonly redisUrl?: string;
   /** How long a node rejoining as itself waits for Redis at boot (a first join fails at once). */
   readonly redisWaitMs: number;
+  /** The data dir whose tls/ holds this node's certificate: the manager's, for the worker embedded in it. */
+  readonly credentialsDir?: string;
 }
 
 export function workerConfig(partial: Partial<WorkerConfig> & Pick<WorkerConfig, 'managerUrl' | 'token' | 'dataDir'>): WorkerConfig {

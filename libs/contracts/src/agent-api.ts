@@ -36,6 +36,26 @@ export interface HeartbeatResponse {
 }
 
 /** A manager joining the Raft group: first as a learner that catches up, then as a voter. */
+/** A node's request for its certificate, made over TLS pinned to the CA digest its join token names. */
+export interface CertificateRequest {
+  token: string;
+  /** The node's public key (SPKI PEM, EC P-256); the private key stays on the node. */
+  publicKeyPem: string;
+  /** A node that already has an id keeps it. */
+  nodeId?: string;
+  /** Asked for role; never more than the token grants. */
+  role?: NodeRole;
+  /** Addresses and host name to name in the certificate (a manager is reached at them). */
+  ips?: string[];
+  hostname?: string;
+}
+
+export interface CertificateResponse {
+  nodeId: string;
+  certificate: string;
+  ca: string;
+}
+
 export interface ManagerJoinRequest {
   token: string;
   nodeId: string;

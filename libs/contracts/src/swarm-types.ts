@@ -370,4 +370,10 @@ export interface Cluster extends Meta {
   NodeKey?: string;
   /** flotilla's: the Redis every manager and node uses for doorbells and logs, as other hosts reach it. */
   RedisURL?: string;
+  /** The cluster's root CA certificate (PEM), as Docker's swarm inspect shows it. */
+  TLSInfo?: { TrustRoot: string };
+  /** flotilla's: the root CA's private key (PEM), so any manager can sign. Stays in the store; no API serves it. */
+  CAKey?: string;
+  /** Ids of removed nodes: their certificates are refused (swarmkit's BlacklistedCertificates). */
+  RemovedNodes?: string[];
 }

@@ -30,6 +30,10 @@ describe('cluster CA and node certificates', async () => {
     expect(NOW - id.notBefore).toBeGreaterThan(0); // backdated for clock skew
   });
 
+  it('names the addresses and host name it is reached at (the docker CLI checks the address), dropping junk', async () => {
+    const pem = await issueNodeCertificate(ca, { ...req, role: 'manager', reachableAt: { ips: ['10.1.2.3', '10.1.2.3', 'nope'], dns: ['host-1', 'bad name'] } }, NOW);
+    expect(new X509Certificate(pem).subjectAltName).toBe('DNS:swarm-manager, DNS:n1abc, DNS:host-1, IP Address:10.1.2.3');
+  });
   it('a manager certificate says swarm-manager', async () => {
     const pem = await issueNodeCertificate(ca, { ...req, role: 'manager' }, NOW);
     expect(verifyNodeCertificate(pem, ca.certPem, NOW).role).toBe('manager');

@@ -1,4 +1,5 @@
 import { randomBytes, webcrypto } from 'node:crypto';
+import { isIP } from 'node:net';
 import { FlotillaError } from '@flotilla/contracts';
 import { ALG, x509 } from './x509';
 import { derToPem, pemToDer } from './pem';
@@ -55,9 +56,12 @@ export interface NodeCertRequest {
   nodeId: string;
   role: NodeRole;
   clusterId: string;
+  /** Addresses and host names the node is reached at, so clients that check names by address (the docker CLI) accept it. */
+  reachableAt?: { ips?: readonly string[]; dns?: readonly string[] };
 }
 
 const ID = /^[a-z0-9]{1,64}$/;
+const HOST = /^[A-Za-z0-9]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?$/;
 
 /**
  * A node certificate signed by the root: CN = node id, OU = role, O = cluster id (swarmkit's layout),
@@ -90,6 +94,8 @@ export async function issueNodeCertificate(ca: RootCA, req: NodeCertRequest, now
       new x509.SubjectAlternativeNameExtension([
         { type: 'dns', value: ROLE_OU[req.role] },
         { type: 'dns', value: req.nodeId },
+        ...[...new Set(req.reachableAt?.dns ?? [])].filter((d) => HOST.test(d)).map((value) => ({ type: 'dns' as const, value })),
+        ...[...new Set(req.reachableAt?.ips ?? [])].filter((a) => isIP(a)).map((value) => ({ type: 'ip' as const, value })),
       ]),
       await x509.AuthorityKeyIdentifierExtension.create(root),
     ],

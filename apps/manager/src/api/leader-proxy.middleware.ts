@@ -1,8 +1,8 @@
-import { request } from 'node:http';
 import type { NextFunction, Request, Response } from 'express';
 import { sendError } from './error.filter';
 import { FORWARDED_HEADER, forwardedBy } from '../cluster/manager-auth';
 import { NO_LEADER } from '../cluster/raft-store';
+import { NodeTls } from '../../../worker/src/agent/manager-tls';
 
 export interface LeaderDirectory {
   isWritable(): boolean;
@@ -22,10 +22,11 @@ const LOCAL_PATHS = [/^\/_ping$/, /^\/version$/, /^\/info$/, /^\/flotilla\/v1\/r
 /**
  * Any manager answers the API; only the leader acts on it. A follower passes
  * each request through to the leader untouched (streams too, for `logs -f`),
- * signed so the leader knows it comes from a manager, and sends the answer
+ * signed so the leader knows it comes from a manager (and over mutual TLS with this manager's
+ * certificate), and sends the answer
  * back as it arrives. Before the body parser, so the body is streamed as is.
  */
-export function leaderProxyMiddleware(dir: LeaderDirectory, selfId: string, raftKey: () => string | null) {
+export function leaderProxyMiddleware(dir: LeaderDirectory, selfId: string, raftKey: () => string | null, nodeTls: NodeTls = new NodeTls()) {
   return (req: Request, res: Response, next: NextFunction) => {
     if (dir.isWritable()) return next();
     const path = req.path.replace(/^\/v\d+\.\d+/, '');
@@ -35,15 +36,12 @@ export function leaderProxyMiddleware(dir: LeaderDirectory, selfId: string, raft
     const key = raftKey();
     // A request another manager already forwarded is not bounced on: two stale views could loop.
     if (!addr || !key || req.headers[FORWARDED_HEADER]) return sendError(res, 503, NO_LEADER);
-    const i = addr.lastIndexOf(':');
-    const out = request(
-      {
-        host: addr.slice(0, i),
-        port: Number(addr.slice(i + 1)),
-        method: req.method,
-        path: req.originalUrl,
-        headers: { ...req.headers, [FORWARDED_HEADER]: forwardedBy(key, selfId) },
-      },
+    const out = nodeTls.request(`http://${addr}`, req.originalUrl, {
+      method: req.method,
+      headers: { ...req.headers, [FORWARDED_HEADER]: forwardedBy(key, selfId) },
+    });
+    out.on(
+      'response',
       (answer) => {
         res.writeHead(answer.statusCode ?? 502, answer.headers);
         answer.pipe(res);

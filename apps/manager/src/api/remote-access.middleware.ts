@@ -2,7 +2,7 @@ import type { NextFunction, Request, Response } from 'express';
 import { sendError } from './error.filter';
 
 /** What other hosts may always call: liveness, and the node protocol (join token / node credential checked). */
-const NODE_PATHS = [/^\/_ping$/, /^\/flotilla\/v1\/nodes\//, /^\/flotilla\/v1\/cluster\/(fingerprint|token-role)$/, /^\/flotilla\/v1\/managers\/join$/, /^\/flotilla\/v1\/raft\/status$/];
+const NODE_PATHS = [/^\/_ping$/, /^\/flotilla\/v1\/nodes\//, /^\/flotilla\/v1\/cluster\/(ca|certificate|fingerprint|token-role)$/, /^\/flotilla\/v1\/managers\/join$/, /^\/flotilla\/v1\/raft\/status$/];
 
 export function isLoopback(addr: string | undefined): boolean {
   return !!addr && (addr.startsWith('127.') || addr === '::1' || addr.startsWith('::ffff:127.'));

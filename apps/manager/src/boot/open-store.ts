@@ -10,6 +10,10 @@ import { RaftStore } from '../cluster/raft-store';
 import type { ManagerKeys } from '../cluster/manager-keys';
 import { requestManagerJoin } from '../cluster/join-cluster';
 import { raftPreamble } from '../cluster/manager-auth';
+import { obtainCredentials, type NodeTls } from '../../../worker/src/agent/manager-tls';
+import { writeCredentials } from '../../../worker/src/agent/node-credentials';
+import { holdsManagerCertificate } from '../tls/manager-credentials';
+import { managerAddresses } from '../tls/manager-names';
 
 export interface OpenedStore {
   store: RaftStore;
@@ -25,7 +29,7 @@ export interface OpenedStore {
  * joining one (as a learner first), restarting from its data dir, or
  * (`--force-new-cluster`) restarting alone from what its log holds.
  */
-export async function openStore(config: ManagerConfig, nodeId: string, keys: ManagerKeys, logger: LoggerService, cipher?: RecordCipher): Promise<OpenedStore> {
+export async function openStore(config: ManagerConfig, nodeId: string, keys: ManagerKeys, logger: LoggerService, nodeTls: NodeTls, cipher?: RecordCipher): Promise<OpenedStore> {
   const raftDir = join(config.dataDir, 'raft');
   const peersFile = join(config.dataDir, 'raft-peers.json');
   const fresh = !existsSync(raftDir);
@@ -41,7 +45,14 @@ export async function openStore(config: ManagerConfig, nodeId: string, keys: Man
 
   let joined: ManagerJoinResponse | undefined;
   if (config.join && fresh) {
-    joined = await requestManagerJoin(config.join.addr, { token: config.join.token, nodeId, addr: config.advertiseAddr, stage: 'learner' });
+    // A promoted worker still holds its worker certificate: a manager one first, as for a new node.
+    if (!holdsManagerCertificate(nodeTls.credentials)) {
+      // Its certificate first (the CA pinned by the token), so the join itself is mutual TLS.
+      const got = await obtainCredentials(config.join.addr, { token: config.join.token, nodeId, role: 'manager', ...managerAddresses(config) });
+      writeCredentials(config.dataDir, got.creds);
+      nodeTls.use(got.creds);
+    }
+    joined = await requestManagerJoin(config.join.addr, { token: config.join.token, nodeId, addr: config.advertiseAddr, stage: 'learner' }, nodeTls);
     keys.save({ raftKey: joined.raftKey, redisUrl: joined.redisUrl });
   }
 
@@ -49,6 +60,23 @@ export async function openStore(config: ManagerConfig, nodeId: string, keys: Man
   const ref: { store?: RaftStore } = {};
   const transport = new TcpTransport({
     listen: '127.0.0.1:0',
+    // Mutual TLS to every peer, checked to be a manager by name; options read per connection, as a
+    // founder gets its certificate only once its cluster exists.
+    tls: {
+      server: {},
+      client: {
+        get ca() {
+          return nodeTls.connectOptions().ca;
+        },
+        get cert() {
+          return nodeTls.connectOptions().cert;
+        },
+        get key() {
+          return nodeTls.connectOptions().key;
+        },
+        servername: 'swarm-manager',
+      },
+    },
     // Raft shares the API port: each connection opens with a signed HTTP upgrade.
     preamble: (peer) => raftPreamble(keys.raftKey ?? '', nodeId, ref.store?.addressOf(peer) ?? ''),
   });

@@ -8,6 +8,7 @@ import { NO_LEADER } from '../cluster/raft-store';
 import { raftKeyFrom } from '../cluster/manager-auth';
 import { requestManagerJoin } from '../cluster/join-cluster';
 import { retry, until } from './wait';
+import type { NodeTls } from '../../../worker/src/agent/manager-tls';
 
 /**
  * After the API listens (peers reach this manager through it): a founder
@@ -16,7 +17,7 @@ import { retry, until } from './wait';
  * vote. Returns once some manager leads.
  */
 export async function settleMembership(
-  o: { config: ManagerConfig; nodeId: string; store: RaftStore; keys: ManagerKeys; cluster: ClusterService; fresh: boolean; joined?: ManagerJoinResponse },
+  o: { config: ManagerConfig; nodeId: string; store: RaftStore; keys: ManagerKeys; cluster: ClusterService; fresh: boolean; joined?: ManagerJoinResponse; nodeTls: NodeTls },
   logger: LoggerService,
 ): Promise<void> {
   const { config, store } = o;
@@ -31,7 +32,7 @@ export async function settleMembership(
     const target = o.joined.index;
     const join = config.join;
     await until(() => store.view().index >= target, 60_000, 'this manager did not catch up with the leader');
-    await retry(() => requestManagerJoin(join.addr, { token: join.token, nodeId: o.nodeId, addr: config.advertiseAddr, stage: 'voter' }), 30_000);
+    await retry(() => requestManagerJoin(join.addr, { token: join.token, nodeId: o.nodeId, addr: config.advertiseAddr, stage: 'voter' }, o.nodeTls), 30_000);
     logger.log({ msg: 'joined the managers', nodeId: o.nodeId }, 'Main');
   }
   // The embedded worker registers through the leader: wait for one (a restarted member waits for its election).

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
-import { FlotillaError, type Cluster, type NodeRole, type RegisterRequest, type SwarmNode } from '@flotilla/contracts';
+import { FlotillaError, type CertificateRequest, type CertificateResponse, type Cluster, type NodeRole, type RegisterRequest, type SwarmNode } from '@flotilla/contracts';
+import { caDigest, createRootCA, issueNodeCertificate } from '@flotilla/pki';
 import { newId, put, type StateStore } from '@flotilla/state';
 import { STATE_STORE, CLOCK, MANAGER_CONFIG, MEMBERSHIP, type Clock, type Membership } from '../tokens';
 import type { ManagerConfig } from '../config';
@@ -24,7 +25,10 @@ export class ClusterService {
   async ensureCluster(): Promise<Cluster> {
     const existing = this.store.view().cluster;
     if (existing) return existing;
-    const fp = clusterFingerprint(randomBytes(32).toString('hex'));
+    // The root CA lives in the replicated cluster object, so whichever manager leads can sign.
+    const ca = await createRootCA(this.clock.now());
+    // The token names the CA by its digest: a joining node pins it before it shows the secret.
+    const fp = caDigest(ca.certPem);
     const at = new Date(this.clock.now()).toISOString();
     const cluster: Cluster = {
       ID: newId(),
@@ -40,6 +44,8 @@ export class ClusterService {
       JoinTokens: { Worker: newJoinToken(fp), Manager: newJoinToken(fp) },
       NodeKey: randomBytes(32).toString('hex'),
       RedisURL: redisSeenByOthers(this.config.redisUrl, this.config.advertiseAddr),
+      TLSInfo: { TrustRoot: ca.certPem },
+      CAKey: ca.keyPem,
     };
     await this.store.propose({ ops: [put('cluster', cluster, null)] });
     this.log.log({ msg: 'cluster created', id: cluster.ID });
@@ -58,6 +64,34 @@ export class ClusterService {
     if (m) return 'manager';
     if (w) return 'worker';
     throw new FlotillaError('unauthorized', 'invalid join token');
+  }
+
+  /** The root CA certificate every node trusts. */
+  caCert(): string {
+    const c = this.store.view().cluster;
+    if (!c?.TLSInfo) throw new FlotillaError('unavailable', 'the cluster has no CA yet');
+    return c.TLSInfo.TrustRoot;
+  }
+
+  /**
+   * Signs a node's own public key (the private key never leaves it): for a join token, a certificate
+   * naming the node (a new id unless it has one) and a role no higher than the token grants.
+   */
+  async issueCertificate(req: CertificateRequest): Promise<CertificateResponse> {
+    const granted = this.roleForToken(req.token);
+    const role: NodeRole = granted === 'manager' && req.role !== 'worker' ? 'manager' : 'worker';
+    if (req.role === 'manager' && granted !== 'manager') throw new FlotillaError('unauthorized', 'a worker join token cannot join a manager');
+    const nodeId = req.nodeId ?? newId();
+    const cluster = this.store.view().cluster!;
+    if (cluster.RemovedNodes?.includes(nodeId)) throw new FlotillaError('unauthorized', `node ${nodeId} was removed from the swarm; it joins again with a new identity`);
+    return { nodeId, ca: this.caCert(), certificate: await this.sign(req.publicKeyPem, nodeId, role, { ips: req.ips, dns: req.hostname ? [req.hostname] : [] }) };
+  }
+
+  /** A certificate for a key, signed with the cluster's root (this manager's own, too). */
+  async sign(publicKeyPem: string, nodeId: string, role: NodeRole, reachableAt: { ips?: string[]; dns?: string[] }): Promise<string> {
+    const c = this.store.view().cluster;
+    if (!c?.TLSInfo || !c.CAKey) throw new FlotillaError('unavailable', 'the cluster has no CA yet');
+    return issueNodeCertificate({ certPem: c.TLSInfo.TrustRoot, keyPem: c.CAKey }, { publicKeyPem, nodeId, role, clusterId: c.ID, reachableAt }, this.clock.now());
   }
 
   /** The credential a registered node presents; derived, so a rejoin gets the same one. */

@@ -22,6 +22,8 @@ import { redisSeenFrom } from './redis-url';
 import { connectRedis } from './redis-connect';
 import type { WorkerConfig } from '../config';
 import { ManagerClient } from './manager-client';
+import { NodeTls, obtainCredentials } from './manager-tls';
+import { readCredentials, writeCredentials } from './node-credentials';
 import { HeartbeatLoop } from './heartbeat-loop';
 import { Reporter } from './reporter';
 import { readNodeId, writeMembership, writeNodeId } from './identity';
@@ -99,7 +101,7 @@ export class AgentService implements OnApplicationShutdown {
   ) {
     const docker = new DockerAdapter(config.dockerHost);
     this.docker = metrics ? metrics.instrument(docker) : docker;
-    this.client = new ManagerClient(config.managerUrl);
+    this.client = new ManagerClient(config.managerUrl, new NodeTls(readCredentials(config.credentialsDir ?? config.dataDir)));
   }
 
   get id(): string {
@@ -109,10 +111,11 @@ export class AgentService implements OnApplicationShutdown {
   /** Boot: fails with one clear error if Docker, the manager or Redis cannot be reached. */
   async start(): Promise<void> {
     const engine = await this.docker.ping();
-    await this.checkCluster();
     const knownId = readNodeId(this.config.dataDir);
+    const nodeId = this.client.tls.credentials ? knownId : await this.enrol(knownId);
+    await this.checkCluster();
     const reg = await this.client.register({
-      nodeId: knownId,
+      nodeId,
       token: this.config.token,
       role: this.config.role,
       addr: this.config.addr,
@@ -187,6 +190,7 @@ export class AgentService implements OnApplicationShutdown {
     this.relay = new RelayServer(this.sub, new EngineEndpoint(this.config.dockerHost), {
       knows: (m) => this.client.knows(m),
       credential: () => this.client.credential,
+      tls: () => this.client.tls.connectOptions(),
       isTaskContainer: (id) => [...this.containers.values()].some((c) => c.id === id),
     });
     await this.relay.start(this.nodeId);
@@ -214,6 +218,25 @@ export class AgentService implements OnApplicationShutdown {
     await Promise.race([this.bull?.close(), new Promise((r) => setTimeout(r, 3000))]);
     this.sub?.disconnect();
     this.redis?.disconnect();
+  }
+
+  /**
+   * A node without a certificate gets one first: over TLS pinned to the CA its token names, it
+   * sends its token and public key and keeps what it is given (mode 0600) for every later call.
+   */
+  private async enrol(knownId: string | undefined): Promise<string> {
+    const u = new URL(this.config.managerUrl);
+    const { nodeId, creds } = await obtainCredentials(`${u.hostname}:${u.port || 2377}`, {
+      token: this.config.token,
+      nodeId: knownId,
+      role: this.config.role,
+      ips: [this.config.addr],
+      hostname: this.config.hostname,
+    });
+    writeCredentials(this.config.credentialsDir ?? this.config.dataDir, creds);
+    writeNodeId(this.config.dataDir, nodeId);
+    this.client.tls.use(creds);
+    return nodeId;
   }
 
   /** The token names its cluster: refuse to join a manager of another one (a typo'd address, a stale token). */

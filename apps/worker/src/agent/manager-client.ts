@@ -1,6 +1,4 @@
-import type { IncomingMessage } from 'node:http';
 import { PassThrough, pipeline, type Readable } from 'node:stream';
-import { readText, streamGet } from './stream-get';
 import {
   AGENT_API,
   IMAGE_ID_HEADER,
@@ -13,9 +11,11 @@ import {
   type RegisterResponse,
   type TaskReport,
 } from '@flotilla/contracts';
+import { NodeTls, readText, send, type Answer } from './manager-tls';
 
 /**
- * The worker's only way to the managers: plain HTTP, bounded by timeouts. It
+ * The worker's only way to the managers: mutual TLS once it has its certificate (plain HTTP
+ * only to its own host's manager before that), bounded by timeouts. It
  * starts with the manager it joined through and learns the others from every
  * registration and assignment set; when the one it uses stops answering, the
  * next call goes to another (any manager forwards to the leader).
@@ -25,7 +25,10 @@ export class ManagerClient {
   private urls: string[];
   private current = 0;
 
-  constructor(baseUrl: string) {
+  constructor(
+    baseUrl: string,
+    readonly tls: NodeTls = new NodeTls(),
+  ) {
     this.urls = [baseUrl];
   }
 
@@ -91,23 +94,25 @@ export class ManagerClient {
     let last: unknown;
     for (let i = 0; i < this.urls.length; i++) {
       const idx = (this.current + i) % this.urls.length;
-      let res: IncomingMessage;
+      // Only the wait for the answer's head is bounded: the body takes as long as the image is big.
+      let res: Answer;
       try {
-        // Only the wait for the answer's head is bounded: the body takes as long as the image is big.
-        res = await streamGet(this.urls[idx] + imageShipPath(nodeId, image), this.secret ? { authorization: `Bearer ${this.secret}` } : {}, 30_000);
+        res = await send((o) => this.tls.request(this.urls[idx], imageShipPath(nodeId, image), o), {
+          headers: this.secret ? { authorization: `Bearer ${this.secret}` } : {},
+          timeoutMs: 30_000,
+        });
       } catch (e) {
         last = new FlotillaError('unavailable', `cannot reach manager at ${this.urls[idx]}: ${(e as Error).message}`);
         continue;
       }
-      const status = res.statusCode ?? 502;
-      if (status >= 300) throw new FlotillaError(status === 404 ? 'not_found' : 'unavailable', errorMessage(await readText(res)));
+      if (res.status >= 300) throw new FlotillaError(res.status === 404 ? 'not_found' : 'unavailable', errorMessage(await readText(res.body)));
       this.current = idx;
-      const id = res.headers[IMAGE_ID_HEADER];
+      const id = res.headers[IMAGE_ID_HEADER.toLowerCase()];
       // A few MB read ahead of the engine's load: the manager's sending is not held to each 16 KB the engine takes.
       const body = new PassThrough({ highWaterMark: 4 << 20 });
       // pipeline, not pipe: a connection lost midway fails the archive instead of leaving it open.
-      pipeline(res, body, () => undefined);
-      const size = Number(res.headers[IMAGE_SIZE_HEADER]);
+      pipeline(res.body, body, () => undefined);
+      const size = Number(res.headers[IMAGE_SIZE_HEADER.toLowerCase()]);
       return { id: typeof id === 'string' ? id : undefined, ...(size > 0 ? { size } : {}), body };
     }
     throw last;
@@ -132,24 +137,23 @@ export class ManagerClient {
   }
 
   private async callOne<T>(baseUrl: string, method: string, path: string, body?: unknown): Promise<T> {
-    let res: Response;
+    let text: string;
+    let status: number;
     try {
-      res = await fetch(baseUrl + path, {
+      const res = await send((o) => this.tls.request(baseUrl, path, o), {
         method,
-        headers: {
-          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-          ...(this.secret ? { authorization: `Bearer ${this.secret}` } : {}),
-        },
+        headers: this.secret ? { authorization: `Bearer ${this.secret}` } : {},
         body: body === undefined ? undefined : JSON.stringify(body),
-        signal: AbortSignal.timeout(15_000),
+        timeoutMs: 15_000,
       });
+      status = res.status;
+      text = await readText(res.body);
     } catch (e) {
       throw new Unreachable(new FlotillaError('unavailable', `cannot reach manager at ${baseUrl}: ${(e as Error).message}`));
     }
-    const text = await res.text();
-    if (!res.ok) {
+    if (status >= 400) {
       const message = errorMessage(text);
-      const code = res.status === 404 ? 'not_found' : res.status === 401 ? 'unauthorized' : res.status === 400 ? 'invalid_argument' : 'unavailable';
+      const code = status === 404 ? 'not_found' : status === 401 || status === 403 ? 'unauthorized' : status === 400 ? 'invalid_argument' : 'unavailable';
       throw new FlotillaError(code, message);
     }
     return (text ? JSON.parse(text) : undefined) as T;

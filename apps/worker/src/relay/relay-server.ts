@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { request } from 'node:http';
 import { connect, type Socket } from 'node:net';
+import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
 import type { Redis } from 'ioredis';
 import { NODE_HEADER, RELAY_PATH_PREFIX, imageReadRoute, parseRelayRequest, relayRequestChannel, relayRoute, type RelayRoute } from '@flotilla/contracts';
 import type { EngineEndpoint } from '../docker/engine-endpoint';
@@ -13,6 +14,8 @@ export interface RelayDeps {
   /** A manager this worker already knows (host:port): it never dials an address Redis alone names. */
   knows(hostPort: string): boolean;
   credential(): string | undefined;
+  /** TLS options for a connection to a manager (this node's certificate); empty: plain (a manager on this host). */
+  tls(): ConnectionOptions;
   isTaskContainer(id: string): boolean;
 }
 
@@ -66,7 +69,11 @@ export class RelayServer {
       path: RELAY_PATH_PREFIX + req.relayId,
       headers: { Host: req.manager, Connection: 'Upgrade', Upgrade: 'flotilla-relay', [NODE_HEADER]: this.nodeId, Authorization: `Bearer ${secret}` },
       // Half-open: the caller's end of stdin must not end the answer's way back.
-      createConnection: () => connect({ host, port, allowHalfOpen: true }),
+      createConnection: () => {
+        const t = this.deps.tls();
+        const raw = connect({ host, port, allowHalfOpen: true });
+        return t.cert ? tlsConnect({ ...t, socket: raw }) : raw;
+      },
       timeout: 10_000,
     });
     up.on('upgrade', (_res, socket: Socket, head: Buffer) => {

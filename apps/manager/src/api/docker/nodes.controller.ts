@@ -72,7 +72,10 @@ export class NodesController {
     if (node.Status.State === 'ready' && force !== 'true' && force !== '1') {
       throw new FlotillaError('invalid_argument', `rpc error: code = FailedPrecondition desc = node ${node.ID} is not down and can't be removed`);
     }
-    await this.store.propose({ ops: [del('node', node.ID, node.Version.Index)] });
+    // Its certificate stops working with it (swarmkit keeps such a list of revoked node certificates).
+    const cluster = this.store.view().cluster!;
+    const revoked = { ...cluster, RemovedNodes: [...new Set([...(cluster.RemovedNodes ?? []), node.ID])] };
+    await this.store.propose({ ops: [del('node', node.ID, node.Version.Index), put('cluster', revoked, cluster.Version.Index)] });
   }
 
   private find(ref: string): SwarmNode {

@@ -21,8 +21,8 @@ export class SwarmController {
 
   @Get()
   inspect() {
-    const { NodeKey: _secret, RedisURL: _redis, UnlockKey: _unlock, ...c } = this.cluster();
-    return { ...c, Spec: clusterSpecView(c.Spec), TLSInfo: {}, RootRotationInProgress: false, DefaultAddrPool: null, SubnetSize: 24, DataPathPort: 4789 };
+    const { NodeKey: _secret, RedisURL: _redis, UnlockKey: _unlock, CAKey: _caKey, RemovedNodes: _removed, ...c } = this.cluster();
+    return { ...c, Spec: clusterSpecView(c.Spec), TLSInfo: c.TLSInfo ?? {}, RootRotationInProgress: false, DefaultAddrPool: null, SubnetSize: 24, DataPathPort: 4789 };
   }
 
   /** The cluster's unlock key; empty with autolock off (the CLI then says "no unlock key is set"). */

@@ -1,0 +1,49 @@
+import type { IncomingMessage } from 'node:http';
+import type { Socket } from 'node:net';
+import type { TLSSocket } from 'node:tls';
+import type { NextFunction, Request, Response } from 'express';
+import { peerIdentity } from '@flotilla/pki';
+import { sendError } from '../api/error.filter';
+import { isLoopback } from '../api/remote-access.middleware';
+import { FORWARDED_HEADER } from '../cluster/manager-auth';
+import { needOf, peerAccess, type Access, type Need, type Peer, type PeerFacts } from './peer-access';
+
+/** What the connection says about its peer: TLS or not, and the verified certificate's identity. */
+export function peerOf(socket: Socket): Peer {
+  const loopback = isLoopback(socket.remoteAddress);
+  if (!(socket as TLSSocket).encrypted) return { tls: false, loopback };
+  const s = socket as TLSSocket;
+  const cert = s.getPeerCertificate();
+  const presented = !!cert && !!cert.raw;
+  let identity;
+  if (s.authorized && presented) {
+    try {
+      identity = peerIdentity(cert.raw);
+    } catch {
+      identity = undefined;
+    }
+  }
+  const authorizationError = presented ? ((s.authorizationError as unknown as string | undefined) ?? (identity ? undefined : 'not a node certificate')) : undefined;
+  return { tls: true, loopback, authorized: s.authorized && !!identity, authorizationError, identity };
+}
+
+/** Judges a request (or an upgrade) by its peer and what its path needs. */
+export function judge(req: IncomingMessage, facts: PeerFacts, apiRemote: boolean, need?: Need): Access {
+  const path = (req.url ?? '/').split('?')[0];
+  return peerAccess(peerOf(req.socket), need ?? needOf(path, req.headers[FORWARDED_HEADER] !== undefined), facts, apiRemote);
+}
+
+/** First on every request: node and manager traffic from other hosts is mutual TLS with a live certificate. */
+export function peerAccessMiddleware(facts: PeerFacts, apiRemote: boolean) {
+  return (req: Request, res: Response, next: NextFunction) => {
+    const a = judge(req, facts, apiRemote);
+    if (a.ok) return next();
+    sendError(res, a.status, a.message);
+  };
+}
+
+/** The answer to a refused upgrade (Raft, relay, hijacked engine streams), with the reason. */
+export function refuseUpgrade(socket: Socket, a: Extract<Access, { ok: false }>): void {
+  const body = JSON.stringify({ message: a.message });
+  socket.end(`HTTP/1.1 ${a.status} ${a.status === 401 ? 'Unauthorized' : 'Forbidden'}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+}

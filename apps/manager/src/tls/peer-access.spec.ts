@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { needOf, peerAccess, type Peer, type PeerFacts } from './peer-access';
+
+const id = (nodeId: string, role: 'manager' | 'worker', clusterId = 'c1') => ({ nodeId, role, clusterId, notBefore: 0, notAfter: 1 });
+const facts: PeerFacts = {
+  clusterId: 'c1',
+  removed: (n) => n === 'gone',
+  isManager: (n) => (n === 'm1' ? true : n === 'demoted' ? false : n === 'w1' ? false : undefined),
+};
+const tls = (identity?: ReturnType<typeof id>, authorizationError?: string): Peer => ({ tls: true, loopback: false, authorized: !!identity, identity, authorizationError });
+
+describe('needOf', () => {
+  it.each([
+    ['/_ping', false, 'user'],
+    ['/flotilla/v1/cluster/certificate', false, 'open'],
+    ['/flotilla/v1/cluster/token-role', false, 'open'],
+    ['/flotilla/v1/nodes/abc/assignments', false, 'node'],
+    ['/flotilla/v1/managers/join', false, 'manager'],
+    ['/services', true, 'manager'],
+    ['/v1.41/nodes', false, 'user'],
+    ['/v1.41/_ping', false, 'user'],
+  ] as const)('%s (forwarded %s) → %s', (p, f, want) => expect(needOf(p, f)).toBe(want));
+});
+
+describe('peerAccess', () => {
+  it.each([
+    ['loopback plain, anything', { tls: false, loopback: true } as Peer, 'manager', false, null],
+    ['remote plain, node path', { tls: false, loopback: false } as Peer, 'node', true, /mutual TLS only/],
+    ['remote plain, user API with --api-remote', { tls: false, loopback: false } as Peer, 'user', true, null],
+    ['remote plain, user API without', { tls: false, loopback: false } as Peer, 'user', false, /mutual TLS only/],
+    ['TLS, no certificate, join paths', tls(), 'open', false, null],
+    ['TLS, no certificate, node path', tls(), 'node', false, /client certificate .* required: no client certificate/],
+    ['TLS, another CA', tls(undefined, 'UNABLE_TO_VERIFY_LEAF_SIGNATURE'), 'node', false, /not signed by this swarm’s CA/],
+    ['TLS, expired', tls(undefined, 'CERT_HAS_EXPIRED'), 'node', false, /has expired/],
+    ['worker certificate, node path', tls(id('w1', 'worker')), 'node', false, null],
+    ['worker certificate, manager link', tls(id('w1', 'worker')), 'manager', false, /worker certificate: only a manager/],
+    ['manager certificate, manager link', tls(id('m1', 'manager')), 'manager', false, null],
+    ['joining: no state yet', tls(id('m9', 'manager')), 'manager', false, null],
+    ['demoted manager’s old certificate', tls(id('demoted', 'manager')), 'manager', false, /no longer a manager/],
+    ['removed node', tls(id('gone', 'worker')), 'node', false, /removed from the swarm: its certificate is revoked/],
+    ['another swarm’s node', tls(id('w1', 'worker', 'c2')), 'node', false, /another swarm/],
+  ] as const)('%s', (_n, peer, need, remote, want) => {
+    const a = peerAccess(peer, need, facts, remote);
+    if (want === null) expect(a).toEqual({ ok: true });
+    else expect(a.ok ? '' : a.message).toMatch(want);
+  });
+});

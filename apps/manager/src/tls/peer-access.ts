@@ -1,0 +1,68 @@
+import type { NodeIdentity } from '@flotilla/pki';
+
+/** What a request needs from its peer. */
+export type Need = 'open' | 'node' | 'manager' | 'user';
+
+/** How the peer reached this manager. */
+export type Peer =
+  | { tls: false; loopback: boolean }
+  | { tls: true; loopback: boolean; authorized: boolean; authorizationError?: string; identity?: NodeIdentity };
+
+/** What the store says about a node; `isManager` is undefined while this manager holds no state yet (joining). */
+export interface PeerFacts {
+  clusterId?: string;
+  removed(nodeId: string): boolean;
+  isManager(nodeId: string): boolean | undefined;
+}
+
+export type Access = { ok: true } | { ok: false; status: 401 | 403; message: string };
+
+/** Reached without a client certificate: what a joining node (or `swarm join`) needs before it has one. */
+const OPEN = [/^\/flotilla\/v1\/cluster\/(ca|fingerprint|token-role|certificate)$/];
+/** The node protocol (workers and the managers' own workers). */
+const NODE = [/^\/flotilla\/v1\/nodes\//, /^\/flotilla\/v1\/relay\//];
+
+/** Pure: which need a request path has; a request another manager forwards needs a manager. */
+export function needOf(path: string, forwarded: boolean, raft = false): Need {
+  if (raft || forwarded || path === '/flotilla/v1/managers/join') return 'manager';
+  const p = path.replace(/^\/v\d+\.\d+/, '');
+  if (OPEN.some((re) => re.test(p))) return 'open';
+  if (NODE.some((re) => re.test(p))) return 'node';
+  return 'user';
+}
+
+const WORDS: Record<string, string> = {
+  CERT_HAS_EXPIRED: 'the certificate has expired',
+  CERT_NOT_YET_VALID: 'the certificate is not valid yet',
+  UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'the certificate is not signed by this swarm’s CA',
+  UNABLE_TO_GET_ISSUER_CERT_LOCALLY: 'the certificate is not signed by this swarm’s CA',
+  DEPTH_ZERO_SELF_SIGNED_CERT: 'the certificate is self-signed, not signed by this swarm’s CA',
+  CERT_SIGNATURE_FAILURE: 'the certificate’s signature is invalid',
+};
+
+/**
+ * Pure: whether a peer may make a request. Loopback plain HTTP is the local socket (trusted as
+ * before); from other hosts, node and manager traffic is mutual TLS with a certificate of this
+ * cluster, whose node is not removed, and a manager's link also needs the store to call it a manager
+ * (a demoted manager's old certificate still says swarm-manager).
+ */
+export function peerAccess(peer: Peer, need: Need, facts: PeerFacts, apiRemote: boolean): Access {
+  if (!peer.tls) {
+    if (peer.loopback || (need === 'user' && apiRemote)) return { ok: true };
+    return { ok: false, status: 403, message: 'this manager takes connections from other hosts over mutual TLS only' };
+  }
+  if (need === 'open') return { ok: true };
+  if (!peer.authorized || !peer.identity) {
+    if (need === 'user' && peer.loopback) return { ok: true };
+    const why = peer.authorizationError ? (WORDS[peer.authorizationError] ?? peer.authorizationError) : 'no client certificate was presented';
+    return { ok: false, status: 401, message: `a client certificate signed by this swarm’s CA is required: ${why}` };
+  }
+  const id = peer.identity;
+  if (facts.clusterId && id.clusterId !== facts.clusterId) return { ok: false, status: 401, message: `the certificate of node ${id.nodeId} belongs to another swarm` };
+  if (facts.removed(id.nodeId)) return { ok: false, status: 403, message: `node ${id.nodeId} was removed from the swarm: its certificate is revoked` };
+  if (need === 'manager') {
+    if (id.role !== 'manager') return { ok: false, status: 403, message: `node ${id.nodeId} holds a worker certificate: only a manager may do this` };
+    if (facts.isManager(id.nodeId) === false) return { ok: false, status: 403, message: `node ${id.nodeId} is no longer a manager: its manager certificate is not accepted` };
+  }
+  return { ok: true };
+}

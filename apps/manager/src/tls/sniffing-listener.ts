@@ -1,0 +1,134 @@
+import * as net from 'node:net';
+import * as tls from 'node:tls';
+import { Duplex } from 'node:stream';
+import type { Server } from 'node:http';
+import type { LoggerService } from '@nestjs/common';
+import type { NodeCredentials } from '../../../worker/src/agent/node-credentials';
+import { verifyNodeCertificate } from '@flotilla/pki';
+import { routeFirstByte } from './first-byte';
+
+const REFUSAL =
+  'HTTP/1.1 403 Forbidden\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n' +
+  '{"message":"this manager takes connections from other hosts over mutual TLS only (a certificate signed by the swarm\'s CA)"}\n';
+
+/**
+ * The manager port, serving TLS and plain HTTP on one address: the first byte of a connection says
+ * which (0x16 opens a TLS handshake). Both end in the same HTTP server (Nest's), so every route and
+ * upgrade is served once. TLS asks for a client certificate but does not demand one: the join
+ * endpoints are reached without; everything else is judged per request (peer-access.ts), so a
+ * refused node is told why instead of seeing a reset.
+ */
+export class SniffingListener {
+  private readonly server: net.Server;
+  private context?: tls.SecureContext;
+  private caPem?: string;
+  private readonly open = new Set<net.Socket>();
+
+  constructor(
+    private readonly http: Server,
+    private readonly plainRemote: boolean,
+    private readonly log: LoggerService,
+  ) {
+    // Half-open as http.Server's own sockets are: a client that ends its side (stdin of `exec -T`) still reads the answer.
+    this.server = net.createServer({ allowHalfOpen: true }, (s) => this.accept(s));
+  }
+
+  /** This manager's certificate (and the root clients are checked against); until set, TLS is refused. */
+  useCredentials(c: NodeCredentials): void {
+    // The root goes with the certificate, so a joining node can check it against its token's digest.
+    this.caPem = c.ca;
+    // A session id context (tls.Server sets one itself): without it, OpenSSL fails every resumed
+    // session of a client that showed a certificate ("session id context uninitialized").
+    this.context = tls.createSecureContext({ key: c.key, cert: `${c.cert.trim()}\n${c.ca.trim()}\n`, ca: [c.ca], sessionIdContext: 'flotilla-manager' });
+  }
+
+  listen(port: number, host: string, backlog?: number): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(port, host, backlog, () => {
+        this.server.off('error', reject);
+        resolve();
+      });
+    });
+  }
+
+  close(): void {
+    this.server.close();
+    for (const s of this.open) s.destroy();
+  }
+
+  private accept(socket: net.Socket) {
+    this.open.add(socket);
+    socket.on('close', () => this.open.delete(socket));
+    socket.on('error', () => socket.destroy());
+    socket.once('data', (first: Buffer) => {
+      socket.pause();
+      const route = routeFirstByte(first[0], socket.remoteAddress, this.plainRemote);
+      if (route === 'refuse' || (route === 'tls' && !this.context)) {
+        if (route === 'refuse') socket.end(REFUSAL);
+        else socket.destroy();
+        return;
+      }
+      if (route === 'plain') {
+        socket.unshift(first);
+        this.http.emit('connection', socket);
+        socket.resume();
+        return;
+      }
+      // A TLS socket wrapping the raw one takes over its handle and would lose the byte already
+      // read; wrapped in a stream that replays it, nothing is lost.
+      const secure = new tls.TLSSocket(replaying(socket, first), { isServer: true, secureContext: this.context, requestCert: true, rejectUnauthorized: false });
+      // The HTTP layer judges peers by address (loopback is the local socket): keep the real one.
+      Object.defineProperty(secure, 'remoteAddress', { value: socket.remoteAddress });
+      Object.defineProperty(secure, 'remotePort', { value: socket.remotePort });
+      secure.once('secure', () => {
+        this.judgeCertificate(secure);
+        this.http.emit('connection', secure);
+      });
+      secure.on('error', (e) => {
+        this.log.debug?.({ msg: 'TLS connection failed', peer: socket.remoteAddress, err: e.message }, 'SniffingListener');
+        secure.destroy();
+        socket.destroy();
+      });
+    });
+  }
+
+  /**
+   * A TLS socket made by hand is not judged by a tls.Server: say here whether the client's
+   * certificate is this cluster's and valid now (`authorized`), or what is wrong with it.
+   */
+  private judgeCertificate(secure: tls.TLSSocket) {
+    const cert = secure.getPeerX509Certificate();
+    if (!cert || !this.caPem) return;
+    try {
+      verifyNodeCertificate(cert.toString(), this.caPem, Date.now());
+      secure.authorized = true;
+    } catch (e) {
+      secure.authorized = false;
+      secure.authorizationError = (e as Error).message as unknown as Error;
+    }
+  }
+}
+
+/** A duplex over `socket` that first yields `first`, then whatever the socket reads. */
+function replaying(socket: net.Socket, first: Buffer): Duplex {
+  const d = new Duplex({
+    read: () => void socket.resume(),
+    write: (chunk, enc, cb) => void socket.write(chunk, enc, cb),
+    final: (cb) => {
+      socket.end();
+      cb();
+    },
+    destroy: (err, cb) => {
+      socket.destroy();
+      cb(err);
+    },
+  });
+  d.push(first);
+  socket.on('data', (c) => {
+    if (!d.push(c)) socket.pause();
+  });
+  socket.on('end', () => d.push(null));
+  socket.on('close', () => d.destroy());
+  return d;
+}

@@ -1,0 +1,196 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import * as https from 'node:https';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createRootCA, generateKeyPair, issueNodeCertificate } from '@flotilla/pki';
+import { flotillaOn, hostsDown, hostsUp, type Host, type HostSet } from '../support/hosts';
+import { runCommand } from '../support/cli';
+import { eventually } from '../support/docker';
+import { freePort } from '../support/ports';
+import { obtainCredentials } from '../../apps/worker/src/agent/manager-tls';
+import type { NodeCredentials } from '../../apps/worker/src/agent/node-credentials';
+
+const SET: HostSet = { prefix: 'tlh', net: '10.231.0', bridge: 'tlhbr0', state: '/var/lib/tlh' };
+const isRoot = process.getuid?.() === 0;
+
+/** One HTTPS call to a manager, with the given client certificate (or none), trusting `ca`. */
+function call(ip: string, path: string, o: { ca: string; creds?: Pick<NodeCredentials, 'cert' | 'key'>; method?: string; body?: unknown }): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const body = o.body === undefined ? undefined : JSON.stringify(o.body);
+    const req = https.request(
+      { host: ip, port: 2377, path, method: o.method ?? 'GET', ca: [o.ca], servername: 'swarm-manager', agent: false, ...(o.creds ?? {}), headers: body ? { 'content-type': 'application/json' } : {} },
+      (res) => {
+        let text = '';
+        res.on('data', (c: Buffer) => (text += c.toString()));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+      },
+    );
+    req.on('error', reject);
+    req.setTimeout(10_000, () => req.destroy(new Error('timed out')));
+    req.end(body);
+  });
+}
+
+/**
+ * Mutual TLS between hosts (issue 13 point 1): three managers on three netns hosts, the hosts'
+ * bridge captured while they join, a secret is created and a service using it starts on another
+ * host, and the leader is killed. The capture holds no secret, no join token, no plaintext HTTP.
+ * Then bogus credentials are tried, each refused with its reason.
+ */
+describe.skipIf(!isRoot)('mutual TLS between hosts', () => {
+  let hosts: Host[] = [];
+  const dirs: string[] = [];
+  let redis: ChildProcess | undefined;
+  let capture: ChildProcess | undefined;
+  const work = mkdtempSync(join(tmpdir(), 'flotilla-tlh-'));
+  const pcap = join(work, 'bridge.pcap');
+  const secretValue = `s3cret-${randomBytes(12).toString('hex')}`;
+  const svc = `tl${process.pid}`;
+  let nodeEnv: Record<string, string> = {};
+  let workerToken = '';
+  let managerToken = '';
+  const dockerOn = (h: Host, args: string[], input?: string) =>
+    runCommand('nsenter', [`--net=/var/run/netns/${h.name}`, 'docker', ...args], { env: { ...process.env, DOCKER_HOST: 'tcp://127.0.0.1:2377' }, input, timeoutMs: 60_000 });
+  const pidOf = (i: number) => Number(readFileSync(join(dirs[i], 'manager.pid'), 'utf8'));
+
+  beforeAll(async () => {
+    await hostsDown(SET);
+    hosts = await hostsUp(3, SET);
+    const pass = randomBytes(12).toString('hex');
+    const port = await freePort();
+    redis = spawn('redis-server', ['--port', String(port), '--bind', `${SET.net}.1`, '--requirepass', pass, '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+    nodeEnv = { REDIS_URL: `redis://:${pass}@${SET.net}.1:${port}`, FLOTILLA_HEARTBEAT_MS: '500' };
+    for (const _ of hosts) dirs.push(mkdtempSync(join(tmpdir(), 'flotilla-tlh-node-')));
+    capture = spawn('tcpdump', ['-i', SET.bridge, '-U', '-nn', '-s', '0', '-w', pcap], { stdio: ['ignore', 'ignore', 'pipe'] });
+    await new Promise<void>((resolve, reject) => {
+      capture!.stderr!.on('data', (d: Buffer) => d.toString().includes('listening on') && resolve());
+      capture!.once('exit', (c) => reject(new Error(`tcpdump exited ${c}`)));
+    });
+  }, 240_000);
+
+  afterAll(async () => {
+    capture?.kill('SIGINT');
+    if (process.env.FLOTILLA_KEEP_TEST_DIRS) for (const [i, d] of dirs.entries()) spawnSync('sh', ['-c', `cp -r ${d} ${work}/node${i}`]);
+    for (const [i, h] of hosts.entries()) await flotillaOn(h, ['swarm', 'leave', '--force', '--data-dir', dirs[i]]).catch(() => undefined);
+    await hostsDown(SET);
+    redis?.kill('SIGKILL');
+    if (!process.env.FLOTILLA_KEEP_TEST_DIRS) for (const d of [...dirs, work]) rmSync(d, { recursive: true, force: true });
+  }, 240_000);
+
+  it('init creates the CA; the tokens carry its digest; nodes join over TLS and keep their keys 0600', async () => {
+    const init = await flotillaOn(hosts[0], ['swarm', 'init', '--advertise-addr', hosts[0].ip, '--data-dir', dirs[0]], nodeEnv);
+    expect(init.code, init.stderr).toBe(0);
+    workerToken = /flotilla swarm join --token (\S+)/.exec(init.stdout)![1];
+    const mt = await flotillaOn(hosts[0], ['swarm', 'join-token', 'manager'], { FLOTILLA_HOST: '127.0.0.1:2377' });
+    managerToken = /flotilla swarm join --token (\S+)/.exec(mt.stdout)![1];
+    // The root the manager serves is the one the token's digest names.
+    const ca = (await dockerOn(hosts[0], ['swarm', 'ca'])).stdout;
+    expect(ca).toContain('BEGIN CERTIFICATE');
+    const { caDigest } = await import('@flotilla/pki');
+    expect(workerToken).toBe(`SWMTKN-1-${caDigest(ca)}-${workerToken.split('-')[3]}`);
+    for (const i of [1, 2]) {
+      const j = await flotillaOn(hosts[i], ['swarm', 'join', '--token', managerToken, `${hosts[0].ip}:2377`, '--data-dir', dirs[i]], nodeEnv);
+      expect(j.code, j.stderr).toBe(0);
+    }
+    const ls = await eventually(async () => {
+      const r = await dockerOn(hosts[0], ['node', 'ls', '--format', '{{.Hostname}} {{.ManagerStatus}} {{.Status}}']);
+      return r.stdout.split('\n').filter((l) => /Ready/.test(l) && /Leader|Reachable/.test(l)).length === 3 && r.stdout;
+    }, 'three reachable managers', 90_000);
+    expect(ls).toContain(hosts[2].name);
+    for (const d of dirs) {
+      const key = join(d, 'tls', 'key.pem');
+      expect(readFileSync(key, 'utf8')).toContain('PRIVATE KEY');
+      const { statSync } = await import('node:fs');
+      expect(statSync(key).mode & 0o777).toBe(0o600);
+    }
+  }, 240_000);
+
+  it('a secret reaches a service on another host; the leader dies and a follower takes over', async () => {
+    const s = await dockerOn(hosts[0], ['secret', 'create', `${svc}s`, '-'], secretValue);
+    expect(s.code, s.stderr).toBe(0);
+    const c = await dockerOn(hosts[0], ['service', 'create', '--detach', '--name', svc, '--secret', `source=${svc}s,target=v`, '--constraint', `node.hostname==${hosts[2].name}`,
+      'flotilla/busybox:latest', 'sh', '-c', 'cat /run/secrets/v; sleep 600']);
+    expect(c.code, c.stderr).toBe(0);
+    const running = async () => (await hosts[2].docker.listContainers({ filters: { label: [`com.docker.swarm.service.name=${svc}`], status: ['running'] } })).length;
+    await eventually(async () => (await running()) === 1, 'the task running on host 3', 90_000);
+    const [x] = await hosts[2].docker.listContainers({ filters: { label: [`com.docker.swarm.service.name=${svc}`] } });
+    const logs = await eventually(async () => {
+      const r = await runCommand('docker', ['-H', hosts[2].dockerHost, 'exec', x.Id, 'cat', '/run/secrets/v']);
+      if (r.stdout !== secretValue) throw new Error(`the task reads ${JSON.stringify(r.stdout + r.stderr)}`);
+      return r.stdout;
+    }, 'the task reading its secret', 30_000);
+    expect(logs).toContain(secretValue);
+
+    process.kill(pidOf(0), 'SIGKILL');
+    // A follower leads; the cluster still takes writes (forwarded between managers over TLS if need be).
+    await eventually(async () => {
+      const r = await dockerOn(hosts[1], ['service', 'scale', '--detach', `${svc}=2`]);
+      return r.code === 0;
+    }, 'a write accepted after the leader died', 90_000);
+    await eventually(async () => (await running()) === 2, 'two tasks with the secret on host 3', 90_000);
+  }, 300_000);
+
+  it('the capture of the bridge holds no secret, no join token, no plaintext HTTP', async () => {
+    await new Promise((r) => setTimeout(r, 1000));
+    capture!.kill('SIGINT');
+    await new Promise((r) => capture!.once('exit', r));
+    const dump = await runCommand('tcpdump', ['-r', pcap, '-nn', '-A'], { timeoutMs: 120_000 });
+    const text = dump.stdout;
+    // The capture saw the managers' traffic (TLS on the manager port), so its silence means something.
+    expect(text.split('\n').filter((l) => /\.2377[ :]/.test(l)).length).toBeGreaterThan(100);
+    expect(text).not.toContain(secretValue);
+    expect(text).not.toContain(Buffer.from(secretValue).toString('base64').slice(0, 24));
+    expect(text).not.toContain('SWMTKN-1-');
+    expect(text).not.toContain(workerToken.split('-')[3]);
+    expect(text).not.toContain(managerToken.split('-')[3]);
+    expect(text).not.toMatch(/HTTP\/1\.[01]|GET \/|POST \//);
+  }, 180_000);
+
+  it('refuses a bogus token, another CA, a worker certificate as a manager, a removed node, plain HTTP: each says why', async () => {
+    const target = hosts[1];
+    const addr = `${target.ip}:2377`;
+    // A token with the right digest but a made-up secret.
+    const bogus = `${workerToken.split('-').slice(0, 3).join('-')}-${'0'.repeat(25)}`;
+    await expect(obtainCredentials(addr, { token: bogus })).rejects.toThrow(/invalid join token/);
+    // A token naming another CA: refused before anything is sent.
+    await expect(obtainCredentials(addr, { token: `SWMTKN-1-${'1'.repeat(50)}-${'0'.repeat(25)}` })).rejects.toThrow(/belongs to another cluster than this join token: its CA does not match the token's digest/);
+    const j = await flotillaOn(hosts[0], ['swarm', 'join', '--token', bogus, addr, '--data-dir', join(work, 'bogus')]);
+    expect(j.stderr).toMatch(/invalid join token/);
+
+    const worker = await obtainCredentials(addr, { token: workerToken, role: 'worker' });
+    const ca = worker.creds.ca;
+    // Another CA's certificate.
+    const other = await createRootCA(Date.now());
+    const k = generateKeyPair();
+    const stranger = { key: k.keyPem, cert: await issueNodeCertificate(other, { publicKeyPem: k.publicKeyPem, nodeId: worker.nodeId, role: 'manager', clusterId: 'x1' }, Date.now()) };
+    const r1 = await call(target.ip, `/flotilla/v1/nodes/${worker.nodeId}/assignments`, { ca, creds: stranger });
+    expect(r1.status).toBe(401);
+    expect(r1.text).toMatch(/client certificate signed by this swarm’s CA is required: certificate not signed by this cluster’s CA/);
+    // No certificate at all.
+    const r2 = await call(target.ip, `/flotilla/v1/nodes/${worker.nodeId}/assignments`, { ca });
+    expect(r2.text).toMatch(/client certificate signed by this swarm’s CA is required/);
+    // A worker's certificate where a manager is needed.
+    const r3 = await call(target.ip, '/flotilla/v1/managers/join', { ca, creds: worker.creds, method: 'POST', body: { token: managerToken, nodeId: worker.nodeId, addr: '10.9.9.9:2377', stage: 'learner' } });
+    expect(r3.status).toBe(403);
+    expect(r3.text).toMatch(/holds a worker certificate: only a manager/);
+    // Registered, then removed: its certificate stops working.
+    const reg = await call(target.ip, '/flotilla/v1/nodes/register', {
+      ca, creds: worker.creds, method: 'POST',
+      body: { nodeId: worker.nodeId, token: workerToken, role: 'worker', addr: '10.9.9.9', description: { Hostname: 'ghost', Platform: { Architecture: 'x86_64', OS: 'linux' }, Resources: { NanoCPUs: 1e9, MemoryBytes: 1e9 }, Engine: { EngineVersion: '0' } } },
+    });
+    expect(reg.status, reg.text).toBeLessThan(300);
+    const rm = await dockerOn(target, ['node', 'rm', '--force', worker.nodeId]);
+    expect(rm.code, rm.stderr).toBe(0);
+    const r4 = await eventually(async () => {
+      const r = await call(target.ip, `/flotilla/v1/nodes/${worker.nodeId}/assignments`, { ca, creds: worker.creds });
+      return r.status === 403 && r;
+    }, 'the removed node refused', 20_000);
+    expect(r4.text).toMatch(/removed from the swarm: its certificate is revoked/);
+    // Plain HTTP from another host: refused, saying TLS is required.
+    const plain = await runCommand('curl', ['-s', '-m', '5', `http://${addr}/flotilla/v1/nodes/x/assignments`]);
+    expect(plain.stdout).toMatch(/mutual TLS only/);
+  }, 120_000);
+});
