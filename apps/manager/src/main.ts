@@ -90,7 +90,9 @@ async function main() {
   });
   const facts = storePeerFacts(store);
   app.use(httpMetricsMiddleware(app.get(ManagerMetrics).apiRequests));
-  app.use(peerAccessMiddleware(facts, config.apiRemote));
+  const plainRemote = config.apiRemote && !!config.apiRemotePlain;
+  if (plainRemote) logger.warn({ msg: 'FLOTILLA_API_REMOTE_PLAIN=1: the API is served to other hosts in plain HTTP without credentials (test harnesses only)' }, 'Main');
+  app.use(peerAccessMiddleware(facts, config.apiRemote, plainRemote));
   app.use(remoteAccessMiddleware(config.apiRemote, (req) => forwardedValid(keys.raftKey, req.headers[FORWARDED_HEADER] as string | undefined)));
   app.use(apiVersionMiddleware);
   // This node's own engine (docker ps/exec/logs…) is answered here, never by the leader.
@@ -107,7 +109,7 @@ async function main() {
   app.useGlobalFilters(new ErrorFilter());
   // One port, TLS and plain HTTP (this host only) told apart by the first byte.
   await app.init();
-  const listener = new SniffingListener(app.getHttpServer() as Server, config.apiRemote, logger);
+  const listener = new SniffingListener(app.getHttpServer() as Server, plainRemote, logger);
   if (nodeTls.credentials) listener.useCredentials(nodeTls.credentials);
   try {
     await listener.listen(config.listenPort, config.listenHost);
@@ -122,7 +124,7 @@ async function main() {
       relay.accept(req, socket, head) ||
       nodeEngineUpgradeHandler(relay, (r) => config.apiRemote || isLoopback(r.socket.remoteAddress))(req, socket, head) ||
       engineUpgradeHandler(engine, (r) => config.apiRemote || isLoopback(r.socket.remoteAddress))(req, socket, head),
-    (req, need) => judge(req, facts, config.apiRemote, need),
+    (req, need) => judge(req, facts, config.apiRemote, need, plainRemote),
   );
   await settleMembership({ config, nodeId, store, keys, cluster: app.get(ClusterService), fresh, joined, nodeTls }, logger);
   await ensureOwnCertificate({ config, nodeId, nodeTls, cluster: app.get(ClusterService) }, logger);
