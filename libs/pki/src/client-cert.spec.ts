@@ -62,3 +62,21 @@ describe('client certificates (flotilla swarm client-cert)', async () => {
     }
   });
 });
+
+describe('verifying against a trust bundle (a root rotation)', async () => {
+  const oldRoot = await createRootCA(NOW);
+  const newRoot = await createRootCA(NOW);
+  const k = generateKeyPair();
+  const fromOld = await issueNodeCertificate(oldRoot, { publicKeyPem: k.publicKeyPem, nodeId: 'w1', role: 'worker', clusterId: 'cl1' }, NOW);
+  const fromNew = await issueNodeCertificate(newRoot, { publicKeyPem: k.publicKeyPem, nodeId: 'w1', role: 'worker', clusterId: 'cl1' }, NOW);
+  const both = `${oldRoot.certPem.trim()}\n${newRoot.certPem.trim()}\n`;
+
+  it('accepts a certificate of either root while both are trusted', () => {
+    expect(verifyClusterCertificate(fromOld, both, NOW)).toMatchObject({ kind: 'node' });
+    expect(verifyClusterCertificate(fromNew, both, NOW)).toMatchObject({ kind: 'node' });
+  });
+  it('refuses the old root’s certificate once only the new root is trusted', () => {
+    expect(() => verifyClusterCertificate(fromOld, newRoot.certPem, NOW)).toThrow(/not signed by this cluster’s CA/);
+    expect(verifyClusterCertificate(fromNew, newRoot.certPem, NOW)).toMatchObject({ kind: 'node', node: { nodeId: 'w1' } });
+  });
+});

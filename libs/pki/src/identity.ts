@@ -2,6 +2,7 @@ import { X509Certificate } from 'node:crypto';
 import { FlotillaError } from '@flotilla/contracts';
 import { ROLE_OU, type NodeRole } from './ca';
 import { CLIENT_OU } from './client-cert';
+import { splitPems } from './root-rotation';
 
 export interface NodeIdentity {
   nodeId: string;
@@ -72,14 +73,15 @@ function holderOf(cert: X509Certificate): CertificateHolder {
  */
 export function verifyClusterCertificate(certPem: string, caPem: string, now: number): CertificateHolder {
   let cert: X509Certificate;
-  let ca: X509Certificate;
+  let roots: X509Certificate[];
   try {
     cert = new X509Certificate(certPem);
-    ca = new X509Certificate(caPem);
+    // During a root rotation the trust file holds both roots.
+    roots = (splitPems(caPem).length ? splitPems(caPem) : [caPem]).map((p) => new X509Certificate(p));
   } catch (e) {
     throw new FlotillaError('invalid_argument', `unreadable certificate: ${(e as Error).message}`);
   }
-  if (!cert.checkIssued(ca) || !cert.verify(ca.publicKey)) throw new FlotillaError('unauthorized', 'certificate not signed by this cluster’s CA');
+  if (!roots.some((ca) => cert.checkIssued(ca) && cert.verify(ca.publicKey))) throw new FlotillaError('unauthorized', 'certificate not signed by this cluster’s CA');
   const h = holderOf(cert);
   const v = h.kind === 'node' ? h.node : h.client;
   if (now < v.notBefore || now > v.notAfter) throw new FlotillaError('unauthorized', `certificate of ${h.kind === 'node' ? `node ${h.node.nodeId}` : `client ${h.client.name}`} is not valid now (valid ${cert.validFrom} to ${cert.validTo})`);

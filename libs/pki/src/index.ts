@@ -4,3 +4,4 @@ export { verifyNodeCertificate, verifyClusterCertificate, peerIdentity, peerHold
 export { issueClientCertificate, CLIENT_OU, CLIENT_TTL_MS, type ClientCertRequest } from './client-cert';
 export { caDigest } from './digest';
 export { renewalTime } from './renewal';
+export { trustedRoots, signingRoot, rotationStep, rotationRequested, renewalDue, rotationProgress, splitPems, type RootRotation, type NodeTlsState, type RotationStep } from './root-rotation';
