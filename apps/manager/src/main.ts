@@ -41,6 +41,7 @@ import { createLogger } from '../../worker/src/logging';
 import { NodeTls } from '../../worker/src/agent/manager-tls';
 import { readCredentials } from '../../worker/src/agent/node-credentials';
 import { SniffingListener } from './tls/sniffing-listener';
+import { renewOwnCertificate } from './tls/own-renewal';
 import { judge, peerAccessMiddleware } from './tls/peer-access.middleware';
 import { storePeerFacts } from './tls/store-peer-facts';
 import { ensureOwnCertificate } from './tls/own-certificate';
@@ -150,6 +151,16 @@ async function main() {
     );
     await worker.get(AgentService).start();
   }
+  const renewal = renewOwnCertificate(
+    {
+      config, nodeId, nodeTls, cluster: app.get(ClusterService),
+      use: (creds) => {
+        listener.useCredentials(creds);
+        worker?.get(AgentService).useCredentials(creds);
+      },
+    },
+    logger,
+  );
 
   // Workers that share this data dir (flotilla's own docker-compose.yml) read their join token here.
   writeFileSync(join(config.dataDir, 'worker.token'), `${store.view().cluster!.JoinTokens.Worker}\n`, { mode: 0o600 });
@@ -160,6 +171,7 @@ async function main() {
   const stop = async () => {
     if (stopping) return;
     stopping = true;
+    renewal.stop();
     const deadline = setTimeout(() => process.exit(1), 10_000);
     deadline.unref();
     await worker?.close().catch(() => undefined);

@@ -5,3 +5,4 @@ export { issueClientCertificate, CLIENT_OU, CLIENT_TTL_MS, type ClientCertReques
 export { caDigest } from './digest';
 export { renewalTime } from './renewal';
 export { trustedRoots, signingRoot, rotationStep, rotationRequested, renewalDue, rotationProgress, splitPems, type RootRotation, type NodeTlsState, type RotationStep } from './root-rotation';
+export { renewalDelay, MAX_WAIT_MS } from './renewal-delay';
