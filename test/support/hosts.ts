@@ -44,6 +44,8 @@ export async function hostsDown(set?: HostSet): Promise<void> {
 /** Runs `flotilla ARGS` on a host, as a user logged in there would: its network, its engine. */
 export function flotillaOn(host: Host, args: string[], env: Record<string, string> = {}): Promise<CliResult> {
   return runCommand('nsenter', [`--net=/var/run/netns/${host.name}`, process.execPath, CLI, ...args], {
-    env: { ...process.env, DOCKER_HOST: host.dockerHost, FLOTILLA_HOSTNAME: host.name, ...env },
+    // Suites drive their netns managers from the machine in plain HTTP: --api-remote's insecure test
+    // escape (the remote-API suite turns it off with FLOTILLA_API_REMOTE_PLAIN=0).
+    env: { ...process.env, DOCKER_HOST: host.dockerHost, FLOTILLA_HOSTNAME: host.name, FLOTILLA_API_REMOTE_PLAIN: '1', ...env },
   });
 }

@@ -18,6 +18,8 @@ export interface ManagerConfig {
   readonly heartbeatPeriodMs: number;
   /** Serve the user API (Docker's and flotilla's) to other hosts too; off by default, as there is no TLS yet. */
   readonly apiRemote: boolean;
+  /** Insecure, for test harnesses only: --api-remote also in plain HTTP (FLOTILLA_API_REMOTE_PLAIN=1), as dockerd's plain tcp://. */
+  readonly apiRemotePlain?: boolean;
   /** Join an existing cluster as a manager through the manager at this address (host:port). */
   readonly join?: { readonly addr: string; readonly token: string };
   /** Start a new one-manager cluster from this manager's data after losing the majority for good. */
@@ -115,6 +117,7 @@ export function loadManagerConfig(argv: string[], env: NodeJS.ProcessEnv = proce
     dockerHost: flags.get('docker-host') ?? env.DOCKER_HOST,
     heartbeatPeriodMs: hb,
     apiRemote: bools.has('api-remote') || env.FLOTILLA_API_REMOTE === '1',
+    apiRemotePlain: env.FLOTILLA_API_REMOTE_PLAIN === '1',
     logLevel: parseLogLevel(flags.get('log-level'), env),
     maxRequestBytes,
   });

@@ -46,6 +46,7 @@ import { createLogger } from '../../worker/src/logging';
 import { NodeTls } from '../../worker/src/agent/manager-tls';
 import { readCredentials } from '../../worker/src/agent/node-credentials';
 import { SniffingListener } from './tls/sniffing-listener';
+import { renewOwnCertificate } from './tls/own-renewal';
 import { judge, peerAccessMiddleware } from './tls/peer-access.middleware';
 import { storePeerFacts } from './tls/store-peer-facts';
 import { ensureOwnCertificate } from './tls/own-certificate';
@@ -99,7 +100,9 @@ async function main() {
   });
   const facts = storePeerFacts(store);
   app.use(httpMetricsMiddleware(app.get(ManagerMetrics).apiRequests));
-  app.use(peerAccessMiddleware(facts, config.apiRemote));
+  const plainRemote = config.apiRemote && !!config.apiRemotePlain;
+  if (plainRemote) logger.warn({ msg: 'FLOTILLA_API_REMOTE_PLAIN=1: the API is served to other hosts in plain HTTP without credentials (test harnesses only)' }, 'Main');
+  app.use(peerAccessMiddleware(facts, config.apiRemote, plainRemote));
   app.use(remoteAccessMiddleware(config.apiRemote, (req) => forwardedValid(keys.raftKey, req.headers[FORWARDED_HEADER] as string | undefined)));
   app.use(apiVersionMiddleware);
   // This node's own engine (docker ps/exec/logs…) is answered here, never by the leader.
@@ -116,7 +119,7 @@ async function main() {
   app.useGlobalFilters(new ErrorFilter());
   // One port, TLS and plain HTTP (this host only) told apart by the first byte.
   await app.init();
-  const listener = new SniffingListener(app.getHttpServer() as Server, config.apiRemote, logger);
+  const listener = new SniffingListener(app.getHttpServer() as Server, plainRemote, logger);
   if (nodeTls.credentials) listener.useCredentials(nodeTls.credentials);
   try {
     // A deep accept queue: a thousand nodes reconnecting at once overflowed Node's 511 (dropped SYNs
@@ -137,7 +140,7 @@ async function main() {
       relay.accept(req, socket, head) ||
       nodeEngineUpgradeHandler(relay, (r) => config.apiRemote || isLoopback(r.socket.remoteAddress))(req, socket, head) ||
       engineUpgradeHandler(engine, (r) => config.apiRemote || isLoopback(r.socket.remoteAddress))(req, socket, head),
-    (req, need) => judge(req, facts, config.apiRemote, need),
+    (req, need) => judge(req, facts, config.apiRemote, need, plainRemote),
   );
   await settleMembership({ config, nodeId, store, keys, cluster: app.get(ClusterService), fresh, joined, nodeTls }, logger);
   await ensureOwnCertificate({ config, nodeId, nodeTls, cluster: app.get(ClusterService) }, logger);
@@ -163,6 +166,16 @@ async function main() {
     );
     await worker.get(AgentService).start();
   }
+  const renewal = renewOwnCertificate(
+    {
+      config, nodeId, nodeTls, cluster: app.get(ClusterService),
+      use: (creds) => {
+        listener.useCredentials(creds);
+        worker?.get(AgentService).useCredentials(creds);
+      },
+    },
+    logger,
+  );
 
   // Workers that share this data dir (flotilla's own docker-compose.yml) read their join token here.
   writeFileSync(join(config.dataDir, 'worker.token'), `${store.view().cluster!.JoinTokens.Worker}\n`, { mode: 0o600 });
@@ -173,6 +186,7 @@ async function main() {
   const stop = async () => {
     if (stopping) return;
     stopping = true;
+    renewal.stop();
     const deadline = setTimeout(() => process.exit(1), 10_000);
     deadline.unref();
     await worker?.close().catch(() => undefined);

@@ -27,6 +27,8 @@ import { DistributionController } from './api/docker/distribution.controller';
 import { LocalNode } from './api/docker/local-node';
 import { SwarmController } from './api/docker/swarm.controller';
 import { ClusterController } from './api/cluster.controller';
+import { ClientCertController } from './api/client-cert.controller';
+import { NodeCertificateController } from './api/node-certificate.controller';
 import { NetworksController } from './api/docker/networks.controller';
 import { ConfigsController, SecretsController } from './api/docker/secrets-configs.controller';
 import { DockerLogsController } from './api/docker/logs.controller';
@@ -76,6 +78,8 @@ export class ManagerModule {
         MetricsController,
         ConsoleController,
         ImageShipController,
+        ClientCertController,
+        NodeCertificateController,
       ],
       providers: [
         { provide: MANAGER_CONFIG, useValue: config },

@@ -362,6 +362,8 @@ export interface Cluster extends Meta {
     Raft: { SnapshotInterval: number; ElectionTick: number; HeartbeatTick: number };
     Dispatcher: { HeartbeatPeriod: number };
     EncryptionConfig?: { AutoLockManagers: boolean };
+    /** Node certificate lifetime (ns), as Docker's `swarm update --cert-expiry`. */
+    CAConfig?: { NodeCertExpiry?: number };
   };
   JoinTokens: JoinTokens;
   /** flotilla's: with autolock on, the KEK of every manager's Raft data key. Served only by /swarm/unlockkey. */

@@ -18,7 +18,7 @@ export function initCommand(): Command {
     .option('--data-dir <DIR>', "this node's state", join(defaultStateDir(process.env, homedir()), 'node'))
     .addOption(new Option('--log-level <LEVEL>', "the node's log level").choices(['debug', 'info', 'warn', 'error']))
     .option('--foreground', 'run the manager in this terminal instead of the background')
-    .option('--api-remote', 'serve the API to other hosts too (no TLS yet: only on networks you trust)')
+    .option('--api-remote', 'serve the API to other hosts too (over TLS, to clients with `flotilla swarm client-cert` certificates)')
     .option('--autolock', 'enable manager autolocking (requiring an unlock key to start a stopped manager)')
     .option('--force-new-cluster', "force create a new cluster from this manager's current state (after losing the majority of managers)")
     .action(async () => {

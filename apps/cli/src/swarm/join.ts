@@ -22,7 +22,7 @@ export function joinCommand(): Command {
     .option('--data-dir <DIR>', "this node's state", join(defaultStateDir(process.env, homedir()), 'node'))
     .option('--redis-url <URL>', "the cluster's Redis as this host reaches it (default: the cluster's)")
     .option('--metrics-addr <HOST:PORT>', 'as a worker, serve Prometheus metrics at http://HOST:PORT/metrics (off by default; a manager serves /metrics on its API port)')
-    .option('--api-remote', 'as a manager, serve the API to other hosts too (no TLS yet: only on networks you trust)')
+    .option('--api-remote', 'as a manager, serve the API to other hosts too (over TLS, to clients with `flotilla swarm client-cert` certificates)')
     .addOption(new Option('--log-level <LEVEL>', "the node's log level").choices(['debug', 'info', 'warn', 'error']))
     .option('--foreground', 'run the node in this terminal instead of the background')
     .action(async (remote: string) => {

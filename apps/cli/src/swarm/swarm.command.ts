@@ -1,5 +1,6 @@
 import { Argument, Command } from 'commander';
 import { dockerApi } from '../client/connect-api';
+import { clientCertCommand } from './client-cert';
 import { initCommand } from './init';
 import { joinCommand } from './join';
 import { leaveCommand } from './leave';
@@ -40,5 +41,6 @@ export function swarmCommand(): Command {
   swarm.addCommand(unlockCommand());
   swarm.addCommand(unlockKeyCommand());
   swarm.addCommand(updateCommand());
+  swarm.addCommand(clientCertCommand());
   return swarm;
 }

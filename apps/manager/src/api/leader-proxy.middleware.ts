@@ -15,9 +15,10 @@ export interface LeaderDirectory {
  * `/events` (every manager applies every change, and its own engine's events are its own),
  * `swarm/leave` (this manager's own: passed on, it would make the leader leave), `/metrics`
  * (each manager reports its own figures), and the console (`/ui/`: it reads this manager's replica,
- * so it works while the leader is away).
+ * so it works while the leader is away), and certificates (a client's for this host's user, a node's renewal over its own mutual TLS:
+ * every manager holds the root).
  */
-const LOCAL_PATHS = [/^\/_ping$/, /^\/version$/, /^\/info$/, /^\/flotilla\/v1\/raft\/status$/, /^\/events$/, /^\/swarm\/leave$/, /^\/metrics$/, /^\/ui(\/|$)/];
+const LOCAL_PATHS = [/^\/_ping$/, /^\/version$/, /^\/info$/, /^\/flotilla\/v1\/raft\/status$/, /^\/events$/, /^\/swarm\/leave$/, /^\/metrics$/, /^\/ui(\/|$)/, /^\/flotilla\/v1\/client-cert$/, /^\/flotilla\/v1\/nodes\/[^/]+\/certificate$/];
 
 /**
  * Any manager answers the API; only the leader acts on it. A follower passes

@@ -10,8 +10,8 @@ export function isLoopback(addr: string | undefined): boolean {
 
 /**
  * The user API can create containers with any bind mount: root on the host.
- * Until it has TLS it answers only this host, unless the manager was told
- * `--api-remote`; workers on other hosts only need the node paths.
+ * It answers only this host, unless the manager was told `--api-remote` (then peer-access.ts
+ * asks other hosts for TLS with a client certificate); workers on other hosts only need the node paths.
  */
 export function remoteAccessMiddleware(allowRemote: boolean, fromManager: (req: Request) => boolean = () => false) {
   return (req: Request, res: Response, next: NextFunction) => {
@@ -20,6 +20,6 @@ export function remoteAccessMiddleware(allowRemote: boolean, fromManager: (req: 
     if (fromManager(req)) return next();
     const path = req.path.replace(/^\/v\d+\.\d+/, '');
     if (NODE_PATHS.some((re) => re.test(path))) return next();
-    sendError(res, 403, 'this flotilla manager serves its API to its own host only; start it with --api-remote to serve other hosts (no TLS yet)');
+    sendError(res, 403, 'this flotilla manager serves its API to its own host only; start it with --api-remote to serve other hosts (over TLS, with client certificates)');
   };
 }

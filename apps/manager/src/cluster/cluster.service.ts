@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { FlotillaError, type CertificateRequest, type CertificateResponse, type Cluster, type NodeRole, type RegisterRequest, type SwarmNode } from '@flotilla/contracts';
-import { caDigest, createRootCA, issueNodeCertificate } from '@flotilla/pki';
+import { caDigest, createRootCA, issueNodeCertificate, NODE_TTL_MS } from '@flotilla/pki';
 import { newId, put, type StateStore } from '@flotilla/state';
 import { STATE_STORE, CLOCK, MANAGER_CONFIG, MEMBERSHIP, type Clock, type Membership } from '../tokens';
 import type { ManagerConfig } from '../config';
@@ -91,7 +91,9 @@ export class ClusterService {
   async sign(publicKeyPem: string, nodeId: string, role: NodeRole, reachableAt: { ips?: string[]; dns?: string[] }): Promise<string> {
     const c = this.store.view().cluster;
     if (!c?.TLSInfo || !c.CAKey) throw new FlotillaError('unavailable', 'the cluster has no CA yet');
-    return issueNodeCertificate({ certPem: c.TLSInfo.TrustRoot, keyPem: c.CAKey }, { publicKeyPem, nodeId, role, clusterId: c.ID, reachableAt }, this.clock.now());
+    // `swarm update --cert-expiry` (ns), else swarmkit's 90 days.
+    const ttlMs = c.Spec.CAConfig?.NodeCertExpiry ? c.Spec.CAConfig.NodeCertExpiry / 1e6 : NODE_TTL_MS;
+    return issueNodeCertificate({ certPem: c.TLSInfo.TrustRoot, keyPem: c.CAKey }, { publicKeyPem, nodeId, role, clusterId: c.ID, reachableAt }, this.clock.now(), ttlMs);
   }
 
   /** The credential a registered node presents; derived, so a rejoin gets the same one. */

@@ -8,8 +8,8 @@ export type FirstByteRoute = 'tls' | 'plain' | 'refuse';
 /**
  * Pure: where a new connection on the manager port goes, from its first byte and its peer.
  * Plain HTTP is the local socket's equivalent: only this host may speak it (the CLI and the
- * docker CLI on the manager's host keep working unchanged). `plainRemote` is `--api-remote`'s
- * user API, which still takes plain HTTP from other hosts until its clients carry certificates;
+ * docker CLI on the manager's host keep working unchanged). `plainRemote` is the insecure escape
+ * (FLOTILLA_API_REMOTE_PLAIN=1 with --api-remote, as dockerd's plain tcp://) that test harnesses use;
  * node and manager traffic from other hosts is refused later unless it is mutual TLS.
  */
 export function routeFirstByte(first: number, remoteAddress: string | undefined, plainRemote: boolean): FirstByteRoute {

@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import type { NextFunction, Request, Response } from 'express';
-import { peerIdentity } from '@flotilla/pki';
+import { peerHolder, type CertificateHolder } from '@flotilla/pki';
 import { sendError } from '../api/error.filter';
 import { isLoopback } from '../api/remote-access.middleware';
 import { FORWARDED_HEADER } from '../cluster/manager-auth';
@@ -15,28 +15,30 @@ export function peerOf(socket: Socket): Peer {
   const s = socket as TLSSocket;
   const cert = s.getPeerCertificate();
   const presented = !!cert && !!cert.raw;
-  let identity;
+  let holder: CertificateHolder | undefined;
   if (s.authorized && presented) {
     try {
-      identity = peerIdentity(cert.raw);
+      holder = peerHolder(cert.raw);
     } catch {
-      identity = undefined;
+      holder = undefined;
     }
   }
-  const authorizationError = presented ? ((s.authorizationError as unknown as string | undefined) ?? (identity ? undefined : 'not a node certificate')) : undefined;
-  return { tls: true, loopback, authorized: s.authorized && !!identity, authorizationError, identity };
+  const identity = holder?.kind === 'node' ? holder.node : undefined;
+  const client = holder?.kind === 'client' ? holder.client : undefined;
+  const authorizationError = presented ? ((s.authorizationError as unknown as string | undefined) ?? (holder ? undefined : 'not a node certificate')) : undefined;
+  return { tls: true, loopback, authorized: s.authorized && !!holder, authorizationError, identity, client };
 }
 
 /** Judges a request (or an upgrade) by its peer and what its path needs. */
-export function judge(req: IncomingMessage, facts: PeerFacts, apiRemote: boolean, need?: Need): Access {
+export function judge(req: IncomingMessage, facts: PeerFacts, apiRemote: boolean, need?: Need, plainRemote = false): Access {
   const path = (req.url ?? '/').split('?')[0];
-  return peerAccess(peerOf(req.socket), need ?? needOf(path, req.headers[FORWARDED_HEADER] !== undefined), facts, apiRemote);
+  return peerAccess(peerOf(req.socket), need ?? needOf(path, req.headers[FORWARDED_HEADER] !== undefined), facts, apiRemote, plainRemote);
 }
 
 /** First on every request: node and manager traffic from other hosts is mutual TLS with a live certificate. */
-export function peerAccessMiddleware(facts: PeerFacts, apiRemote: boolean) {
+export function peerAccessMiddleware(facts: PeerFacts, apiRemote: boolean, plainRemote = false) {
   return (req: Request, res: Response, next: NextFunction) => {
-    const a = judge(req, facts, apiRemote);
+    const a = judge(req, facts, apiRemote, undefined, plainRemote);
     if (a.ok) return next();
     sendError(res, a.status, a.message);
   };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { needOf, peerAccess, type Peer, type PeerFacts } from './peer-access';
+import { clientAccess, needOf, peerAccess, type Peer, type PeerFacts } from './peer-access';
 
 const id = (nodeId: string, role: 'manager' | 'worker', clusterId = 'c1') => ({ nodeId, role, clusterId, notBefore: 0, notAfter: 1 });
 const facts: PeerFacts = {
@@ -26,7 +26,7 @@ describe('peerAccess', () => {
   it.each([
     ['loopback plain, anything', { tls: false, loopback: true } as Peer, 'manager', false, null],
     ['remote plain, node path', { tls: false, loopback: false } as Peer, 'node', true, /mutual TLS only/],
-    ['remote plain, user API with --api-remote', { tls: false, loopback: false } as Peer, 'user', true, null],
+    ['remote plain, user API with --api-remote', { tls: false, loopback: false } as Peer, 'user', true, /plain HTTP is served to this host only: the API takes TLS with a client certificate/],
     ['remote plain, user API without', { tls: false, loopback: false } as Peer, 'user', false, /mutual TLS only/],
     ['TLS, no certificate, join paths', tls(), 'open', false, null],
     ['TLS, no certificate, node path', tls(), 'node', false, /client certificate .* required: no client certificate/],
@@ -43,5 +43,39 @@ describe('peerAccess', () => {
     const a = peerAccess(peer, need, facts, remote);
     if (want === null) expect(a).toEqual({ ok: true });
     else expect(a.ok ? '' : a.message).toMatch(want);
+  });
+});
+
+const client = (clusterId = 'c1') => ({ name: 'alice', clusterId, notBefore: 0, notAfter: 1 });
+const clientPeer = (loopback = false, clusterId = 'c1'): Peer => ({ tls: true, loopback, authorized: true, client: client(clusterId) });
+
+describe('the remote user API (--api-remote): TLS with a client certificate only', () => {
+  it.each([
+    ['client certificate, user API, --api-remote', clientPeer(), 'user', true, null],
+    ['client certificate, user API, without --api-remote', clientPeer(), 'user', false, /own host only; start it with --api-remote/],
+    ['client certificate from this host, without --api-remote', clientPeer(true), 'user', false, null],
+    ['client certificate on a node path', clientPeer(), 'node', true, /client certificate \(OU=swarm-client\), not a node certificate/],
+    ['client certificate on a manager (Raft) link', clientPeer(), 'manager', true, /not a node certificate: it cannot be used for node or manager links/],
+    ['client certificate of another swarm', clientPeer(false, 'c2'), 'user', true, /belongs to another swarm/],
+    ['TLS without a certificate, user API, --api-remote', tls(), 'user', true, /client certificate signed by this swarm’s CA is required: no client certificate was presented/],
+    ['TLS, another CA, user API', tls(undefined, 'UNABLE_TO_VERIFY_LEAF_SIGNATURE'), 'user', true, /not signed by this swarm’s CA/],
+    ['worker certificate, user API, --api-remote', tls(id('w1', 'worker')), 'user', true, /worker certificate: the API takes TLS with a client certificate/],
+    ['manager certificate, user API, --api-remote', tls(id('m1', 'manager')), 'user', true, null],
+    ['TLS from this host without a certificate (the local CLI)', { tls: true, loopback: true, authorized: false } as Peer, 'user', false, null],
+  ] as const)('%s', (_n, peer, need, remote, want) => {
+    const a = peerAccess(peer, need, facts, remote);
+    if (want === null) expect(a).toEqual({ ok: true });
+    else expect(a.ok ? '' : a.message).toMatch(want);
+  });
+
+  it('plain HTTP from other hosts only with the insecure test escape', () => {
+    expect(peerAccess({ tls: false, loopback: false }, 'user', facts, true, true)).toEqual({ ok: true });
+    expect(peerAccess({ tls: false, loopback: false }, 'node', facts, true, true).ok).toBe(false);
+    expect(peerAccess({ tls: false, loopback: false }, 'user', facts, false, true).ok).toBe(false);
+  });
+
+  it('a client certificate never opens the join paths’ neighbours: open stays open, the rest is judged', () => {
+    expect(clientAccess(client(), false, 'open', facts, false)).toEqual({ ok: true });
+    expect(clientAccess(client(), true, 'manager', facts, true).ok).toBe(false);
   });
 });

@@ -4,7 +4,7 @@ import { Duplex } from 'node:stream';
 import type { Server } from 'node:http';
 import type { LoggerService } from '@nestjs/common';
 import type { NodeCredentials } from '../../../worker/src/agent/node-credentials';
-import { verifyNodeCertificate } from '@flotilla/pki';
+import { verifyClusterCertificate } from '@flotilla/pki';
 import { routeFirstByte } from './first-byte';
 
 const REFUSAL =
@@ -101,7 +101,8 @@ export class SniffingListener {
     const cert = secure.getPeerX509Certificate();
     if (!cert || !this.caPem) return;
     try {
-      verifyNodeCertificate(cert.toString(), this.caPem, Date.now());
+      // A node's or a user's: what each may reach is judged per request (peer-access.ts).
+      verifyClusterCertificate(cert.toString(), this.caPem, Date.now());
       secure.authorized = true;
     } catch (e) {
       secure.authorized = false;

@@ -42,6 +42,8 @@ import { mergeAssignments } from './merge-assignments';
 import { WorkerMetrics } from '../metrics/worker-metrics';
 import { RelayServer } from '../relay/relay-server';
 import { EngineEndpoint } from '../docker/engine-endpoint';
+import { CertRenewal } from './cert-renewal';
+import type { NodeCredentials } from './node-credentials';
 
 /** What of a set the network and volume clean-up and the overlay depend on (not its tasks' states). */
 function setShape(set: AssignmentSet): string {
@@ -94,6 +96,7 @@ export class AgentService implements OnApplicationShutdown {
   private relay?: RelayServer;
   private events?: NodeJS.ReadableStream & { destroy?: () => void };
   private closed = false;
+  private renewal?: CertRenewal;
 
   constructor(
     @Inject(WORKER_CONFIG) private readonly config: WorkerConfig,
@@ -196,13 +199,39 @@ export class AgentService implements OnApplicationShutdown {
     await this.relay.start(this.nodeId);
 
     await this.watchEvents();
+    this.startRenewal();
     this.timers.push(setInterval(() => this.requestSync('fetch'), this.config.resyncMs));
     this.log.log({ msg: 'worker ready', nodeId: this.nodeId, docker: this.docker.label, manager: this.config.managerUrl });
     this.requestSync('fetch');
   }
 
+  /**
+   * A standalone node renews its own certificate over its mutual TLS. A manager's own worker shares
+   * the manager's certificate (credentialsDir): the manager renews it and hands it over (useCredentials).
+   */
+  private startRenewal() {
+    if (this.config.credentialsDir || !this.client.tls.credentials) return;
+    this.renewal?.stop();
+    this.renewal = new CertRenewal({
+      current: () => this.client.tls.credentials,
+      sign: (publicKeyPem) => this.client.renewCertificate(this.nodeId, { publicKeyPem, ips: [this.config.addr], hostname: this.config.hostname }),
+      apply: (creds) => {
+        writeCredentials(this.config.dataDir, creds);
+        this.client.tls.use(creds);
+      },
+      log: { log: (o) => this.log.log(o), warn: (o) => this.log.warn(o) },
+    });
+    this.renewal.start();
+  }
+
+  /** New credentials of this node, renewed by its manager: later calls use them. */
+  useCredentials(creds: NodeCredentials) {
+    this.client.tls.use(creds);
+  }
+
   async onApplicationShutdown() {
     this.closed = true;
+    this.renewal?.stop();
     for (const t of this.timers) clearInterval(t);
     this.heartbeats?.stop();
     this.events?.destroy?.();

@@ -6,6 +6,7 @@ import {
   imageShipPath,
   FlotillaError,
   type AssignmentSet,
+  type CertificateResponse,
   type HeartbeatResponse,
   type RegisterRequest,
   type RegisterResponse,
@@ -65,6 +66,11 @@ export class ManagerClient {
     const r = await this.call<RegisterResponse>('POST', `${AGENT_API}/nodes/register`, req);
     this.learnManagers(r.managers);
     return r;
+  }
+
+  /** A certificate for a fresh key, asked over this node's mutual TLS (its current certificate names it). */
+  renewCertificate(nodeId: string, req: { publicKeyPem: string; ips: string[]; hostname?: string }): Promise<CertificateResponse> {
+    return this.call<CertificateResponse>('POST', `${AGENT_API}/nodes/${nodeId}/certificate`, req);
   }
 
   /** The node's set; with `since` (the index of the set it holds) possibly only what changed after it. */

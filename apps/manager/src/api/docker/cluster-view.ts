@@ -1,7 +1,5 @@
 import type { Cluster } from '@flotilla/contracts';
-
-/** 90 days, swarmkit's default node certificate expiry (flotilla issues none; shown for the CLI's `info`). */
-const CERT_EXPIRY = 90 * 24 * 3600 * 1_000_000_000;
+import { DEFAULT_CERT_EXPIRY_NS } from './cert-expiry';
 
 /** The cluster spec as dockerd shows it, with the settings flotilla has fixed values for. */
 export function clusterSpecView(spec: Cluster['Spec']) {
@@ -9,7 +7,7 @@ export function clusterSpecView(spec: Cluster['Spec']) {
     ...spec,
     Labels: spec.Labels ?? {},
     Raft: { KeepOldSnapshots: 0, LogEntriesForSlowFollowers: 500, ...spec.Raft },
-    CAConfig: { NodeCertExpiry: CERT_EXPIRY },
+    CAConfig: { NodeCertExpiry: spec.CAConfig?.NodeCertExpiry ?? DEFAULT_CERT_EXPIRY_NS },
     TaskDefaults: {},
     EncryptionConfig: { AutoLockManagers: spec.EncryptionConfig?.AutoLockManagers ?? false },
   };

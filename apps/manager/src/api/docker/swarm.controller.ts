@@ -8,6 +8,7 @@ import { markLeaving } from '../../boot/leaving';
 import { countManagers, leaveRefusal, newJoinToken, parseJoinToken } from '@flotilla/contracts';
 import { clusterSpecView } from './cluster-view';
 import { autolockChange } from './autolock-update';
+import { minCertExpiryMs, nodeCertExpiry } from './cert-expiry';
 import { clusterSpecSchema, parseBody } from '../schemas';
 
 /** `/swarm`: the cluster object with its join tokens; `/swarm/update` rotates them and changes settings. */
@@ -82,6 +83,11 @@ export class SwarmController {
       Manager: rotateManager === 'true' ? newJoinToken(fp) : c.JoinTokens.Manager,
     };
     const lock = autolockChange(c, spec.EncryptionConfig?.AutoLockManagers, rotateUnlock === 'true');
+    const certExpiry = nodeCertExpiry(spec.CAConfig?.NodeCertExpiry, minCertExpiryMs());
+    if ((spec.CAConfig as { ForceRotate?: unknown } | undefined)?.ForceRotate) {
+      // Said plainly rather than accepted and ignored: the root stays what it was.
+      throw new FlotillaError('invalid_argument', 'rotating the root CA (CAConfig.ForceRotate) is not supported yet');
+    }
     const { UnlockKey: _old, ...rest } = c;
     const next: Cluster = {
       ...rest,
@@ -92,6 +98,7 @@ export class SwarmController {
         ...(spec.Labels ? { Labels: spec.Labels } : {}),
         Orchestration: { TaskHistoryRetentionLimit: limit ?? c.Spec.Orchestration.TaskHistoryRetentionLimit },
         EncryptionConfig: { AutoLockManagers: lock.AutoLockManagers },
+        ...(certExpiry !== undefined || c.Spec.CAConfig ? { CAConfig: { NodeCertExpiry: certExpiry ?? c.Spec.CAConfig?.NodeCertExpiry } } : {}),
       },
       JoinTokens: tokens,
     };

@@ -37,7 +37,7 @@ export const clusterSpecSchema = obj({
   Labels: strMap,
   Orchestration: obj({ TaskHistoryRetentionLimit: z.unknown() }).nullish(),
   EncryptionConfig: obj({ AutoLockManagers: bool.nullish() }).nullish(),
-  CAConfig: obj({ ExternalCAs: z.array(z.unknown()).nullish() }).nullish(),
+  CAConfig: obj({ ExternalCAs: z.array(z.unknown()).nullish(), NodeCertExpiry: z.number().nullish(), ForceRotate: z.number().nullish() }).nullish(),
   TaskDefaults: z.unknown(),
 });
 
