@@ -5,7 +5,7 @@ import { caDigest, createRootCA, issueNodeCertificate, NODE_TTL_MS } from '@flot
 import { newId, put, type StateStore } from '@flotilla/state';
 import { STATE_STORE, CLOCK, MANAGER_CONFIG, MEMBERSHIP, type Clock, type Membership } from '../tokens';
 import type { ManagerConfig } from '../config';
-import { clusterFingerprint, newJoinToken, parseJoinToken, tokensEqual } from '@flotilla/contracts';
+import { newJoinToken, parseJoinToken, tokensEqual } from '@flotilla/contracts';
 import { NodeSecrets } from './node-secrets';
 
 /** The cluster object (join tokens, settings) and node membership. */
