@@ -20,7 +20,8 @@ const project = `trelay${process.pid}`;
 type Recorded = { args: string[]; stdout: string; stderr: string; exit: number };
 const ref = JSON.parse(readFileSync(join(dir, 'compose-1.29.json'), 'utf8')) as Record<string, Recorded>;
 
-const norm = (s: string) => s.replaceAll(project, '{p}').replace(/\b[0-9a-f]{64}\b/g, '{id}');
+// The recorder reads 1.29 in Python's text mode, which turns its `\r\n` line ends into `\n`: read ours the same way.
+const norm = (s: string) => s.replaceAll('\r\n', '\n').replaceAll(project, '{p}').replace(/\b[0-9a-f]{64}\b/g, '{id}');
 
 /** `flotilla compose ...` with stdin fed from `input`. */
 function withStdin(args: string[], env: Record<string, string>, input: string): Promise<CliResult> {

@@ -191,8 +191,9 @@ async function main() {
     deadline.unref();
     await worker?.close().catch(() => undefined);
     relay.close();
-    listener.close();
+    // The app first: its shutdown hooks end open streams (console pages) cleanly; then what is left goes.
     await app.close().catch(() => undefined);
+    await listener.close();
     await store.stop().catch(() => undefined);
     redis.disconnect();
     // Asked to leave (the Docker API's swarm leave): nothing runs now that could recreate what goes.

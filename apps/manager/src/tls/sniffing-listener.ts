@@ -1,7 +1,7 @@
 import * as net from 'node:net';
 import * as tls from 'node:tls';
 import { Duplex } from 'node:stream';
-import type { Server } from 'node:http';
+import type { Server, ServerResponse } from 'node:http';
 import type { LoggerService } from '@nestjs/common';
 import type { NodeCredentials } from '../../../worker/src/agent/node-credentials';
 import { verifyClusterCertificate } from '@flotilla/pki';
@@ -23,6 +23,8 @@ export class SniffingListener {
   private context?: tls.SecureContext;
   private caPem?: string;
   private readonly open = new Set<net.Socket>();
+  /** Answers still being written: a stop lets them finish (a console stream's last bytes) before it cuts sockets. */
+  private answering = 0;
 
   constructor(
     private readonly http: Server,
@@ -31,6 +33,10 @@ export class SniffingListener {
   ) {
     // Half-open as http.Server's own sockets are: a client that ends its side (stdin of `exec -T`) still reads the answer.
     this.server = net.createServer({ allowHalfOpen: true }, (s) => this.accept(s));
+    http.on('request', (_req, res: ServerResponse) => {
+      this.answering++;
+      res.once('close', () => this.answering--);
+    });
   }
 
   /** This manager's certificate (and the root clients are checked against); until set, TLS is refused. */
@@ -52,8 +58,11 @@ export class SniffingListener {
     });
   }
 
-  close(): void {
+  /** Stops accepting, lets answers under way finish (at most `graceMs`), then cuts every connection. */
+  async close(graceMs = 2_000): Promise<void> {
     this.server.close();
+    const until = Date.now() + graceMs;
+    while (this.answering > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
     for (const s of this.open) s.destroy();
   }
 
