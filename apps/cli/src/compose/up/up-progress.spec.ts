@@ -55,6 +55,15 @@ describe('UpProgress', () => {
     expect(p.next(state([running('db'), running('app')]))).toBe('');
   });
 
+  it('a one-off that ended before any poll saw it run (exit 3) did start: its line is done, not waited on forever', () => {
+    const p = created();
+    p.next(state([]));
+    const exited = (service: string, code: number): Task =>
+      ({ ...running(service), Status: { State: 'failed', ContainerStatus: { ExitCode: code } } }) as unknown as Task;
+    expect(p.next(state([running('db'), { ...exited('app', 3), Status: { State: 'failed' } } as unknown as Task]))).toBe('Creating p_db_1 ... done\r\nCreating p_app_1 ... \r\n');
+    expect(p.next(state([running('db'), exited('app', 3)]))).toBe('Creating p_app_1 ... done\r\n');
+  });
+
   it('up-to-date services say so in their turn; everything at once when all already runs', () => {
     const p = new UpProgress(upSteps(project, stack, { created: [], updated: ['p_app'], unchanged: ['p_db'] }, [svc('db'), svc('app', { 'io.flotilla.compose.replicas': '1' })]), false);
     expect(p.next(state([running('db'), running('app')]))).toBe('p_db_1 is up-to-date\nStarting p_app_1 ... \r\nStarting p_app_1 ... done\r\n');

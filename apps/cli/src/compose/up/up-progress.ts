@@ -1,7 +1,7 @@
 import { dependencyOrder, serviceDependencies, type ComposeProject } from '@flotilla/compose';
 import type { Service, StackDeployRequest, StackDeployResult } from '@flotilla/contracts';
 import type { StackState } from '../../client/api-client';
-import { convergence } from '../task-view';
+import { composeService, convergence, upToDate } from '../task-view';
 import { ParallelLines } from '../verbs/parallel-lines';
 import { runningReplicas, stoppedReplicas } from '../verbs/stopped';
 
@@ -93,7 +93,7 @@ export class UpProgress {
           this.writer.add(step.action, step.containers);
           out += this.writer.initial(step.action, step.containers);
           this.phase.set(step.service, 'started');
-        } else if (phase === 'started' && convergence(state, new Set([step.service])).done) {
+        } else if (phase === 'started' && started(state, step.service)) {
           moved = true;
           out += step.containers.map((c) => this.writer.status(step.action, c, 'done')).join('');
           this.phase.set(step.service, 'done');
@@ -125,4 +125,24 @@ export function resourceLines(project: Pick<ComposeProject, 'name' | 'networks' 
     out.push(`Creating volume "${v.Name}" with ${driver ?? 'default'} driver`);
   }
   return out;
+}
+
+/**
+ * Whether a service's containers have started, as 1.29's `Creating … done` means: a one-off that
+ * already ended (a job's exit 3) did start. Polls can miss its short running state, so an ended task
+ * whose container gave an exit code counts too; without this `up` waited for it forever.
+ */
+export function started(state: StackState, service: string): boolean {
+  const c = convergence(state, new Set([service]));
+  if (c.done) return true;
+  const byId = new Map(state.services.map((s) => [s.ID, s]));
+  let ran = 0;
+  for (const t of state.tasks) {
+    const s = byId.get(t.ServiceID);
+    if (!s || composeService(s) !== service || !upToDate(t, s)) continue;
+    const live = t.Status.State === 'running' || t.Status.State === 'complete';
+    const ended = (t.Status.State === 'failed' || t.Status.State === 'shutdown') && t.Status.ContainerStatus?.ExitCode !== undefined;
+    if (live || ended) ran++;
+  }
+  return ran >= c.desired;
 }
