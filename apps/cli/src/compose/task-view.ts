@@ -39,16 +39,33 @@ export function convergence(state: StackState, services?: Set<string>): Converge
     if (services && !services.has(composeService(s))) continue;
     desired += desiredReplicas(s);
   }
+  const current = new Set(currentTasks(state).map((t) => t.ID));
   for (const t of state.tasks) {
     const s = byId.get(t.ServiceID);
     if (!s || (services && !services.has(composeService(s)))) continue;
     // A one-shot that finished (exit 0) is as far as it goes: `up` does not wait for it to run again.
     if (t.DesiredState === 'running' && (t.Status.State === 'running' || t.Status.State === 'complete') && upToDate(t, s)) running++;
-    if (t.DesiredState === 'running' && (t.Status.State === 'rejected' || t.Status.State === 'failed') && t.Status.Err) {
+    // So is one that ran and ended and will not be started again, however it exited, even if no
+    // poll saw it running (a 2 s job on a loaded host): its slot's newest task.
+    else if (current.has(t.ID) && ranToEnd(t, s) && upToDate(t, s)) running++;
+    // Only a task whose container never ran fails `up`: 1.29's `up` does not fail for a container that exits.
+    else if (t.DesiredState === 'running' && (t.Status.State === 'rejected' || t.Status.State === 'failed') && t.Status.Err && !ran(t)) {
       failure ??= { service: composeService(s), err: t.Status.Err };
     }
   }
   return { done: running >= desired, running, desired, failure };
+}
+
+/** The task's container ran: the engine gave its exit code. */
+function ran(t: Task): boolean {
+  return t.Status.ContainerStatus?.ExitCode !== undefined;
+}
+
+/** Ended on its own after running (not stopped), and its restart policy declines another run. */
+export function ranToEnd(t: Task, s: Service): boolean {
+  if ((t.Status.State !== 'complete' && t.Status.State !== 'failed') || !ran(t)) return false;
+  const cond = s.Spec.TaskTemplate.RestartPolicy?.Condition ?? 'any';
+  return cond === 'none' || (cond === 'on-failure' && t.Status.ContainerStatus?.ExitCode === 0);
 }
 
 /** Docker's `_up-to-date`: the task runs the service's current task template. */

@@ -56,8 +56,11 @@ export function upCommand(): Command {
     // again if a build fails (docker-compose 1.29 builds first: a failed build leaves nothing either).
     const toStart = stack.services.map((s) => s.Labels?.['com.docker.compose.service'] ?? s.Name);
     checkBuildContexts(project);
+    const policy = opts.build === true ? 'always' : opts.build === false ? 'never' : 'missing';
+    // --no-build builds nothing, so nothing overlaps: a missing image is refused before anything is deployed.
+    if (policy === 'never') await buildImages(project, toStart, { policy });
     const { client, existing, before, createdEarly } = await buildAlongside(project, stack, plan.strategy, () =>
-      buildImages(project, toStart, { policy: opts.build === true ? 'always' : opts.build === false ? 'never' : 'missing' }),
+      policy === 'never' ? Promise.resolve() : buildImages(project, toStart, { policy }),
     );
     // `existing` is the stack before this `up`: it decides what --force-recreate / --no-recreate send.
     const deployed = await client.deployStack(project.name, { ...applyStrategy(stack, existing, plan.strategy), prune: !!opts.removeOrphans });

@@ -64,6 +64,12 @@ export class DockerAdapter {
     }));
   }
 
+  /** The container of a task on this engine, found by its label (when the agent has not recorded it yet). */
+  async containerOfTask(taskId: string): Promise<string | undefined> {
+    const list = await this.docker.listContainers({ all: true, filters: { label: [`${LABEL.managed}=true`, `${LABEL.swarmTaskId}=${taskId}`] } });
+    return list[0]?.Id;
+  }
+
   async inspect(id: string) {
     return this.docker.getContainer(id).inspect();
   }

@@ -65,9 +65,10 @@ export class LogServer {
     try {
       await Promise.all(
         req.taskIds.map(async (taskId) => {
-          const cid = this.containerOf(taskId);
-          if (!cid) return;
           try {
+            // A task just started may not be recorded yet (its start is still being reported): ask the engine.
+            const cid = this.containerOf(taskId) ?? (await this.docker.containerOfTask(taskId));
+            if (!cid) return;
             const { stdout, stderr, stop } = await this.docker.logs(cid, {
               follow: !!req.follow,
               tail: req.tail,

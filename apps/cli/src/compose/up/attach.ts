@@ -22,6 +22,8 @@ export interface AttachOptions {
 }
 
 const POLL_MS = 250;
+/** How long a container's exit line waits for the end of its log stream. */
+const LOG_END_WAIT_MS = 3000;
 
 /**
  * docker-compose 1.29's attached `up` (cli/main.py up, log_printer.py): `Attaching to …`, prefixed
@@ -46,6 +48,7 @@ export async function runAttached(client: ApiClient, engine: LocalEngine, start:
   const pending: Exit[] = [];
   const exits: Exit[] = [];
   const reported = new Set<string>();
+  const seenAt = new Map<string, number>();
   let printing = true;
   let finish!: (how: { kind: 'ended' } | { kind: 'abort'; first: Exit } | { kind: 'interrupt' }) => void;
   const outcome = new Promise<Parameters<typeof finish>[0]>((r) => (finish = r));
@@ -53,7 +56,9 @@ export async function runAttached(client: ApiClient, engine: LocalEngine, start:
   const flush = () => {
     while (pending.length && printing) {
       const e = pending[0];
-      if (streamed.has(e.container.taskId) && !logEnded.has(e.container.taskId)) return;
+      // Its last lines may still be on their way; a stream that never says it ended cannot hold the exit back for long.
+      const waited = Date.now() - (seenAt.get(e.container.taskId) ?? 0);
+      if (streamed.has(e.container.taskId) && !logEnded.has(e.container.taskId) && waited < LOG_END_WAIT_MS) return;
       pending.shift();
       io.out(exitLine(presenterOf(e.container), e.container.name, e.code));
       if (o.cascade) {
@@ -105,6 +110,7 @@ export async function runAttached(client: ApiClient, engine: LocalEngine, start:
     let state = start;
     for (;;) {
       for (const e of newExits(state, watch, reported)) {
+        seenAt.set(e.container.taskId, Date.now());
         exits.push(e);
         pending.push(e);
       }

@@ -33,6 +33,7 @@ export async function buildAlongside(
   build: () => Promise<void>,
 ): Promise<BuiltAlongside> {
   const independent = new Set(buildIndependent(project, stack.services.map(composeName)));
+  let attempted: { client: ApiClient; existing: Service[]; before: StackState; names: string[] } | undefined;
   const early = (async () => {
     const { client } = await connect({ autostart: true });
     const before = await client.stack(project.name);
@@ -41,6 +42,7 @@ export async function buildAlongside(
     const services = stack.services.filter((s) => independent.has(composeName(s)) && !have.has(s.Name));
     // Nothing builds: one deployment after `build` (a no-op then) does it all.
     if (!services.length || independent.size === stack.services.length) return { client, existing, before, createdEarly: [] as string[] };
+    attempted = { client, existing, before, names: services.map((s) => s.Name) };
     const r = await client.deployStack(project.name, { ...applyStrategy({ ...stack, services }, existing, strategy), prune: false });
     return { client, existing, before, createdEarly: r.created };
   })();
@@ -51,8 +53,10 @@ export async function buildAlongside(
   );
   if (!built) return early;
   const done = await early.catch(() => undefined);
-  // Undoing is best effort: the build's error is what the user needs to read.
-  if (done?.createdEarly.length) await undo(project.name, done).catch(() => undefined);
+  // A deployment whose answer was lost (a timeout under load) may still have been applied: undo
+  // what it asked for. Undoing is best effort: the build's error is what the user needs to read.
+  const undoing = done?.createdEarly.length ? done : attempted && !done ? { ...attempted, createdEarly: attempted.names } : undefined;
+  if (undoing) await undo(project.name, undoing).catch(() => undefined);
   throw built.e;
 }
 
@@ -67,7 +71,7 @@ async function undo(stackName: string, { client, existing, createdEarly }: Built
   const ids = new Set(before.services.filter((s) => names.has(s.Spec.Name)).map((s) => s.ID));
   const tasks = new Set(before.tasks.filter((t) => ids.has(t.ServiceID)).map((t) => t.ID));
   if (!existing.length) await client.removeStack(stackName, false);
-  else for (const name of createdEarly) await new DockerApi(client.baseUrl).removeService(name);
+  else for (const s of before.services.filter((x) => names.has(x.Spec.Name))) await new DockerApi(client.baseUrl).removeService(s.Spec.Name);
   // Polled, not once: a task's container may still be starting when the build fails.
   const engine = new LocalEngine();
   const deadline = Date.now() + timeoutMs();
