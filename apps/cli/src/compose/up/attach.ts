@@ -23,7 +23,7 @@ export interface AttachOptions {
 
 const POLL_MS = 250;
 /** How long a container's exit line waits for the end of its log stream. */
-const LOG_END_WAIT_MS = 3000;
+const LOG_END_WAIT_MS = 10_000;
 
 /**
  * docker-compose 1.29's attached `up` (cli/main.py up, log_printer.py): `Attaching to …`, prefixed
