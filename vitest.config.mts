@@ -27,7 +27,8 @@ export default defineConfig({
       {
         plugins,
         resolve: { alias },
-        test: { name: 'unit', include: ['libs/**/*.spec.ts', 'apps/**/*.spec.ts'], environment: 'node', maxWorkers: 2, sequence: { groupOrder: 0 } },
+        // 30 s, not 5: property suites run hundreds of cases, and a CI host may be loaded.
+        test: { name: 'unit', include: ['libs/**/*.spec.ts', 'apps/**/*.spec.ts'], environment: 'node', maxWorkers: 2, testTimeout: 30_000, sequence: { groupOrder: 0 } },
       },
       {
         plugins,

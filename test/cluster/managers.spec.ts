@@ -256,7 +256,7 @@ describe.skipIf(!isRoot)('three managers, two workers', () => {
     };
     await eventually(async () => !alive('manager') && alive('worker'), 'host 4 handed over to a worker process', 60_000);
     await eventually(async () => (await raft(hosts[1]).then((s) => (s as unknown as { members: { id: string }[] }).members.length)) === 3, 'three managers', 20_000);
-    await eventually(async () => sum(await runningPer(hosts.slice(1))) === 5, 'five tasks still running on hosts 2-5', 20_000);
+    await eventually(async () => sum(await runningPer(hosts.slice(1))) === 5, 'five tasks still running on hosts 2-5', 60_000);
   });
 
   it('Redis restarted empty while scaling and while a worker restarts: nothing lost, the worker back as itself', async () => {

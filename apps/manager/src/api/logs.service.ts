@@ -84,7 +84,9 @@ export class LogsService implements OnModuleDestroy {
 
   private async subscriber(): Promise<Redis> {
     if (this.sub) return this.sub;
-    const sub = this.redis.duplicate({ enableOfflineQueue: true });
+    // No ready check: its INFO, sent once connected, fails if our first SUBSCRIBE already went out
+    // (ioredis 5.11 writes it during the connection's client-info round), and that stream got nothing.
+    const sub = this.redis.duplicate({ enableOfflineQueue: true, enableReadyCheck: false });
     sub.on('error', () => undefined);
     sub.on('message', (channel: string, message: string) => {
       const h = this.handlers.get(channel);

@@ -186,7 +186,8 @@ export class AgentService implements OnApplicationShutdown {
     );
     this.bull.on('error', (e) => this.log.warn({ msg: 'queue error', err: e.message }));
 
-    this.sub = this.redis.duplicate({ maxRetriesPerRequest: null });
+    // No ready check on a subscriber: its INFO fails once a SUBSCRIBE went out while connecting.
+    this.sub = this.redis.duplicate({ maxRetriesPerRequest: null, enableReadyCheck: false });
     this.sub.on('error', () => undefined);
     this.logs = new LogServer(this.redis, this.sub, this.docker, (t) => this.containers.get(t)?.id, () => this.nodeSecret);
     await this.logs.start(this.nodeId);
