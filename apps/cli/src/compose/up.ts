@@ -9,7 +9,6 @@ import { buildImages, checkBuildContexts } from './build/build-images';
 import { buildAlongside } from './up/build-alongside';
 import { planUp, type UpFlags } from './up/up-options';
 import { applyStrategy } from './up/converge';
-import { runAttached } from './up/attach';
 import { monochrome } from './up/log-printer';
 import { processIo } from './up/io';
 import { LocalEngine } from './engine.adapter';
@@ -94,6 +93,8 @@ export function upCommand(): Command {
     );
     process.stderr.write(progress.next(state));
     if (opts.detach) return;
+    // Loaded here: `up -d` never attaches, and what attaching needs (dockerode) costs start-up time.
+    const { runAttached } = await import('./up/attach');
     const code = await runAttached(
       client,
       new LocalEngine(),
