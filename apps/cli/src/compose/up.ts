@@ -13,7 +13,7 @@ import { monochrome } from './up/log-printer';
 import { processIo } from './up/io';
 import { LocalEngine } from './engine.adapter';
 import { ShippingProgress } from './up/shipping-progress';
-import { resourceLines, upSteps, UpProgress } from './up/up-progress';
+import { dependencyFailureReport, resourceLines, upSteps, UpProgress } from './up/up-progress';
 import { TtyProgressWriter } from '../progress/progress-writer';
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
@@ -84,7 +84,11 @@ export function upCommand(): Command {
         } else for (const l of shipping.lines(s)) process.stderr.write(`${l}\n`);
         process.stderr.write(progress.next(s));
         const dep = dependencyFailure(s, wanted);
-        if (dep) return { done: false, fail: `${dep}\nEncountered errors while bringing up the project.` };
+        if (dep) {
+          const report = dependencyFailureReport(dep);
+          process.stderr.write(report.text);
+          return { done: false, fail: report.error };
+        }
         const c = convergence(s, wanted);
         return { done: c.done, fail: c.failure ? `for ${c.failure.service}  ${c.failure.err}` : undefined };
       },
