@@ -27,6 +27,17 @@ describe('depends_on conditions, next to docker-compose 1.29', () => {
     const c = (await containersOf(p)).find((x) => x.Labels['com.docker.compose.service'] === service);
     return c ? docker.getContainer(c.Id).inspect() : undefined;
   };
+  /**
+   * The failure report after the progress lines, byte for byte: a blank line, `ERROR: for web  …`,
+   * the summary (which flotilla prefixes `ERROR: ` as 1.29 does on a terminal; piped, 1.29 does not).
+   */
+  const expectSameReport = (ours: string, theirs: string) => {
+    const tail = (s: string) => {
+      const at = s.indexOf('\n\nERROR: for web  ');
+      return at < 0 ? `(no blank line and ERROR: for web in ${JSON.stringify(s)})` : s.slice(at).replace(/"[0-9a-f]{12}"/, '"ID"').replace('\nERROR: Encountered', '\nEncountered');
+    };
+    expect(tail(ours)).toBe(tail(theirs));
+  };
   /** When the dependency first answered its healthcheck. */
   const firstHealthy = (info: Awaited<ReturnType<typeof containerOf>>) => Date.parse(info!.State.Health!.Log.find((l) => l.ExitCode === 0)!.End);
 
@@ -85,17 +96,21 @@ describe('depends_on conditions, next to docker-compose 1.29', () => {
       expect(r.stderr).toContain('Encountered errors while bringing up the project.');
       expect(await containerOf(p, 'web')).toBeUndefined();
     }
+    expectSameReport(outs[0], outs[1]);
   });
 
   it('a one-shot dependency that exits non-zero: up fails with its exit code, with both tools', async () => {
+    const outs: string[] = [];
     for (const [p, up] of [
       [project('mig'), ours],
       [project('migdc'), theirs],
     ] as const) {
       const r = await up(p, { MIGRATE_EXIT: '3' }, 'up', '-d');
       expect(r.code, `${p}: ${r.stderr}`).toBe(1);
+      outs.push(r.stderr);
       expect(r.stderr).toMatch(/ERROR: for web {2}Container "[0-9a-f]{12}" exited with code 3\./);
       expect(await containerOf(p, 'web')).toBeUndefined();
     }
+    expectSameReport(outs[0], outs[1]);
   });
 });

@@ -1,33 +1,28 @@
 import { Command, CommanderError } from 'commander';
-import { ComposeError } from '@flotilla/compose';
 import { CliError } from './errors';
-import { upCommand } from './compose/up';
-import { downCommand } from './compose/down';
-import { psCommand } from './compose/ps';
-import { logsCommand } from './compose/logs';
-import { configCommand } from './compose/config';
-import { buildCommand } from './compose/build';
-import { pushCommand } from './compose/push';
-import { pullCommand } from './compose/pull';
-import { addProjectOptions } from './compose/project-options';
-import { addRelayVerbs } from './compose/relay-verbs';
-import { everydayVerbs } from './compose/everyday-verbs';
-import { serviceCommand } from './service/service.command';
-import { nodeCommand } from './node/node.command';
-import { stackCommand } from './stack/stack.command';
-import { swarmCommand } from './swarm/swarm.command';
+import { addProjectOptions } from './compose/project-flags';
+import { COMPOSE_VERBS, NOUNS, VERSION } from './command-table';
+import { invokedVerb } from './invoked-verb';
 
-/** `flotilla`: plain Node, no Nest boot, so every command starts fast. */
-export function program(): Command {
-  const p = new Command('flotilla').description('Compose and Swarm, across hosts').version('0.1.0').enablePositionalOptions();
-  // Positional: options after the verb are the verb's (`logs -f`, `rm -f` are --follow, --force there).
-  const compose = addProjectOptions(new Command('compose').description('Define and run multi-container applications')).enablePositionalOptions();
-  for (const c of [upCommand(), downCommand(), psCommand(), logsCommand(), configCommand(), buildCommand()]) compose.addCommand(c);
-  for (const c of [pushCommand(), pullCommand()]) compose.addCommand(c);
-  addRelayVerbs(compose);
-  for (const c of everydayVerbs('0.1.0')) compose.addCommand(c);
-  p.addCommand(compose);
-  for (const c of [serviceCommand(), nodeCommand(), stackCommand(), swarmCommand()]) p.addCommand(c);
+/**
+ * `flotilla`: plain Node, no Nest boot. Only the command the line names is loaded (`compose ps`
+ * does not load what `compose up` builds with); help, or a line read with doubt, loads them all.
+ */
+export async function program(args: readonly string[] = process.argv.slice(2)): Promise<Command> {
+  const p = new Command('flotilla').description('Compose and Swarm, across hosts').version(VERSION).enablePositionalOptions();
+  // `--version` prints and exits before any command is looked at.
+  if (args[0] === '--version' || args[0] === '-V') return p;
+  const want = invokedVerb(args);
+  const known = (names: string[]) => want.verb !== undefined && names.includes(want.verb);
+  const one = !!want.noun && (want.noun === 'compose' ? COMPOSE_VERBS.some(([names]) => known(names)) : NOUNS.some(([n]) => n === want.noun));
+  if (!one || want.noun === 'compose') {
+    // Positional: options after the verb are the verb's (`logs -f`, `rm -f` are --follow, --force there);
+    // `exec` and `run` stop reading options at the service, which needs compose's options before the verb.
+    const compose = addProjectOptions(new Command('compose').description('Define and run multi-container applications')).enablePositionalOptions();
+    for (const [names, load] of COMPOSE_VERBS) if (!one || known(names)) for (const c of await load()) compose.addCommand(c);
+    p.addCommand(compose);
+  }
+  for (const [noun, load] of NOUNS) if (!one || noun === want.noun) p.addCommand(await load());
   const all = (c: Command): Command[] => [c, ...c.commands.flatMap(all)];
   for (const c of all(p)) c.exitOverride();
   return p;
@@ -35,11 +30,13 @@ export function program(): Command {
 
 async function main() {
   try {
-    await program().parseAsync(process.argv);
+    await (await program()).parseAsync(process.argv);
   } catch (caught) {
+    if (caught instanceof CommanderError) process.exit(caught.exitCode);
     // A project that loads but cannot be deployed (toStack: a restart condition Swarm lacks), as 1.29's `up` says it.
+    // Loaded here, on an error only: `version` and help need no compose loader.
+    const { ComposeError } = await import('@flotilla/compose');
     const e = caught instanceof ComposeError ? new CliError(caught.message) : caught;
-    if (e instanceof CommanderError) process.exit(e.exitCode);
     if (e instanceof CliError) {
       // Docker-style commands already say "Error response from daemon: ..."; compose ones say ERROR:, as docker-compose.
       if (e.message) process.stderr.write(e.message.startsWith('Error response') ? `${e.message}\n` : `ERROR: ${e.message}\n`);

@@ -20,7 +20,7 @@ export function localAddr(env = process.env): string {
  * `autostart` and nothing named, a missing local manager is started in the
  * background (one process whose node is also a worker, as after `swarm init`).
  */
-export async function connect(opts: { autostart: boolean; quiet?: boolean }): Promise<Connection> {
+export async function connect(opts: { autostart: boolean; quiet?: boolean; onAutostart?: () => void }): Promise<Connection> {
   const named = process.env.FLOTILLA_HOST;
   const client = new ApiClient(managerUrl(named || localAddr()));
   if (await client.ping()) return { client, started: false };
@@ -30,6 +30,7 @@ export async function connect(opts: { autostart: boolean; quiet?: boolean }): Pr
   if (!opts.autostart) {
     throw new CliError(`no flotilla manager answers at ${localAddr()}; \`flotilla compose up\` starts a local one`);
   }
+  opts.onAutostart?.();
   await startLocalManager(client, opts.quiet ?? false);
   return { client, started: true };
 }

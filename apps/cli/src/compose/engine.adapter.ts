@@ -1,5 +1,6 @@
-import Docker from 'dockerode';
+import type Docker from 'dockerode';
 import { LABEL } from '@flotilla/contracts';
+import { lazyDocker } from '../client/lazy-docker';
 
 /**
  * The local node's engine (DOCKER_HOST), for what the manager's API has no verb for: stopping task
@@ -7,13 +8,17 @@ import { LABEL } from '@flotilla/contracts';
  * Containers on other nodes are left to the cluster (their service's stop grace period).
  */
 export class LocalEngine {
-  constructor(private readonly docker = new Docker()) {}
+  private readonly docker: () => Promise<Docker>;
+
+  constructor(docker?: Docker) {
+    this.docker = lazyDocker(docker);
+  }
 
   /** Running containers of these tasks that live on this engine, by task id. */
   async containersOf(taskIds: ReadonlySet<string>): Promise<Map<string, string>> {
     const out = new Map<string, string>();
     try {
-      const list = await this.docker.listContainers({ filters: { label: [LABEL.swarmTaskId] } });
+      const list = await (await this.docker()).listContainers({ filters: { label: [LABEL.swarmTaskId] } });
       for (const c of list) {
         const task = c.Labels?.[LABEL.swarmTaskId];
         if (task && taskIds.has(task)) out.set(task, c.Id);
@@ -26,17 +31,17 @@ export class LocalEngine {
 
   /** `docker stop -t N`; a container already gone is stopped enough. */
   async stop(id: string, seconds: number): Promise<void> {
-    await this.docker.getContainer(id).stop({ t: seconds }).catch(ignoreGone);
+    await (await this.docker()).getContainer(id).stop({ t: seconds }).catch(ignoreGone);
   }
 
   async kill(id: string): Promise<void> {
-    await this.docker.getContainer(id).kill().catch(ignoreGone);
+    await (await this.docker()).getContainer(id).kill().catch(ignoreGone);
   }
 
   /** Removes an image by reference; false when there is none (1.29 warns and goes on). */
   async removeImage(ref: string): Promise<boolean> {
     try {
-      await this.docker.getImage(ref).remove();
+      await (await this.docker()).getImage(ref).remove();
       return true;
     } catch (e) {
       if ((e as { statusCode?: number }).statusCode === 404) return false;

@@ -9,12 +9,11 @@ import { buildImages, checkBuildContexts } from './build/build-images';
 import { buildAlongside } from './up/build-alongside';
 import { planUp, type UpFlags } from './up/up-options';
 import { applyStrategy } from './up/converge';
-import { runAttached } from './up/attach';
 import { monochrome } from './up/log-printer';
 import { processIo } from './up/io';
 import { LocalEngine } from './engine.adapter';
 import { ShippingProgress } from './up/shipping-progress';
-import { resourceLines, upSteps, UpProgress } from './up/up-progress';
+import { dependencyFailureReport, resourceLines, upSteps, UpProgress } from './up/up-progress';
 import { TtyProgressWriter } from '../progress/progress-writer';
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
@@ -85,7 +84,11 @@ export function upCommand(): Command {
         } else for (const l of shipping.lines(s)) process.stderr.write(`${l}\n`);
         process.stderr.write(progress.next(s));
         const dep = dependencyFailure(s, wanted);
-        if (dep) return { done: false, fail: `${dep}\nEncountered errors while bringing up the project.` };
+        if (dep) {
+          const report = dependencyFailureReport(dep);
+          process.stderr.write(report.text);
+          return { done: false, fail: report.error };
+        }
         const c = convergence(s, wanted);
         return { done: c.done, fail: c.failure ? `for ${c.failure.service}  ${c.failure.err}` : undefined };
       },
@@ -94,6 +97,8 @@ export function upCommand(): Command {
     );
     process.stderr.write(progress.next(state));
     if (opts.detach) return;
+    // Loaded here: `up -d` never attaches, and what attaching needs (dockerode) costs start-up time.
+    const { runAttached } = await import('./up/attach');
     const code = await runAttached(
       client,
       new LocalEngine(),

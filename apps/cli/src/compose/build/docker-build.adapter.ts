@@ -1,8 +1,9 @@
-import Docker from 'dockerode';
+import type Docker from 'dockerode';
 import type { ImageBuild } from '@flotilla/compose';
 import { packContext } from './context-tar';
 import { renderBuildEvent, type BuildEvent } from './build-output';
 import { CliError } from '../../errors';
+import { lazyDocker } from '../../client/lazy-docker';
 
 const UNREACHABLE = new Set(['ENOENT', 'ECONNREFUSED', 'EACCES', 'EHOSTUNREACH', 'ETIMEDOUT']);
 
@@ -17,16 +18,20 @@ function unreachable(e: unknown): never {
 
 /** Thin dockerode edge: the engine DOCKER_HOST names (the local node's), as docker-compose uses it. */
 export class DockerBuildAdapter {
-  constructor(private readonly docker = new Docker()) {}
+  private readonly docker: () => Promise<Docker>;
+
+  constructor(docker?: Docker) {
+    this.docker = lazyDocker(docker);
+  }
 
   /** Fails with one line when the engine does not answer, before anything is printed or built. */
   async ping(): Promise<void> {
-    await this.docker.ping().catch(unreachable);
+    await (await this.docker()).ping().catch(unreachable);
   }
 
   async hasImage(ref: string): Promise<boolean> {
     try {
-      await this.docker.getImage(ref).inspect();
+      await (await this.docker()).getImage(ref).inspect();
       return true;
     } catch (e) {
       if ((e as { statusCode?: number }).statusCode === 404) return false;
@@ -36,7 +41,8 @@ export class DockerBuildAdapter {
 
   /** Builds one image, writing the daemon's output as it comes; resolves with the error message of a failed build, if any. */
   async build(b: ImageBuild, out: (text: string) => void): Promise<string | undefined> {
-    const stream = await this.docker
+    const docker = await this.docker();
+    const stream = await docker
       .buildImage(packContext(b.context, b.dockerfile), {
       t: b.tag,
       dockerfile: b.dockerfile,
@@ -55,7 +61,7 @@ export class DockerBuildAdapter {
       .catch(unreachable);
     let failure: string | undefined;
     await new Promise<void>((resolve, reject) =>
-      this.docker.modem.followProgress(
+      docker.modem.followProgress(
         stream,
         (err) => (err ? reject(err) : resolve()),
         (e: BuildEvent) => {

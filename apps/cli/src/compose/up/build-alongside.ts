@@ -34,8 +34,10 @@ export async function buildAlongside(
 ): Promise<BuiltAlongside> {
   const independent = new Set(buildIndependent(project, stack.services.map(composeName)));
   let attempted: { client: ApiClient; existing: Service[]; before: StackState; names: string[] } | undefined;
+  let autostarting!: () => void;
+  const startsManager = new Promise<void>((r) => (autostarting = r));
   const early = (async () => {
-    const { client } = await connect({ autostart: true });
+    const { client } = await connect({ autostart: true, onAutostart: autostarting });
     const before = await client.stack(project.name);
     const existing = before.services;
     const have = new Set(existing.map((s) => s.Spec.Name));
@@ -46,11 +48,20 @@ export async function buildAlongside(
     const r = await client.deployStack(project.name, { ...applyStrategy({ ...stack, services }, existing, strategy), prune: false });
     return { client, existing, before, createdEarly: r.created };
   })();
+  // The build starts once the early deployment is answered: loading the build's client (dockerode)
+  // and packing its context would otherwise delay the dependencies that deployment starts, which
+  // are usually the long pole. A local manager being started takes seconds: the build goes meanwhile.
   // The build's own failure is the one to report; the early deployment's is seen after it.
-  const built = await build().then(
+  const settled = early.then(
     () => undefined,
-    (e: unknown) => ({ e }),
+    () => undefined,
   );
+  const built = await Promise.race([settled, startsManager])
+    .then(() => build())
+    .then(
+      () => undefined,
+      (e: unknown) => ({ e }),
+    );
   if (!built) return early;
   const done = await early.catch(() => undefined);
   // A deployment whose answer was lost (a timeout under load) may still have been applied: undo

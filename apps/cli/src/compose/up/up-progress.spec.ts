@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Service, ServiceSpec, StackDeployRequest, Task } from '@flotilla/contracts';
 import type { ComposeProject } from '@flotilla/compose';
 import type { StackState } from '../../client/api-client';
-import { resourceLines, upSteps, UpProgress } from './up-progress';
+import { dependencyFailureReport, resourceLines, upSteps, UpProgress } from './up-progress';
 
 const template = { ContainerSpec: { Image: 'i' } };
 const spec = (name: string, replicas = 1): ServiceSpec =>
@@ -75,5 +75,16 @@ describe('resourceLines', () => {
     expect(resourceLines(project, stack, { networks: [], volumes: [] })).toEqual(['Creating network "p_default" with the default driver', 'Creating volume "p_data" with local driver']);
     const had = { networks: [{ Spec: { Name: 'p_default' } }], volumes: [{ Spec: { Name: 'p_data' } }] } as unknown as StackState;
     expect(resourceLines(project, stack, had)).toEqual([]);
+  });
+});
+
+describe('dependencyFailureReport: 1.29\'s bytes when a dependency fails its condition', () => {
+  it('a blank line, the service and reason written as they are, then the summary as the error', () => {
+    // Recorded from docker-compose 1.29 piped (test/compose/fixtures/depends-on, DB_READY=never):
+    // `...done\r\n\nERROR: for web  Container "6545030888ff" is unhealthy.\nEncountered errors while bringing up the project.\n`
+    expect(dependencyFailureReport('for web  Container "6545030888ff" is unhealthy.')).toEqual({
+      text: '\nERROR: for web  Container "6545030888ff" is unhealthy.\n',
+      error: 'Encountered errors while bringing up the project.',
+    });
   });
 });

@@ -146,3 +146,13 @@ export function started(state: StackState, service: string): boolean {
   }
   return ran >= c.desired;
 }
+
+/**
+ * How 1.29's `up` reports a dependency that failed its condition: its parallel writer prints a
+ * blank line and `ERROR: for SERVICE  REASON` on the stream itself (no `... error` line: the
+ * dependent was never started, and the project-level writer prints no lines), then the command
+ * fails with the summary, logged as an error.
+ */
+export function dependencyFailureReport(failure: string): { text: string; error: string } {
+  return { text: `\nERROR: ${failure}\n`, error: 'Encountered errors while bringing up the project.' };
+}
