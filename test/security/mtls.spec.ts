@@ -231,14 +231,19 @@ describe.skipIf(!isRoot)('mutual TLS between hosts', () => {
     const roots = [...dirs, ...hosts.flatMap((h) => [join(SET.state, h.name, 'data'), join(SET.state, h.name, 'exec')])];
     for (const r of roots) expect(existsSync(r), `${r} exists`).toBe(true);
     // While the tasks run: nothing on disk (the secret's own tmpfs is memory, and is skipped).
-    const running = searchTrees(roots, secret, tmpfsMounts());
+    const tmpfs = tmpfsMounts();
+    const running = searchTrees(roots, secret, tmpfs);
     expect(running.found, 'the secret on disk while its tasks run').toEqual([]);
+    // …and the same walk does find it where it should be: host 3's node's secrets tmpfs (under /run).
+    const onTmpfs = join('/run/flotilla/secrets', readFileSync(join(dirs[2], 'worker', 'node-id'), 'utf8').trim());
+    expect(tmpfs.has(onTmpfs), `${onTmpfs} is a tmpfs`).toBe(true);
+    expect(searchTrees([onTmpfs], secret).found.length, `the secret's files in ${onTmpfs}`).toBeGreaterThan(0);
 
     // The service goes; its tasks' secret files go with it; then nothing anywhere, tmpfs included.
     const rm = await dockerOn(hosts[1], ['service', 'rm', svc]);
     expect(rm.code, rm.stderr).toBe(0);
     await eventually(async () => (await hosts[2].docker.listContainers({ all: true, filters: { label: [`com.docker.swarm.service.name=${svc}`] } })).length === 0, 'the tasks gone from host 3', 60_000);
-    const after = searchTrees(roots, secret);
+    const after = searchTrees([...roots, onTmpfs], secret);
     expect(after.found, 'the secret left behind after the run').toEqual([]);
     // The walk read the nodes' state (Raft WAL, keys, logs) and the engines' files, so its silence means something.
     expect(after.files).toBeGreaterThan(50);
