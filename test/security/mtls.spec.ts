@@ -1,20 +1,56 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as https from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Redis } from 'ioredis';
+import { QUEUE_PREFIX } from '@flotilla/contracts';
 import { createRootCA, generateKeyPair, issueNodeCertificate } from '@flotilla/pki';
 import { flotillaOn, hostsDown, hostsUp, type Host, type HostSet } from '../support/hosts';
 import { runCommand } from '../support/cli';
 import { eventually } from '../support/docker';
 import { freePort } from '../support/ports';
+import { findNeedles, searchTrees, secretForms, tmpfsMounts, type Needle } from '../support/leaks';
 import { obtainCredentials } from '../../apps/worker/src/agent/manager-tls';
 import type { NodeCredentials } from '../../apps/worker/src/agent/node-credentials';
 
 const SET: HostSet = { prefix: 'tlh', net: '10.231.0', bridge: 'tlhbr0', state: '/var/lib/tlh' };
 const isRoot = process.getuid?.() === 0;
+
+/** A CA and a certificate for Redis at `ip`, made with openssl (Redis' own TLS, not the cluster's). */
+function redisCertificates(dir: string, ip: string) {
+  const ssl = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
+  ssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '1', '-subj', '/CN=flotilla test redis CA');
+  ssl('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'redis.key', '-out', 'redis.csr', '-subj', `/CN=${ip}`);
+  writeFileSync(join(dir, 'san.ext'), `subjectAltName=IP:${ip}\n`);
+  ssl('x509', '-req', '-in', 'redis.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'redis.pem', '-days', '1', '-extfile', 'san.ext');
+}
+
+/** Every value of every key, by type, as bytes; and each key's DUMP (the serialised form). */
+async function redisValues(r: Redis): Promise<Map<string, Buffer>> {
+  const out = new Map<string, Buffer>();
+  let cursor = '0';
+  do {
+    const [next, keys] = await r.scanBuffer(cursor, 'COUNT', 500);
+    cursor = next.toString();
+    for (const k of keys) {
+      const type = await r.type(k);
+      const parts: Buffer[] = [k];
+      if (type === 'string') parts.push((await r.getBuffer(k)) ?? Buffer.alloc(0));
+      else if (type === 'hash') for (const [f, v] of Object.entries(await r.hgetallBuffer(k))) parts.push(Buffer.from(f), v);
+      else if (type === 'list') parts.push(...(await r.lrangeBuffer(k, 0, -1)));
+      else if (type === 'set') parts.push(...(await r.smembersBuffer(k)));
+      else if (type === 'zset') parts.push(...(await r.zrangeBuffer(k, 0, -1)));
+      else if (type === 'stream') parts.push(Buffer.from(JSON.stringify(await r.xrange(k, '-', '+'))));
+      const dumped = await r.dumpBuffer(k);
+      if (dumped) parts.push(dumped);
+      out.set(k.toString('latin1'), Buffer.concat(parts));
+    }
+  } while (cursor !== '0');
+  return out;
+}
 
 /** One HTTPS call to a manager, with the given client certificate (or none), trusting `ca`. */
 function call(ip: string, path: string, o: { ca: string; creds?: Pick<NodeCredentials, 'cert' | 'key'>; method?: string; body?: unknown }): Promise<{ status: number; text: string }> {
@@ -35,15 +71,19 @@ function call(ip: string, path: string, o: { ca: string; creds?: Pick<NodeCreden
 }
 
 /**
- * Mutual TLS between hosts (issue 13 point 1): three managers on three netns hosts, the hosts'
- * bridge captured while they join, a secret is created and a service using it starts on another
- * host, and the leader is killed. The capture holds no secret, no join token, no plaintext HTTP.
- * Then bogus credentials are tried, each refused with its reason.
+ * Mutual TLS between hosts (issue 13 point 1): three managers on three netns hosts, their Redis run
+ * with TLS and a password, the hosts' bridge captured while they join, a secret is created and a
+ * service using it starts on another host, and the leader is killed. The capture holds no secret, no
+ * join token, no plaintext HTTP, no plaintext Redis command; no data dir, engine data root, Redis key
+ * or node log holds the secret, and no log a password or token. Then bogus credentials are tried,
+ * each refused with its reason.
  */
 describe.skipIf(!isRoot)('mutual TLS between hosts', () => {
   let hosts: Host[] = [];
   const dirs: string[] = [];
   let redis: ChildProcess | undefined;
+  let redisPass = '';
+  let redisPort = 0;
   let capture: ChildProcess | undefined;
   const work = mkdtempSync(join(tmpdir(), 'flotilla-tlh-'));
   const pcap = join(work, 'bridge.pcap');
@@ -59,10 +99,21 @@ describe.skipIf(!isRoot)('mutual TLS between hosts', () => {
   beforeAll(async () => {
     await hostsDown(SET);
     hosts = await hostsUp(3, SET);
-    const pass = randomBytes(12).toString('hex');
-    const port = await freePort();
-    redis = spawn('redis-server', ['--port', String(port), '--bind', `${SET.net}.1`, '--requirepass', pass, '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-    nodeEnv = { REDIS_URL: `redis://:${pass}@${SET.net}.1:${port}`, FLOTILLA_HEARTBEAT_MS: '500' };
+    // Redis as a careful operator runs it: TLS only (no plain port) and a password.
+    redisCertificates(work, `${SET.net}.1`);
+    redisPass = randomBytes(12).toString('hex');
+    redisPort = await freePort();
+    redis = spawn('redis-server', [
+      '--port', '0', '--tls-port', String(redisPort), '--bind', `${SET.net}.1`,
+      '--tls-cert-file', join(work, 'redis.pem'), '--tls-key-file', join(work, 'redis.key'), '--tls-ca-cert-file', join(work, 'ca.pem'),
+      '--tls-auth-clients', 'no', '--requirepass', redisPass, '--save', '', '--appendonly', 'no', '--dir', work,
+    ], { stdio: 'ignore' });
+    nodeEnv = { REDIS_URL: `rediss://:${redisPass}@${SET.net}.1:${redisPort}`, REDIS_CA: join(work, 'ca.pem'), FLOTILLA_HEARTBEAT_MS: '500' };
+    await eventually(async () => {
+      const r = await runCommand('redis-cli', ['--tls', '--cacert', join(work, 'ca.pem'), '-h', `${SET.net}.1`, '-p', String(redisPort), '--no-auth-warning', '-a', redisPass, 'ping']);
+      if (r.stdout.trim() !== 'PONG') throw new Error(r.stdout + r.stderr);
+      return true;
+    }, 'redis-server with TLS', 15_000);
     for (const _ of hosts) dirs.push(mkdtempSync(join(tmpdir(), 'flotilla-tlh-node-')));
     capture = spawn('tcpdump', ['-i', SET.bridge, '-U', '-nn', '-s', '0', '-w', pcap], { stdio: ['ignore', 'ignore', 'pipe'] });
     await new Promise<void>((resolve, reject) => {
@@ -112,7 +163,8 @@ describe.skipIf(!isRoot)('mutual TLS between hosts', () => {
     const s = await dockerOn(hosts[0], ['secret', 'create', `${svc}s`, '-'], secretValue);
     expect(s.code, s.stderr).toBe(0);
     const c = await dockerOn(hosts[0], ['service', 'create', '--detach', '--name', svc, '--secret', `source=${svc}s,target=v`, '--constraint', `node.hostname==${hosts[2].name}`,
-      'flotilla/busybox:latest', 'sh', '-c', 'cat /run/secrets/v; sleep 600']);
+      // The task does not print its secret: its log (in the engine's data root) is searched below.
+      'flotilla/busybox:latest', 'sleep', '600']);
     expect(c.code, c.stderr).toBe(0);
     const running = async () => (await hosts[2].docker.listContainers({ filters: { label: [`com.docker.swarm.service.name=${svc}`], status: ['running'] } })).length;
     await eventually(async () => (await running()) === 1, 'the task running on host 3', 90_000);
@@ -133,7 +185,7 @@ describe.skipIf(!isRoot)('mutual TLS between hosts', () => {
     await eventually(async () => (await running()) === 2, 'two tasks with the secret on host 3', 90_000);
   }, 300_000);
 
-  it('the capture of the bridge holds no secret, no join token, no plaintext HTTP', async () => {
+  it('the capture of the bridge holds no secret, no join token, no plaintext HTTP, no plaintext Redis command', async () => {
     await new Promise((r) => setTimeout(r, 1000));
     capture!.kill('SIGINT');
     await new Promise((r) => capture!.once('exit', r));
@@ -147,6 +199,72 @@ describe.skipIf(!isRoot)('mutual TLS between hosts', () => {
     expect(text).not.toContain(workerToken.split('-')[3]);
     expect(text).not.toContain(managerToken.split('-')[3]);
     expect(text).not.toMatch(/HTTP\/1\.[01]|GET \/|POST \//);
+
+    // The raw capture (payload bytes as sent, \r\n intact), for what `-A` would blur.
+    const raw = readFileSync(pcap);
+    // Redis was talked to (over TLS on its port), so finding nothing there means something.
+    expect(text.split('\n').filter((l) => l.includes(`.${redisPort}`)).length, 'packets to or from Redis in the capture').toBeGreaterThan(100);
+    const needles: Needle[] = [
+      ...secretForms('the secret', secretValue),
+      { what: 'the worker join token', bytes: Buffer.from(workerToken.split('-')[3]) },
+      { what: 'the manager join token', bytes: Buffer.from(managerToken.split('-')[3]) },
+      { what: 'the Redis password', bytes: Buffer.from(redisPass) },
+      // BullMQ's key names: flotilla's queue prefix, and BullMQ's default one.
+      { what: 'a BullMQ key name in clear', bytes: Buffer.from(`${QUEUE_PREFIX}:node-`) },
+      { what: 'a BullMQ key name in clear', bytes: Buffer.from('bull:') },
+    ];
+    // RESP framing of a command (`*N` then `$len` lines) and an AUTH, in clear: plaintext Redis.
+    const latin = raw.toString('latin1');
+    const framed = [/\*\d{1,3}\r\n\$\d{1,6}\r\n[A-Za-z]{3,}/.exec(latin), /\r\nauth\r\n/i.exec(latin)]
+      .filter((m): m is RegExpExecArray => m !== null)
+      .map((m) => `a plaintext Redis command in the bridge capture at byte ${m.index}: ${JSON.stringify(latin.slice(m.index, m.index + 60))}`);
+    expect([...findNeedles(raw, needles, 'the bridge capture'), ...framed], 'found in the capture').toEqual([]);
+  }, 180_000);
+
+  it('after the run no data dir, engine data root or Redis key holds the secret, and no log a password or token', async () => {
+    const secret = secretForms('the secret', secretValue);
+    const tokens: Needle[] = [
+      { what: 'the worker join token', bytes: Buffer.from(workerToken.split('-')[3]) },
+      { what: 'the manager join token', bytes: Buffer.from(managerToken.split('-')[3]) },
+    ];
+    // The engines' roots as test/cluster/hosts.sh starts them (--data-root, --exec-root).
+    const roots = [...dirs, ...hosts.flatMap((h) => [join(SET.state, h.name, 'data'), join(SET.state, h.name, 'exec')])];
+    for (const r of roots) expect(existsSync(r), `${r} exists`).toBe(true);
+    // While the tasks run: nothing on disk (the secret's own tmpfs is memory, and is skipped).
+    const tmpfs = tmpfsMounts();
+    const running = searchTrees(roots, secret, tmpfs);
+    expect(running.found, 'the secret on disk while its tasks run').toEqual([]);
+    // …and the same walk does find it where it should be: host 3's node's secrets tmpfs (under /run).
+    const onTmpfs = join('/run/flotilla/secrets', readFileSync(join(dirs[2], 'worker', 'node-id'), 'utf8').trim());
+    expect(tmpfs.has(onTmpfs), `${onTmpfs} is a tmpfs`).toBe(true);
+    expect(searchTrees([onTmpfs], secret).found.length, `the secret's files in ${onTmpfs}`).toBeGreaterThan(0);
+
+    // The service goes; its tasks' secret files go with it; then nothing anywhere, tmpfs included.
+    const rm = await dockerOn(hosts[1], ['service', 'rm', svc]);
+    expect(rm.code, rm.stderr).toBe(0);
+    await eventually(async () => (await hosts[2].docker.listContainers({ all: true, filters: { label: [`com.docker.swarm.service.name=${svc}`] } })).length === 0, 'the tasks gone from host 3', 60_000);
+    const after = searchTrees([...roots, onTmpfs], secret);
+    expect(after.found, 'the secret left behind after the run').toEqual([]);
+    // The walk read the nodes' state (Raft WAL, keys, logs) and the engines' files, so its silence means something.
+    expect(after.files).toBeGreaterThan(50);
+
+    // Every Redis key, read over TLS with the password: by type, and its DUMP. Queues carry references only.
+    const r = new Redis({ host: `${SET.net}.1`, port: redisPort, password: redisPass, tls: { ca: readFileSync(join(work, 'ca.pem')) }, lazyConnect: true, maxRetriesPerRequest: 1 });
+    try {
+      await r.connect();
+      const values = await redisValues(r);
+      expect(values.size, 'keys in Redis (the queues were used)').toBeGreaterThan(0);
+      const found = [...values].flatMap(([k, v]) => findNeedles(v, [...secret, ...tokens], `Redis key ${k}`));
+      expect(found, 'secrets in Redis').toEqual([]);
+    } finally {
+      r.disconnect();
+    }
+
+    // The nodes' logs (DATA_DIR/manager.log, worker.log: where the CLI starts them) print no password, token or secret.
+    const logs = dirs.flatMap((d) => ['manager.log', 'worker.log'].map((f) => join(d, f))).filter((f) => existsSync(f));
+    expect(logs.length, 'node logs found').toBeGreaterThanOrEqual(3);
+    const words: Needle[] = [...secret, ...tokens, { what: 'the Redis password', bytes: Buffer.from(redisPass) }];
+    expect(logs.flatMap((f) => findNeedles(readFileSync(f), words, f)), 'secrets in the node logs').toEqual([]);
   }, 180_000);
 
   it('refuses a bogus token, another CA, a worker certificate as a manager, a removed node, plain HTTP: each says why', async () => {
