@@ -11,7 +11,7 @@ import { runCommand } from '../support/cli';
 import { eventually } from '../support/docker';
 import { freePort } from '../support/ports';
 
-const SET: HostSet = { prefix: 'roh', net: '10.241.0', bridge: 'rohbr0', state: '/var/lib/roh' };
+const SET: HostSet = { prefix: 'roh', net: '10.245.0', bridge: 'rohbr0', state: '/var/lib/roh' };
 const isRoot = process.getuid?.() === 0;
 const recorded = JSON.parse(readFileSync(join(__dirname, 'ca-rotate.docker.json'), 'utf8')).caRotate as { pipedOutput: string };
 
