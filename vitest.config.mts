@@ -15,7 +15,7 @@ const alias = {
 };
 
 /** Suites that share hosts or must not share the machine: run one at a time, after the rest. */
-const SERIAL = ['test/cluster/**/*.spec.ts', 'test/raft/**/*.spec.ts', 'test/console/console-hosts.spec.ts', 'test/metrics/cluster-metrics.spec.ts', 'test/security/mtls.spec.ts', 'test/security/remote-api.spec.ts', 'test/security/cert-renewal.spec.ts'];
+const SERIAL = ['test/cluster/**/*.spec.ts', 'test/raft/**/*.spec.ts', 'test/console/console-hosts.spec.ts', 'test/metrics/cluster-metrics.spec.ts', 'test/security/mtls.spec.ts', 'test/security/remote-api.spec.ts', 'test/security/cert-renewal.spec.ts', 'test/security/ca-rotate.spec.ts'];
 const integration = { environment: 'node' as const, testTimeout: 180_000, hookTimeout: 180_000 };
 
 // swc (not esbuild) so Nest's decorator metadata survives the transform.

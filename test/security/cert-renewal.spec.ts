@@ -60,10 +60,6 @@ describe.skipIf(!isRoot)('node certificates renewed before they expire', () => {
     expect(ok.stdout).toBe('Swarm updated.\n');
     const info = await docker(['info', '--format', '{{.Swarm.Cluster.Spec.CAConfig.NodeCertExpiry}}']);
     expect(info.stdout.trim(), info.stderr).toBe('30s');
-    // Root rotation is not wired yet: refused plainly, not accepted and ignored (Docker's answer: ca-rotate.docker.json).
-    const rotate = await docker(['swarm', 'ca', '--rotate', '--detach']);
-    expect(rotate.code).toBe(1);
-    expect(rotate.stderr.trim()).toBe('Error response from daemon: rotating the root CA (CAConfig.ForceRotate) is not supported yet');
   }, 60_000);
 
   it('a worker that joins renews its certificate over mutual TLS, again and again, with a fresh key', async () => {

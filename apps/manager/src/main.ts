@@ -44,6 +44,7 @@ const NODE_KEEP_ALIVE_MS = 75_000;
 const LISTEN_BACKLOG = 4096;
 import { createLogger } from '../../worker/src/logging';
 import { NodeTls } from '../../worker/src/agent/manager-tls';
+import { followClusterRoots } from './tls/follow-roots';
 import { readCredentials } from '../../worker/src/agent/node-credentials';
 import { SniffingListener } from './tls/sniffing-listener';
 import { renewOwnCertificate } from './tls/own-renewal';
@@ -176,6 +177,17 @@ async function main() {
     },
     logger,
   );
+  // A root CA rotation (`docker swarm ca --rotate`): this manager trusts and renews as the cluster says.
+  const unfollowRoots = followClusterRoots(
+    {
+      store, nodeTls, dataDir: config.dataDir, renewal,
+      use: (creds) => {
+        listener.useCredentials(creds);
+        worker?.get(AgentService).useCredentials(creds);
+      },
+    },
+    logger,
+  );
 
   // Workers that share this data dir (flotilla's own docker-compose.yml) read their join token here.
   writeFileSync(join(config.dataDir, 'worker.token'), `${store.view().cluster!.JoinTokens.Worker}\n`, { mode: 0o600 });
@@ -187,6 +199,7 @@ async function main() {
     if (stopping) return;
     stopping = true;
     renewal.stop();
+    unfollowRoots();
     const deadline = setTimeout(() => process.exit(1), 10_000);
     deadline.unref();
     await worker?.close().catch(() => undefined);

@@ -10,6 +10,8 @@ import { ClusterService } from './cluster/cluster.service';
 import { ControlLoopService } from './control/control-loop.service';
 import { DispatcherService } from './control/dispatcher.service';
 import { NodeLivenessService } from './control/node-liveness.service';
+import { NodeTlsService } from './control/node-tls.service';
+import { RootRotationService } from './control/root-rotation.service';
 import { AssignmentLogService } from './control/assignment-log.service';
 import { StatusService } from './control/status.service';
 import { REDIS } from './control/redis.provider';
@@ -92,6 +94,8 @@ export class ManagerModule {
         ClusterService,
         StatusService,
         NodeLivenessService,
+        NodeTlsService,
+        RootRotationService,
         DispatcherService,
         AssignmentLogService,
         ControlLoopService,

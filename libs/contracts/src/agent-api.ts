@@ -33,6 +33,18 @@ export interface RegisterResponse {
 /** A heartbeat's answer: the period to beat at from now on (it grows with the cluster). */
 export interface HeartbeatResponse {
   heartbeatPeriodMs: number;
+  /** The tag (tlsInfoTag) of the TLS state the cluster holds for the node: another one, and the node sends its own. */
+  tlsTag?: string;
+  /** The roots (PEM bundle) the node is to trust from now on, when they differ from what it reported (a root rotation). */
+  trustRoot?: string;
+  /** The node's certificate is not from the root that signs now: it renews at once (a root rotation). */
+  renewCertificate?: boolean;
+}
+
+/** A heartbeat's body: the tag of the node's TLS state, and the state itself when the manager holds another. */
+export interface HeartbeatRequest {
+  tlsTag?: string;
+  tls?: { TrustRoot: string; CertIssuerSubject: string; CertIssuerPublicKey: string };
 }
 
 /** A manager joining the Raft group: first as a learner that catches up, then as a voter. */

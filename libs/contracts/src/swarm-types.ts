@@ -41,6 +41,15 @@ export interface NodeDescription {
   Platform: { Architecture: string; OS: string };
   Resources: NodeResources;
   Engine: { EngineVersion: string; Labels?: Labels };
+  /** What the node last reported of its TLS state (roots it trusts, its certificate's issuer), as Docker's. */
+  TLSInfo?: NodeTLSInfo;
+}
+
+/** Docker's TLSInfo: trusted roots (PEM) and the certificate issuer's raw subject and public key (DER, base64). */
+export interface NodeTLSInfo {
+  TrustRoot: string;
+  CertIssuerSubject: string;
+  CertIssuerPublicKey: string;
 }
 
 export interface NodeStatus {
@@ -363,7 +372,7 @@ export interface Cluster extends Meta {
     Dispatcher: { HeartbeatPeriod: number };
     EncryptionConfig?: { AutoLockManagers: boolean };
     /** Node certificate lifetime (ns), as Docker's `swarm update --cert-expiry`. */
-    CAConfig?: { NodeCertExpiry?: number };
+    CAConfig?: { NodeCertExpiry?: number; ForceRotate?: number };
   };
   JoinTokens: JoinTokens;
   /** flotilla's: with autolock on, the KEK of every manager's Raft data key. Served only by /swarm/unlockkey. */
@@ -378,4 +387,6 @@ export interface Cluster extends Meta {
   CAKey?: string;
   /** Ids of removed nodes: their certificates are refused (swarmkit's BlacklistedCertificates). */
   RemovedNodes?: string[];
+  /** flotilla's: a root CA rotation under way (`docker swarm ca --rotate`); its key, like CAKey, no API serves. */
+  RootRotation?: { newRootPem: string; newKeyPem: string; phase: 'trust' | 'issue'; forceRotate: number };
 }

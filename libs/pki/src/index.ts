@@ -6,3 +6,4 @@ export { caDigest } from './digest';
 export { renewalTime } from './renewal';
 export { trustedRoots, signingRoot, rotationStep, rotationRequested, renewalDue, rotationProgress, splitPems, type RootRotation, type NodeTlsState, type RotationStep } from './root-rotation';
 export { renewalDelay, MAX_WAIT_MS } from './renewal-delay';
+export { issuerOf, signingRootOf, nodeTlsInfo, tlsInfoTag, tlsStateOf, type TlsInfo } from './tls-info';

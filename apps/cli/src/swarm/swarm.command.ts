@@ -1,6 +1,7 @@
 import { Argument, Command } from 'commander';
 import { dockerApi } from '../client/connect-api';
 import { clientCertCommand } from './client-cert';
+import { caCommand } from './ca';
 import { initCommand } from './init';
 import { joinCommand } from './join';
 import { leaveCommand } from './leave';
@@ -42,5 +43,6 @@ export function swarmCommand(): Command {
   swarm.addCommand(unlockKeyCommand());
   swarm.addCommand(updateCommand());
   swarm.addCommand(clientCertCommand());
+  swarm.addCommand(caCommand());
   return swarm;
 }

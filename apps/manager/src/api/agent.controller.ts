@@ -3,6 +3,7 @@ import type { Response } from 'express';
 import {
   FlotillaError,
   type AssignmentSet,
+  type HeartbeatRequest,
   type HeartbeatResponse,
   type Network,
   type RegisterRequest,
@@ -19,6 +20,7 @@ import { DispatcherService } from '../control/dispatcher.service';
 import { AssignmentLogService } from '../control/assignment-log.service';
 import { splitChanges, statusPatch } from '../control/assignment-log';
 import { NodeLivenessService } from '../control/node-liveness.service';
+import { NodeTlsService } from '../control/node-tls.service';
 import { StatusService } from '../control/status.service';
 import { MANAGER_CONFIG, STATE_STORE } from '../tokens';
 import type { ManagerConfig } from '../config';
@@ -40,6 +42,7 @@ export class AgentController {
     private readonly dispatcher: DispatcherService,
     private readonly managers: ManagersService,
     private readonly assignmentLog: AssignmentLogService,
+    private readonly nodeTls: NodeTlsService,
   ) {}
 
   /** The routing mesh of the current index: a thousand nodes fetching at one index share one walk. */
@@ -131,9 +134,9 @@ export class AgentController {
   /** Answers with the period to beat at: a cluster that grew stretches it (see heartbeatPeriodFor). */
   @Post(':id/heartbeat')
   @HttpCode(200)
-  heartbeat(@Param('id') id: string, @Headers('authorization') auth: string | undefined): HeartbeatResponse {
+  heartbeat(@Param('id') id: string, @Headers('authorization') auth: string | undefined, @Body() body: HeartbeatRequest | undefined): HeartbeatResponse {
     this.knownNode(id, auth);
-    return { heartbeatPeriodMs: this.liveness.beat(id) };
+    return { heartbeatPeriodMs: this.liveness.beat(id), ...this.nodeTls.heard(id, body) };
   }
 
   /** Only the node itself may read its assignments (they hold its tasks' environment) or report for it. */

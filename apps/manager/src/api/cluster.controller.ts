@@ -24,7 +24,7 @@ export class ClusterController {
   /** The root CA certificate: public; a joining node checks its digest against its token before trusting it. */
   @Get('ca')
   ca(): { ca: string } {
-    return { ca: this.cluster.caCert() };
+    return { ca: this.cluster.rootCert() };
   }
 
   /** A certificate for the caller's own key, for a valid join token (reached over TLS without a client certificate). */

@@ -7,6 +7,7 @@ import { STATE_STORE, CLOCK, MANAGER_CONFIG, MEMBERSHIP, type Clock, type Member
 import type { ManagerConfig } from '../config';
 import { newJoinToken, parseJoinToken, tokensEqual } from '@flotilla/contracts';
 import { NodeSecrets } from './node-secrets';
+import { signerOf, trustBundle } from './root-rotation-plan';
 
 /** The cluster object (join tokens, settings) and node membership. */
 @Injectable()
@@ -66,8 +67,15 @@ export class ClusterService {
     throw new FlotillaError('unauthorized', 'invalid join token');
   }
 
-  /** The root CA certificate every node trusts. */
+  /** The roots every node trusts now (a PEM bundle: both roots while a rotation runs). */
   caCert(): string {
+    const c = this.store.view().cluster;
+    if (!c?.TLSInfo) throw new FlotillaError('unavailable', 'the cluster has no CA yet');
+    return trustBundle(c);
+  }
+
+  /** The current root alone: what a join token's digest names, so a joining node pins it. */
+  rootCert(): string {
     const c = this.store.view().cluster;
     if (!c?.TLSInfo) throw new FlotillaError('unavailable', 'the cluster has no CA yet');
     return c.TLSInfo.TrustRoot;
@@ -93,7 +101,8 @@ export class ClusterService {
     if (!c?.TLSInfo || !c.CAKey) throw new FlotillaError('unavailable', 'the cluster has no CA yet');
     // `swarm update --cert-expiry` (ns), else swarmkit's 90 days.
     const ttlMs = c.Spec.CAConfig?.NodeCertExpiry ? c.Spec.CAConfig.NodeCertExpiry / 1e6 : NODE_TTL_MS;
-    return issueNodeCertificate({ certPem: c.TLSInfo.TrustRoot, keyPem: c.CAKey }, { publicKeyPem, nodeId, role, clusterId: c.ID, reachableAt }, this.clock.now(), ttlMs);
+    // During a root rotation, the new root signs once every node trusts it (the `issue` phase).
+    return issueNodeCertificate(signerOf(c), { publicKeyPem, nodeId, role, clusterId: c.ID, reachableAt }, this.clock.now(), ttlMs);
   }
 
   /** The credential a registered node presents; derived, so a rejoin gets the same one. */

@@ -11,6 +11,7 @@ import {
   signedByCluster,
   nodeQueueName,
   type AssignmentSet,
+  type HeartbeatResponse,
   type Network,
   type Task,
   type TaskReport,
@@ -43,6 +44,8 @@ import { WorkerMetrics } from '../metrics/worker-metrics';
 import { RelayServer } from '../relay/relay-server';
 import { EngineEndpoint } from '../docker/engine-endpoint';
 import { CertRenewal } from './cert-renewal';
+import { TlsReport, withTrustRoot } from './tls-report';
+import { splitPems } from '@flotilla/pki';
 import type { NodeCredentials } from './node-credentials';
 
 /** What of a set the network and volume clean-up and the overlay depend on (not its tasks' states). */
@@ -97,6 +100,7 @@ export class AgentService implements OnApplicationShutdown {
   private events?: NodeJS.ReadableStream & { destroy?: () => void };
   private closed = false;
   private renewal?: CertRenewal;
+  private readonly tlsReport = new TlsReport();
 
   constructor(
     @Inject(WORKER_CONFIG) private readonly config: WorkerConfig,
@@ -152,7 +156,7 @@ export class AgentService implements OnApplicationShutdown {
     // (restart, demotion) rides out a Redis restart instead of dying in it.
     // Beating from here on: a node waiting for Redis is alive, and its running tasks must not be moved away.
     this.heartbeats?.stop();
-    this.heartbeats = new HeartbeatLoop(() => this.client.heartbeat(this.nodeId), reg.heartbeatPeriodMs);
+    this.heartbeats = new HeartbeatLoop(() => this.beat(), reg.heartbeatPeriodMs);
     this.heartbeats.start();
     this.redis = await connectRedis(redisUrl, {
       forWorker: true,
@@ -223,6 +227,22 @@ export class AgentService implements OnApplicationShutdown {
       log: { log: (o) => this.log.log(o), warn: (o) => this.log.warn(o) },
     });
     this.renewal.start();
+  }
+
+  /** A heartbeat that reports this node's TLS state and follows a root rotation's hints. */
+  private async beat(): Promise<HeartbeatResponse | undefined> {
+    const r = await this.client.heartbeat(this.nodeId, this.tlsReport.body(this.client.tls.credentials));
+    this.tlsReport.answered(r);
+    // A manager's own worker shares the manager's credentials: the manager follows the rotation for both.
+    if (this.config.credentialsDir || !r) return r;
+    const trusted = withTrustRoot(this.client.tls.credentials, r);
+    if (trusted) {
+      writeCredentials(this.config.dataDir, trusted);
+      this.client.tls.use(trusted);
+      this.log.log({ msg: 'trusted roots changed (root CA rotation)', roots: splitPems(trusted.ca).length });
+    }
+    if (r.renewCertificate) this.renewal?.renewNow();
+    return r;
   }
 
   /** New credentials of this node, renewed by its manager: later calls use them. */

@@ -23,6 +23,7 @@ export class CertRenewal {
   private since: number;
   private stopped = false;
   private dueAt = Number.POSITIVE_INFINITY;
+  private renewing = false;
 
   constructor(private readonly p: RenewalPorts) {
     this.since = this.now();
@@ -35,6 +36,14 @@ export class CertRenewal {
   stop(): void {
     this.stopped = true;
     clearTimeout(this.timer);
+  }
+
+  /** Renews at once (a root rotation: another root signs now), unless a renewal is already under way. */
+  renewNow(): void {
+    if (this.stopped || this.renewing) return;
+    clearTimeout(this.timer);
+    this.dueAt = this.now();
+    void this.tick();
   }
 
   private now() {
@@ -70,6 +79,7 @@ export class CertRenewal {
     if (!v || this.stopped) return;
     if (this.dueAt === Number.POSITIVE_INFINITY) return this.schedule();
     if (this.now() < this.dueAt) return this.arm(Math.min(this.dueAt - this.now(), MAX_WAIT_MS));
+    this.renewing = true;
     try {
       const keys = generateKeyPair();
       const got = await this.p.sign(keys.publicKeyPem);
@@ -81,6 +91,8 @@ export class CertRenewal {
       const left = v.notAfter - this.now();
       this.p.log.warn({ msg: 'node certificate renewal failed; trying again', err: (e as Error).message, expiresInMs: left });
       this.arm(Math.max(1000, Math.min(30_000, Math.floor(left / 10))));
+    } finally {
+      this.renewing = false;
     }
   }
 }

@@ -7,7 +7,7 @@ import {
   FlotillaError,
   type AssignmentSet,
   type CertificateResponse,
-  type HeartbeatResponse,
+  type HeartbeatRequest, type HeartbeatResponse,
   type RegisterRequest,
   type RegisterResponse,
   type TaskReport,
@@ -88,8 +88,8 @@ export class ManagerClient {
     return this.call('GET', `${AGENT_API}/cluster/fingerprint`);
   }
 
-  heartbeat(nodeId: string): Promise<HeartbeatResponse | undefined> {
-    return this.call<HeartbeatResponse | undefined>('POST', `${AGENT_API}/nodes/${nodeId}/heartbeat`);
+  heartbeat(nodeId: string, body?: HeartbeatRequest): Promise<HeartbeatResponse | undefined> {
+    return this.call<HeartbeatResponse | undefined>('POST', `${AGENT_API}/nodes/${nodeId}/heartbeat`, body);
   }
 
   /**

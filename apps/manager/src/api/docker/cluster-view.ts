@@ -7,7 +7,8 @@ export function clusterSpecView(spec: Cluster['Spec']) {
     ...spec,
     Labels: spec.Labels ?? {},
     Raft: { KeepOldSnapshots: 0, LogEntriesForSlowFollowers: 500, ...spec.Raft },
-    CAConfig: { NodeCertExpiry: spec.CAConfig?.NodeCertExpiry ?? DEFAULT_CERT_EXPIRY_NS },
+    // ForceRotate is what `docker swarm ca --rotate` counts up from (dockerd shows it once set).
+    CAConfig: { NodeCertExpiry: spec.CAConfig?.NodeCertExpiry ?? DEFAULT_CERT_EXPIRY_NS, ...(spec.CAConfig?.ForceRotate ? { ForceRotate: spec.CAConfig.ForceRotate } : {}) },
     TaskDefaults: {},
     EncryptionConfig: { AutoLockManagers: spec.EncryptionConfig?.AutoLockManagers ?? false },
   };

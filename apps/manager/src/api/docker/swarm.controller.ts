@@ -10,6 +10,8 @@ import { clusterSpecView } from './cluster-view';
 import { autolockChange } from './autolock-update';
 import { minCertExpiryMs, nodeCertExpiry } from './cert-expiry';
 import { clusterSpecSchema, parseBody } from '../schemas';
+import { createRootCA, rotationRequested } from '@flotilla/pki';
+import { clusterTlsInfo, startRotation } from '../../cluster/root-rotation-plan';
 
 /** `/swarm`: the cluster object with its join tokens; `/swarm/update` rotates them and changes settings. */
 @Controller('swarm')
@@ -22,8 +24,9 @@ export class SwarmController {
 
   @Get()
   inspect() {
-    const { NodeKey: _secret, RedisURL: _redis, UnlockKey: _unlock, CAKey: _caKey, RemovedNodes: _removed, ...c } = this.cluster();
-    return { ...c, Spec: clusterSpecView(c.Spec), TLSInfo: c.TLSInfo ?? {}, RootRotationInProgress: false, DefaultAddrPool: null, SubnetSize: 24, DataPathPort: 4789 };
+    const full = this.cluster();
+    const { NodeKey: _secret, RedisURL: _redis, UnlockKey: _unlock, CAKey: _caKey, RemovedNodes: _removed, RootRotation: rotation, ...c } = full;
+    return { ...c, Spec: clusterSpecView(c.Spec), TLSInfo: clusterTlsInfo(full), RootRotationInProgress: !!rotation, DefaultAddrPool: null, SubnetSize: 24, DataPathPort: 4789 };
   }
 
   /** The cluster's unlock key; empty with autolock off (the CLI then says "no unlock key is set"). */
@@ -84,11 +87,15 @@ export class SwarmController {
     };
     const lock = autolockChange(c, spec.EncryptionConfig?.AutoLockManagers, rotateUnlock === 'true');
     const certExpiry = nodeCertExpiry(spec.CAConfig?.NodeCertExpiry, minCertExpiryMs());
-    if ((spec.CAConfig as { ForceRotate?: unknown } | undefined)?.ForceRotate) {
-      // Said plainly rather than accepted and ignored: the root stays what it was.
-      throw new FlotillaError('invalid_argument', 'rotating the root CA (CAConfig.ForceRotate) is not supported yet');
+    const forceRotate = spec.CAConfig?.ForceRotate ?? undefined;
+    const rotate = rotationRequested(c.Spec.CAConfig?.ForceRotate, forceRotate);
+    if (rotate && c.RootRotation) {
+      // swarmkit would replace the running rotation; nodes already holding the first new root's certificates would then be cut off here.
+      throw new FlotillaError('conflict', 'a root CA rotation is already in progress: wait for it to finish (docker swarm ca shows its progress)');
     }
-    const { UnlockKey: _old, ...rest } = c;
+    // The new root is made here, once, and travels in the proposal: every manager holds the same one.
+    const rotating = rotate ? startRotation(c, forceRotate!, await createRootCA(this.clock.now())) : c;
+    const { UnlockKey: _old, ...rest } = rotating;
     const next: Cluster = {
       ...rest,
       ...(lock.UnlockKey ? { UnlockKey: lock.UnlockKey } : {}),
@@ -98,7 +105,9 @@ export class SwarmController {
         ...(spec.Labels ? { Labels: spec.Labels } : {}),
         Orchestration: { TaskHistoryRetentionLimit: limit ?? c.Spec.Orchestration.TaskHistoryRetentionLimit },
         EncryptionConfig: { AutoLockManagers: lock.AutoLockManagers },
-        ...(certExpiry !== undefined || c.Spec.CAConfig ? { CAConfig: { NodeCertExpiry: certExpiry ?? c.Spec.CAConfig?.NodeCertExpiry } } : {}),
+        ...(certExpiry !== undefined || c.Spec.CAConfig || rotate
+          ? { CAConfig: { NodeCertExpiry: certExpiry ?? c.Spec.CAConfig?.NodeCertExpiry, ...(rotate || c.Spec.CAConfig?.ForceRotate ? { ForceRotate: rotate ? forceRotate : c.Spec.CAConfig?.ForceRotate } : {}) } }
+          : {}),
       },
       JoinTokens: tokens,
     };

@@ -1,4 +1,5 @@
 import { Controller, Get, Inject } from '@nestjs/common';
+import { clusterTlsInfo } from '../../cluster/root-rotation-plan';
 import { cpus, totalmem, release, hostname } from 'node:os';
 import type { StateStore } from '@flotilla/state';
 import { MANAGER_CONFIG, STATE_STORE } from '../../tokens';
@@ -92,8 +93,8 @@ export class SystemController {
               CreatedAt: c.CreatedAt,
               UpdatedAt: c.UpdatedAt,
               Spec: clusterSpecView(c.Spec),
-              TLSInfo: {},
-              RootRotationInProgress: false,
+              TLSInfo: clusterTlsInfo(c),
+              RootRotationInProgress: !!c.RootRotation,
               DefaultAddrPool: null,
               SubnetSize: 24,
               DataPathPort: 4789,
