@@ -157,6 +157,37 @@ describe('RaftHost', () => {
     expect(back.snapshotBytes()).toBe(size);
   });
 
+  it('answers a proposal only after an fsync that began after it, and one fsync carries a burst of proposals', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'raft-group-'));
+    dirs.push(dir);
+    const opts = { id: 'a', dir, bootstrap: { a: 'a' }, tickMs: 10, fsync: true };
+    const h = new RaftHost({ ...opts, transport: new MemoryHub().connect('a'), stateMachine: new ListMachine() });
+    hosts.push(h);
+    let syncs = 0;
+    h.observer = { walSync: () => syncs++ };
+    h.start();
+    await until(() => h.isLeader());
+    const early: number[] = [];
+    const burst = Array.from({ length: 200 }, (_, i) => {
+      const before = syncs;
+      // Resolved while no sync completed since the call: the write was acknowledged before it was durable.
+      return h.propose(`b${i}`).then(() => syncs === before && early.push(i));
+    });
+    const syncsBefore = syncs;
+    await Promise.all(burst);
+    expect(early).toEqual([]);
+    expect(syncs - syncsBefore).toBeGreaterThan(0);
+    expect(syncs - syncsBefore).toBeLessThan(20);
+    await h.stop();
+    // Everything answered is on disk.
+    const sm = new ListMachine();
+    const back = new RaftHost({ ...opts, transport: new MemoryHub().connect('a'), stateMachine: sm });
+    hosts.push(back);
+    back.start();
+    await until(() => sm.items.length >= 200);
+    expect(sm.items.slice(-200)).toEqual(Array.from({ length: 200 }, (_, i) => `b${i}`));
+  });
+
   it('adds a joining member as a learner, promotes it, and removes an old one', async () => {
     const ids = ['a', 'b', 'c'];
     const hub = new MemoryHub();

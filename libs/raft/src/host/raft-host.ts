@@ -80,9 +80,10 @@ interface Waiter {
 
 /**
  * The driver around the pure core: a tick timer, the disk (fsync before any
- * message leaves), the transport, and the state machine. One synchronous
- * Ready loop per event-loop turn; messages that arrive while it runs are
- * stepped in the next turn, which is what batches writes under load.
+ * vote or ack leaves), the transport, and the state machine. One Ready at a
+ * time; its fdatasync runs off the event loop, and messages and proposals that
+ * arrive meanwhile are stepped into the core, so the next Ready writes and
+ * syncs them together: that is what batches writes under load.
  *
  * Proposals are wrapped in an envelope carrying a host-unique id so the
  * member that accepted a proposal (leader or follower) can resolve the
@@ -104,6 +105,8 @@ export class RaftHost {
   private applied = 0;
   private lastSnapshot = 0;
   private scheduled = false;
+  /** The fdatasync in flight for the Ready being handled; no further Ready is taken until it settles. */
+  private syncing: Promise<void> | null = null;
   private timer: NodeJS.Timeout | null = null;
   private stopped = false;
   private readonly tickMs: number;
@@ -276,6 +279,8 @@ export class RaftHost {
     this.reads.clear();
     this.slots.clear();
     await this.transport.close();
+    // The fd stays open until the sync under way settles (closing it under the threadpool's feet could sync another file).
+    await this.syncing?.catch(() => undefined);
     this.storage.close();
   }
 
@@ -288,10 +293,12 @@ export class RaftHost {
   private run(): void {
     this.scheduled = false;
     if (this.stopped) return;
+    // Messages are stepped even while the disk works: the next Ready then carries all of them.
     for (const m of this.inbox.splice(0)) this.node.step(m);
+    if (this.syncing) return;
     const t0 = performance.now();
     while (this.node.hasReady()) {
-      this.handle(this.node.ready());
+      if (!this.handle(this.node.ready())) return;
       // A long backlog (a follower catching up, a burst of large commits) goes in slices: the
       // sockets and timers get their turn between them, so heartbeats and votes are never starved.
       if (this.node.hasReady() && performance.now() - t0 > RUN_SLICE_MS) {
@@ -301,7 +308,8 @@ export class RaftHost {
     }
   }
 
-  private handle(rd: Ready): void {
+  /** True when the Ready is finished; false when its fsync is under way and `finish` will follow it. */
+  private handle(rd: Ready): boolean {
     // Appends and heartbeats go out while we write (the leader only counts
     // itself once durable); votes and acks wait: they are promises about the disk.
     const early = rd.messages.filter(canSendBeforePersist);
@@ -317,8 +325,37 @@ export class RaftHost {
       this.forgetSlotsUpTo(this.applied);
     }
     for (const e of rd.committedEntries) this.apply(e);
-    this.storage.saveReady(rd);
-    const late = early.length === rd.messages.length ? [] : rd.messages.filter((m) => !canSendBeforePersist(m));
+    if (this.storage.writeReady(rd)) {
+      // The fsync runs in the threadpool while this loop serves sockets, timers and the API.
+      // Meanwhile proposals and messages pile up in the core, so the next Ready's single
+      // fsync covers all of them (group commit). Votes and acks for this Ready, and the
+      // leader counting itself, wait for the sync: nothing acknowledged can be lost.
+      const sync = this.storage.sync();
+      this.syncing = sync;
+      sync.then(
+        () => {
+          this.syncing = null;
+          if (this.stopped) return;
+          this.finish(rd);
+          this.schedule();
+        },
+        (e: unknown) => {
+          // A failed fdatasync leaves the written pages' fate unknown (and Linux may
+          // forget the error): going on could acknowledge lost data, so the process stops.
+          setImmediate(() => {
+            throw e;
+          });
+        },
+      );
+      return false;
+    }
+    this.finish(rd);
+    return true;
+  }
+
+  /** Steps 2, 4 and 5 of the Ready contract, once the Ready is durable. */
+  private finish(rd: Ready): void {
+    const late = rd.messages.filter((m) => !canSendBeforePersist(m));
     if (late.length > 0) this.transport.send(late);
     for (const rs of rd.readStates) this.readyReads.push(rs);
     this.node.advance();

@@ -45,6 +45,26 @@ export class DiskStorage {
     if (rd.snapshot) this.wal.releaseTo(rd.snapshot.meta.index);
   }
 
+  /**
+   * Step 1 split in two for a driver that syncs off the event loop: writes the Ready
+   * and answers whether an fsync is still owed (then `sync()` must settle before the
+   * Ready's acks leave or the core hears it is stable). A Ready carrying a snapshot
+   * is saved and synced here in full: old segments are released only behind a
+   * durable reset record.
+   */
+  writeReady(rd: Ready): boolean {
+    if (rd.snapshot) {
+      this.saveReady(rd);
+      return false;
+    }
+    return this.wal.append(rd.hardState, rd.entries) && rd.mustSync && this.wal.syncs;
+  }
+
+  /** One fdatasync covering every write since the last. */
+  sync(): Promise<void> {
+    return this.wal.flushAsync();
+  }
+
   saveSnapshot(s: Snapshot): void {
     this.snaps.save(s);
     this.wal.releaseTo(s.meta.index);

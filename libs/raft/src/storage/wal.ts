@@ -1,3 +1,4 @@
+import { fdatasync } from 'node:fs';
 import { closeSync, fdatasyncSync, fsyncSync, mkdirSync, openSync, readFileSync, readdirSync, statSync, unlinkSync, writeSync, ftruncateSync } from 'node:fs';
 import { join } from 'node:path';
 import { CorruptionError, RaftError } from '../core/errors';
@@ -161,6 +162,15 @@ export class Wal {
    * entries of a term the node has not recorded), then entries; fsync when asked.
    */
   save(hard: HardState | null, entries: readonly Entry[], sync: boolean, reset?: { index: number; term: number }): void {
+    if (this.append(hard, entries, reset) && sync) this.flush();
+  }
+
+  /**
+   * Writes one Ready's records without syncing them (page cache only); true when
+   * anything was written. The caller owes a `flush()` or `flushAsync()` before it
+   * relies on them: nothing written here is durable until then.
+   */
+  append(hard: HardState | null, entries: readonly Entry[], reset?: { index: number; term: number }): boolean {
     if (this.fd < 0) throw new RaftError('closed', 'wal is closed');
     const recs: WalRecord[] = [];
     if (reset) recs.push({ type: RecordType.LogReset, index: reset.index, term: reset.term });
@@ -169,9 +179,42 @@ export class Wal {
       this.hard = hard;
     }
     for (const entry of entries) recs.push({ type: RecordType.Entry, entry });
-    if (recs.length === 0) return;
-    this.writeRecords(recs, sync);
+    if (recs.length === 0) return false;
+    this.writeRecords(recs, false);
+    // rotate() fsyncs the segment it closes, so what was written there is durable already.
     if (this.size >= this.opts.segmentBytes) this.rotate();
+    return true;
+  }
+
+  /** Whether a write needs a sync at all (false with fsync off). */
+  get syncs(): boolean {
+    return this.opts.fsync;
+  }
+
+  /** fdatasync of everything appended so far, on the event loop. */
+  flush(): void {
+    if (!this.opts.fsync || this.fd < 0) return;
+    const t0 = performance.now();
+    fdatasyncSync(this.fd);
+    this.opts.onSync?.((performance.now() - t0) / 1000);
+  }
+
+  /**
+   * fdatasync of everything appended so far, in libuv's threadpool so the event
+   * loop keeps serving while the disk works. The caller appends nothing and
+   * closes nothing until it settles; a failed sync rejects (the data's fate is
+   * unknown: the caller must not go on as if it were durable).
+   */
+  flushAsync(): Promise<void> {
+    if (!this.opts.fsync || this.fd < 0) return Promise.resolve();
+    const t0 = performance.now();
+    return new Promise((resolve, reject) => {
+      fdatasync(this.fd, (err) => {
+        if (err) return reject(err);
+        this.opts.onSync?.((performance.now() - t0) / 1000);
+        resolve();
+      });
+    });
   }
 
   private writeRecords(recs: readonly WalRecord[], sync: boolean): void {
@@ -182,11 +225,7 @@ export class Wal {
     this.size += all.length;
     const seg = this.segments[this.segments.length - 1];
     for (const r of recs) if (r.type === RecordType.Entry) seg.maxIndex = Math.max(seg.maxIndex, r.entry.index);
-    if (sync && this.opts.fsync) {
-      const t0 = performance.now();
-      fdatasyncSync(this.fd);
-      this.opts.onSync?.((performance.now() - t0) / 1000);
-    }
+    if (sync) this.flush();
   }
 
   /** After a snapshot at `index` is on disk: delete sealed segments holding only entries <= index. */
