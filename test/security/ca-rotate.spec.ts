@@ -1,15 +1,14 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes, X509Certificate } from 'node:crypto';
+import { X509Certificate } from 'node:crypto';
 import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { caDigest } from '@flotilla/pki';
 import { parseJoinToken } from '@flotilla/contracts';
-import { flotillaOn, hostsDown, hostsUp, type Host, type HostSet } from '../support/hosts';
+import { flotillaOn, type Host, type HostSet } from '../support/hosts';
+import { netnsCluster, type NetnsCluster } from '../support/netns-cluster';
 import { runCommand } from '../support/cli';
 import { eventually } from '../support/docker';
-import { freePort } from '../support/ports';
 
 const SET: HostSet = { prefix: 'roh', net: '10.245.0', bridge: 'rohbr0', state: '/var/lib/roh' };
 const isRoot = process.getuid?.() === 0;
@@ -34,12 +33,11 @@ function shape(out: string): string[] {
  * worker still runs what it is given, and a certificate of the old root is refused.
  */
 describe.skipIf(!isRoot)('docker swarm ca --rotate', () => {
+  let cluster: NetnsCluster | undefined;
   let hosts: Host[] = [];
-  const dirs: string[] = [];
-  let redis: ChildProcess | undefined;
+  let dirs: string[] = [];
   const work = mkdtempSync(join(tmpdir(), 'flotilla-roh-rotate-'));
   const svc = `ro${process.pid}`;
-  let nodeEnv: Record<string, string> = {};
   let oldRoot = '';
   let oldToken = '';
   const docker = (args: string[]) =>
@@ -47,30 +45,17 @@ describe.skipIf(!isRoot)('docker swarm ca --rotate', () => {
   const pem = (i: number, f: string) => readFileSync(join(dirs[i], 'tls', f), 'utf8');
 
   beforeAll(async () => {
-    await hostsDown(SET);
-    hosts = await hostsUp(2, SET);
-    const pass = randomBytes(12).toString('hex');
-    const port = await freePort();
-    redis = spawn('redis-server', ['--port', String(port), '--bind', `${SET.net}.1`, '--requirepass', pass, '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-    await new Promise((r) => setTimeout(r, 300));
-    nodeEnv = { REDIS_URL: `redis://:${pass}@${SET.net}.1:${port}`, FLOTILLA_HEARTBEAT_MS: '500' };
-    for (let i = 0; i < 2; i++) dirs.push(mkdtempSync(join(tmpdir(), 'flotilla-roh-node-')));
-    const init = await flotillaOn(hosts[0], ['swarm', 'init', '--advertise-addr', hosts[0].ip, '--data-dir', dirs[0]], nodeEnv);
-    if (init.code !== 0) throw new Error(`swarm init failed: ${init.stderr}`);
-    const token = /flotilla swarm join --token (\S+) (\S+)/.exec(init.stdout)!;
-    oldToken = token[1];
-    const j = await flotillaOn(hosts[1], ['swarm', 'join', '--token', token[1], token[2], '--data-dir', dirs[1]], nodeEnv);
-    if (j.code !== 0) throw new Error(`swarm join failed: ${j.stderr}`);
+    cluster = await netnsCluster(SET, 2);
+    ({ hosts, dirs } = cluster);
+    oldToken = (await docker(['swarm', 'join-token', '-q', 'worker'])).stdout.trim();
     oldRoot = pem(0, 'ca.pem');
     copyFileSync(join(dirs[1], 'tls', 'cert.pem'), join(work, 'old-cert.pem'));
     copyFileSync(join(dirs[1], 'tls', 'key.pem'), join(work, 'old-key.pem'));
   }, 240_000);
 
   afterAll(async () => {
-    for (const [i, h] of hosts.entries()) await flotillaOn(h, ['swarm', 'leave', '--force', '--data-dir', dirs[i]]).catch(() => undefined);
-    await hostsDown(SET);
-    redis?.kill('SIGKILL');
-    for (const d of [...dirs, work]) rmSync(d, { recursive: true, force: true });
+    await cluster?.stop();
+    rmSync(work, { recursive: true, force: true });
   }, 240_000);
 
   it('the stock CLI rotates and prints what dockerd’s swarm prints, ending with the new root', async () => {
