@@ -112,7 +112,7 @@ describe('compose exec/run/kill/pause/top/restart through the engine relay', () 
 
   it('kill -s with a bad signal: Docker\'s error in 1.29\'s lines', () => same('kill_bad_signal'));
 
-  it('kill -s TERM: the container gets the signal (and, as in Swarm, its task is replaced)', async () => {
+  it('kill -s TERM: the container gets the signal and, without restart:, stays down as in 1.29', async () => {
     const before = (await webContainer())!.Id;
     await same('kill_term');
     const logs = await eventually(async () => {
@@ -120,16 +120,32 @@ describe('compose exec/run/kill/pause/top/restart through the engine relay', () 
       return !c.State.Running && (await docker.getContainer(before).logs({ stdout: true, stderr: true })).toString();
     }, 'the killed container to stop');
     expect(logs).toContain('got TERM');
-    await eventually(async () => {
-      const c = await webContainer();
-      return c && c.Id !== before;
-    }, 'a new web task');
+    // `ps` shows the ended container, as 1.29's does; nothing replaces it (restart policy none).
+    await eventually(async () => /_web_1 .*Exit 0/.test((await compose(['ps'])).stdout), 'ps to show web_1 Exit 0');
+    const spec = (await (await fetch(`http://${m.host}/v1.41/services/${project}_web`)).json()) as { Spec: { TaskTemplate: { RestartPolicy: unknown } } };
+    expect(spec.Spec.TaskTemplate.RestartPolicy).toMatchObject({ Condition: 'none' });
   });
 
-  it('restart', async () => {
-    await eventually(async () => (await compose(['exec', '-T', 'web', 'true'])).code === 0, 'web to answer exec');
+  it('restart: the ended container runs again (a fresh task), and answers exec', async () => {
     await same('restart');
     await eventually(webContainer, 'web running after restart');
+    await eventually(async () => (await compose(['exec', '-T', 'web', 'true'])).code === 0, 'web to answer exec');
+  });
+
+  it('killed again: `up -d`, then `start`, run it again with 1.29\'s lines', async () => {
+    for (const [kill, verb] of [
+      ['kill_again', 'up_after_kill'],
+      ['kill_once_more', 'start_after_kill'],
+    ]) {
+      const before = (await webContainer())!.Id;
+      await same(kill);
+      await eventually(async () => /_web_1 .*Exit 137/.test((await compose(['ps'])).stdout), 'ps to show web_1 Exit 137');
+      await same(verb);
+      await eventually(async () => {
+        const c = await webContainer();
+        return c && c.Id !== before;
+      }, `web running again after ${verb}`);
+    }
   });
 
   describe('what the relay refuses', () => {

@@ -1,6 +1,6 @@
 export { loadProject, type LoadOptions } from './load';
 export { ComposeError, formatProblem, type ComposeProblem } from './errors';
-export { toStack, toServiceSpecs, dependencyOrder } from './to-stack';
+export { toStack, toServiceSpecs, dependencyOrder, type ToStackOptions } from './to-stack';
 export { serviceDependencies } from './deps';
 export { renderConfig, configDocument } from './render-config';
 export { parseDotenv } from './dotenv';

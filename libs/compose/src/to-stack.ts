@@ -32,7 +32,17 @@ const L = {
  * (named PROJECT_SERVICE, as `docker stack deploy` names them), the networks
  * and named volumes they use, services in dependency order.
  */
-export function toStack(project: ComposeProject, opts: { scale?: Record<string, number> } = {}): StackDeployRequest {
+export interface ToStackOptions {
+  scale?: Record<string, number>;
+  /**
+   * The condition of a service without `restart:` or `deploy.restart_policy`:
+   * Swarm's `any` for a stack; docker-compose 1.29 leaves such a container
+   * dead once it exits, so its verbs ask for `none`.
+   */
+  defaultRestart?: RestartCondition;
+}
+
+export function toStack(project: ComposeProject, opts: ToStackOptions = {}): StackDeployRequest {
   const p = project.name;
   const usedNets = new Set<string>();
   const services: ServiceSpec[] = [];
@@ -48,7 +58,7 @@ export function toStack(project: ComposeProject, opts: { scale?: Record<string, 
     const s = project.services[name];
     const nets = s.network_mode ? {} : Object.keys(s.networks).length ? s.networks : { default: {} };
     for (const n of Object.keys(nets)) usedNets.add(n);
-    services.push(serviceSpec(project, s, nets, opts.scale?.[name], [...(linkAliases.get(name) ?? [])].sort()));
+    services.push(serviceSpec(project, s, nets, opts, [...(linkAliases.get(name) ?? [])].sort()));
   }
   const networks: NetworkSpec[] = [];
   for (const n of [...usedNets].sort()) {
@@ -84,11 +94,12 @@ export function toStack(project: ComposeProject, opts: { scale?: Record<string, 
   return { services, networks, volumes };
 }
 
-export function toServiceSpecs(project: ComposeProject, opts?: { scale?: Record<string, number> }): ServiceSpec[] {
+export function toServiceSpecs(project: ComposeProject, opts?: ToStackOptions): ServiceSpec[] {
   return toStack(project, opts).services;
 }
 
-function serviceSpec(project: ComposeProject, s: ServiceDef, nets: ServiceDef['networks'], scale: number | undefined, linkAliases: string[]): ServiceSpec {
+function serviceSpec(project: ComposeProject, s: ServiceDef, nets: ServiceDef['networks'], opts: ToStackOptions, linkAliases: string[]): ServiceSpec {
+  const scale = opts.scale?.[s.name];
   const p = project.name;
   const labels = { [L.project]: p, [L.service]: s.name, [L.stack]: p };
   const image = s.image ?? `${p}_${s.name}`;
@@ -140,7 +151,7 @@ function serviceSpec(project: ComposeProject, s: ServiceDef, nets: ServiceDef['n
           },
         }
       : {}),
-    RestartPolicy: restartPolicy(project, s),
+    RestartPolicy: restartPolicy(project, s, opts.defaultRestart ?? 'any'),
     ...(s.logging?.driver ? { LogDriver: { Name: s.logging.driver, ...(s.logging.options ? { Options: s.logging.options } : {}) } } : {}),
     ...(d?.placement
       ? {
@@ -247,10 +258,10 @@ function resources(r: { cpus?: number; memory?: number; pids?: number }) {
   };
 }
 
-/** deploy.restart_policy wins; else compose's `restart:` mapped to Swarm's conditions; default any. */
+/** deploy.restart_policy wins; else compose's `restart:` mapped to Swarm's conditions; else `byDefault`. */
 const SWARM_CONDITIONS: readonly RestartCondition[] = ['none', 'on-failure', 'any'];
 
-function restartPolicy(project: ComposeProject, s: ServiceDef): RestartPolicy {
+function restartPolicy(project: ComposeProject, s: ServiceDef, byDefault: RestartCondition): RestartPolicy {
   const rp = s.deploy?.restart_policy;
   if (rp) {
     const condition = rp.condition ?? 'any';
@@ -271,7 +282,7 @@ function restartPolicy(project: ComposeProject, s: ServiceDef): RestartPolicy {
     const n = Number(r.split(':')[1]);
     return { Condition: 'on-failure', ...(n ? { MaxAttempts: n } : {}) };
   }
-  return { Condition: 'any' };
+  return { Condition: r === undefined ? byDefault : 'any' };
 }
 
 function updateConfig(u: UpdateConfigDef): UpdateConfig {

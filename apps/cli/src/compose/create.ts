@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { toStack } from '@flotilla/compose';
+import { composeStack } from './compose-stack';
 import { connect } from '../client/local-cluster';
 import { addProjectOptions, checkServices, load, printWarnings, projectOptions } from './project-options';
 import { buildImages } from './build/build-images';
@@ -27,7 +27,7 @@ export function createCommand(): Command {
     checkServices(project, services);
     // 1.29 prints this through its logger, without a level, when stderr is not a terminal.
     process.stderr.write('The create command is deprecated. Use the up command with the --no-start flag instead.\n');
-    const full = toStack(project, {});
+    const full = composeStack(project);
     const keep = (s: { Labels?: Record<string, string> }) => services.length === 0 || services.includes(s.Labels?.['com.docker.compose.service'] ?? '');
     const stack = { ...full, services: full.services.filter(keep) };
     await buildImages(project, stack.services.map((s) => s.Labels?.['com.docker.compose.service'] ?? s.Name), {

@@ -18,7 +18,7 @@ export function killCommand(): Command {
     checkServices(project, services);
     const { client } = await connect({ autostart: false });
     const containers = taskContainers(await client.stack(project.name), project.name, { services, running: true });
-    // The orchestrator replaces a task whose container ends, as Swarm does: a killed container's slot comes back.
+    // A service without `restart:` keeps its killed container down, as 1.29 (see compose-stack.ts).
     await eachContainer('Killing', containers, (c) => nodeEngine(client.baseUrl, c.nodeId).getContainer(c.containerId).kill({ signal: o.s }));
   });
   return cmd;

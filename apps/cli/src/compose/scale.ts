@@ -1,5 +1,6 @@
 import { Command } from 'commander';
-import { toStack, type ComposeProject } from '@flotilla/compose';
+import type { ComposeProject } from '@flotilla/compose';
+import { composeStack } from './compose-stack';
 import type { StackDeployRequest } from '@flotilla/contracts';
 import { connect } from '../client/local-cluster';
 import { CliError } from '../errors';
@@ -62,6 +63,6 @@ export function scaleCommand(): Command {
 }
 
 function oneService(project: ComposeProject, service: string, n: number): StackDeployRequest {
-  const stack = toStack(project, { scale: { [service]: n } });
+  const stack = composeStack(project, { scale: { [service]: n } });
   return { ...stack, services: stack.services.filter((x) => x.Labels?.['com.docker.compose.service'] === service) };
 }

@@ -4,7 +4,7 @@ import { CliError } from '../errors';
 import { addProjectOptions, checkServices, load, projectOptions } from './project-options';
 import { convergence } from './task-view';
 import { timeoutMs, waitFor } from './wait';
-import { isStopped, rewrite, servicesByName } from './verbs/project-services';
+import { endedTasks, forcedSpec, isStopped, rewrite, servicesByName } from './verbs/project-services';
 import { startedSpec } from './verbs/stopped';
 import { progressLines } from './verbs/verb-format';
 
@@ -22,7 +22,11 @@ export function startCommand(): Command {
     if (targets.size === 0) throw new CliError('No containers to start');
     const lines = progressLines('Starting', [...targets.keys()], 'done', !!process.stderr.isTTY);
     process.stderr.write(lines.start);
-    for (const s of targets.values()) if (isStopped(s)) await rewrite(client, s, startedSpec);
+    for (const s of targets.values()) {
+      if (isStopped(s)) await rewrite(client, s, startedSpec);
+      // Killed or exited on its own (no restart policy brings it back): fresh tasks, as 1.29 starts the container.
+      else if (endedTasks(state, s).length) await rewrite(client, s, forcedSpec);
+    }
     const wanted = new Set(targets.keys());
     await waitFor(
       client,

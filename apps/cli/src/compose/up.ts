@@ -1,5 +1,6 @@
 import { Command, Option } from 'commander';
-import { toStack, type ComposeProject } from '@flotilla/compose';
+import type { ComposeProject } from '@flotilla/compose';
+import { composeStack } from './compose-stack';
 import type { StackDeployRequest } from '@flotilla/contracts';
 import { CliError } from '../errors';
 import { addProjectOptions, checkServices, load, printWarnings, projectOptions } from './project-options';
@@ -9,6 +10,7 @@ import { buildImages, checkBuildContexts } from './build/build-images';
 import { buildAlongside } from './up/build-alongside';
 import { planUp, type UpFlags } from './up/up-options';
 import { applyStrategy } from './up/converge';
+import { startEnded } from './verbs/project-services';
 import { monochrome } from './up/log-printer';
 import { processIo } from './up/io';
 import { LocalEngine } from './engine.adapter';
@@ -50,7 +52,7 @@ export function upCommand(): Command {
     const plan = planUp(opts, Object.keys(project.services), (w) => process.stderr.write(`WARNING: ${w}\n`));
     checkServices(project, services);
     const scale = parseScale(opts.scale ?? [], project);
-    const stack = select(toStack(project, { scale }), project, services, opts.deps);
+    const stack = select(composeStack(project, { scale }), project, services, opts.deps);
     // Images are built on the local engine; what needs none of them starts meanwhile, and is removed
     // again if a build fails (docker-compose 1.29 builds first: a failed build leaves nothing either).
     const toStart = stack.services.map((s) => s.Labels?.['com.docker.compose.service'] ?? s.Name);
@@ -65,10 +67,12 @@ export function upCommand(): Command {
     const deployed = await client.deployStack(project.name, { ...applyStrategy(stack, existing, plan.strategy), prune: !!opts.removeOrphans });
     const early = new Set(createdEarly);
     const result = { ...deployed, created: [...createdEarly, ...deployed.created], unchanged: deployed.unchanged.filter((n) => !early.has(n)) };
+    // Before the first poll, so no snapshot shows an ended container as this `up`'s `done`.
+    const restarted = await startEnded(client, before, result.unchanged);
     for (const n of result.removed) process.stderr.write(`Removing orphan service ${n} ... done\n`);
     for (const l of resourceLines(project, stack, before)) process.stderr.write(`${l}\n`);
     // 1.29's container lines, service by service in dependency order, each `done` once its tasks run.
-    const progress = new UpProgress(upSteps(project, stack, result, existing), !!process.stderr.isTTY);
+    const progress = new UpProgress(upSteps(project, stack, result, existing, restarted), !!process.stderr.isTTY);
     const wanted = new Set(stack.services.map((s) => s.Labels?.['com.docker.compose.service'] ?? s.Name));
     // Built images reach other nodes while their tasks prepare: say so, as 1.29 shows pulls.
     const shipping = new ShippingProgress();

@@ -1,4 +1,5 @@
-import { toStack, type ComposeProject } from '@flotilla/compose';
+import type { ComposeProject } from '@flotilla/compose';
+import { composeStack } from '../compose-stack';
 import { dependencyVerdict } from '@flotilla/scheduling';
 import type { ApiClient, StackState } from '../../client/api-client';
 import { buildImages } from '../build/build-images';
@@ -15,7 +16,7 @@ import { runDependencies, runDeployment } from './run-plan';
  */
 export async function startDependencies(client: ApiClient, project: ComposeProject, service: string, withDeps: boolean): Promise<StackState> {
   const before = await client.stack(project.name);
-  const plan = runDeployment(toStack(project, {}), before, service, withDeps ? runDependencies(project, service) : []);
+  const plan = runDeployment(composeStack(project), before, service, withDeps ? runDependencies(project, service) : []);
   if (!plan) return before;
   const names = plan.request.services.map((s) => s.Labels?.['com.docker.compose.service'] ?? s.Name);
   await buildImages(project, names, { policy: 'missing' });

@@ -37,6 +37,18 @@ describe('upSteps', () => {
     expect(steps[1]).toMatchObject({ containers: ['p_app_1'], after: ['db'] });
   });
 
+  it('an unchanged service whose killed container this up starts again: Starting, as 1.29', () => {
+    const steps = upSteps(project, stack, { created: [], updated: [], unchanged: ['p_db', 'p_app'] }, [svc('db'), svc('app')], new Set(['p_app']));
+    expect(steps.map((s) => s.action)).toEqual(['up-to-date', 'Starting']);
+  });
+
+  it('an up-to-date service is said before the lines of an independent one listed first (1.29 plans, then starts)', () => {
+    const free = { ...project, services: { web: { name: 'web', depends_on: {} }, db: { name: 'db', depends_on: {} } } } as unknown as ComposeProject;
+    const st: StackDeployRequest = { ...stack, services: [spec('web'), spec('db')] };
+    const p = new UpProgress(upSteps(free, st, { created: [], updated: [], unchanged: ['p_web', 'p_db'] }, [svc('web'), svc('db')], new Set(['p_web'])), false);
+    expect(p.next({ name: 'p', services: [svc('web'), svc('db')], tasks: [], networks: [], volumes: [] }).replaceAll('\r', '')).toBe('p_db_1 is up-to-date\nStarting p_web_1 ... \n');
+  });
+
   it('names one container per replica', () => {
     const steps = upSteps(project, { ...stack, services: [spec('db', 3), spec('app')] }, { created: ['p_db', 'p_app'], updated: [], unchanged: [] }, []);
     expect(steps[0].containers).toEqual(['p_db_1', 'p_db_2', 'p_db_3']);

@@ -22,13 +22,15 @@ const composeName = (s: { Name: string; Labels?: Record<string, string> }) => s.
 /**
  * The steps of an `up`, in 1.29's order (dependencies first), from what the manager did to each
  * service: created → Creating, changed → Recreating (Starting when it was stopped: only its count
- * comes back), unchanged → up-to-date. A task of flotilla's is a container of 1.29's, named by slot.
+ * comes back), unchanged → up-to-date (Starting when its ended containers start again). A task of flotilla's is a container of 1.29's, named by slot.
  */
 export function upSteps(
   project: Pick<ComposeProject, 'name' | 'services'>,
   stack: StackDeployRequest,
   result: Pick<StackDeployResult, 'created' | 'updated' | 'unchanged'>,
   existing: Service[],
+  /** Unchanged services whose ended containers this `up` started again (1.29's `Starting`). */
+  restarted: ReadonlySet<string> = new Set(),
 ): UpStep[] {
   const byService = new Map(stack.services.map((s) => [composeName(s), s]));
   const before = new Map(existing.map((s) => [s.Spec.Name, s]));
@@ -47,7 +49,9 @@ export function upSteps(
           : was && runningReplicas(was) === 0
             ? 'Creating' // deployed at 0 by `run` for its one-off: 1.29 had no container for it yet
             : 'Recreating'
-        : 'up-to-date';
+        : restarted.has(spec.Name)
+          ? 'Starting'
+          : 'up-to-date';
     const n = 'Replicated' in spec.Mode ? (spec.Mode.Replicated.Replicas ?? 1) : 1;
     steps.push({
       service,
@@ -67,6 +71,7 @@ export function upSteps(
 export class UpProgress {
   private readonly phase = new Map<string, 'waiting' | 'started' | 'done'>();
   private readonly writer: ParallelLines;
+  private readonly ordered: UpStep[];
 
   constructor(
     private readonly steps: UpStep[],
@@ -74,6 +79,7 @@ export class UpProgress {
   ) {
     this.writer = new ParallelLines(ansi);
     for (const s of steps) this.phase.set(s.service, 'waiting');
+    this.ordered = [...steps.filter((s) => s.action === 'up-to-date'), ...steps.filter((s) => s.action !== 'up-to-date')];
   }
 
   /** The text to write for this snapshot (nothing when nothing moved). */
@@ -81,7 +87,8 @@ export class UpProgress {
     let out = '';
     for (let moved = true; moved; ) {
       moved = false;
-      for (const step of this.steps) {
+      // 1.29 says `is up-to-date` as soon as it plans, before a container line of a service as ready.
+      for (const step of this.ordered) {
         const phase = this.phase.get(step.service);
         if (phase === 'waiting' && step.after.every((d) => (this.phase.get(d) ?? 'done') === 'done')) {
           moved = true;

@@ -1,4 +1,4 @@
-import type { Service, ServiceSpec, Task } from '@flotilla/contracts';
+import { isTerminal, type Service, type ServiceSpec, type Task } from '@flotilla/contracts';
 import type { ApiClient, StackState } from '../../client/api-client';
 import { DockerApi } from '../../client/docker-api';
 import { composeService, currentTasks } from '../task-view';
@@ -26,6 +26,20 @@ export function liveTasks(state: StackState, s: Service): Task[] {
     .sort((a, b) => (a.Slot ?? 0) - (b.Slot ?? 0));
 }
 
+/**
+ * Containers of `s` that ended and stay ended: current tasks still wanted
+ * running whose container exited (killed, crashed, done) and that the restart
+ * policy does not replace. `start` and `restart` bring these back.
+ */
+export function endedTasks(state: StackState, s: Service): Task[] {
+  return currentTasks(state).filter((t) => t.ServiceID === s.ID && t.DesiredState === 'running' && isTerminal(t.Status.State));
+}
+
+/** A fresh task for every slot of `s` (Swarm's `service update --force`): how an ended container starts again. */
+export function forcedSpec(spec: ServiceSpec): ServiceSpec {
+  return { ...spec, TaskTemplate: { ...spec.TaskTemplate, ForceUpdate: (spec.TaskTemplate.ForceUpdate ?? 0) + 1 } };
+}
+
 export function isStopped(s: Service): boolean {
   return stoppedReplicas(s) !== undefined && runningReplicas(s) === 0;
 }
@@ -35,4 +49,20 @@ export async function rewrite(client: ApiClient, s: Service, f: (spec: ServiceSp
   const api = new DockerApi(client.baseUrl);
   const cur = await api.service(s.ID);
   await api.updateService(cur.ID, cur.Version.Index, f(cur.Spec));
+}
+
+/**
+ * `up` on services it leaves unchanged: those whose containers ended (killed, exited, and no
+ * restart policy brings them back) start again, as 1.29's `up` starts a stopped container.
+ * Returns the names (swarm service names) it started.
+ */
+export async function startEnded(client: ApiClient, before: StackState, unchanged: readonly string[]): Promise<Set<string>> {
+  const names = new Set(unchanged);
+  const out = new Set<string>();
+  for (const s of before.services) {
+    if (!names.has(s.Spec.Name) || isStopped(s) || !endedTasks(before, s).length) continue;
+    await rewrite(client, s, forcedSpec);
+    out.add(s.Spec.Name);
+  }
+  return out;
 }
