@@ -1,4 +1,4 @@
-import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 
 /**
  * Join tokens shaped like Docker's: SWMTKN-1-<cluster fingerprint>-<secret>.
@@ -16,10 +16,6 @@ function base36(buf: Buffer, len: number): string {
   let n = 0n;
   for (const b of buf) n = (n << 8n) | BigInt(b);
   return n.toString(36).padStart(len, '0').slice(-len);
-}
-
-export function clusterFingerprint(clusterSecret: string): string {
-  return base36(createHash('sha256').update(clusterSecret).digest(), 50);
 }
 
 export function newJoinToken(fingerprint: string): string {

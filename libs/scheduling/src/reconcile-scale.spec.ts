@@ -40,16 +40,12 @@ describe('reconcile: large services', () => {
     expect(plan.update.map((t) => [t.ID, t.DesiredState])).toEqual([[dup[0].ID, 'shutdown']]);
   });
 
-  it('reconciles 100k settled slots quickly and plans nothing for them', () => {
+  it('plans nothing for 100k settled slots (its speed: bench/control-plane)', () => {
     const s = service('s', 100_000);
     const ts = Array.from({ length: 100_000 }, (_, i) => ({ ...task(s, i + 1, i % 2 ? 'running' : 'assigned', { node: 'a' }), SpecVersion: { Index: s.Version.Index } }));
     // Built directly: the fixture's input copies its lists per task.
     const inp = { ...input([s], [], nodes), tasksOfService: () => ts };
-    const t0 = performance.now();
     const plan = reconcile(inp);
-    const ms = performance.now() - t0;
     expect(plan).toEqual({ create: [], update: [], delete: [] });
-    // Generous for a shared CI box (it takes ~20 ms alone); the point is linear work without a per-slot allocation.
-    expect(ms).toBeLessThan(2000);
   });
 });
