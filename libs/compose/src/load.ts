@@ -150,7 +150,18 @@ export function loadProject(opts: LoadOptions = {}): ComposeProject {
   problems.throwIfAny();
 
   const warnings = [...[...unset].sort().map((n) => `The ${n} variable is not set. Defaulting to a blank string.`), ...versionWarnings, ...envWarnings];
-  return { name, workingDir: projectDir, files, services, networks, volumes, secrets, configs, warnings, allProfiles: [...allProfiles].sort() };
+  const firstVersion = composeFiles[0].data.version;
+  const source = {
+    version: typeof firstVersion === 'string' ? firstVersion : undefined,
+    v1,
+    services: resolved,
+    networks: top('networks'),
+    volumes: top('volumes'),
+    secrets: top('secrets'),
+    configs: top('configs'),
+    env,
+  };
+  return { name, workingDir: projectDir, files, services, networks, volumes, secrets, configs, warnings, allProfiles: [...allProfiles].sort(), source };
 }
 
 /** The file and position of a merged-project path: the file that has the deepest part of it (the last one on a tie). */

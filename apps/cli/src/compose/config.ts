@@ -1,18 +1,18 @@
 import { Command } from 'commander';
-import { profileNames, renderConfig, serviceNames, volumeNames } from '@flotilla/compose';
+import { profileNames, renderConfig, renderConfig129, serviceNames, volumeNames } from '@flotilla/compose';
 import { CliError } from '../errors';
 import { serviceHashes } from './verbs/service-hashes';
 import { addProjectOptions, load, printWarnings, projectOptions } from './project-options';
 
 export function configCommand(): Command {
   const cmd = new Command('config')
-    .description('Validate and view the compose file (normalised, Compose Specification shape)')
+    .description('Validate and view the Compose file (as docker-compose 1.29 prints it; --format json: the Compose Specification shape)')
     .option('-q, --quiet', 'only validate the configuration, print nothing')
     .option('--services', 'print the service names, one per line')
     .option('--volumes', 'print the volume names, one per line')
     .option('--profiles', 'print the profile names, one per line')
     .option('--hash <SERVICES>', 'print the service config hash, one per line ("*" for all, or "s1,s2")')
-    .option('--format <FORMAT>', 'yaml or json', 'yaml');
+    .option('--format <FORMAT>', 'yaml (docker-compose 1.29\'s output) or json (normalised, Compose Specification shape)', 'yaml');
   addProjectOptions(cmd);
   cmd.action(async () => {
     const o = cmd.opts<{ quiet?: boolean; services?: boolean; volumes?: boolean; profiles?: boolean; hash?: string; format: string }>();
@@ -25,7 +25,7 @@ export function configCommand(): Command {
     if (o.volumes) return lines(volumeNames(project));
     if (o.profiles) return lines(profileNames(project));
     if (o.hash !== undefined) return lines(serviceHashes(project, o.hash));
-    process.stdout.write(renderConfig(project, o.format));
+    process.stdout.write(o.format === 'json' ? renderConfig(project, 'json') : renderConfig129(project));
   });
   return cmd;
 }
