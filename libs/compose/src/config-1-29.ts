@@ -7,7 +7,7 @@
 import { normalize, resolve } from 'node:path';
 import type { Raw } from './merge';
 import type { ComposeProject, ProjectSource } from './model';
-import { pyFloat, pyyamlDump, type PyValue } from './pyyaml-dump';
+import { PyFloat, pyFloat, pyyamlDump, type PyValue } from './pyyaml-dump';
 import { parseDuration } from './units';
 
 /** Python's os.path.normpath: no trailing slash, '' is '.', exactly two leading slashes stay. */
@@ -78,7 +78,16 @@ function intOr(v: unknown): number | string | null | undefined {
 /** One `ports:` entry as 1.29's ServicePort list (a range is one entry a port). */
 function parsePort(spec: unknown): Port[] {
   if (isMap(spec)) {
-    return [{ target: spec.target === undefined ? undefined : Number(spec.target), published: intOr(spec.published), protocol: spec.protocol as string | undefined, mode: spec.mode as string | undefined }];
+    // (host_ip: a short entry with an address that went through a merge, as flotilla's merge keeps it.)
+    return [
+      {
+        target: spec.target === undefined ? undefined : Number(spec.target),
+        published: intOr(spec.published),
+        protocol: spec.protocol as string | undefined,
+        mode: spec.mode as string | undefined,
+        ...(spec.host_ip ? { external_ip: String(spec.host_ip) } : {}),
+      },
+    ];
   }
   const m = PORT_SPEC.exec(String(spec));
   if (!m?.groups) return [];
@@ -205,6 +214,15 @@ function service(name: string, raw: Raw, src: ProjectSource, project: ComposePro
   if (raw.dockerfile !== undefined) {
     s.build = { ...(isMap(s.build) ? (s.build as Record<string, PyValue>) : {}), dockerfile: raw.dockerfile as PyValue };
     delete s.dockerfile;
+  }
+  // 1.29 reads `cpus` (service, deploy limits) as a float: `'2'` prints as 2.0. (A number written unquoted
+  // stays an int in 1.29; flotilla's reader no longer tells the two apart, and the documented form is quoted.)
+  if (typeof raw.cpus === 'number') s.cpus = new PyFloat(raw.cpus);
+  const limits = (raw.deploy as { resources?: { limits?: Raw } } | undefined)?.resources?.limits;
+  if (limits && typeof limits.cpus === 'number') {
+    const d = raw.deploy as Raw;
+    const res = d.resources as Raw;
+    s.deploy = { ...(d as Record<string, PyValue>), resources: { ...(res as Record<string, PyValue>), limits: { ...(limits as Record<string, PyValue>), cpus: new PyFloat(limits.cpus) } } };
   }
   if (src.v1 && s.network_mode === undefined) s.network_mode = 'bridge';
   return s;

@@ -74,13 +74,15 @@ export function loadProject(opts: LoadOptions = {}): ComposeProject {
   // Every file's paths are relative to the project directory; services merge file over file.
   const merged: Raw = {};
   const v1 = composeFiles[0].format.kind === 'v1';
-  for (const cf of composeFiles) {
+  composeFiles.forEach((cf, i) => {
     for (const [name, raw] of Object.entries(cf.services)) {
       if (name.startsWith('x-') && !v1) continue;
       const abs = absolutizeService((raw ?? {}) as Raw, projectDir, home);
-      merged[name] = merged[name] ? mergeService(merged[name] as Raw, abs, v1) : abs;
+      merged[name] = merged[name] ? mergeService(merged[name] as Raw, abs, v1) : i ? mergeService({}, abs, v1) : abs;
     }
-  }
+    // 1.29 merges every service with each later file, also those it does not name (`config` shows the re-formed keys).
+    if (i) for (const name of Object.keys(merged)) if (!(name in cf.services)) merged[name] = mergeService(merged[name] as Raw, {}, v1);
+  });
 
   // Where a path of the merged project is written: the last file that has it (or extends-loaded files).
   const known: ComposeFile[] = [...composeFiles];
