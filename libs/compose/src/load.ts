@@ -34,6 +34,8 @@ export interface LoadOptions {
    * docker-compose 1.29 reads them.
    */
   strictVersion?: boolean;
+  /** false: `${VAR}` left as written (`config --no-interpolate`). Default true. */
+  interpolate?: boolean;
 }
 
 /** Reads, interpolates, validates, merges, extends and normalises a compose project. Throws ComposeError. */
@@ -51,7 +53,7 @@ export function loadProject(opts: LoadOptions = {}): ComposeProject {
 
   const composeFiles: ComposeFile[] = [];
   for (const f of files) {
-    const cf = readComposeFile(f, env, onUnset, problems);
+    const cf = readComposeFile(f, env, onUnset, problems, opts.interpolate ?? true);
     if (cf) composeFiles.push(cf);
   }
   const versionWarnings: string[] = [];
@@ -95,7 +97,7 @@ export function loadProject(opts: LoadOptions = {}): ComposeProject {
     home,
     load: (file: string) => {
       if (!extendsCache.has(file)) {
-        const cf = existsSync(file) ? readComposeFile(file, env, onUnset, problems) : undefined;
+        const cf = existsSync(file) ? readComposeFile(file, env, onUnset, problems, opts.interpolate ?? true) : undefined;
         if (cf) known.unshift(cf);
         extendsCache.set(file, cf);
       }
