@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { flotilla } from '../support/cli';
+import { flotilla, runCommand } from '../support/cli';
 import { EXAMPLES } from '../support/env';
 
 /** `flotilla compose config`: local only, no cluster needed. */
@@ -13,6 +13,24 @@ describe('compose config', () => {
   it('--services lists dependencies first, --volumes the named volumes', async () => {
     expect((await flotilla(['compose', '-f', file, 'config', '--services'], env)).stdout).toBe('redis\nweb\n');
     expect((await flotilla(['compose', '-f', file, 'config', '--volumes'], env)).stdout).toBe('redis-data\n');
+  });
+
+  it('prints what docker-compose 1.29 prints, byte for byte (also with --no-interpolate, and --volumes of none)', async () => {
+    const vars = { COUNTER_PORT: '8123', COUNTER_GREETING: 'Hi $$ yes' };
+    const dir = mkdtempSync(join(tmpdir(), 'flotilla-cfg-'));
+    const raw = join(dir, 'docker-compose.yml');
+    writeFileSync(raw, 'services:\n  a:\n    image: "busybox:${TAG:-1}"\n    environment:\n      X: "${HOME} and $$LIT"\n    command: echo ${A}\n');
+    // The example with its variables; a file left uninterpolated; the example uninterpolated (a port "${…}:80": both refuse it).
+    for (const [f, args, ok] of [[file, ['config'], true], [raw, ['config', '--no-interpolate'], true], [file, ['config', '--no-interpolate'], false]] as const) {
+      const [dc, fl] = await Promise.all([
+        runCommand('docker-compose', ['-f', f, ...args], { env: { PATH: process.env.PATH, HOME: process.env.HOME, ...vars } }),
+        flotilla(['compose', '-f', f, ...args], { ...env, ...vars }),
+      ]);
+      expect([dc.code === 0, fl.code === 0]).toEqual([ok, ok]);
+      if (ok) expect(fl.stdout).toBe(dc.stdout);
+    }
+    const none = await flotilla(['compose', '-f', raw, 'config', '--volumes'], env);
+    expect([none.code, none.stdout]).toEqual([0, '\n']); // 1.29 prints an empty line
   });
 
   it('prints the normalised project as JSON in the Compose Specification shape', async () => {

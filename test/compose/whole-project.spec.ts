@@ -132,8 +132,8 @@ describe('a whole compose project through every verb, side by side with docker-c
     same(await both('config', '--services'));
     same(await both('config', '--volumes'));
     same(await both('config', '-q'));
-    // Different on purpose: flotilla prints the Compose Specification shape (long port syntax, `name:`,
-    // the default network), 1.29 its own v2 shape. What the project says must be the same in both.
+    // Both print 1.29's shape (byte for byte: test/compose/config.spec.ts); here the two projects' names and
+    // ports differ, so what the project says is compared.
     const r = await both('config');
     expect([r.dc.code, r.fl.code]).toEqual([0, 0]);
     for (const t of ['dc', 'fl'] as const) {

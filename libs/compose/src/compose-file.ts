@@ -38,7 +38,7 @@ export function locateDepthIn(f: ComposeFile, path: Path): { pos: Position; dept
  * Reads one file; every problem goes to `problems` (all of them, with line
  * and column); returns undefined when the file cannot be used.
  */
-export function readComposeFile(file: string, env: Env, onUnset: (n: string) => void, problems: Problems): ComposeFile | undefined {
+export function readComposeFile(file: string, env: Env, onUnset: (n: string) => void, problems: Problems, interpolateValues = true): ComposeFile | undefined {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -64,8 +64,9 @@ export function readComposeFile(file: string, env: Env, onUnset: (n: string) => 
   const v1 = format.kind === 'v1';
   const report = (path: Path, message: string) => problems.add(file, doc.pos.locate(path), message);
   const before = problems.size;
-  const interpolated = interpolateDocument(data as Raw, v1, env, onUnset, report);
-  if (!v1 && typeof interpolated.name === 'string') {
+  // --no-interpolate: values as written (1.29 then converts no types either).
+  const interpolated = interpolateValues ? interpolateDocument(data as Raw, v1, env, onUnset, report) : (data as Raw);
+  if (interpolateValues && !v1 && typeof interpolated.name === 'string') {
     try {
       interpolated.name = interpolate(interpolated.name, env, onUnset);
     } catch (e) {

@@ -3,6 +3,8 @@ export { ComposeError, formatProblem, type ComposeProblem } from './errors';
 export { toStack, toServiceSpecs, dependencyOrder, type ToStackOptions } from './to-stack';
 export { serviceDependencies } from './deps';
 export { renderConfig, configDocument } from './render-config';
+export { renderConfig129, config129Document, nsTime } from './config-1-29';
+export { pyyamlDump, PyFloat, type PyValue } from './pyyaml-dump';
 export { parseDotenv } from './dotenv';
 export { interpolate, InterpolationError, MissingVariableError } from './interpolate';
 export { parseDuration, parseSize, formatDuration } from './units';

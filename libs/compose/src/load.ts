@@ -34,6 +34,8 @@ export interface LoadOptions {
    * docker-compose 1.29 reads them.
    */
   strictVersion?: boolean;
+  /** false: `${VAR}` left as written (`config --no-interpolate`). Default true. */
+  interpolate?: boolean;
 }
 
 /** Reads, interpolates, validates, merges, extends and normalises a compose project. Throws ComposeError. */
@@ -51,7 +53,7 @@ export function loadProject(opts: LoadOptions = {}): ComposeProject {
 
   const composeFiles: ComposeFile[] = [];
   for (const f of files) {
-    const cf = readComposeFile(f, env, onUnset, problems);
+    const cf = readComposeFile(f, env, onUnset, problems, opts.interpolate ?? true);
     if (cf) composeFiles.push(cf);
   }
   const versionWarnings: string[] = [];
@@ -74,13 +76,15 @@ export function loadProject(opts: LoadOptions = {}): ComposeProject {
   // Every file's paths are relative to the project directory; services merge file over file.
   const merged: Raw = {};
   const v1 = composeFiles[0].format.kind === 'v1';
-  for (const cf of composeFiles) {
+  composeFiles.forEach((cf, i) => {
     for (const [name, raw] of Object.entries(cf.services)) {
       if (name.startsWith('x-') && !v1) continue;
       const abs = absolutizeService((raw ?? {}) as Raw, projectDir, home);
-      merged[name] = merged[name] ? mergeService(merged[name] as Raw, abs, v1) : abs;
+      merged[name] = merged[name] ? mergeService(merged[name] as Raw, abs, v1) : i ? mergeService({}, abs, v1) : abs;
     }
-  }
+    // 1.29 merges every service with each later file, also those it does not name (`config` shows the re-formed keys).
+    if (i) for (const name of Object.keys(merged)) if (!(name in cf.services)) merged[name] = mergeService(merged[name] as Raw, {}, v1);
+  });
 
   // Where a path of the merged project is written: the last file that has it (or extends-loaded files).
   const known: ComposeFile[] = [...composeFiles];
@@ -93,7 +97,7 @@ export function loadProject(opts: LoadOptions = {}): ComposeProject {
     home,
     load: (file: string) => {
       if (!extendsCache.has(file)) {
-        const cf = existsSync(file) ? readComposeFile(file, env, onUnset, problems) : undefined;
+        const cf = existsSync(file) ? readComposeFile(file, env, onUnset, problems, opts.interpolate ?? true) : undefined;
         if (cf) known.unshift(cf);
         extendsCache.set(file, cf);
       }
@@ -150,7 +154,18 @@ export function loadProject(opts: LoadOptions = {}): ComposeProject {
   problems.throwIfAny();
 
   const warnings = [...[...unset].sort().map((n) => `The ${n} variable is not set. Defaulting to a blank string.`), ...versionWarnings, ...envWarnings];
-  return { name, workingDir: projectDir, files, services, networks, volumes, secrets, configs, warnings, allProfiles: [...allProfiles].sort() };
+  const firstVersion = composeFiles[0].data.version;
+  const source = {
+    version: typeof firstVersion === 'string' ? firstVersion : undefined,
+    v1,
+    services: resolved,
+    networks: top('networks'),
+    volumes: top('volumes'),
+    secrets: top('secrets'),
+    configs: top('configs'),
+    env,
+  };
+  return { name, workingDir: projectDir, files, services, networks, volumes, secrets, configs, warnings, allProfiles: [...allProfiles].sort(), source };
 }
 
 /** The file and position of a merged-project path: the file that has the deepest part of it (the last one on a tie). */

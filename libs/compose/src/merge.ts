@@ -65,7 +65,8 @@ function mergeNetworks(a: unknown, b: unknown): Raw {
     const m: Raw = { ...x, ...y };
     if (x.aliases !== undefined || y.aliases !== undefined) m.aliases = uniqueSorted(x.aliases, y.aliases);
     if (x.link_local_ips !== undefined || y.link_local_ips !== undefined) m.link_local_ips = uniqueSorted(x.link_local_ips, y.link_local_ips);
-    out[name] = Object.keys(m).length ? m : null;
+    // An entry merged from two files is a mapping, even an empty one (as 1.29's `config` prints it).
+    out[name] = m;
   }
   return out;
 }
@@ -77,18 +78,24 @@ function mergePathMappings(a: unknown, b: unknown): unknown[] {
   return [...m.entries()].sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)).map(([, v]) => v);
 }
 
-/** Ports merge by (target, published, host ip, protocol), in long form, ordered by target. */
+/** Ports merge by (target, published, host ip, protocol), ordered by target. */
 function mergePorts(a: unknown, b: unknown): unknown[] {
-  const m = new Map<string, unknown>();
+  const m = new Map<string, { item: unknown; target: number }>();
   for (const x of [...toList(a), ...toList(b)]) {
     const expanded = expandPortSpec(x);
     if (!expanded) {
-      m.set(`raw:${JSON.stringify(x)}`, x);
+      m.set(`raw:${JSON.stringify(x)}`, { item: x, target: 0 });
       continue;
     }
-    for (const p of expanded) m.set(JSON.stringify([p.target, p.published, p.host_ip, p.protocol]), p);
+    // Kept as 1.29 keeps a merged port (its `config` prints it so): an entry of one port as written, one
+    // port of a range without the defaults it did not write (protocol, mode).
+    const written = (p: (typeof expanded)[number]) =>
+      isMap(x) || expanded.length === 1
+        ? x
+        : { target: p.target, ...(p.published !== undefined ? { published: p.published } : {}), ...(String(x).includes('/') ? { protocol: p.protocol } : {}), ...(p.host_ip ? { host_ip: p.host_ip } : {}) };
+    for (const p of expanded) m.set(JSON.stringify([p.target, p.published, p.host_ip, p.protocol]), { item: written(p), target: p.target });
   }
-  return [...m.values()].sort((x, y) => (isMap(x) && isMap(y) ? Number(x.target) - Number(y.target) : 0));
+  return [...m.values()].sort((x, y) => x.target - y.target).map((e) => e.item);
 }
 
 function mergeHealthcheck(a: unknown, b: unknown): Raw {
@@ -183,6 +190,9 @@ const RULES: Record<string, Rule> = {
   build: mergeBuild,
 };
 
+/** Keys 1.29 re-forms when only one side has them too (its `config` shows it: sorted, keyed, `{}` entries). */
+const EITHER_SIDE = new Set(['networks', 'volumes', 'devices', 'ports', 'cap_add', 'cap_drop', 'expose', 'external_links', 'volumes_from', 'device_cgroup_rules', 'profiles']);
+
 /**
  * `over` merged onto `base`. `v1` applies v1's rule that `image` and `build`
  * exclude each other (the override's wins).
@@ -192,7 +202,7 @@ export function mergeService(base: Raw, over: Raw, v1 = false): Raw {
   for (const k of new Set([...Object.keys(base), ...Object.keys(over)])) {
     const rule = RULES[k];
     const o = over[k];
-    if (k in base && k in over && rule) out[k] = rule(base[k], o);
+    if (rule && ((k in base && k in over) || EITHER_SIDE.has(k))) out[k] = rule(base[k], o);
     else out[k] = k in over ? o : base[k];
   }
   if (v1 && ('image' in over || 'build' in over)) {

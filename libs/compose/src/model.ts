@@ -172,6 +172,23 @@ export interface ComposeProject {
   warnings: string[];
   /** Every profile any service names, active or not (for `config --profiles`). */
   allProfiles?: string[];
+  /** What docker-compose 1.29 would hold before normalising (for its `config` output). */
+  source?: ProjectSource;
+}
+
+/** The project as read: the first file's version as written, the merged, extended, interpolated raw sections. */
+export interface ProjectSource {
+  /** `version:` of the first file as written; undefined when it has none. */
+  version?: string;
+  v1: boolean;
+  /** Every service, also those whose profiles are inactive (1.29's `config` prints them all). */
+  services: Record<string, Record<string, unknown>>;
+  networks: Record<string, unknown>;
+  volumes: Record<string, unknown>;
+  secrets: Record<string, unknown>;
+  configs: Record<string, unknown>;
+  /** The variables interpolation saw (shell + .env): 1.29 fills `KEY` entries and build args from them. */
+  env: Readonly<Record<string, string | undefined>>;
 }
 
 export type NormalizedService = ServiceDef;

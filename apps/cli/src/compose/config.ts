@@ -1,31 +1,33 @@
 import { Command } from 'commander';
-import { profileNames, renderConfig, serviceNames, volumeNames } from '@flotilla/compose';
+import { profileNames, renderConfig, renderConfig129, serviceNames, volumeNames } from '@flotilla/compose';
 import { CliError } from '../errors';
 import { serviceHashes } from './verbs/service-hashes';
 import { addProjectOptions, load, printWarnings, projectOptions } from './project-options';
 
 export function configCommand(): Command {
   const cmd = new Command('config')
-    .description('Validate and view the compose file (normalised, Compose Specification shape)')
+    .description('Validate and view the Compose file (as docker-compose 1.29 prints it; --format json: the Compose Specification shape)')
     .option('-q, --quiet', 'only validate the configuration, print nothing')
     .option('--services', 'print the service names, one per line')
     .option('--volumes', 'print the volume names, one per line')
     .option('--profiles', 'print the profile names, one per line')
     .option('--hash <SERVICES>', 'print the service config hash, one per line ("*" for all, or "s1,s2")')
-    .option('--format <FORMAT>', 'yaml or json', 'yaml');
+    .option('--no-interpolate', "don't interpolate environment variables")
+    .option('--format <FORMAT>', 'yaml (docker-compose 1.29\'s output) or json (normalised, Compose Specification shape)', 'yaml');
   addProjectOptions(cmd);
   cmd.action(async () => {
-    const o = cmd.opts<{ quiet?: boolean; services?: boolean; volumes?: boolean; profiles?: boolean; hash?: string; format: string }>();
+    const o = cmd.opts<{ quiet?: boolean; services?: boolean; volumes?: boolean; profiles?: boolean; hash?: string; format: string; interpolate: boolean }>();
     if (o.format !== 'yaml' && o.format !== 'json') throw new CliError(`--format must be yaml or json, got ${o.format}`);
-    const project = load(projectOptions(cmd));
+    const project = load(projectOptions(cmd), { interpolate: o.interpolate });
     if (o.quiet) return;
     printWarnings(project);
-    const lines = (xs: string[]) => void process.stdout.write(xs.map((x) => x + '\n').join(''));
+    // As 1.29's print('\n'.join(...)): an empty list is one empty line.
+    const lines = (xs: string[]) => void process.stdout.write(xs.join('\n') + '\n');
     if (o.services) return lines(serviceNames(project));
     if (o.volumes) return lines(volumeNames(project));
     if (o.profiles) return lines(profileNames(project));
-    if (o.hash !== undefined) return lines(serviceHashes(project, o.hash));
-    process.stdout.write(renderConfig(project, o.format));
+    if (o.hash !== undefined) return void process.stdout.write(serviceHashes(project, o.hash).map((x) => x + '\n').join(''));
+    process.stdout.write(o.format === 'json' ? renderConfig(project, 'json') : renderConfig129(project, { escapeDollar: o.interpolate }));
   });
   return cmd;
 }

@@ -5,9 +5,10 @@ import type { ProjectOptions } from './project-flags';
 export { addProjectOptions, projectOptions, type ProjectOptions } from './project-flags';
 
 /** Loads and validates the project; a bad file stops here, before anything touches the cluster. */
-export function load(o: ProjectOptions): ComposeProject {
+export function load(o: ProjectOptions, extra: { interpolate?: boolean } = {}): ComposeProject {
   try {
     return loadProject({
+      ...extra,
       files: o.file?.length ? o.file : undefined,
       workingDir: o.projectDirectory,
       projectName: o.projectName,
