@@ -27,6 +27,11 @@ describe('parseYaml', () => {
     expect(doc!.data).toEqual({ a: 'yes', b: 'off', c: '2001-12-14', d: 15, e: 1 });
   });
 
+  it('reads a leading zero as octal, as 1.29 (YAML 1.1) and Compose v2 (yaml.v3) do: mode 0400 is r--------', () => {
+    const { doc } = parse('a: 0400\nb: -010\nc: 0\nd: 0_17\ne: 08\nf: 400\ng: 0x1f\nh: "0400"\n');
+    expect(doc!.data).toEqual({ a: 0o400, b: -8, c: 0, d: 15, e: 8, f: 400, g: 31, h: '0400' });
+  });
+
   it.each([
     ['duplicate key', 'a: 1\nb: 2\na: 3\n', /^3:1 duplicated mapping key/],
     ['non-string key', 'services:\n  1:\n    image: x\n', /^2:3 non-string key 1/],

@@ -17,11 +17,33 @@ export interface YamlDoc {
  */
 export const MAX_EXPANDED_NODES = 2_000_000;
 
+const types = (yaml as unknown as { types: Record<'null' | 'bool' | 'int' | 'float' | 'merge', yaml.Type> }).types;
+const LEGACY_OCTAL = /^[-+]?0[0-7_]+$/;
+
 /**
- * YAML 1.2 core types plus merge keys; no timestamps or binary. No local tags:
+ * YAML 1.2's integers, except that a leading zero means octal, as in YAML 1.1
+ * (docker-compose 1.29's PyYAML) and Compose v2's yaml.v3: `mode: 0400` is
+ * 256 (r--------) for both; read as decimal 400 it would be 0620.
+ */
+const INT = new yaml.Type('tag:yaml.org,2002:int', {
+  kind: 'scalar',
+  resolve: (data: string) => LEGACY_OCTAL.test(data) || types.int.resolve(data),
+  construct: (data: string) => {
+    if (!LEGACY_OCTAL.test(data)) return types.int.construct(data);
+    const digits = data.replace(/_/g, '');
+    const sign = digits.startsWith('-') ? -1 : 1;
+    return sign * parseInt(digits.replace(/^[-+]/, ''), 8);
+  },
+  predicate: types.int.predicate ?? undefined,
+  represent: types.int.represent ?? undefined,
+  defaultStyle: types.int.defaultStyle ?? undefined,
+});
+
+/**
+ * YAML 1.2 core types (integers as above) plus merge keys; no timestamps or binary. No local tags:
  * docker-compose 1.29 knows none (Compose v2's `!reset`/`!override` are its errors too).
  */
-const SCHEMA = yaml.CORE_SCHEMA.extend({ implicit: [(yaml as unknown as { types: { merge: yaml.Type } }).types.merge] });
+const SCHEMA = yaml.FAILSAFE_SCHEMA.extend({ implicit: [types.null, types.bool, INT, types.float, types.merge] });
 
 /** Could the text hold a key that is not a string (a number, boolean or null)? Cheap test before the slow, exact one. */
 const MAYBE_NON_STRING_KEY = /(^|[\s{,?])([-+]?[\d.][\w.+-]*|true|false|True|False|TRUE|FALSE|null|Null|NULL|~|[-+]?\.(inf|Inf|INF|nan|NaN|NAN))[ \t]*:([ \t]|$)/m;
