@@ -98,4 +98,20 @@ describe('run on a project not yet up, side by side with docker-compose 1.29', (
     expect(said('fl', again.fl)).toEqual(said('dc', again.dc));
     expect(said('dc', again.dc).stderr).toEqual(['Starting P_db_1 ... ', 'Starting P_db_1 ... done', 'Creating P_app_run ... ', 'Creating P_app_run ... done']);
   });
+
+  it('run --no-deps on a project wholly down: its network made first, the one-off runs, the network stays until down', async () => {
+    const down = await both('down');
+    expect([down.dc.code, down.fl.code]).toEqual([0, 0]);
+    const r = await both('run', '--rm', '-T', '--no-deps', 'app', 'sh', '-c', 'echo $DB_HOST; exit 3');
+    const lines = (t: Tool, x: CliResult) => x.stderr.replaceAll(P[t], 'P').split('\n').filter((l) => l && !/^(Step \d|Sending build|Successfully|Removing intermediate| ---> )/.test(l));
+    expect({ ...said('fl', r.fl), stderr: lines('fl', r.fl) }).toEqual({ ...said('dc', r.dc), stderr: lines('dc', r.dc) });
+    expect(said('dc', r.dc).exit).toBe(3);
+    expect(lines('dc', r.dc)).toEqual(['Creating network "P_default" with the default driver', 'Creating P_app_run ... \r', 'Creating P_app_run ... done\r', '3']);
+    for (const t of ['dc', 'fl'] as const) expect(await containers(t)).toEqual([]);
+    // 1.29 leaves the network; flotilla's stack still has it, and `down` removes it with the same line.
+    expect((await docker.listNetworks({ filters: { name: [`${P.dc}_default`] } })).map((n) => n.Name)).toEqual([`${P.dc}_default`]);
+    const again = await both('down');
+    expect(lines('fl', again.fl)).toEqual(lines('dc', again.dc));
+    expect(lines('dc', again.dc)).toEqual(['Removing network P_default']);
+  });
 });

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { writeFileSync, mkdirSync, rmSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { newId } from '@flotilla/state';
+import { oneOffResources } from '@flotilla/contracts';
 import { loadManagerConfig, MANAGER_USAGE, wantsHelp } from './config';
 import { ManagerModule } from './manager.module';
 import { ErrorFilter } from './api/error.filter';
@@ -110,7 +111,13 @@ async function main() {
   const engine = new EngineEndpoint(config.dockerHost);
   // Another node's engine (X-Flotilla-Node), reached through a connection its worker opens back.
   const relay = new RelayBroker(redis, config.advertiseAddr, (node, auth) => app.get(ClusterService).authenticate(node, auth));
-  app.use(nodeEngineMiddleware(relay));
+  // A one-off's create carries the cluster networks and volumes it names: its node makes them first.
+  app.use(
+    nodeEngineMiddleware(relay, (body) => {
+      const view = store.view();
+      return oneOffResources(body, view.networks.values(), view.volumes.values());
+    }),
+  );
   // Images are shipped from whichever node has them (the one they were built on), through the same relay.
   app.get(ImageShipController).reachNodes(relay, nodeId);
   app.use(engineProxyMiddleware(engine));

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createRefusal, parseRelayRequest, relayRoute } from './engine-relay';
+import { createRefusal, decodeOneOffResources, encodeOneOffResources, oneOffResources, parseRelayRequest, relayRoute } from './engine-relay';
+import type { Network, Volume } from './swarm-types';
 
 const HEX = 'a'.repeat(64);
 
@@ -75,5 +76,35 @@ describe('createRefusal', () => {
     ['HostConfig not an object', { ...base, HostConfig: [] as unknown as Record<string, unknown> }],
   ])('refuses %s', (_what, body) => {
     expect(createRefusal(body)).toEqual(expect.any(String));
+  });
+});
+
+describe('oneOffResources: what of the cluster a one-off create names', () => {
+  const net = (name: string) => ({ ID: `id-${name}`, Spec: { Name: name } }) as unknown as Network;
+  const vol = (name: string) => ({ ID: `v-${name}`, Spec: { Name: name } }) as unknown as Volume;
+  const networks = [net('p_default'), net('p_back'), net('other')];
+  const volumes = [vol('p_data'), vol('other')];
+
+  it('its network mode, its endpoints and its volume mounts; binds, unknown names and other projects left out', () => {
+    const body = {
+      Image: 'i',
+      HostConfig: {
+        NetworkMode: 'p_default',
+        Mounts: [{ Type: 'volume', Source: 'p_data', Target: '/d' }, { Type: 'bind', Source: '/tmp', Target: '/t' }, { Type: 'volume', Source: 'anonymous', Target: '/a' }],
+      },
+      NetworkingConfig: { EndpointsConfig: { p_default: {}, p_back: {}, elsewhere: {} } },
+    };
+    const r = oneOffResources(body, networks, volumes);
+    expect(r.networks.map((n) => n.Spec.Name)).toEqual(['p_default', 'p_back']);
+    expect(r.volumes.map((v) => v.Spec.Name)).toEqual(['p_data']);
+    expect(oneOffResources({ Image: 'i' }, networks, volumes)).toEqual({ networks: [], volumes: [] });
+  });
+
+  it('travels as base64url JSON; anything else in the header is ignored', () => {
+    const r = { networks: [net('p_default')], volumes: [vol('p_data')] };
+    expect(decodeOneOffResources(encodeOneOffResources(r))).toEqual(r);
+    for (const bad of [undefined, '', 'not-base64-json', Buffer.from('{"networks":[{}],"volumes":[]}').toString('base64url'), Buffer.from('[1]').toString('base64url')]) {
+      expect(decodeOneOffResources(bad)).toBeUndefined();
+    }
   });
 });

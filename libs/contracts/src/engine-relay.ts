@@ -5,6 +5,7 @@
  * compose exec/run/kill/pause/unpause/top/restart need, on that node's task
  * containers and the one-off containers created this way.
  */
+import type { Network, Volume } from './swarm-types';
 
 /** Names the node whose engine a Docker API request is for. */
 export const NODE_HEADER = 'x-flotilla-node';
@@ -135,4 +136,52 @@ export function execRefusal(body: unknown): string | undefined {
   if (!Array.isArray(b.Cmd) || b.Cmd.length === 0 || !b.Cmd.every((c) => typeof c === 'string')) return 'exec needs a command';
   if (b.Privileged) return 'privileged exec is not allowed through the relay';
   return undefined;
+}
+
+/**
+ * Set by a manager (never passed on from a client) on a relayed one-off create: the cluster's
+ * networks and volumes the container names, so the node creates them first, as it would for a
+ * task (compose 1.29's `run --no-deps` on a project that is down creates them too). base64url JSON.
+ */
+export const ONEOFF_RESOURCES_HEADER = 'x-flotilla-oneoff-resources';
+
+export interface OneOffResources {
+  networks: Network[];
+  volumes: Volume[];
+}
+
+/**
+ * The cluster networks (by name: NetworkMode and EndpointsConfig) and volumes (volume mounts'
+ * sources) a one-off create body names; names the cluster does not know are left to the engine.
+ */
+export function oneOffResources(body: RelayCreateBody, networks: Iterable<Network>, volumes: Iterable<Volume>): OneOffResources {
+  const netNames = new Set<string>();
+  const mode = body.HostConfig?.NetworkMode;
+  if (typeof mode === 'string' && mode) netNames.add(mode);
+  const nc = body.NetworkingConfig as { EndpointsConfig?: Record<string, unknown> } | undefined;
+  for (const n of Object.keys(nc?.EndpointsConfig ?? {})) netNames.add(n);
+  const volNames = new Set<string>();
+  const mounts = body.HostConfig?.Mounts;
+  for (const m of Array.isArray(mounts) ? (mounts as { Type?: unknown; Source?: unknown }[]) : []) {
+    if (m && m.Type === 'volume' && typeof m.Source === 'string' && m.Source) volNames.add(m.Source);
+  }
+  return {
+    networks: [...networks].filter((n) => netNames.has(n.Spec.Name)),
+    volumes: [...volumes].filter((v) => volNames.has(v.Spec.Name)),
+  };
+}
+
+export const encodeOneOffResources = (r: OneOffResources): string => Buffer.from(JSON.stringify(r)).toString('base64url');
+
+/** The header's value, or undefined when it is not what a manager writes. */
+export function decodeOneOffResources(v: string | undefined): OneOffResources | undefined {
+  if (!v) return undefined;
+  try {
+    const r = JSON.parse(Buffer.from(v, 'base64url').toString('utf8')) as Partial<OneOffResources>;
+    const ok = (xs: unknown): xs is { ID: unknown; Spec: { Name: unknown } }[] =>
+      Array.isArray(xs) && xs.every((x) => !!x && typeof x === 'object' && typeof (x as { Spec?: { Name?: unknown } }).Spec?.Name === 'string');
+    return ok(r.networks) && ok(r.volumes) ? { networks: r.networks, volumes: r.volumes } : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -10,6 +10,7 @@ import { composeService } from './task-view';
 import { newSlug, oneOffBody, oneOffNode } from './one-off';
 import { attachStdio } from './stdio';
 import { startDependencies } from './run/start-dependencies';
+import { ParallelLines } from './verbs/parallel-lines';
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
 
@@ -53,15 +54,18 @@ export function runCommand(): Command {
     const nodeId = oneOffNode(state, svc, (await new DockerApi(client.baseUrl).info()).Swarm.NodeID);
     const engine = nodeEngine(client.baseUrl, nodeId);
     const shown = `${project.name}_${service}_run`;
-    process.stderr.write(`Creating ${shown} ... \n`);
+    // 1.29's parallel writer: CR LF ended, rewritten in place on a terminal.
+    const lines = new ParallelLines(!!process.stderr.isTTY);
+    lines.add('Creating', [shown]);
+    process.stderr.write(lines.initial('Creating', [shown]));
     let container: Docker.Container;
     try {
       container = await engine.createContainer(body as Docker.ContainerCreateOptions);
     } catch (e) {
-      process.stderr.write(`Creating ${shown} ... error\n`);
+      process.stderr.write(lines.status('Creating', shown, 'error'));
       throw engineError(e);
     }
-    process.stderr.write(`Creating ${shown} ... done\n`);
+    process.stderr.write(lines.status('Creating', shown, 'done'));
     let code: number;
     try {
       // Attached before it starts, so no output is lost.

@@ -9,7 +9,7 @@ import { convergence } from './task-view';
 import { timeoutMs, waitFor } from './wait';
 import { containerName, liveTasks, rewrite, servicesByName } from './verbs/project-services';
 import { scaledSpec } from './verbs/stopped';
-import { parseScaleArgs, progressLines, ScaleArgError } from './verbs/verb-format';
+import { logLine, parseScaleArgs, progressLines, ScaleArgError } from './verbs/verb-format';
 
 /** `compose scale SERVICE=NUM...` (deprecated in 1.29, still there): sets each service's replica count. */
 export function scaleCommand(): Command {
@@ -20,7 +20,8 @@ export function scaleCommand(): Command {
   addProjectOptions(cmd);
   cmd.action(async (args: string[]) => {
     const project = load(projectOptions(cmd));
-    process.stderr.write('The scale command is deprecated. Use the up command with the --scale flag instead.\n');
+    const ansi = !!process.stderr.isTTY;
+    process.stderr.write(logLine('warning', 'The scale command is deprecated. Use the up command with the --scale flag instead.', ansi));
     let wanted: { service: string; n: number }[];
     try {
       wanted = parseScaleArgs(args);
@@ -36,9 +37,9 @@ export function scaleCommand(): Command {
       if (s && !('Replicated' in s.Spec.Mode)) throw new CliError(`Service ${service} runs one container per node; it cannot be scaled`);
       const have = s ? liveTasks(state, s).map((t) => t.Slot ?? 0) : [];
       const added = Array.from({ length: n }, (_, i) => i + 1).filter((i) => !have.includes(i));
-      const removed = have.filter((i) => i > n).sort((a, b) => b - a);
-      const up = progressLines('Creating', added.map((i) => containerName(project.name, service, i)));
-      const down = progressLines('Stopping and removing', removed.map((i) => containerName(project.name, service, i)));
+      const removed = have.filter((i) => i > n).sort((a, b) => a - b);
+      const up = progressLines('Creating', added.map((i) => containerName(project.name, service, i)), 'done', ansi);
+      const down = progressLines('Stopping and removing', removed.map((i) => containerName(project.name, service, i)), 'done', ansi);
       process.stderr.write(up.start + down.start);
       // A service not deployed (never up, or removed by `rm`) is deployed alone, as 1.29 creates its containers.
       if (s) await rewrite(client, s, (spec) => scaledSpec(spec, n));

@@ -72,7 +72,7 @@ export function upCommand(): Command {
     for (const n of result.removed) process.stderr.write(`Removing orphan service ${n} ... done\n`);
     for (const l of resourceLines(project, stack, before)) process.stderr.write(`${l}\n`);
     // 1.29's container lines, service by service in dependency order, each `done` once its tasks run.
-    const progress = new UpProgress(upSteps(project, stack, result, existing, restarted), !!process.stderr.isTTY);
+    const progress = new UpProgress(upSteps(project, stack, result, existing, before.networks, restarted), !!process.stderr.isTTY);
     const wanted = new Set(stack.services.map((s) => s.Labels?.['com.docker.compose.service'] ?? s.Name));
     // Built images reach other nodes while their tasks prepare: say so, as 1.29 shows pulls.
     const shipping = new ShippingProgress();
@@ -94,7 +94,7 @@ export function upCommand(): Command {
           return { done: false, fail: report.error };
         }
         const c = convergence(s, wanted);
-        return { done: c.done, fail: c.failure ? `for ${c.failure.service}  ${c.failure.err}` : undefined };
+        return { done: c.done && !progress.removing(), fail: c.failure ? `for ${c.failure.service}  ${c.failure.err}` : undefined };
       },
       timeoutMs(),
       `project ${project.name} to converge`,

@@ -200,6 +200,7 @@ export class AgentService implements OnApplicationShutdown {
       credential: () => this.client.credential,
       tls: () => this.client.tls.connectOptions(),
       isTaskContainer: (id) => [...this.containers.values()].some((c) => c.id === id),
+      prepareOneOff: (r) => this.runner.prepareResources(r.networks, r.volumes, this.clusterId),
     });
     await this.relay.start(this.nodeId);
 
@@ -573,7 +574,7 @@ export class AgentService implements OnApplicationShutdown {
       for (const a of t.Spec.Networks ?? []) nets.add(byId.get(a.Target) ?? a.Target);
     }
     for (const n of await this.docker.listManagedNetworks(this.clusterId)) {
-      if (!nets.has(n.Name) && !(await this.hasContainers(n.Name))) await this.docker.removeNetwork(n.Id);
+      if (!nets.has(n.Name) && !this.runner.heldForOneOff(n.Name) && !(await this.hasContainers(n.Name))) await this.docker.removeNetwork(n.Id);
     }
     // Secret files of tasks no longer in the set (a removal missed while the worker was down).
     const secrets = secretsRoot(this.nodeId);

@@ -32,6 +32,9 @@ export interface RunContext {
   serveDns?: (net: Network) => Promise<boolean>;
 }
 
+/** How long a network made for a one-off waits for its container before it may be collected. */
+const ONEOFF_HOLD_MS = 30_000;
+
 /**
  * Carries one task's container through preparing -> starting -> running, or
  * stops/removes it. Each step reports; a failure before start is `rejected`
@@ -41,6 +44,8 @@ export class TaskRunner {
   private readonly log = new Logger(TaskRunner.name);
   private readonly sem: Semaphore;
   private readonly netLock = new Map<string, Promise<boolean>>();
+  /** Networks made for one-offs, by name, and when. */
+  private readonly preparedAt = new Map<string, number>();
   /** Images seen present recently: fifty tasks of one image ask the engine once, not fifty times. */
   private readonly images: ImagePresence;
   /** Stops issued and not yet answered, over all rounds, and the removals waiting for them to end. */
@@ -219,6 +224,27 @@ export class TaskRunner {
     }
     await onTmpfs(dir, () => writeSecretFiles(dir, task.ID, plan.files));
     return plan.files;
+  }
+
+  /** A one-off container's networks and volumes (compose `run`), made as a task's would be. */
+  async prepareResources(networks: Network[], volumes: Volume[], clusterId: string): Promise<void> {
+    for (const n of networks) {
+      this.preparedAt.set(n.Spec.Name, performance.now());
+      await this.ensureNetwork(n, clusterId);
+    }
+    for (const v of volumes) await this.ensureVolume(v, clusterId);
+  }
+
+  /**
+   * Whether a network was just made for a one-off whose container may not exist yet: the garbage
+   * collector leaves it alone meanwhile (once the container is there, it is in use).
+   */
+  heldForOneOff(name: string): boolean {
+    const at = this.preparedAt.get(name);
+    if (at === undefined) return false;
+    if (performance.now() - at < ONEOFF_HOLD_MS) return true;
+    this.preparedAt.delete(name);
+    return false;
   }
 
   /**

@@ -3,7 +3,7 @@ import { request } from 'node:http';
 import { connect, type Socket } from 'node:net';
 import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
 import type { Redis } from 'ioredis';
-import { NODE_HEADER, RELAY_PATH_PREFIX, imageReadRoute, parseRelayRequest, relayRequestChannel, relayRoute, type RelayRoute } from '@flotilla/contracts';
+import { NODE_HEADER, ONEOFF_RESOURCES_HEADER, RELAY_PATH_PREFIX, decodeOneOffResources, imageReadRoute, parseRelayRequest, relayRequestChannel, relayRoute, type OneOffResources, type RelayRoute } from '@flotilla/contracts';
 import type { EngineEndpoint } from '../docker/engine-endpoint';
 import { MAX_HEAD, parseRequestHead, serializeHead, withContainerId, type RequestHead } from './relay-request';
 import { containerVerdict, createVerdict, execVerdict, type Refusal } from './relay-policy';
@@ -17,6 +17,8 @@ export interface RelayDeps {
   /** TLS options for a connection to a manager (this node's certificate); empty: plain (a manager on this host). */
   tls(): ConnectionOptions;
   isTaskContainer(id: string): boolean;
+  /** Creates the cluster networks and volumes a one-off needs on this engine, as for a task. */
+  prepareOneOff?(r: OneOffResources): Promise<void>;
 }
 
 function answer(socket: Socket, r: Refusal) {
@@ -144,7 +146,7 @@ export class RelayServer {
         socket.pipe(docker);
       } else {
         const b = checked.body ?? Buffer.alloc(0);
-        const h = serializeHead(head, checked.url, { Connection: 'close', 'Content-Length': String(b.length), [NODE_HEADER]: undefined });
+        const h = serializeHead(head, checked.url, { Connection: 'close', 'Content-Length': String(b.length), [NODE_HEADER]: undefined, [ONEOFF_RESOURCES_HEADER]: undefined });
         docker.write(Buffer.concat([Buffer.from(h, 'latin1'), b]));
       }
       docker.pipe(socket);
@@ -155,7 +157,17 @@ export class RelayServer {
     const t = route.target;
     if (t.kind === 'create') {
       const v = createVerdict((body ?? Buffer.alloc(0)).toString('utf8'), this.nodeId);
-      return 'status' in v ? v : { url: head.url, body: Buffer.from(v.body) };
+      if ('status' in v) return v;
+      // The manager named what of the cluster's it needs (its networks, its volumes): made here first.
+      const needs = decodeOneOffResources(head.headers[ONEOFF_RESOURCES_HEADER]);
+      if (needs && this.deps.prepareOneOff) {
+        try {
+          await this.deps.prepareOneOff(needs);
+        } catch (e) {
+          return { status: 500, message: (e as Error).message };
+        }
+      }
+      return { url: head.url, body: Buffer.from(v.body) };
     }
     if (t.kind === 'container' && head.method === 'POST' && /\/exec$/.test(head.url.split('?')[0])) {
       const why = execVerdict((body ?? Buffer.alloc(0)).toString('utf8'));

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Service, ServiceSpec, StackDeployRequest, Task } from '@flotilla/contracts';
 import type { ComposeProject } from '@flotilla/compose';
 import type { StackState } from '../../client/api-client';
-import { dependencyFailureReport, resourceLines, upSteps, UpProgress } from './up-progress';
+import { countOnly, dependencyFailureReport, removed, resourceLines, upSteps, UpProgress } from './up-progress';
 
 const template = { ContainerSpec: { Image: 'i' } };
 const spec = (name: string, replicas = 1): ServiceSpec =>
@@ -38,14 +38,14 @@ describe('upSteps', () => {
   });
 
   it('an unchanged service whose killed container this up starts again: Starting, as 1.29', () => {
-    const steps = upSteps(project, stack, { created: [], updated: [], unchanged: ['p_db', 'p_app'] }, [svc('db'), svc('app')], new Set(['p_app']));
+    const steps = upSteps(project, stack, { created: [], updated: [], unchanged: ['p_db', 'p_app'] }, [svc('db'), svc('app')], [], new Set(['p_app']));
     expect(steps.map((s) => s.action)).toEqual(['up-to-date', 'Starting']);
   });
 
   it('an up-to-date service is said before the lines of an independent one listed first (1.29 plans, then starts)', () => {
     const free = { ...project, services: { web: { name: 'web', depends_on: {} }, db: { name: 'db', depends_on: {} } } } as unknown as ComposeProject;
     const st: StackDeployRequest = { ...stack, services: [spec('web'), spec('db')] };
-    const p = new UpProgress(upSteps(free, st, { created: [], updated: [], unchanged: ['p_web', 'p_db'] }, [svc('web'), svc('db')], new Set(['p_web'])), false);
+    const p = new UpProgress(upSteps(free, st, { created: [], updated: [], unchanged: ['p_web', 'p_db'] }, [svc('web'), svc('db')], [], new Set(['p_web'])), false);
     expect(p.next({ name: 'p', services: [svc('web'), svc('db')], tasks: [], networks: [], volumes: [] }).replaceAll('\r', '')).toBe('p_db_1 is up-to-date\nStarting p_web_1 ... \n');
   });
 
@@ -79,6 +79,45 @@ describe('UpProgress', () => {
   it('up-to-date services say so in their turn; everything at once when all already runs', () => {
     const p = new UpProgress(upSteps(project, stack, { created: [], updated: ['p_app'], unchanged: ['p_db'] }, [svc('db'), svc('app', { 'io.flotilla.compose.replicas': '1' })]), false);
     expect(p.next(state([running('db'), running('app')]))).toBe('p_db_1 is up-to-date\nStarting p_app_1 ... \r\nStarting p_app_1 ... done\r\n');
+  });
+});
+
+describe('up --scale: only the count changed', () => {
+  const net = [{ ID: 'n1d', Spec: { Name: 'p_default' } }];
+  const onNet = (x: ServiceSpec, target: string): ServiceSpec => ({ ...x, TaskTemplate: { ...x.TaskTemplate, Networks: [{ Target: target, Aliases: ['db'] }] } });
+  const deployed = (replicas: number): Service => ({ ID: 'db', Spec: onNet(spec('db', replicas), 'n1d') }) as unknown as Service;
+  const only = (replicas: number): StackDeployRequest => ({ ...stack, services: [onNet(spec('db', replicas), 'p_default')] });
+  const updated = { created: [], updated: ['p_db'], unchanged: [] };
+
+  it('countOnly: the store names networks by ID, the request by name; any other change is a change', () => {
+    const names = (t: string) => (t === 'n1d' ? 'p_default' : t);
+    expect(countOnly(deployed(1).Spec, only(3).services[0], names)).toBe(true);
+    expect(countOnly(deployed(1).Spec, only(3).services[0])).toBe(false);
+    const other = { ...only(3).services[0], TaskTemplate: { ...only(3).services[0].TaskTemplate, ContainerSpec: { Image: 'j' } } } as ServiceSpec;
+    expect(countOnly(deployed(1).Spec, other, names)).toBe(false);
+  });
+
+  it("more replicas: 1.29's Creating lines for the new containers alone", () => {
+    const [step] = upSteps(project, only(3), updated, [deployed(1)], net);
+    expect(step).toMatchObject({ action: 'Creating', containers: ['p_db_2', 'p_db_3'] });
+  });
+
+  it('fewer: Stopping and removing the extra ones, done once their tasks ended', () => {
+    const [step] = upSteps(project, only(1), updated, [deployed(3)], net);
+    expect(step).toMatchObject({ action: 'Stopping and removing', containers: ['p_db_2', 'p_db_3'], keep: 1 });
+    const p = new UpProgress([step], false);
+    const st = (tasks: Task[]): StackState => ({ ...state(tasks), services: [deployed(1)] });
+    expect(p.next(st([running('db', 1), running('db', 2)]))).toBe('Stopping and removing p_db_2 ... \r\nStopping and removing p_db_3 ... \r\n');
+    expect(p.removing()).toBe(true);
+    const gone = { ...running('db', 2), Status: { State: 'shutdown' } } as unknown as Task;
+    expect(removed(st([running('db', 1), gone]), 'db', 1)).toBe(true);
+    expect(p.next(st([running('db', 1), gone]))).toBe('Stopping and removing p_db_2 ... done\r\nStopping and removing p_db_3 ... done\r\n');
+    expect(p.removing()).toBe(false);
+  });
+
+  it('the same count with another change is still Recreating', () => {
+    const other = { ...only(3).services[0], TaskTemplate: { ...only(3).services[0].TaskTemplate, ContainerSpec: { Image: 'j' } } } as ServiceSpec;
+    expect(upSteps(project, { ...stack, services: [other] }, updated, [deployed(1)], net)[0]).toMatchObject({ action: 'Recreating', containers: ['p_db_1', 'p_db_2', 'p_db_3'] });
   });
 });
 

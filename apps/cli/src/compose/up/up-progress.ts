@@ -1,12 +1,12 @@
 import { dependencyOrder, serviceDependencies, type ComposeProject } from '@flotilla/compose';
-import type { Service, StackDeployRequest, StackDeployResult } from '@flotilla/contracts';
+import type { Service, ServiceSpec, StackDeployRequest, StackDeployResult } from '@flotilla/contracts';
 import type { StackState } from '../../client/api-client';
 import { composeService, convergence, upToDate } from '../task-view';
 import { ParallelLines } from '../verbs/parallel-lines';
 import { runningReplicas, stoppedReplicas } from '../verbs/stopped';
 
 /** What 1.29's `up` says of a service: its container lines' verb, or `is up-to-date`. */
-export type UpAction = 'Creating' | 'Recreating' | 'Starting' | 'up-to-date';
+export type UpAction = 'Creating' | 'Recreating' | 'Starting' | 'Stopping and removing' | 'up-to-date';
 
 export interface UpStep {
   service: string;
@@ -15,6 +15,25 @@ export interface UpStep {
   containers: string[];
   /** Services of this `up` that come first (1.29 starts a service once these are done). */
   after: string[];
+  /** Stopping and removing: the replicas that stay (slots above it go). */
+  keep?: number;
+}
+
+/** Whether two specs of a service differ in their replica count at most (the containers they run are the same). */
+export function countOnly(a: ServiceSpec, b: ServiceSpec, networkName: (target: string) => string = (t) => t): boolean {
+  // The store names networks by ID, a deploy request by name.
+  const rest = ({ Mode: _m, ...r }: ServiceSpec) => ({
+    ...r,
+    TaskTemplate: { ...r.TaskTemplate, Networks: r.TaskTemplate.Networks?.map((n) => ({ ...n, Target: networkName(n.Target) })) },
+  });
+  return 'Replicated' in a.Mode && 'Replicated' in b.Mode && canonical(rest(a)) === canonical(rest(b));
+}
+
+/** JSON with object keys sorted, undefined members dropped: equal values, equal text. */
+function canonical(v: unknown): string {
+  return JSON.stringify(v, (_k, x: unknown) =>
+    x && typeof x === 'object' && !Array.isArray(x) ? Object.fromEntries(Object.entries(x as Record<string, unknown>).sort(([p], [q]) => (p < q ? -1 : p > q ? 1 : 0))) : x,
+  );
 }
 
 const composeName = (s: { Name: string; Labels?: Record<string, string> }) => s.Labels?.['com.docker.compose.service'] ?? s.Name;
@@ -29,9 +48,12 @@ export function upSteps(
   stack: StackDeployRequest,
   result: Pick<StackDeployResult, 'created' | 'updated' | 'unchanged'>,
   existing: Service[],
+  /** The stack's networks as they stand (the store's IDs to names), to tell a count-only change. */
+  networks: readonly { ID: string; Spec: { Name: string } }[] = [],
   /** Unchanged services whose ended containers this `up` started again (1.29's `Starting`). */
   restarted: ReadonlySet<string> = new Set(),
 ): UpStep[] {
+  const netNames = new Map(networks.map((n) => [n.ID, n.Spec.Name]));
   const byService = new Map(stack.services.map((s) => [composeName(s), s]));
   const before = new Map(existing.map((s) => [s.Spec.Name, s]));
   const created = new Set(result.created);
@@ -53,12 +75,17 @@ export function upSteps(
           ? 'Starting'
           : 'up-to-date';
     const n = 'Replicated' in spec.Mode ? (spec.Mode.Replicated.Replicas ?? 1) : 1;
-    steps.push({
-      service,
-      action,
-      containers: Array.from({ length: n }, (_, i) => `${project.name}_${service}_${i + 1}`),
-      after: serviceDependencies(project.services[service]).filter((d) => byService.has(d)),
-    });
+    const after = serviceDependencies(project.services[service]).filter((d) => byService.has(d));
+    const name = (i: number) => `${project.name}_${service}_${i}`;
+    // Only the count changed (`up --scale`): 1.29 creates the new containers, or stops and removes the
+    // extra ones, and says nothing of those it keeps.
+    const had = was && action === 'Recreating' && countOnly(was.Spec, spec, (t) => netNames.get(t) ?? t) ? runningReplicas(was) : undefined;
+    if (had !== undefined && had !== n) {
+      const range = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => name(from + i + 1));
+      steps.push(n > had ? { service, action: 'Creating', containers: range(had, n), after } : { service, action: 'Stopping and removing', containers: range(n, had), after, keep: n });
+      continue;
+    }
+    steps.push({ service, action, containers: Array.from({ length: n }, (_, i) => name(i + 1)), after });
   }
   return steps;
 }
@@ -82,6 +109,11 @@ export class UpProgress {
     this.ordered = [...steps.filter((s) => s.action === 'up-to-date'), ...steps.filter((s) => s.action !== 'up-to-date')];
   }
 
+  /** Some `Stopping and removing` line is not done yet: `up` waits for it, as 1.29 does. */
+  removing(): boolean {
+    return this.steps.some((s) => s.keep !== undefined && this.phase.get(s.service) !== 'done');
+  }
+
   /** The text to write for this snapshot (nothing when nothing moved). */
   next(state: StackState): string {
     let out = '';
@@ -100,7 +132,7 @@ export class UpProgress {
           this.writer.add(step.action, step.containers);
           out += this.writer.initial(step.action, step.containers);
           this.phase.set(step.service, 'started');
-        } else if (phase === 'started' && started(state, step.service)) {
+        } else if (phase === 'started' && (step.keep !== undefined ? removed(state, step.service, step.keep) : started(state, step.service))) {
           moved = true;
           out += step.containers.map((c) => this.writer.status(step.action, c, 'done')).join('');
           this.phase.set(step.service, 'done');
@@ -133,6 +165,14 @@ export function resourceLines(project: Pick<ComposeProject, 'name' | 'networks' 
   }
   return out;
 }
+
+/** Whether a service's tasks above slot `keep` have all ended (1.29's `Stopping and removing … done`). */
+export function removed(state: StackState, service: string, keep: number): boolean {
+  const ids = new Set(state.services.filter((s) => composeService(s) === service).map((s) => s.ID));
+  return !state.tasks.some((t) => ids.has(t.ServiceID) && (t.Slot ?? 0) > keep && LIVE.has(t.Status.State));
+}
+
+const LIVE = new Set(['new', 'pending', 'assigned', 'accepted', 'preparing', 'ready', 'starting', 'running']);
 
 /**
  * Whether a service's containers have started, as 1.29's `Creating … done` means: a one-off that

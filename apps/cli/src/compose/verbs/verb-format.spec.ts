@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { composeEvent, eventJson, eventText, humanSize, imagesTable, parseScaleArgs, portAnswer, progressLines, ScaleArgError } from './verb-format';
+import { composeEvent, eventJson, eventText, humanSize, imagesTable, parseScaleArgs, portAnswer, progressLines, ScaleArgError, logLine } from './verb-format';
 
 const FIXTURES = join(__dirname, '..', '..', '..', '..', '..', 'test', 'compose', 'fixtures', 'verbs');
 
@@ -128,5 +128,15 @@ describe('progress, port, scale arguments', () => {
       expect(() => parseScaleArgs(args)).toThrow(ScaleArgError);
       expect(() => parseScaleArgs(args)).toThrow(want);
     } else expect(parseScaleArgs(args)).toEqual(want);
+  });
+});
+
+describe('logLine: 1.29\'s console log handler', () => {
+  it.each([
+    ['warning', false, 'The scale command is deprecated.\n'],
+    ['warning', true, '\x1b[33mWARNING\x1b[0m: The scale command is deprecated.\n'],
+    ['error', true, '\x1b[31mERROR\x1b[0m: The scale command is deprecated.\n'],
+  ] as const)('%s on a terminal: %s', (level, ansi, want) => {
+    expect(logLine(level, 'The scale command is deprecated.', ansi)).toBe(want);
   });
 });

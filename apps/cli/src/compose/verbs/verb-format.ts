@@ -128,6 +128,15 @@ export function portAnswer(ports: { TargetPort: number; PublishedPort?: number; 
   return p ? `0.0.0.0:${p.PublishedPort}` : '';
 }
 
+/**
+ * A warning or error as 1.29's console log handler writes it: on a terminal, the level first,
+ * coloured (`WARNING` yellow, `ERROR` red); piped, the message alone.
+ */
+export function logLine(level: 'warning' | 'error', message: string, ansi: boolean): string {
+  if (!ansi) return `${message}\n`;
+  return level === 'warning' ? `\x1b[33mWARNING\x1b[0m: ${message}\n` : `\x1b[31mERROR\x1b[0m: ${message}\n`;
+}
+
 /** `scale S=N` arguments, with 1.29's errors. */
 export function parseScaleArgs(args: string[]): { service: string; n: number }[] {
   return args.map((a) => {

@@ -1,7 +1,7 @@
 import { request, type IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { NextFunction, Request, Response } from 'express';
-import { FlotillaError, HTTP_STATUS, NODE_HEADER, relayRoute } from '@flotilla/contracts';
+import { FlotillaError, HTTP_STATUS, NODE_HEADER, ONEOFF_RESOURCES_HEADER, encodeOneOffResources, relayRoute, type OneOffResources, type RelayCreateBody } from '@flotilla/contracts';
 import { sendError } from '../error.filter';
 import { withoutHopHeaders } from '../engine/engine-proxy.middleware';
 import { requestHead } from '../engine/engine-upgrade';
@@ -40,11 +40,12 @@ function readBody(req: Request): Promise<Buffer> {
  * is, this one included. Status, headers and body come back as dockerd (or
  * the worker's check) answered. Sits before the local engine proxy.
  */
-export function nodeEngineMiddleware(broker: RelayBroker) {
+export function nodeEngineMiddleware(broker: RelayBroker, resources?: (body: RelayCreateBody) => OneOffResources) {
   return (req: Request, res: Response, next: NextFunction) => {
     const nodeId = req.headers[NODE_HEADER];
     if (nodeId === undefined) return next();
-    if (typeof nodeId !== 'string' || !relayRoute(req.method, req.originalUrl)) {
+    const route = relayRoute(req.method, req.originalUrl);
+    if (typeof nodeId !== 'string' || !route) {
       return sendError(res, 404, `${req.method} ${req.originalUrl.split('?')[0]} is not served for another node's engine`);
     }
     void (async () => {
@@ -58,6 +59,10 @@ export function nodeEngineMiddleware(broker: RelayBroker) {
       }
       const headers: Record<string, unknown> = { ...withoutHopHeaders(req.headers), connection: 'close', 'content-length': String(body.length) };
       delete headers['transfer-encoding'];
+      // Only this manager says which cluster networks and volumes a one-off needs: from its store, never the client's word.
+      delete headers[ONEOFF_RESOURCES_HEADER];
+      const wanted = route.target.kind === 'create' && resources ? createResources(body, resources) : undefined;
+      if (wanted) headers[ONEOFF_RESOURCES_HEADER] = encodeOneOffResources(wanted);
       let answered = false;
       const out = request({ method: req.method, path: req.originalUrl, headers: headers as Record<string, string>, createConnection: () => socket as never }, (answer: IncomingMessage) => {
         res.writeHead(answer.statusCode ?? 502, withoutHopHeaders(answer.headers));
@@ -75,6 +80,19 @@ export function nodeEngineMiddleware(broker: RelayBroker) {
       out.end(body);
     })();
   };
+}
+
+/** What a one-off create body names of the cluster's, when it names anything (a body that is not JSON: nothing). */
+function createResources(body: Buffer, resources: (body: RelayCreateBody) => OneOffResources): OneOffResources | undefined {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body.toString('utf8'));
+  } catch {
+    return undefined;
+  }
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) return undefined;
+  const r = resources(parsed as RelayCreateBody);
+  return r.networks.length || r.volumes.length ? r : undefined;
 }
 
 /**
