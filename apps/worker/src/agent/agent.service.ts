@@ -40,6 +40,7 @@ import { OverlayAgent } from '../network/overlay/overlay-agent';
 import { awaitsAddress, isMeshPort } from '@flotilla/networking';
 import { LogServer } from '../logs/log-server';
 import { mergeAssignments } from './merge-assignments';
+import { assignmentShape } from './assignment-shape';
 import { WorkerMetrics } from '../metrics/worker-metrics';
 import { RelayServer } from '../relay/relay-server';
 import { EngineEndpoint } from '../docker/engine-endpoint';
@@ -47,11 +48,6 @@ import { CertRenewal } from './cert-renewal';
 import { TlsReport, withTrustRoot } from './tls-report';
 import { splitPems } from '@flotilla/pki';
 import type { NodeCredentials } from './node-credentials';
-
-/** What of a set the network and volume clean-up and the overlay depend on (not its tasks' states). */
-function setShape(set: AssignmentSet): string {
-  return JSON.stringify([set.networks, set.volumes, set.mesh ?? null, set.overlay ?? null, set.tasks.map((t) => (t.DesiredState === 'remove' ? '' : t.ID))]);
-}
 
 /** How long a look prompted by an engine event waits for the events that follow it. */
 const LOCAL_SETTLE_MS = 50;
@@ -84,7 +80,7 @@ export class AgentService implements OnApplicationShutdown {
   private localTimer?: NodeJS.Timeout;
   /** Something was removed since the last clean-up of networks and volumes. */
   private garbage = false;
-  /** The set's networks, volumes, mesh and promotion at the last clean-up (see setShape), and when it ran. */
+  /** The set's networks, volumes, mesh and promotion at the last clean-up (see assignmentShape), and when it ran. */
   private shape = '';
   private cleanedAt = 0;
   private again: 'fetch' | 'local' | undefined;
@@ -422,7 +418,7 @@ export class AgentService implements OnApplicationShutdown {
       // Networks and volumes change with the set's own, after a removal, or behind the worker's back:
       // cleaned up then and on the periodic resync, not on every look of a busy node (each report it
       // sends rings its doorbell again, and each clean-up lists the engine's networks and volumes).
-      const shape = setShape(set);
+      const shape = assignmentShape(set);
       if (this.garbage || shape !== this.shape || Date.now() - this.cleanedAt >= this.config.resyncMs) {
         this.garbage = false;
         this.shape = shape;
