@@ -41,6 +41,7 @@ import { awaitsAddress, isMeshPort } from '@flotilla/networking';
 import { LogServer } from '../logs/log-server';
 import { mergeAssignments } from './merge-assignments';
 import { assignmentShape } from './assignment-shape';
+import { LOCAL_SETTLE_MS, settleFor } from './event-settle';
 import { WorkerMetrics } from '../metrics/worker-metrics';
 import { RelayServer } from '../relay/relay-server';
 import { EngineEndpoint } from '../docker/engine-endpoint';
@@ -49,8 +50,6 @@ import { TlsReport, withTrustRoot } from './tls-report';
 import { splitPems } from '@flotilla/pki';
 import type { NodeCredentials } from './node-credentials';
 
-/** How long a look prompted by an engine event waits for the events that follow it. */
-const LOCAL_SETTLE_MS = 50;
 
 /**
  * The worker's loop: register, then keep Docker equal to the node's full
@@ -313,15 +312,15 @@ export class AgentService implements OnApplicationShutdown {
   }
 
   /** Coalesces triggers: at most one sync runs, and at most one more is queued. */
-  requestSync(kind: 'fetch' | 'local'): void {
+  requestSync(kind: 'fetch' | 'local', settleMs = LOCAL_SETTLE_MS): void {
     if (this.closed) return;
-    if (kind === 'local' && !this.syncing) {
+    if (kind === 'local' && !this.syncing && settleMs > 0) {
       // An engine event or a finished action rarely comes alone (fifty containers start or die together):
       // one look a moment later sees them all, instead of one engine list per event competing with the work.
       this.localTimer ??= setTimeout(() => {
         this.localTimer = undefined;
         this.runSync('local');
-      }, LOCAL_SETTLE_MS);
+      }, settleMs);
       return;
     }
     this.runSync(kind);
@@ -329,10 +328,9 @@ export class AgentService implements OnApplicationShutdown {
 
   private runSync(kind: 'fetch' | 'local'): void {
     if (this.closed) return;
-    if (kind === 'fetch') {
-      clearTimeout(this.localTimer);
-      this.localTimer = undefined;
-    }
+    // A look now covers the one a settle timer waits for.
+    clearTimeout(this.localTimer);
+    this.localTimer = undefined;
     if (this.syncing) {
       if (this.again !== 'fetch') this.again = kind;
       return;
@@ -590,7 +588,7 @@ export class AgentService implements OnApplicationShutdown {
     try {
       const stream = await this.docker.events(this.nodeId);
       this.events = stream as never;
-      stream.on('data', () => this.requestSync('local'));
+      stream.on('data', (d: Buffer) => this.requestSync('local', settleFor(String(d))));
       stream.on('error', () => undefined);
       stream.on('end', () => {
         if (!this.closed) setTimeout(() => void this.watchEvents(), 1000);
