@@ -356,7 +356,6 @@ export class AgentService implements OnApplicationShutdown {
       this.notServing = new Set(observed.filter((c) => c.health === 'starting' || c.health === 'unhealthy').map((c) => c.taskId));
       await this.learnAddresses(observed);
       const ctx = this.context(set);
-      let removedSomething = false;
       /** This pass's stops, issued as one round (see stopRound). */
       const stops: StopItem[] = [];
       for (const a of planContainers(set.tasks, observed)) {
@@ -397,7 +396,6 @@ export class AgentService implements OnApplicationShutdown {
             case 'remove':
               await this.runner.remove(a.containerId);
               this.containers.delete(a.taskId);
-              removedSomething = true;
               this.garbage = true;
               break;
           }
@@ -406,7 +404,7 @@ export class AgentService implements OnApplicationShutdown {
           .catch((e) => this.log.warn({ msg: 'task action failed', action: a.kind, key, err: (e as Error).message }))
           .finally(() => {
             this.inflight.delete(key);
-            if (removedSomething) void this.collectGarbage();
+            // A removal set `garbage`: the look asked for below collects once for a burst of removals.
             this.updateIngress();
             this.requestSync('local');
           });
