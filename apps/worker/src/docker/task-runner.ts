@@ -11,9 +11,6 @@ import { addSecretMounts, planSecretFiles, removeSecretFiles, writeSecretFiles, 
 import { onTmpfs } from './secrets-tmpfs';
 import { ImagePresence } from './image-presence';
 
-/** How many stops a node's round has in flight at most (docker-compose's COMPOSE_PARALLEL_LIMIT). */
-export const STOP_PARALLELISM = 64;
-
 /** One container of a stop round. */
 export interface StopItem {
   task: Task;
@@ -43,8 +40,6 @@ export interface RunContext {
 export class TaskRunner {
   private readonly log = new Logger(TaskRunner.name);
   private readonly sem: Semaphore;
-  /** Stops have slots of their own: a stop mostly waits for the process to exit, not on the engine. */
-  private readonly stopSem: Semaphore;
   private readonly netLock = new Map<string, Promise<boolean>>();
   /** Images seen present recently: fifty tasks of one image ask the engine once, not fifty times. */
   private readonly images: ImagePresence;
@@ -59,10 +54,8 @@ export class TaskRunner {
     private readonly report: (r: TaskReport) => void,
     parallelism: number,
     private readonly shipper?: ImageShipper,
-    stopParallelism = STOP_PARALLELISM,
   ) {
     this.sem = new Semaphore(parallelism);
-    this.stopSem = new Semaphore(Math.max(parallelism, stopParallelism));
     this.images = new ImagePresence((image) => this.docker.imageExists(image));
   }
 
@@ -167,12 +160,10 @@ export class TaskRunner {
   }
 
   /**
-   * One stop round for a node: every stop issued at once (up to the stop slots, each with its task's
-   * grace period, none waiting behind queued creates or removals), then the removals, so the engine's
-   * stop work is not interleaved with deletes. Containers told together die together, and the engine
-   * and kernel tear their sandboxes down together, as Swarm's agent (a goroutine per task) and
-   * docker-compose (64 at once) stop them. `stopped` runs as each container has stopped; the round's
-   * results come in order.
+   * One stop round for a node: every stop issued at once (bounded by the engine's parallelism, each
+   * with its task's grace period), then the removals, so the engine's stop work is not interleaved
+   * with deletes; stops go before any queued call (urgent), including other rounds' removals.
+   * `stopped` runs as each container has stopped; the round's results come in order.
    */
   async stopRound(items: readonly StopItem[], stopped: (item: StopItem) => void): Promise<PromiseSettledResult<void>[]> {
     this.stopping += items.length;
@@ -180,7 +171,7 @@ export class TaskRunner {
       items.map(async (item) => {
         const grace = item.task.Spec.ContainerSpec.StopGracePeriod;
         try {
-          await this.stopSem.run(() => this.docker.stop(item.containerId, grace !== undefined ? Math.ceil(grace / 1e9) : undefined));
+          await this.sem.run(() => this.docker.stop(item.containerId, grace !== undefined ? Math.ceil(grace / 1e9) : undefined), { urgent: true });
         } finally {
           if (--this.stopping === 0) for (const r of this.stopsDone.splice(0)) r();
         }
