@@ -40,6 +40,8 @@ import { OverlayAgent } from '../network/overlay/overlay-agent';
 import { awaitsAddress, isMeshPort } from '@flotilla/networking';
 import { LogServer } from '../logs/log-server';
 import { mergeAssignments } from './merge-assignments';
+import { assignmentShape } from './assignment-shape';
+import { LOCAL_SETTLE_MS, settleFor } from './event-settle';
 import { WorkerMetrics } from '../metrics/worker-metrics';
 import { RelayServer } from '../relay/relay-server';
 import { EngineEndpoint } from '../docker/engine-endpoint';
@@ -48,13 +50,6 @@ import { TlsReport, withTrustRoot } from './tls-report';
 import { splitPems } from '@flotilla/pki';
 import type { NodeCredentials } from './node-credentials';
 
-/** What of a set the network and volume clean-up and the overlay depend on (not its tasks' states). */
-function setShape(set: AssignmentSet): string {
-  return JSON.stringify([set.networks, set.volumes, set.mesh ?? null, set.overlay ?? null, set.tasks.map((t) => (t.DesiredState === 'remove' ? '' : t.ID))]);
-}
-
-/** How long a look prompted by an engine event waits for the events that follow it. */
-const LOCAL_SETTLE_MS = 50;
 
 /**
  * The worker's loop: register, then keep Docker equal to the node's full
@@ -84,7 +79,7 @@ export class AgentService implements OnApplicationShutdown {
   private localTimer?: NodeJS.Timeout;
   /** Something was removed since the last clean-up of networks and volumes. */
   private garbage = false;
-  /** The set's networks, volumes, mesh and promotion at the last clean-up (see setShape), and when it ran. */
+  /** The set's networks, volumes, mesh and promotion at the last clean-up (see assignmentShape), and when it ran. */
   private shape = '';
   private cleanedAt = 0;
   private again: 'fetch' | 'local' | undefined;
@@ -318,15 +313,15 @@ export class AgentService implements OnApplicationShutdown {
   }
 
   /** Coalesces triggers: at most one sync runs, and at most one more is queued. */
-  requestSync(kind: 'fetch' | 'local'): void {
+  requestSync(kind: 'fetch' | 'local', settleMs = LOCAL_SETTLE_MS): void {
     if (this.closed) return;
-    if (kind === 'local' && !this.syncing) {
+    if (kind === 'local' && !this.syncing && settleMs > 0) {
       // An engine event or a finished action rarely comes alone (fifty containers start or die together):
       // one look a moment later sees them all, instead of one engine list per event competing with the work.
       this.localTimer ??= setTimeout(() => {
         this.localTimer = undefined;
         this.runSync('local');
-      }, LOCAL_SETTLE_MS);
+      }, settleMs);
       return;
     }
     this.runSync(kind);
@@ -334,10 +329,9 @@ export class AgentService implements OnApplicationShutdown {
 
   private runSync(kind: 'fetch' | 'local'): void {
     if (this.closed) return;
-    if (kind === 'fetch') {
-      clearTimeout(this.localTimer);
-      this.localTimer = undefined;
-    }
+    // A look now covers the one a settle timer waits for.
+    clearTimeout(this.localTimer);
+    this.localTimer = undefined;
     if (this.syncing) {
       if (this.again !== 'fetch') this.again = kind;
       return;
@@ -363,7 +357,6 @@ export class AgentService implements OnApplicationShutdown {
       this.notServing = new Set(observed.filter((c) => c.health === 'starting' || c.health === 'unhealthy').map((c) => c.taskId));
       await this.learnAddresses(observed);
       const ctx = this.context(set);
-      let removedSomething = false;
       /** This pass's stops, issued as one round (see stopRound). */
       const stops: StopItem[] = [];
       for (const a of planContainers(set.tasks, observed)) {
@@ -404,7 +397,6 @@ export class AgentService implements OnApplicationShutdown {
             case 'remove':
               await this.runner.remove(a.containerId);
               this.containers.delete(a.taskId);
-              removedSomething = true;
               this.garbage = true;
               break;
           }
@@ -413,7 +405,7 @@ export class AgentService implements OnApplicationShutdown {
           .catch((e) => this.log.warn({ msg: 'task action failed', action: a.kind, key, err: (e as Error).message }))
           .finally(() => {
             this.inflight.delete(key);
-            if (removedSomething) void this.collectGarbage();
+            // A removal set `garbage`: the look asked for below collects once for a burst of removals.
             this.updateIngress();
             this.requestSync('local');
           });
@@ -423,7 +415,7 @@ export class AgentService implements OnApplicationShutdown {
       // Networks and volumes change with the set's own, after a removal, or behind the worker's back:
       // cleaned up then and on the periodic resync, not on every look of a busy node (each report it
       // sends rings its doorbell again, and each clean-up lists the engine's networks and volumes).
-      const shape = setShape(set);
+      const shape = assignmentShape(set);
       if (this.garbage || shape !== this.shape || Date.now() - this.cleanedAt >= this.config.resyncMs) {
         this.garbage = false;
         this.shape = shape;
@@ -595,7 +587,7 @@ export class AgentService implements OnApplicationShutdown {
     try {
       const stream = await this.docker.events(this.nodeId);
       this.events = stream as never;
-      stream.on('data', () => this.requestSync('local'));
+      stream.on('data', (d: Buffer) => this.requestSync('local', settleFor(String(d))));
       stream.on('error', () => undefined);
       stream.on('end', () => {
         if (!this.closed) setTimeout(() => void this.watchEvents(), 1000);
