@@ -29,7 +29,9 @@ describe('StatusService', () => {
     let answered = 0;
     // 300 nodes reporting 100 tasks each, all read in one turn: 30 proposals' worth.
     const calls = Array.from({ length: 300 }, (_, i) => svc.report(`n${i}`, reports(100, i * 100)).then(() => answered++));
-    for (let i = 0; i < 40; i++) await turn();
+    // One turn of the event loop fills every slot: a loaded leader gets few turns a second.
+    await turn();
+    await turn();
     expect(MAX_IN_FLIGHT).toBeLessThan(30);
     expect(f.pending.length).toBe(MAX_IN_FLIGHT);
     expect(f.pending.every((p) => p.batch.ops.length <= 1000)).toBe(true);

@@ -54,19 +54,22 @@ export class StatusService {
   private pump(): void {
     if (this.inflight >= MAX_IN_FLIGHT || this.queue.length === 0 || this.waiting) return;
     this.waiting = true;
-    // A turn of the event loop first, so the requests already read join this batch.
+    // A turn of the event loop first, so the requests already read join this batch; then every
+    // free slot at once (one proposal per turn was ~2 a second on a leader whose turns took
+    // 500 ms: reports waited 6 s in this queue while commits took a fraction of that).
     setImmediate(() => {
       this.waiting = false;
-      const p = this.queue.shift();
-      if (!p) return;
-      this.inflight++;
-      this.store.propose({ ops: p.ops }).then(
-        () => p.done.forEach((d) => d()),
-        (e) => p.done.forEach((d) => d(e)),
-      ).finally(() => {
-        this.inflight--;
-        this.pump();
-      });
+      while (this.inflight < MAX_IN_FLIGHT && this.queue.length > 0) this.send(this.queue.shift()!);
+    });
+  }
+
+  private send(p: Pending): void {
+    this.inflight++;
+    this.store.propose({ ops: p.ops }).then(
+      () => p.done.forEach((d) => d()),
+      (e) => p.done.forEach((d) => d(e)),
+    ).finally(() => {
+      this.inflight--;
       this.pump();
     });
   }
