@@ -278,12 +278,6 @@ export class StateMachine implements StateView {
       if (!n) this.names.set(kind, (n = new Map()));
       n.set((obj as { Spec: { Name: string } }).Spec.Name, obj.ID);
     }
-    if (kind === 'task') {
-      const t = obj as Task;
-      addTo(this.byService, t.ServiceID, t);
-      if (t.NodeID) addTo(this.byNode, t.NodeID, t);
-      this.count(t, 1);
-    }
   }
 
   /**
