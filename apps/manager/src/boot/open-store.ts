@@ -92,10 +92,7 @@ export async function openStore(config: ManagerConfig, nodeId: string, keys: Man
     // must not be deposed for it. A dead one is replaced within 0.5-1 s: its followers see its
     // connections close, which ends its lease and brings their campaign forward (lostLeaderTick).
     tickMs: 50,
-    // Committed entries applied per Ready: a proposal holds up to 1,000 task writes, and a Ready
-    // that applied a burst of them (a 10k-task pass plus the status reports) held the event loop
-    // 0.6 s; the host yields between Readies once 20 ms have gone, so two at a time keeps it short.
-    raft: { electionTick: 100, heartbeatTick: 2, lostLeaderTick: 10, maxCommittedPerReady: 2 },
+    raft: { electionTick: 100, heartbeatTick: 2, lostLeaderTick: 10 },
     snapshotEvery: 20_000,
     fsync: true,
     cipher,
