@@ -23,8 +23,6 @@ import { ringGapFor } from './ring-pace';
 const BATCH_MS = 50;
 /** Least time between two rings of every node for routing-mesh changes. */
 const MESH_RING_MS = 1_000;
-/** Doorbells queued per turn of the event loop. */
-const RINGS_PER_TURN = 100;
 /** A doorbell not answered by a fetch within this long is rung again (a lost job, say). */
 const RING_STALE_MS = 5_000;
 
@@ -200,17 +198,6 @@ export class DispatcherService implements OnModuleInit, OnModuleDestroy {
       if (this.ledger.shouldRing(nodeId, index, now, RING_STALE_MS, gap)) due.push(nodeId);
       else this.waitOn(nodeId, gap);
     }
-    // In slices with a turn of the event loop between them: a thousand queue adds at once held
-    // the leader's loop (and Raft) for a third of a second.
-    const sent: Promise<void>[] = [];
-    for (let i = 0; i < due.length; i += RINGS_PER_TURN) {
-      if (i > 0) await new Promise((r) => setImmediate(r));
-      sent.push(this.ringSlice(due.slice(i, i + RINGS_PER_TURN), index));
-    }
-    await Promise.all(sent);
-  }
-
-  private async ringSlice(due: string[], index: number) {
     await Promise.all(
       due.map(async (nodeId) => {
         const key = this.store.view().cluster?.NodeKey;
