@@ -204,7 +204,9 @@ async function run(
     const allMs = performance.now() - c0;
     // The leader's own timing of the node calls (from the request read to the answer sent): set
     // against the hollow nodes' figures, it tells time spent in the leader from time spent queued.
-    const serverSide = nodeCallTimes(await (await fetch(`${url}/metrics`)).text());
+    const metricsText = await (await fetch(`${url}/metrics`)).text();
+    const serverSide = nodeCallTimes(metricsText);
+    const leaderTimes = histogramMeans(metricsText, ['flotilla_raft_proposal_duration_seconds', 'flotilla_raft_wal_fsync_duration_seconds', 'flotilla_orchestrator_pass_duration_seconds']);
     const cpu1 = { managers: pids.map(cpuSeconds), hollows: sumCpu(hollowPids), redis: cpuSeconds(redis.child.pid!) };
     const lags = lagFiles.map(readLag);
     const redis1 = await redis.stats();
@@ -258,6 +260,8 @@ async function run(
         },
         managerLoopLagMs: lags,
         leaderNodeCalls: serverSide,
+        // The leader's proposals (made there, until applied there), WAL syncs and control passes.
+        leaderTimes,
         hollow: {
           ...hollow,
           fetchMsAvg: Math.round(hollow.fetchMs / Math.max(1, hollow.fetches)),
@@ -290,6 +294,21 @@ async function run(
     for (const o of others) await o.stop();
     await m.stop();
   }
+}
+
+/** Count, mean and total of each named histogram over all its labels (whole life of the manager). */
+function histogramMeans(metrics: string, names: string[]): Record<string, { count: number; meanMs: number; totalS: number }> {
+  const out: Record<string, { count: number; meanMs: number; totalS: number }> = {};
+  for (const n of names) {
+    let sum = 0;
+    let count = 0;
+    for (const m of metrics.matchAll(new RegExp(`^${n}_(sum|count)(?:\\{[^}]*\\})? (\\S+)$`, 'gm'))) {
+      if (m[1] === 'sum') sum += Number(m[2]);
+      else count += Number(m[2]);
+    }
+    out[n.replace(/^flotilla_/, '').replace(/_duration_seconds$/, '')] = { count, meanMs: Math.round((1000 * sum) / Math.max(1, count)), totalS: +sum.toFixed(1) };
+  }
+  return out;
 }
 
 /** Per node route: calls answered, their mean and how many took over 1 s and 5 s, from the manager's histogram. */

@@ -208,3 +208,41 @@ describe('StateMachine.countsOfService', () => {
     );
   });
 });
+
+describe('StateMachine task indexes', () => {
+  it('tasks by service and by node always equal a walk over every task, whatever puts, moves, reports and deletes do', () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.record({
+            kind: fc.constantFrom('put', 'report', 'delete'),
+            task: fc.integer({ min: 0, max: 6 }),
+            service: fc.constantFrom('s1', 's2'),
+            node: fc.constantFrom<string | undefined>('n1', 'n2', undefined),
+            state: fc.constantFrom<Task['Status']['State']>('assigned', 'running', 'complete'),
+          }),
+          { maxLength: 50 },
+        ),
+        (steps) => {
+          const m = new StateMachine();
+          let i = 1;
+          m.apply(i++, { ops: [put('service', service('s1', 'a'), null), put('service', service('s2', 'b'), null)] });
+          for (const s of steps) {
+            const id = `t${s.task}`;
+            const cur = m.tasks.get(id);
+            if (s.kind === 'put') m.apply(i++, { ops: [put('task', { ...task(id, s.service, s.node), Status: { Timestamp: at, State: s.state, Message: '' } })] });
+            else if (s.kind === 'report') m.apply(i++, { ops: [{ op: 'taskStatus', nodeId: cur?.NodeID ?? 'n1', report: { taskId: id, state: s.state, message: '' }, at }] });
+            else m.apply(i++, { ops: [del('task', id)] });
+          }
+          const byId = (a: Task, b: Task) => (a.ID < b.ID ? -1 : 1);
+          const all = [...m.tasks.values()].sort(byId);
+          for (const sm of [m, StateMachine.restore(m.serialize())]) {
+            for (const sid of ['s1', 's2', 'sx']) expect(sm.tasksOfService(sid).sort(byId)).toEqual(all.filter((t) => t.ServiceID === sid));
+            for (const nid of ['n1', 'n2', 'nx']) expect(sm.tasksOfNode(nid).sort(byId)).toEqual(all.filter((t) => t.NodeID === nid));
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});

@@ -266,6 +266,11 @@ export class StateMachine implements StateView {
   private insert(kind: ObjectKind, obj: AnyObject) {
     const m = this.map(kind);
     const prev = m.get(obj.ID);
+    if (kind === 'task') {
+      m.set(obj.ID, obj);
+      this.reindexTask(prev as Task | undefined, obj as Task);
+      return;
+    }
     if (prev) this.unindex(kind, prev);
     m.set(obj.ID, obj);
     if (UNIQUE_NAME_KINDS.has(kind)) {
@@ -273,12 +278,22 @@ export class StateMachine implements StateView {
       if (!n) this.names.set(kind, (n = new Map()));
       n.set((obj as { Spec: { Name: string } }).Spec.Name, obj.ID);
     }
-    if (kind === 'task') {
-      const t = obj as Task;
-      addTo(this.byService, t.ServiceID, t);
-      if (t.NodeID) addTo(this.byNode, t.NodeID, t);
-      this.count(t, 1);
+  }
+
+  /**
+   * A task replaced keeps its place in the service's and node's maps (it is set over, not
+   * deleted and added): a delete leaves a hole in a JS Map, and 100k status reports on a
+   * 100k-task service rehashed its map again and again.
+   */
+  private reindexTask(prev: Task | undefined, t: Task) {
+    if (prev) {
+      if (prev.ServiceID !== t.ServiceID) removeFrom(this.byService, prev.ServiceID, prev.ID);
+      if (prev.NodeID && prev.NodeID !== t.NodeID) removeFrom(this.byNode, prev.NodeID, prev.ID);
+      this.count(prev, -1);
     }
+    addTo(this.byService, t.ServiceID, t);
+    if (t.NodeID) addTo(this.byNode, t.NodeID, t);
+    this.count(t, 1);
   }
 
   private remove(kind: ObjectKind, obj: AnyObject) {

@@ -17,6 +17,7 @@ import { isMeshPort, nodesOnNetworks } from '@flotilla/networking';
 import { STATE_STORE } from '../tokens';
 import { REDIS } from './redis.provider';
 import { RingLedger } from './ring-ledger';
+import { ringGapFor } from './ring-pace';
 
 /** Changes gathered before the bells ring (swarmkit's dispatcher batches for 100 ms). */
 const BATCH_MS = 50;
@@ -191,10 +192,11 @@ export class DispatcherService implements OnModuleInit, OnModuleDestroy {
     if (!this.store.isWritable()) return;
     const index = this.store.view().index;
     const now = performance.now();
+    const gap = ringGapFor(this.store.view().nodes.size);
     const due: string[] = [];
     for (const nodeId of batch) {
-      if (this.ledger.shouldRing(nodeId, index, now, RING_STALE_MS)) due.push(nodeId);
-      else this.waitOn(nodeId);
+      if (this.ledger.shouldRing(nodeId, index, now, RING_STALE_MS, gap)) due.push(nodeId);
+      else this.waitOn(nodeId, gap);
     }
     await Promise.all(
       due.map(async (nodeId) => {
@@ -221,10 +223,11 @@ export class DispatcherService implements OnModuleInit, OnModuleDestroy {
 
   /**
    * Without this a node whose bell went unheeded (its worker held a set at that
-   * index already) would hear of the next change only at its own resync.
+   * index already) would hear of the next change only at its own resync; a node
+   * held back by the pace between its rings is rung once the pace allows.
    */
-  private waitOn(nodeId: string) {
-    const at = this.ledger.retryAt(nodeId, RING_STALE_MS);
+  private waitOn(nodeId: string, gap: number) {
+    const at = this.ledger.retryAt(nodeId, RING_STALE_MS, gap);
     if (at === undefined) return;
     this.waiting.add(nodeId);
     if (this.retryTimer && this.retryDue <= at) return;

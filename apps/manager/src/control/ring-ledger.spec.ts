@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Service, Task, TaskState } from '@flotilla/contracts';
 import { ingressPortsChanged, meshChanged } from './dispatcher.service';
 import { RingLedger } from './ring-ledger';
+import { ringGapFor } from './ring-pace';
 
 const STALE = 5000;
 
@@ -116,6 +117,40 @@ describe('RingLedger: a node is rung once per fetch, never left without a ring f
     expect(l.shouldRing('n', 10, 0, STALE)).toBe(true);
     l.unrung('n');
     expect(l.shouldRing('n', 10, 1, STALE)).toBe(true);
+  });
+
+  it('paces a node: rung less than the gap ago, it waits until the gap is over, then one ring carries every change', () => {
+    const l = new RingLedger();
+    const GAP = 1000;
+    l.changed('n', 10);
+    expect(l.shouldRing('n', 10, 0, STALE, GAP)).toBe(true);
+    l.served('n', 10);
+    l.changed('n', 11);
+    expect(l.shouldRing('n', 11, 100, STALE, GAP)).toBe(false);
+    expect(l.retryAt('n', STALE, GAP)).toBe(1000);
+    l.changed('n', 12);
+    expect(l.shouldRing('n', 12, 999, STALE, GAP)).toBe(false);
+    expect(l.shouldRing('n', 12, 1000, STALE, GAP)).toBe(true);
+    // An unanswered bell is still looked at again after staleMs, not after the gap.
+    expect(l.retryAt('n', STALE, GAP)).toBe(1000 + STALE);
+    // Without the gap the old behaviour: rung at once after a fetch.
+    l.served('n', 12);
+    l.changed('n', 13);
+    expect(l.shouldRing('n', 13, 1001, STALE)).toBe(true);
+    // Nothing owed: no look needed. A forgotten node (a new worker process) is rung at once.
+    l.served('n', 13);
+    expect(l.retryAt('n', STALE, GAP)).toBeUndefined();
+    l.forget('n');
+    l.changed('n', 14);
+    expect(l.shouldRing('n', 14, 1002, STALE, GAP)).toBe(true);
+  });
+
+  it('the gap grows with the cluster: a few nodes are rung at once, a thousand at most once a second', () => {
+    expect(ringGapFor(3)).toBe(3);
+    expect(ringGapFor(0)).toBe(0);
+    expect(ringGapFor(400)).toBe(400);
+    expect(ringGapFor(1000)).toBe(1000);
+    expect(ringGapFor(5000)).toBe(1000);
   });
 
   it('keeps nodes apart', () => {

@@ -12,6 +12,8 @@
 export class RingLedger {
   private readonly nodes = new Map<string, { want: number; rung: number; rungAt: number }>();
   private readonly lastServed = new Map<string, number>();
+  /** When each node was last rung, kept after it fetched: the pace between two rings of one node. */
+  private readonly lastRung = new Map<string, number>();
 
   changed(nodeId: string, index: number): void {
     if (index <= (this.lastServed.get(nodeId) ?? 0)) return;
@@ -65,23 +67,36 @@ export class RingLedger {
   forget(nodeId: string): void {
     this.nodes.delete(nodeId);
     this.lastServed.delete(nodeId);
+    this.lastRung.delete(nodeId);
   }
 
-  /** Whether a bell at `index` is needed now; if so, it is recorded as rung. */
-  shouldRing(nodeId: string, index: number, now: number, staleMs: number): boolean {
+  /**
+   * Whether a bell at `index` is needed now; if so, it is recorded as rung. A node rung less than
+   * `gapMs` ago waits (`retryAt` says until when): while a big service comes up in chunks, its
+   * changes gather into one fetch instead of one fetch per chunk.
+   */
+  shouldRing(nodeId: string, index: number, now: number, staleMs: number, gapMs = 0): boolean {
     const n = this.nodes.get(nodeId);
     // Served since the change: nothing left to tell.
     if (!n || n.want === 0) return false;
     if (n.rung !== 0 && now - n.rungAt < staleMs) return false;
+    const last = this.lastRung.get(nodeId);
+    if (last !== undefined && now - last < gapMs) return false;
     n.rung = index;
     n.rungAt = now;
+    this.lastRung.set(nodeId, now);
     return true;
   }
 
-  /** For a node with news held back by an unanswered bell: when that bell counts as lost. */
-  retryAt(nodeId: string, staleMs: number): number | undefined {
+  /**
+   * For a node with news held back: when the unanswered bell counts as lost, or, with no bell
+   * out, when the pace lets it be rung again.
+   */
+  retryAt(nodeId: string, staleMs: number, gapMs = 0): number | undefined {
     const n = this.nodes.get(nodeId);
-    if (!n || n.want === 0 || n.rung === 0) return undefined;
-    return n.rungAt + staleMs;
+    if (!n || n.want === 0) return undefined;
+    if (n.rung !== 0) return n.rungAt + staleMs;
+    const last = this.lastRung.get(nodeId);
+    return last !== undefined && gapMs > 0 ? last + gapMs : undefined;
   }
 }

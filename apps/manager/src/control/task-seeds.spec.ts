@@ -67,6 +67,20 @@ describe('createTaskOps', () => {
     expect(m.apply(2, { ops }).ok).toBe(true);
     expect(m.tasks.size).toBe(4500);
   });
+
+  it('orders seeds by node, so each proposal cut from a spread plan touches few nodes', () => {
+    const m = machineWith(svc('web'));
+    let n = 0;
+    const made = Array.from({ length: 12 }, (_, i) => newTask(m.services.get('web')!, { slot: i + 1 }, { now: Date.parse(at), newId: () => `t${++n}` }));
+    // The spread scheduler's order: round robin over three nodes.
+    const placed = new Map(made.map((t, i) => [t.ID, `n${i % 3}`]));
+    const ops = createTaskOps(made, placed);
+    const seeds = ops.flatMap((o) => (o.op === 'createTasks' ? o.tasks : []));
+    expect(seeds.map((s) => s.assignedTo)).toEqual(['n0', 'n0', 'n0', 'n0', 'n1', 'n1', 'n1', 'n1', 'n2', 'n2', 'n2', 'n2']);
+    expect(new Set(seeds.map((s) => s.id)).size).toBe(12);
+    expect(m.apply(2, { ops }).ok).toBe(true);
+    expect(m.tasksOfNode('n1').map((t) => t.Slot).sort((a, b) => a! - b!)).toEqual([2, 5, 8, 11]);
+  });
 });
 
 describe('placeTask', () => {

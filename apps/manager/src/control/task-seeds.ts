@@ -8,12 +8,20 @@ const SEEDS_PER_OP = 2000;
  * The orchestrator's new tasks as `createTasks` ops: grouped by service, the
  * service version they were made from and their creation time, which is all a
  * replica needs to rebuild each one with `newTask`. `placed` carries the
- * scheduler's choice for tasks placed in the same pass (pure).
+ * scheduler's choice for tasks placed in the same pass (pure). Seeds go in node order: the
+ * spread scheduler gives every node a few tasks per pass, and a proposal cut from node-ordered
+ * seeds touches a few nodes (one fetch each) instead of a few tasks on every node.
  */
 export function createTaskOps(created: readonly Task[], placed: ReadonlyMap<string, string>): Op[] {
   const ops: Op[] = [];
   const open = new Map<string, TaskSeed[]>();
-  for (const t of created) {
+  const nodeOf = (t: Task) => placed.get(t.ID) ?? t.NodeID ?? '';
+  const ordered = [...created].sort((a, b) => {
+    const x = nodeOf(a);
+    const y = nodeOf(b);
+    return x < y ? -1 : x > y ? 1 : 0;
+  });
+  for (const t of ordered) {
     const key = `${t.ServiceID}\u0000${t.SpecVersion?.Index ?? 0}\u0000${t.CreatedAt}`;
     let seeds = open.get(key);
     if (!seeds || seeds.length >= SEEDS_PER_OP) {
