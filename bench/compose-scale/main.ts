@@ -9,6 +9,9 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { ROOT, startManager } from '../support/manager';
+import { exitOnHelp } from '../support/usage';
+
+exitOnHelp(__filename);
 
 const run = promisify(execFile);
 const FILE = join(ROOT, 'compose-examples', 'hello', 'docker-compose.yml');

@@ -13,6 +13,9 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { ComposeError, loadProject, toStack } from '@flotilla/compose';
+import { exitOnHelp } from '../support/usage';
+
+exitOnHelp(__filename);
 
 const run = promisify(execFile);
 const ROOT = resolve(__dirname, '..', '..', '..');

@@ -12,6 +12,9 @@
  */
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { startManager, type BenchManager } from '../support/manager';
+import { exitOnHelp } from '../support/usage';
+
+exitOnHelp(__filename);
 
 function arg(name: string, def: number): number {
   const i = process.argv.indexOf(`--${name}`);

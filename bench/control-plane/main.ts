@@ -18,6 +18,9 @@ import { join } from 'node:path';
 import { ROOT, startManager, waitLine, type BenchManager } from '../support/manager';
 import { startRedis, type BenchRedis } from '../support/redis';
 import type { Task } from '@flotilla/contracts';
+import { exitOnHelp } from '../support/usage';
+
+exitOnHelp(__filename);
 
 const strArg = (n: string): string | undefined => {
   const i = process.argv.indexOf(`--${n}`);

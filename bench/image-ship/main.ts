@@ -16,6 +16,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { ROOT, freePort } from '../support/manager';
+import { exitOnHelp } from '../support/usage';
+
+exitOnHelp(__filename);
 
 const run = promisify(execFile);
 const SET = { HOSTS_PREFIX: 'chb', HOSTS_NET: '10.242.0', HOSTS_BRIDGE: 'chbbr0', HOSTS_STATE: '/var/lib/chb' };

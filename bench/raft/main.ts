@@ -13,6 +13,9 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { ClusterClient } from './client';
 import { ProcessCluster } from './procs';
+import { exitOnHelp } from '../support/usage';
+
+exitOnHelp(__filename);
 
 function arg(name: string, def: string): string {
   const i = process.argv.indexOf(`--${name}`);

@@ -14,6 +14,9 @@ import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { ROOT, startManager } from '../support/manager';
+import { exitOnHelp } from '../support/usage';
+
+exitOnHelp(__filename);
 
 const run = promisify(execFile);
 const PEERS = resolve(ROOT, '..', 'shared', 'peers');
