@@ -1,7 +1,7 @@
-import { isTerminal, type Service, type ServiceSpec, type Task } from '@flotilla/contracts';
+import type { Service, ServiceSpec, Task } from '@flotilla/contracts';
 import type { ApiClient, StackState } from '../../client/api-client';
 import { DockerApi } from '../../client/docker-api';
-import { composeService, currentTasks } from '../task-view';
+import { composeService, currentTasks, ranToEnd } from '../task-view';
 import { runningReplicas, stoppedReplicas } from './stopped';
 
 /** The deployed services of a project by compose service name, limited to `names` when given. */
@@ -29,10 +29,10 @@ export function liveTasks(state: StackState, s: Service): Task[] {
 /**
  * Containers of `s` that ended and stay ended: current tasks still wanted
  * running whose container exited (killed, crashed, done) and that the restart
- * policy does not replace. `start` and `restart` bring these back.
+ * policy does not replace (task-view's ranToEnd). `start`, `restart` and `up` bring these back.
  */
 export function endedTasks(state: StackState, s: Service): Task[] {
-  return currentTasks(state).filter((t) => t.ServiceID === s.ID && t.DesiredState === 'running' && isTerminal(t.Status.State));
+  return currentTasks(state).filter((t) => t.ServiceID === s.ID && t.DesiredState === 'running' && ranToEnd(t, s));
 }
 
 /** A fresh task for every slot of `s` (Swarm's `service update --force`): how an ended container starts again. */
