@@ -7,9 +7,9 @@ import { CliError } from '../errors';
 import { addProjectOptions, checkServices, load, projectOptions } from './project-options';
 import { taskContainers } from './task-containers';
 import { eachContainer } from './each-container';
-import { composeService, convergence } from './task-view';
+import { composeService } from './task-view';
 import { endedTasks, forcedSpec, rewrite, servicesByName } from './verbs/project-services';
-import { timeoutMs, waitFor } from './wait';
+import { waitConverged } from './wait';
 
 export function restartCommand(): Command {
   const cmd = new Command('restart')
@@ -46,15 +46,5 @@ export function restartCommand(): Command {
 /** Every task of `s` replaced by a fresh one; resolves once they run. */
 async function replaceTasks(client: ApiClient, project: string, s: Service): Promise<void> {
   await rewrite(client, s, forcedSpec);
-  const name = composeService(s);
-  await waitFor(
-    client,
-    project,
-    (st) => {
-      const c = convergence(st, new Set([name]));
-      return { done: c.done, fail: c.failure?.err };
-    },
-    timeoutMs(),
-    `${name} to restart`,
-  );
+  await waitConverged(client, project, new Set([composeService(s)]), `${composeService(s)} to restart`);
 }

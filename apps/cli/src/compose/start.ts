@@ -2,8 +2,7 @@ import { Command } from 'commander';
 import { connect } from '../client/local-cluster';
 import { CliError } from '../errors';
 import { addProjectOptions, checkServices, load, projectOptions } from './project-options';
-import { convergence } from './task-view';
-import { timeoutMs, waitFor } from './wait';
+import { waitConverged } from './wait';
 import { endedTasks, forcedSpec, isStopped, rewrite, servicesByName } from './verbs/project-services';
 import { startedSpec } from './verbs/stopped';
 import { progressLines } from './verbs/verb-format';
@@ -27,17 +26,7 @@ export function startCommand(): Command {
       // Killed or exited on its own (no restart policy brings it back): fresh tasks, as 1.29 starts the container.
       else if (endedTasks(state, s).length) await rewrite(client, s, forcedSpec);
     }
-    const wanted = new Set(targets.keys());
-    await waitFor(
-      client,
-      project.name,
-      (st) => {
-        const c = convergence(st, wanted);
-        return { done: c.done, fail: c.failure ? `for ${c.failure.service}  ${c.failure.err}` : undefined };
-      },
-      timeoutMs(),
-      `project ${project.name} to start`,
-    );
+    await waitConverged(client, project.name, new Set(targets.keys()), `project ${project.name} to start`);
     process.stderr.write(lines.end);
   });
   return cmd;

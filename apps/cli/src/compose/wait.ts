@@ -1,5 +1,6 @@
 import type { ApiClient, StackState } from '../client/api-client';
 import { CliError } from '../errors';
+import { convergence } from './task-view';
 
 /** Polls the stack until `done` holds, `fail` names an error, or the deadline passes. */
 export async function waitFor(
@@ -26,4 +27,18 @@ export async function waitFor(
 export function timeoutMs(): number {
   const v = Number(process.env.FLOTILLA_WAIT_TIMEOUT ?? 300);
   return (Number.isFinite(v) && v > 0 ? v : 300) * 1000;
+}
+
+/** Waits until `services` converge (task-view's convergence); a task that cannot start fails it in 1.29's words. */
+export function waitConverged(client: ApiClient, project: string, services: Set<string>, what: string): Promise<StackState> {
+  return waitFor(
+    client,
+    project,
+    (st) => {
+      const c = convergence(st, services);
+      return { done: c.done, fail: c.failure ? `for ${c.failure.service}  ${c.failure.err}` : undefined };
+    },
+    timeoutMs(),
+    what,
+  );
 }
