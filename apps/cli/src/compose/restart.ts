@@ -2,13 +2,12 @@ import { Command } from 'commander';
 import type { Service } from '@flotilla/contracts';
 import type { ApiClient } from '../client/api-client';
 import { connect } from '../client/local-cluster';
-import { nodeEngine } from '../client/node-engine';
 import { CliError } from '../errors';
 import { addProjectOptions, checkServices, load, projectOptions } from './project-options';
 import { taskContainers } from './task-containers';
 import { eachContainer } from './each-container';
 import { composeService } from './task-view';
-import { endedTasks, forcedSpec, rewrite, servicesByName } from './verbs/project-services';
+import { forcedSpec, rewrite, servicesByName } from './verbs/project-services';
 import { waitConverged } from './wait';
 
 export function restartCommand(): Command {
@@ -29,16 +28,19 @@ export function restartCommand(): Command {
     // The current task's container, whatever its state: 1.29 restarts stopped ones too.
     const containers = taskContainers(state, project.name, { services });
     if (!containers.length) throw new CliError('No containers to restart');
-    // A container that ended belongs to a task that ended: the engine could run it again, but the task
-    // would stay ended. Such a service gets fresh tasks instead (all its containers restart, as asked).
+    // A restart is fresh tasks (ForceUpdate+1, as `service update --force`): the engine could restart a
+    // container in place, but a worker that looks while it is down reports its task ended, and an ended
+    // task never runs again (seen: `ps` said Exit 0 under a running container). Each service once; the
+    // old tasks stop within their stop_grace_period (`-t` is checked, not used).
     const replaced = new Map<string, Promise<void>>();
+    const named = new Set(containers.map((c) => c.service));
     for (const [name, s] of servicesByName(state, services)) {
-      if (!endedTasks(state, s).length) continue;
+      if (!named.has(name)) continue;
       const p = replaceTasks(client, project.name, s);
       p.catch(() => undefined); // awaited through its containers' lines below
       replaced.set(name, p);
     }
-    await eachContainer('Restarting', containers, (c) => replaced.get(c.service) ?? nodeEngine(client.baseUrl, c.nodeId).getContainer(c.containerId).restart({ t }));
+    await eachContainer('Restarting', containers, (c) => replaced.get(c.service) ?? Promise.resolve());
   });
   return cmd;
 }
