@@ -90,6 +90,29 @@ describe('health checks and update failure actions through the docker CLI', () =
     expect(r.body).toContain(`Hello from ${task.Id.slice(0, 12)}`);
   });
 
+  it('a pause is no health verdict: the engine says unhealthy until its next probe, the task keeps its container', async () => {
+    const name = svc('pause');
+    // A long interval: after the unpause the engine keeps its `unhealthy` mark for up to 30 s, no probe failed.
+    const c = await d('service', 'create', '-d', '--name', name, '--health-cmd', 'true', '--health-interval', '30s', '--health-start-period', '0s', IMAGE, ...TRAPPING);
+    expect(c.code, c.out).toBe(0);
+    const [ct] = await eventually(async () => {
+      const list = await engine.listContainers({ filters: { label: [`com.docker.swarm.service.name=${name}`] } });
+      return list.length === 1 ? list : undefined;
+    }, 'its container', 30_000);
+    await engine.getContainer(ct.Id).pause();
+    await new Promise((r) => setTimeout(r, 2000));
+    await engine.getContainer(ct.Id).unpause();
+    await eventually(async () => /\(unhealthy\)$/.test((await engine.listContainers({ filters: { id: [ct.Id] } }))[0]?.Status ?? ''), 'the engine saying unhealthy after the unpause', 10_000);
+    // Several of the worker's looks (each pause/unpause event starts one): the container must still be the task's.
+    await new Promise((r) => setTimeout(r, 4000));
+    const info = await engine.getContainer(ct.Id).inspect();
+    expect(info.State.Running).toBe(true);
+    expect(info.State.Health?.FailingStreak).toBe(0);
+    const lines = await psLines(name);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).not.toMatch(/\|(Failed|Complete|Shutdown) /);
+  });
+
   it('an update to an unhealthy spec with failure action rollback rolls back to the old spec', async () => {
     const name = svc('rb');
     expect((await d('service', 'create', '--name', name, '--replicas', '2', '--health-cmd', 'true', '--health-interval', '1s', IMAGE, ...TRAPPING)).code).toBe(0);

@@ -55,13 +55,19 @@ export class DockerAdapter {
       all: true,
       filters: { label: [`${LABEL.managed}=true`, `${LABEL.swarmNodeId}=${nodeId}`] },
     });
-    return list.map((c) => ({
-      id: c.Id,
-      taskId: c.Labels[LABEL.swarmTaskId],
-      state: c.State as ObservedContainer['state'],
-      exitCode: parseExit(c.Status),
-      health: parseHealth(c.Status),
-    }));
+    return Promise.all(
+      list.map(async (c) => {
+        let health = parseHealth(c.Status);
+        // Rare (a container about to be stopped), so the extra look costs little.
+        if (health === 'unhealthy') health = healthVerdict(health, await this.failingStreak(c.Id));
+        return { id: c.Id, taskId: c.Labels[LABEL.swarmTaskId], state: c.State as ObservedContainer['state'], exitCode: parseExit(c.Status), health };
+      }),
+    );
+  }
+
+  private async failingStreak(id: string): Promise<number | undefined> {
+    const info = await this.docker.getContainer(id).inspect().catch(() => undefined);
+    return info?.State.Health?.FailingStreak;
   }
 
   /** The container of a task on this engine, found by its label (when the agent has not recorded it yet). */
@@ -243,6 +249,15 @@ export function parseHealth(status: string): ContainerHealth | undefined {
   const m = /\((healthy|unhealthy|health: starting)\)$/.exec(status);
   if (!m) return undefined;
   return m[1] === 'health: starting' ? 'starting' : (m[1] as ContainerHealth);
+}
+
+/**
+ * The engine marks a container `unhealthy` when it is paused, with no probe failed, and keeps saying so after
+ * the unpause until its next probe (up to a whole interval). That is no verdict: it counts as `starting` (not
+ * served, not stopped) until a probe runs. A real verdict has a failing streak (at least the retries).
+ */
+export function healthVerdict(listed: ContainerHealth | undefined, failingStreak: number | undefined): ContainerHealth | undefined {
+  return listed === 'unhealthy' && failingStreak === 0 ? 'starting' : listed;
 }
 
 function parseExit(status: string): number | undefined {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Task, TaskState } from '@flotilla/contracts';
 import { planContainers, unhealthyReport, type ObservedContainer } from './plan-containers';
-import { parseHealth } from './docker.adapter';
+import { healthVerdict, parseHealth } from './docker.adapter';
 
 const at = '2026-01-01T00:00:00.000Z';
 function task(id: string, state: TaskState, desired: TaskState = 'running'): Task {
@@ -78,6 +78,18 @@ describe('parseHealth', () => {
     ['Exited (0) 3 seconds ago', undefined],
   ])('%s', (status, expected) => {
     expect(parseHealth(status)).toBe(expected);
+  });
+});
+
+describe('healthVerdict', () => {
+  it('takes an unhealthy mark without a failed probe (a pause, until the next probe) as no verdict yet', () => {
+    expect(healthVerdict('unhealthy', 0)).toBe('starting');
+  });
+  it('keeps a verdict a failing streak stands behind, and anything else as listed', () => {
+    expect(healthVerdict('unhealthy', 3)).toBe('unhealthy');
+    expect(healthVerdict('unhealthy', undefined)).toBe('unhealthy');
+    expect(healthVerdict('healthy', 0)).toBe('healthy');
+    expect(healthVerdict(undefined, undefined)).toBeUndefined();
   });
 });
 
