@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { flotilla, runCommand } from '../support/cli';
-import { containersOf } from '../support/docker';
+import { containersOf, purgeProject } from '../support/docker';
 import { CLI, DOCKER_HOST, EXAMPLES, REDIS_URL } from '../support/env';
 import { ManagerProcess } from '../support/manager';
 import { freePort } from '../support/ports';
@@ -20,6 +20,9 @@ describe('bad input and unreachable dependencies: one line, non-zero exit, nothi
   afterAll(async () => {
     await m?.destroy();
     rmSync(dir, { recursive: true, force: true });
+    // 1.29's `create`/`up` of an unknown service leave the project's default network behind.
+    await purgeProject(`${project}d`);
+    await purgeProject(project);
   });
 
   const oneLine = (s: string) => s.trim().split('\n').filter((l) => !l.startsWith('WARNING')).length === 1;
