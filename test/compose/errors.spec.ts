@@ -3,8 +3,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { flotilla, runCommand } from '../support/cli';
-import { containersOf } from '../support/docker';
-import { DOCKER_HOST, EXAMPLES, REDIS_URL } from '../support/env';
+import { containersOf, purgeProject } from '../support/docker';
+import { CLI, DOCKER_HOST, EXAMPLES, REDIS_URL } from '../support/env';
 import { ManagerProcess } from '../support/manager';
 import { freePort } from '../support/ports';
 
@@ -20,6 +20,9 @@ describe('bad input and unreachable dependencies: one line, non-zero exit, nothi
   afterAll(async () => {
     await m?.destroy();
     rmSync(dir, { recursive: true, force: true });
+    // 1.29's `create`/`up` of an unknown service leave the project's default network behind.
+    await purgeProject(`${project}d`);
+    await purgeProject(project);
   });
 
   const oneLine = (s: string) => s.trim().split('\n').filter((l) => !l.startsWith('WARNING')).length === 1;
@@ -60,8 +63,29 @@ describe('bad input and unreachable dependencies: one line, non-zero exit, nothi
   it('unknown service', async () => {
     const r = await flotilla(['compose', '-f', `${EXAMPLES}/hello/docker-compose.yml`, '-p', project, 'up', '-d', 'nosuch'], m.cliEnv);
     expect(r.code).not.toBe(0);
-    expect(r.stderr.trim()).toBe('ERROR: No such service: nosuch');
+    // Piped, 1.29 logs the message alone (its `ERROR: ` prefix is for a terminal: below).
+    expect(r.stderr).toBe('No such service: nosuch\n');
     expect(await containersOf(project)).toHaveLength(0);
+  });
+
+  it('on a terminal, errors start with a red ERROR: as 1.29\'s (unknown service: the same bytes; a bad file)', async () => {
+    const bad = join(dir, 'tty-bad.yml');
+    writeFileSync(bad, 'services:\n  web:\n    imagee: x\n');
+    const hello = `${EXAMPLES}/hello/docker-compose.yml`;
+    const onTty = (cmd: string) => runCommand('script', ['-qec', cmd, '/dev/null'], { env: { ...process.env, ...m.cliEnv } });
+    const fl = (file: string, verb: string) => onTty(`${process.execPath} ${CLI} compose -f ${file} -p ${project} ${verb}`);
+    const dc = (file: string, verb: string) => onTty(`docker-compose -f ${file} -p ${project}d ${verb}`);
+    const [flUnknown, dcUnknown] = [await fl(hello, 'ps nosuch'), await dc(hello, 'ps nosuch')];
+    expect(dcUnknown.stdout).toBe('\x1b[31mERROR\x1b[0m: No such service: nosuch\r\n');
+    expect({ out: flUnknown.stdout, code: flUnknown.code }).toEqual({ out: dcUnknown.stdout, code: dcUnknown.code });
+    const [flBad, dcBad] = [await fl(bad, 'config'), await dc(bad, 'config')];
+    expect(dcBad.stdout.startsWith('\x1b[31mERROR\x1b[0m: ')).toBe(true);
+    expect(flBad.stdout.startsWith('\x1b[31mERROR\x1b[0m: ')).toBe(true);
+    expect(flBad.code).toBe(dcBad.code);
+    // Piped, neither prefixes a bad file's error.
+    const piped = await flotilla(['compose', '-f', bad, '-p', project, 'config'], m.cliEnv);
+    expect(piped.stderr).not.toMatch(/ERROR/);
+    expect((await runCommand('docker-compose', ['-f', bad, '-p', `${project}d`, 'config'])).stderr).not.toMatch(/ERROR/);
   });
 
   // Every verb that takes a service, next to docker-compose 1.29 on the same file: the same exit code and
@@ -73,7 +97,8 @@ describe('bad input and unreachable dependencies: one line, non-zero exit, nothi
   ])('unknown service on %s: 1.29\'s message and exit code, nothing deployed', async (verb, ...flags) => {
     const file = join(__dirname, 'fixtures', 'whole-project', 'docker-compose.yml');
     const tail = verb === 'exec' || verb === 'run' ? ['true'] : [];
-    const last = (s: string) => s.trim().split('\n').at(-1)!.replace(/^ERROR: /, '');
+    // Piped, neither prints `ERROR: ` (1.29 logs the level on a terminal only).
+    const last = (s: string) => s.trim().split('\n').at(-1)!;
     const want = await runCommand('docker-compose', ['-f', file, '-p', `${project}d`, verb, ...flags, 'nosuch', ...tail]);
     const r = await flotilla(['compose', '-f', file, '-p', project, verb, ...flags, 'nosuch', ...tail], m.cliEnv);
     if (verb === 'exec') {
@@ -90,7 +115,7 @@ describe('bad input and unreachable dependencies: one line, non-zero exit, nothi
     for (const args of [['scale', 'nosuch=1'], ['port', 'nosuch', '80'], ['config', '--hash', 'nosuch']]) {
       const want = await runCommand('docker-compose', ['-f', file, '-p', `${project}d`, ...args]);
       const r = await flotilla(['compose', '-f', file, '-p', project, ...args], m.cliEnv);
-      const last = (s: string) => s.trim().split('\n').at(-1)!.replace(/^ERROR: /, '');
+      const last = (s: string) => s.trim().split('\n').at(-1)!;
       expect({ args, code: r.code, last: last(r.stderr) }).toEqual({ args, code: want.code, last: last(want.stderr) });
     }
   });
@@ -101,7 +126,7 @@ describe('bad input and unreachable dependencies: one line, non-zero exit, nothi
       FLOTILLA_HOST: `127.0.0.1:${port}`,
     });
     expect(r.code).not.toBe(0);
-    expect(r.stderr.trim()).toBe(`ERROR: cannot reach the flotilla manager at 127.0.0.1:${port} (FLOTILLA_HOST)`);
+    expect(r.stderr.trim()).toBe(`cannot reach the flotilla manager at 127.0.0.1:${port} (FLOTILLA_HOST)`);
   });
 
   async function autostart(env: Record<string, string>) {
@@ -123,7 +148,7 @@ describe('bad input and unreachable dependencies: one line, non-zero exit, nothi
   it('unreachable Docker names the socket tried', async () => {
     const r = await autostart({ DOCKER_HOST: 'unix:///nonexistent/docker.sock' });
     expect(r.code).not.toBe(0);
-    expect(r.stderr.trim()).toMatch(/^ERROR: cannot reach Docker at unix:\/\/\/nonexistent\/docker\.sock: .+$/);
+    expect(r.stderr.trim()).toMatch(/^cannot reach Docker at unix:\/\/\/nonexistent\/docker\.sock: .+$/);
     expect(await containersOf(project)).toHaveLength(0);
   });
 
@@ -131,7 +156,7 @@ describe('bad input and unreachable dependencies: one line, non-zero exit, nothi
     const url = `redis://127.0.0.1:${await freePort()}`;
     const r = await autostart({ REDIS_URL: url });
     expect(r.code).not.toBe(0);
-    expect(r.stderr.trim()).toMatch(new RegExp(`^ERROR: cannot reach Redis at ${url}: .+$`));
+    expect(r.stderr.trim()).toMatch(new RegExp(`^cannot reach Redis at ${url}: .+$`));
     expect(await containersOf(project)).toHaveLength(0);
   });
 });

@@ -78,7 +78,7 @@ describe('compose exec/run/kill/pause/top/restart through the engine relay', () 
   it('exec --index N of a missing container fails with 1 (flotilla names it; 1.29 prints nothing)', async () => {
     const r = await compose(ref.exec_no_index.args);
     expect(r.code).toBe(ref.exec_no_index.exit);
-    expect(r.stderr).toBe('ERROR: No container found for web_2\n');
+    expect(r.stderr).toBe('No container found for web_2\n');
   });
 
   it('run --rm -T: the output, then the one-off is gone', async () => {
@@ -201,5 +201,21 @@ describe('compose exec/run/kill/pause/top/restart through the engine relay', () 
       const r = await fetch(`http://${m.host}/v1.41/containers/x/json`, { headers: { 'x-flotilla-node': 'nosuchnode' } });
       expect(r.status).toBe(503);
     });
+  });
+
+  it('start with one of two web containers killed starts that one only, as 1.29: the running one keeps its container', async () => {
+    const up = await compose(['up', '-d', '--scale', 'web=2']);
+    expect(up.code, up.stderr).toBe(0);
+    const webs = async () => (await containersOf(project, false)).filter((c) => c.Labels['com.docker.compose.service'] === 'web' && c.State === 'running');
+    await eventually(async () => (await webs()).length === 2, 'two web containers');
+    const [kept, killed] = await webs();
+    await docker.getContainer(killed.Id).kill();
+    await eventually(async () => /_web_\d .*Exit 137/.test((await compose(['ps'])).stdout), 'ps to show a web container Exit 137');
+    const r = await compose(['start']);
+    expect(r.code, r.stderr).toBe(0);
+    await eventually(async () => (await webs()).length === 2, 'two web containers again');
+    const ids = (await webs()).map((c) => c.Id);
+    expect(ids).toContain(kept.Id);
+    expect(ids).not.toContain(killed.Id);
   });
 });

@@ -167,7 +167,7 @@ describe('compose up attached, next to docker-compose 1.29', () => {
       const b = await flo(['up', ...flags]).done;
       expect(a.code).toBe(code);
       expect(b.code).toBe(code);
-      const last = (s: string) => s.trim().split('\n').filter((l) => !/^\d+$/.test(l)).at(-1)!.replace(/^ERROR: /, '');
+      const last = (s: string) => s.trim().split('\n').filter((l) => !/^\d+$/.test(l)).at(-1)!;
       expect(last(b.stderr)).toBe(last(a.stderr));
     }
     expect(await containersOf(FLO)).toEqual([]);

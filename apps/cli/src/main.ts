@@ -38,8 +38,10 @@ async function main() {
     const { ComposeError } = await import('@flotilla/compose');
     const e = caught instanceof ComposeError ? new CliError(caught.message) : caught;
     if (e instanceof CliError) {
-      // Docker-style commands already say "Error response from daemon: ..."; compose ones say ERROR:, as docker-compose.
-      if (e.message) process.stderr.write(e.message.startsWith('Error response') ? `${e.message}\n` : `ERROR: ${e.message}\n`);
+      // Docker-style commands already say "Error response from daemon: ..."; compose ones log it as docker-compose
+      // (`ERROR: ` on a terminal only); the others say ERROR: first.
+      if (e.message && invokedVerb(process.argv.slice(2)).noun === 'compose' && !e.message.startsWith('Error response')) (await import('./compose/console-log')).composeError(e.message);
+      else if (e.message) process.stderr.write(e.message.startsWith('Error response') ? `${e.message}\n` : `ERROR: ${e.message}\n`);
       process.exit(e.exitCode);
     }
     throw e;

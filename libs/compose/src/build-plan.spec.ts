@@ -11,7 +11,7 @@ describe('buildRequest: every build: form compose 1.29 accepts reaches /build', 
   it.each([
     ['a string context', ' ./app', {}, { dockerfile: 'Dockerfile', buildargs: {}, labels: {}, cachefrom: [] }],
     ['context + dockerfile', '\n      context: ./app\n      dockerfile: docker/Dockerfile.prod', {}, { dockerfile: 'docker/Dockerfile.prod' }],
-    ['args as a list, KEY alone from the environment', '\n      context: .\n      args:\n        - A=1\n        - FROM_ENV\n        - UNSET', { FROM_ENV: 'e' }, { buildargs: { A: '1', FROM_ENV: 'e' } }],
+    ['args as a list, KEY alone from the environment', '\n      context: .\n      args:\n        - A=1\n        - FROM_ENV\n        - UNSET', { FROM_ENV: 'e' }, { buildargs: { A: '1', FROM_ENV: 'e', UNSET: '' } }],
     ['args as a map', '\n      context: .\n      args:\n        A: "1"\n        B: two', {}, { buildargs: { A: '1', B: 'two' } }],
     ['target', '\n      context: .\n      target: final', {}, { target: 'final' }],
     ['labels (list and map)', '\n      context: .\n      labels:\n        - a=b', {}, { labels: { a: 'b' } }],

@@ -42,7 +42,9 @@ export function buildRequest(projectName: string, s: ServiceDef, flags: BuildFla
     context: b.context,
     dockerfile: b.dockerfile ?? 'Dockerfile',
     tag: serviceImage(projectName, s),
-    buildargs: { ...b.args },
+    // A `KEY` with no value the environment lacks is sent as '' (1.29's build_string_dict): the engine
+    // would read a null as "use the ARG's default".
+    buildargs: Object.fromEntries(Object.entries(b.args ?? {}).map(([k, v]) => [k, v ?? ''])),
     labels: { ...b.labels },
     ...(b.target ? { target: b.target } : {}),
     // 1.29 drops empty cache_from entries.

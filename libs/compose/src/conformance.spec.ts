@@ -4,10 +4,10 @@
  * the normalised services must agree. Files where we deliberately differ are
  * listed in DEVIATIONS (and in README.md).
  */
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import fc from 'fast-check';
@@ -34,6 +34,16 @@ const DEVIATIONS_DOC = JSON.parse(readFileSync(join(FIXTURES, 'deviations.json')
   configText: Record<string, string>;
 };
 const DEVIATIONS = DEVIATIONS_DOC.files;
+
+/**
+ * This run's own directory for the cases it writes (generated, v1, dotenv): two runs at once must not
+ * write into each other's files. Removed after the run. The oracle's cache sees it as RUN_MARK, so its
+ * answers stay valid from one run's directory to the next.
+ */
+const RUN_DIR = mkdtempSync(join(tmpdir(), 'flotilla-conformance-'));
+const RUN_MARK = '<conformance-run-dir>';
+const marked = (s: string) => s.split(RUN_DIR).join(RUN_MARK);
+afterAll(() => rmSync(RUN_DIR, { recursive: true, force: true }));
 const rule = (name: string) => {
   if (!DEVIATIONS_DOC.rules[name]) throw new Error(`comparison rule ${name} is not listed in deviations.json`);
   return true;
@@ -142,9 +152,7 @@ function generatedCases(n: number): Case[] {
       networks: { front: {}, back: {} },
       volumes: { data: {} },
     }));
-  // A fixed directory, so the oracle's cached answers stay valid from run to run.
-  const dir = join(tmpdir(), `flotilla-conformance-generated-${process.getuid?.() ?? 0}`);
-  rmSync(dir, { recursive: true, force: true });
+  const dir = join(RUN_DIR, 'generated');
   mkdirSync(dir, { recursive: true });
   // v1 files: services at the top level, short syntax only, links to earlier services.
   const v1service = (others: string[]) =>
@@ -164,8 +172,7 @@ function generatedCases(n: number): Case[] {
     .uniqueArray(ident, { minLength: 1, maxLength: 3 })
     .chain((names) => fc.tuple(...names.map((n, i) => v1service(names.slice(0, i)).map((s) => [n, Object.fromEntries(Object.entries(s).filter(([, v]) => v !== undefined))] as const))))
     .map((svcs) => Object.fromEntries(svcs));
-  const v1dir = join(tmpdir(), `flotilla-conformance-v1-${process.getuid?.() ?? 0}`);
-  rmSync(v1dir, { recursive: true, force: true });
+  const v1dir = join(RUN_DIR, 'v1');
   const v1cases = fc.sample(v1project, { seed: 1, numRuns: Math.ceil(n / 4) }).map((doc, i): Case => {
     const d = join(v1dir, `v1-${i}`);
     mkdirSync(d, { recursive: true });
@@ -206,8 +213,7 @@ function generatedCases(n: number): Case[] {
 
 /** Each .env file of the corpus as a project's .env, every variable it defines used in `environment:`. */
 function dotenvCases(): Case[] {
-  const dir = join(tmpdir(), `flotilla-conformance-dotenv-${process.getuid?.() ?? 0}`);
-  rmSync(dir, { recursive: true, force: true });
+  const dir = join(RUN_DIR, 'dotenv');
   const out: Case[] = [];
   for (const f of walk(CORPUS).filter((p) => /\/dotenv\/fixtures\/[^/]+\.env$/.test(p)).sort()) {
     const text = readFileSync(f, 'utf8');
@@ -235,8 +241,8 @@ const CACHE = resolve(ROOT, 'node_modules/.cache/flotilla-compose-oracle');
 
 function cacheKey(c: Case, args: string[]): string {
   const h = createHash('sha256');
-  h.update(JSON.stringify([statSync(ORACLE).mtimeMs, args, c.env, c.dir]));
-  for (const f of walk(c.dir).sort()) h.update(`\0${f}\0`).update(readFileSync(f));
+  h.update(JSON.stringify([statSync(ORACLE).mtimeMs, args, c.env, marked(c.dir)]));
+  for (const f of walk(c.dir).sort()) h.update(`\0${marked(f)}\0`).update(readFileSync(f));
   return h.digest('hex');
 }
 
@@ -244,7 +250,7 @@ async function oracle(c: Case, extra: string[] = []): Promise<OracleResult> {
   const args = [...c.files.flatMap((f) => ['-f', f]), 'config', ...extra];
   const key = join(CACHE, `${cacheKey(c, args)}.json`);
   try {
-    const cached = JSON.parse(readFileSync(key, 'utf8')) as OracleResult;
+    const cached = JSON.parse(readFileSync(key, 'utf8').split(RUN_MARK).join(RUN_DIR)) as OracleResult;
     // Answers cached before the text was kept are asked again, once.
     if (!cached.ok || cached.text !== undefined) return cached;
   } catch {
@@ -258,7 +264,10 @@ async function oracle(c: Case, extra: string[] = []): Promise<OracleResult> {
   });
   try {
     mkdirSync(CACHE, { recursive: true });
-    writeFileSync(key, JSON.stringify(result));
+    // Written whole then renamed: another run reading the same answer never sees half of it.
+    const part = `${key}.${process.pid}.part`;
+    writeFileSync(part, marked(JSON.stringify(result)));
+    renameSync(part, key);
   } catch {
     // A read-only node_modules only costs speed.
   }
@@ -319,7 +328,7 @@ const cmd = (v: unknown) => (v === undefined || v === null ? undefined : typeof 
 
 function oraclePorts(v: unknown): Canon[] {
   return sortBy(
-    ((v ?? []) as unknown[]).map((x) => {
+    ((v ?? []) as unknown[]).flatMap(hostRangeOnOnePort).map((x) => {
       if (typeof x === 'string') {
         // 1.29 prints ports with a host IP as "IP:PUBLISHED:TARGET/PROTO".
         const [addr, proto = 'tcp'] = x.split('/');
@@ -339,6 +348,23 @@ function oraclePorts(v: unknown): Canon[] {
       };
     }),
   );
+}
+
+/**
+ * 1.29 prints a host range onto one port as one entry (`published: 18000-18001`) and publishes one free port
+ * of it per container; flotilla publishes every port of it onto the target, as Swarm's stack deploy does.
+ */
+function hostRangeOnOnePort(x: unknown): unknown[] {
+  if (typeof x === 'string') {
+    // With a host IP: "IP:A-B:TARGET/PROTO".
+    const s = /^(.*:)(\d+)-(\d+)(:\d+(?:\/\w+)?)$/.exec(x);
+    if (!s || s[2] === s[3] || !rule('host-range-onto-one-port')) return [x];
+    return Array.from({ length: Number(s[3]) - Number(s[2]) + 1 }, (_, i) => `${s[1]}${Number(s[2]) + i}${s[4]}`);
+  }
+  const p = x as Record<string, unknown>;
+  const m = typeof x === 'object' && x !== null ? /^(\d+)-(\d+)$/.exec(String(p.published)) : null;
+  if (!m || m[1] === m[2] || !rule('host-range-onto-one-port')) return [x];
+  return Array.from({ length: Number(m[2]) - Number(m[1]) + 1 }, (_, i) => ({ ...p, published: Number(m[1]) + i }));
 }
 
 function oracleVolumes(v: unknown): Canon[] {

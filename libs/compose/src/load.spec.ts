@@ -57,13 +57,13 @@ describe('loadProject: versions and validation', () => {
   });
 
   it('a problem in an override file names that file and its line', () => {
-    const dir = writeTree({ 'a.yml': 'services:\n  web:\n    image: x\n', 'b.yml': 'services:\n  web:\n    ports:\n      - "1-2:3"\n' });
+    const dir = writeTree({ 'a.yml': 'services:\n  web:\n    image: x\n', 'b.yml': 'services:\n  web:\n    ports:\n      - "1-3:4-5"\n' });
     try {
       loadProject({ workingDir: dir, files: ['a.yml', 'b.yml'], env: {} });
       throw new Error('loaded');
     } catch (e) {
       expect((e as ComposeError).problems).toEqual([
-        { file: join(dir, 'b.yml'), line: 4, column: 9, message: 'services.web.ports: Invalid port "1-2:3": port ranges don\'t match in length' },
+        { file: join(dir, 'b.yml'), line: 4, column: 9, message: 'services.web.ports: Invalid port "1-3:4-5": port ranges don\'t match in length' },
       ]);
     }
   });

@@ -76,7 +76,7 @@ export interface ServiceNetworkDef {
 export interface ServiceDef {
   name: string;
   image?: string;
-  build?: { context: string; dockerfile?: string; args?: Record<string, string>; target?: string; labels?: Record<string, string>; network?: string; cache_from?: string[]; shm_size?: number; extra_hosts?: string[] };
+  build?: { context: string; dockerfile?: string; args?: Record<string, string | null>; target?: string; labels?: Record<string, string>; network?: string; cache_from?: string[]; shm_size?: number; extra_hosts?: string[] };
   command?: string[];
   entrypoint?: string[];
   /**

@@ -11,6 +11,9 @@ describe('parsePortSpec', () => {
     ['8080:80', [t(80, 8080)]],
     ['3000-3001', [t(3000), t(3001)]],
     ['9090-9091:8080-8081', [t(8080, 9090), t(8081, 9091)]],
+    // A host range onto one port: each published onto it, as Swarm's stack deploy reads it.
+    ['18000-18002:80', [t(80, 18000), t(80, 18001), t(80, 18002)]],
+    ['127.0.0.1:18000-18001:80/udp', [t(80, 18000, { protocol: 'udp', host_ip: '127.0.0.1' }), t(80, 18001, { protocol: 'udp', host_ip: '127.0.0.1' })]],
     ['127.0.0.1:8001:8001', [t(8001, 8001, { host_ip: '127.0.0.1' })]],
     ['127.0.0.1::5000', [t(5000, undefined, { host_ip: '127.0.0.1' })]],
     ['[::1]:80:80', [t(80, 80, { host_ip: '::1' })]],
@@ -25,7 +28,7 @@ describe('parsePortSpec', () => {
     expect(parsePortSpec(input)).toEqual(want);
   });
 
-  it.each<unknown>(['a:b', '80:80:80:80', '0', '70000', '80/xtp', '1-3:4-7', '5-3', { published: 80 }, { target: 80, mode: 'mesh' }, { target: 0 }, true, null])(
+  it.each<unknown>(['a:b', '80:80:80:80', '0', '70000', '80/xtp', '1-3:4-7', '18000-18002:80-81', '5-3', '8001-8000:80', { published: 80 }, { target: 80, mode: 'mesh' }, { target: 0 }, true, null])(
     'rejects %j',
     (input) => {
       expect(typeof parsePortSpec(input)).toBe('string');

@@ -55,12 +55,16 @@ export function parsePortSpec(item: unknown): RawPort[] | string {
   const p0 = hasPub ? Number(pubA) : undefined;
   const p1 = pubB ? Number(pubB) : p0;
   if (p0 !== undefined && (p0 < 1 || p1! > 65535 || p1! < p0)) return `Invalid port "${s}": published port out of range (1-65535)`;
-  if (p0 !== undefined && p1! - p0 !== t1 - t0) return `Invalid port "${s}": port ranges don't match in length`;
+  // A host range onto one container port ("8000-8001:80") is read as Swarm's stack deploy reads it: every
+  // port of the range published onto that port (1.29 gives each container one free port of the range).
+  const onePort = t0 === t1 && p0 !== undefined && p1! > p0;
+  if (p0 !== undefined && !onePort && p1! - p0 !== t1 - t0) return `Invalid port "${s}": port ranges don't match in length`;
   const host_ip = ip6 ?? ip4;
   const out: RawPort[] = [];
-  for (let k = 0; k <= t1 - t0; k++) {
+  const count = onePort ? p1! - p0! + 1 : t1 - t0 + 1;
+  for (let k = 0; k < count; k++) {
     out.push({
-      target: t0 + k,
+      target: onePort ? t0 : t0 + k,
       ...(p0 !== undefined ? { published: p0 + k } : {}),
       protocol: protocol as PortDef['protocol'],
       mode: 'ingress',

@@ -321,7 +321,8 @@ export function normalizeService(name: string, raw: Raw, ctx: NormalizeContext):
     s.build = {
       context: String(b.context ?? ctx.projectDir),
       ...(b.dockerfile ?? raw.dockerfile ? { dockerfile: String(b.dockerfile ?? raw.dockerfile) } : {}),
-      ...(b.args !== undefined ? { args: stringMap(b.args, ctx.env) } : {}),
+      // A `KEY` the environment lacks stays, as null (as 1.29 keeps it); the build sends it as ''.
+      ...(b.args !== undefined ? { args: envMap(b.args, ctx.env) } : {}),
       ...(b.target ? { target: String(b.target) } : {}),
       ...(b.labels !== undefined ? { labels: stringMap(b.labels) } : {}),
       ...(b.network ? { network: String(b.network) } : {}),

@@ -175,6 +175,8 @@ export interface TaskReport {
   command?: string;
   /** Task-network addresses seen by the worker (CIDR form). */
   addresses?: Record<string, string>;
+  /** Running, with published ports: the addresses the node's ingress listens on for them (ContainerStatus.PublishedOn). */
+  published?: string[];
 }
 
 export interface StatusRequest {

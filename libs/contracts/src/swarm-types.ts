@@ -264,6 +264,11 @@ export interface ContainerStatus {
   Health?: 'starting' | 'healthy' | 'unhealthy';
   /** flotilla's: the container is paused (`compose ps` shows "Paused", as 1.29 reads it from the engine). */
   Paused?: boolean;
+  /**
+   * flotilla's: the addresses its node publishes the service's ports on (`0.0.0.0`, and `::` where the
+   * host has IPv6), as its worker bound them; `compose ps` prints one binding per address, as 1.29 prints the engine's.
+   */
+  PublishedOn?: string[];
   /** flotilla's addition: the command the container really runs (entrypoint + args), for `compose ps`. */
   Command?: string;
 }

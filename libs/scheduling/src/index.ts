@@ -10,6 +10,7 @@ export {
 } from './constraint';
 export { ConstraintError, SchedulingError } from './errors';
 export { sameSpec } from './spec-equal';
+export { retireEndedTasks } from './restart-ended';
 export { jobCounts, jobIteration } from './reconcile-job';
 export { planUpdateProgress, planUpdates, type UpdateStep } from './update-progress';
 export { activeUpdateConfig, UPDATE_DEFAULTS } from './update-config';

@@ -129,6 +129,15 @@ describe('StateMachine', () => {
     expect(m.tasks.get('t1')!.Version.Index).toBe(5);
   });
 
+  it('keeps where a running task\'s ports are published (its worker\'s report) through its later states', () => {
+    const m = new StateMachine();
+    m.apply(1, { ops: [put('task', task('t1', 's1', 'n1'), null)] });
+    m.apply(2, { ops: [{ op: 'taskStatus' as const, nodeId: 'n1', report: { taskId: 't1', state: 'running' as const, message: 'started', published: ['0.0.0.0'] }, at }] });
+    expect(m.tasks.get('t1')!.Status.ContainerStatus?.PublishedOn).toEqual(['0.0.0.0']);
+    m.apply(3, { ops: [{ op: 'taskStatus' as const, nodeId: 'n1', report: { taskId: 't1', state: 'failed' as const, message: 'exited', exitCode: 1 }, at }] });
+    expect(m.tasks.get('t1')!.Status.ContainerStatus?.PublishedOn).toEqual(['0.0.0.0']);
+  });
+
   it('remembers when a task reached running through its later states', () => {
     const m = new StateMachine();
     m.apply(1, { ops: [put('task', task('t1', 's1', 'n1'), null)] });

@@ -184,6 +184,7 @@ export class StateMachine implements StateView {
                 ...(r.command !== undefined ? { Command: r.command } : {}),
                 ...(r.health !== undefined ? { Health: r.health } : {}),
                 ...(r.paused !== undefined ? { Paused: r.paused } : {}),
+                ...(r.published !== undefined ? { PublishedOn: r.published } : {}),
               },
               PortStatus: cur.Status.PortStatus,
               ...(r.state === 'running' && !pausedNews ? { RunningAt: op.at } : cur.Status.RunningAt ? { RunningAt: cur.Status.RunningAt } : {}),

@@ -40,6 +40,11 @@ export class ApiClient {
     return this.json('GET', `${AGENT_API}/stacks/${encodeURIComponent(name)}`);
   }
 
+  /** Starts again the slots of these ended tasks of the stack (and only those). */
+  restartEnded(name: string, tasks: string[]): Promise<{ index: number; restarted: string[] }> {
+    return this.json('POST', `${AGENT_API}/stacks/${encodeURIComponent(name)}/restart-ended`, { tasks });
+  }
+
   removeStack(name: string, volumes: boolean): Promise<{ index: number; removed: string[] }> {
     return this.json('DELETE', `${AGENT_API}/stacks/${encodeURIComponent(name)}?volumes=${volumes ? 1 : 0}`);
   }

@@ -10,6 +10,7 @@ import { LocalEngine } from './engine.adapter';
 import { nodeEngine } from '../client/node-engine';
 import { ParallelLines } from './verbs/parallel-lines';
 import { downContainers } from './down/down-containers';
+import { composeWarning } from './console-log';
 
 export function downCommand(): Command {
   const cmd = new Command('down')
@@ -36,7 +37,7 @@ export function downCommand(): Command {
       } catch (e) {
         throw new CliError((e as { json?: { message?: string } }).json?.message ?? (e as Error).message);
       }
-      if (!removed) process.stderr.write(`WARNING: Image ${image} not found.\n`);
+      if (!removed) composeWarning(`Image ${image} not found.`);
     }
   });
   return cmd;

@@ -1,6 +1,7 @@
 import { loadProject, ComposeError, type ComposeProject } from '@flotilla/compose';
 import { CliError } from '../errors';
 import type { ProjectOptions } from './project-flags';
+import { composeWarning } from './console-log';
 
 export { addProjectOptions, projectOptions, type ProjectOptions } from './project-flags';
 
@@ -24,7 +25,7 @@ export function load(o: ProjectOptions, extra: { interpolate?: boolean } = {}): 
 
 /** Warnings the loader found (unset variables...), printed the way docker-compose does. */
 export function printWarnings(p: ComposeProject) {
-  for (const w of p.warnings) process.stderr.write(`WARNING: ${w}\n`);
+  for (const w of p.warnings) composeWarning(w);
 }
 
 export function checkServices(p: ComposeProject, names: string[]) {

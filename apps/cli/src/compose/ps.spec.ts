@@ -26,4 +26,10 @@ describe('compose ps Ports column, as docker-compose 1.29 prints it', () => {
     ['ports sorted as text, an exposed one bare', [{ TargetPort: 80, PublishedPort: 8000 }, { TargetPort: 443, Protocol: 'tcp' }, { TargetPort: 53, PublishedPort: 5353, Protocol: 'udp' }], '443/tcp, 0.0.0.0:5353->53/udp,:::5353->53/udp, 0.0.0.0:8000->80/tcp,:::8000->80/tcp'],
     ['none', [], ''],
   ])('%s', (_n, ps, want) => expect(ports(ps)).toBe(want));
+
+  it.each<[string, string[] | undefined, string]>([
+    ['a node that bound IPv4 and IPv6 (dual-stack)', ['0.0.0.0', '::'], '0.0.0.0:8000->80/tcp,:::8000->80/tcp'],
+    ['a node without IPv6: the IPv4 binding alone, as the engine publishes there', ['0.0.0.0'], '0.0.0.0:8000->80/tcp'],
+    ['a worker that did not say: both', undefined, '0.0.0.0:8000->80/tcp,:::8000->80/tcp'],
+  ])('published on %s', (_n, addresses, want) => expect(ports([{ TargetPort: 80, PublishedPort: 8000 }], addresses)).toBe(want));
 });

@@ -52,7 +52,8 @@ export function renderPs(
       const name = `${project}_${composeService(s)}_${t.Slot || t.NodeID?.slice(0, 12)}`;
       // 1.29 reads ports from the container's bindings, which an ended container no longer has.
       const bound = t.Status.State === 'running' || t.Status.State === 'starting';
-      return { name, cells: [name, command(t), stateText(t), bound ? ports(s.Endpoint?.Spec?.Ports ?? s.Spec.EndpointSpec?.Ports ?? []) : ''], id: t.Status.ContainerStatus?.ContainerID ?? '' };
+      const cell = bound ? ports(s.Endpoint?.Spec?.Ports ?? s.Spec.EndpointSpec?.Ports ?? [], t.Status.ContainerStatus?.PublishedOn) : '';
+      return { name, cells: [name, command(t), stateText(t), cell], id: t.Status.ContainerStatus?.ContainerID ?? '' };
     })
     // A stopped service's containers are gone in flotilla: listed from the count it remembers, without IDs.
     .concat(o.quiet ? [] : stoppedRows(state, project, keep).map((cells) => ({ name: cells[0], cells, id: '' })))
@@ -90,10 +91,11 @@ export function stateText(t: Task): string {
 
 /**
  * 1.29's Ports cell: per container port (sorted as text, `8080/tcp`), its bindings joined by `,`,
- * the ports by `, `. Published ports answer on IPv4 and IPv6 (the ingress listens on both, as
- * Docker publishes them), so each has Docker's two bindings: `0.0.0.0:P->T/tcp,:::P->T/tcp`.
+ * the ports by `, `. A binding per address the task's node publishes on (its worker's report):
+ * `0.0.0.0:P->T/tcp,:::P->T/tcp` where the host has IPv6, as the engine binds; IPv4's alone where not.
+ * A task reported by a worker that did not say is shown with both, as most hosts publish.
  */
-export function ports(ps: { TargetPort: number; PublishedPort?: number; Protocol?: string }[]): string {
+export function ports(ps: { TargetPort: number; PublishedPort?: number; Protocol?: string }[], addresses: string[] = ['0.0.0.0', '::']): string {
   const byKey = new Map<string, number[]>();
   for (const p of ps) {
     const key = `${p.TargetPort}/${p.Protocol ?? 'tcp'}`;
@@ -103,6 +105,6 @@ export function ports(ps: { TargetPort: number; PublishedPort?: number; Protocol
   }
   return [...byKey]
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([key, published]) => (published.length ? published.flatMap((h) => [`0.0.0.0:${h}->${key}`, `:::${h}->${key}`]).join(',') : key))
+    .map(([key, published]) => (published.length ? published.flatMap((h) => addresses.map((a) => `${a}:${h}->${key}`)).join(',') : key))
     .join(', ');
 }

@@ -4,6 +4,7 @@ import { addProjectOptions, checkServices, load, printWarnings, projectOptions }
 import { pullLine, pullStatus, pullTargets, type PullTarget } from './registry/registry-plan';
 import { RegistryAdapter } from './registry/registry.adapter';
 import { CliError } from '../errors';
+import { composeError, composeWarning } from './console-log';
 
 /** At most this many pulls at once, as 1.29's parallel pull. */
 const LIMIT = 5;
@@ -57,7 +58,7 @@ export function pullCommand(): Command {
       }),
     );
     if (mustBuild.length) {
-      process.stderr.write(`WARNING: Some service image(s) must be built from source by running:\n    flotilla compose build ${mustBuild.join(' ')}\n`);
+      composeWarning(`Some service image(s) must be built from source by running:\n    flotilla compose build ${mustBuild.join(' ')}`);
     }
     for (const [name, error] of errors) process.stderr.write(`\nERROR: for ${name}  ${error}\n`);
     // 1.29.2 drops --ignore-pull-failures in its (default) parallel mode: a failure exits 1 all the same.
@@ -83,10 +84,10 @@ async function pullSerially(project: ComposeProject, targets: PullTarget[], opts
     const failed = await registry.pull(t.image.repo, t.image.tag, () => undefined);
     if (!failed) continue;
     if (failed.notFound && t.canBuild) mustBuild.push(t.service);
-    else if (opts.ignorePullFailures && (failed.notFound || failed.stream)) process.stderr.write(`ERROR: ${failed.error}\n`);
+    else if (opts.ignorePullFailures && (failed.notFound || failed.stream)) composeError(failed.error);
     else throw new CliError(failed.error, 1);
   }
   if (mustBuild.length) {
-    process.stderr.write(`WARNING: Some service image(s) must be built from source by running:\n    flotilla compose build ${mustBuild.join(' ')}\n`);
+    composeWarning(`Some service image(s) must be built from source by running:\n    flotilla compose build ${mustBuild.join(' ')}`);
   }
 }

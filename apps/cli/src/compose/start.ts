@@ -3,7 +3,7 @@ import { connect } from '../client/local-cluster';
 import { CliError } from '../errors';
 import { addProjectOptions, checkServices, load, projectOptions } from './project-options';
 import { waitConverged } from './wait';
-import { endedTasks, forcedSpec, isStopped, rewrite, servicesByName } from './verbs/project-services';
+import { endedTasks, isStopped, restartEndedSlots, rewrite, servicesByName } from './verbs/project-services';
 import { startedSpec } from './verbs/stopped';
 import { progressLines } from './verbs/verb-format';
 
@@ -23,8 +23,12 @@ export function startCommand(): Command {
     process.stderr.write(lines.start);
     for (const s of targets.values()) {
       if (isStopped(s)) await rewrite(client, s, startedSpec);
-      // Killed or exited on its own (no restart policy brings it back): fresh tasks, as 1.29 starts the container.
-      else if (endedTasks(state, s).length) await rewrite(client, s, forcedSpec);
+      // Killed or exited on its own (no restart policy brings it back): a fresh task in each ended slot, as
+      // 1.29 starts the stopped containers; running ones are left be.
+      else {
+        const ended = endedTasks(state, s);
+        if (ended.length) await restartEndedSlots(client, project.name, ended.map((t) => t.ID));
+      }
     }
     await waitConverged(client, project.name, new Set(targets.keys()), `project ${project.name} to start`);
     process.stderr.write(lines.end);

@@ -17,6 +17,7 @@ import { LocalEngine } from './engine.adapter';
 import { ShippingProgress } from './up/shipping-progress';
 import { dependencyFailureReport, resourceLines, upSteps, UpProgress } from './up/up-progress';
 import { TtyProgressWriter } from '../progress/progress-writer';
+import { composeWarning } from './console-log';
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
 
@@ -49,7 +50,7 @@ export function upCommand(): Command {
     const opts = { ...raw, noRecreate: raw.recreate === false };
     const project = load(projectOptions(cmd));
     printWarnings(project);
-    const plan = planUp(opts, Object.keys(project.services), (w) => process.stderr.write(`WARNING: ${w}\n`));
+    const plan = planUp(opts, Object.keys(project.services), composeWarning);
     checkServices(project, services);
     const scale = parseScale(opts.scale ?? [], project);
     const stack = select(composeStack(project, { scale }), project, services, opts.deps);

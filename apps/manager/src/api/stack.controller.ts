@@ -20,6 +20,15 @@ export class StackController {
     return this.stacks.deploy(name, body);
   }
 
+  /** Body `{ tasks: [ID...] }`: those of the stack's tasks that ended start again in their slots, nothing else. */
+  @Post(':name/restart-ended')
+  @HttpCode(200)
+  restartEnded(@Param('name') name: string, @Body() body: { tasks?: unknown }): Promise<{ index: number; restarted: string[] }> {
+    validateName('stack', name);
+    if (!Array.isArray(body?.tasks) || !body.tasks.every((t) => typeof t === 'string')) throw new FlotillaError('invalid_argument', 'restart-ended: tasks must be a list of task IDs');
+    return this.stacks.restartEnded(name, body.tasks as string[]);
+  }
+
   @Get(':name')
   get(@Param('name') name: string): StackState {
     validateName('stack', name);

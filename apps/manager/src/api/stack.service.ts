@@ -18,6 +18,7 @@ import { parseBody, stackDeploySchema } from './schemas';
 import { endpointOf } from './endpoint';
 import { resolveNetworks } from './resolve-networks';
 import { jobRun, withJobDefaults } from './job-runs';
+import { retireEndedTasks } from '@flotilla/scheduling';
 
 
 /**
@@ -134,6 +135,18 @@ export class StackService {
     }
     const index = ops.length ? await this.store.propose({ ops }) : view.index;
     return { index, removed };
+  }
+
+  /**
+   * Starts again only the slots of these ended tasks (compose `start`/`up`: 1.29 starts the stopped
+   * containers and leaves running ones be): each is retired, and the reconciler gives its slot a new task.
+   */
+  async restartEnded(name: string, taskIds: string[]): Promise<{ index: number; restarted: string[] }> {
+    const view = this.store.view();
+    const services = new Set(this.stackServices(view, name).map((s) => s.ID));
+    const retired = retireEndedTasks(view.tasks.values(), new Set(taskIds), services, new Date(this.clock.now()).toISOString());
+    const index = retired.length ? await this.store.propose({ ops: retired.map((t) => put('task', t, t.Version.Index)) }) : view.index;
+    return { index, restarted: retired.map((t) => t.ID) };
   }
 
   get(name: string): StackState {

@@ -36,6 +36,7 @@ import { planContainers, type ObservedContainer } from '../docker/plan-container
 import { TaskRunner, type RunContext, type StopItem } from '../docker/task-runner';
 import { ImageShipper } from '../docker/image-shipper';
 import { IngressProxy, type Route } from '../network/ingress-proxy';
+import { publishingTasks, withPublished } from '../network/published-tasks';
 import { OverlayAgent } from '../network/overlay/overlay-agent';
 import { awaitsAddress, isMeshPort } from '@flotilla/networking';
 import { LogServer } from '../logs/log-server';
@@ -69,6 +70,8 @@ export class AgentService implements OnApplicationShutdown {
   private nodeId = '';
   private clusterId = '';
   private set: AssignmentSet | undefined;
+  /** Tasks of the set whose service publishes ports here: their running reports say on which addresses. */
+  private publishing = new Set<string>();
   private readonly inflight = new Set<string>();
   /** Tasks the runner ended itself (an unhealthy stop, say): it knows why, a later look at the exited container does not. */
   private readonly ended = new Set<string>();
@@ -134,7 +137,9 @@ export class AgentService implements OnApplicationShutdown {
     this.clusterId = reg.clusterId;
     writeNodeId(this.config.dataDir, reg.nodeId);
     writeMembership(this.config.dataDir, { clusterId: reg.clusterId, dockerHost: this.config.dockerHost });
-    this.reporter = new Reporter(this.client, () => this.nodeId);
+    // Whether published ports answer on IPv6 here too, known before any task reports where they answer.
+    await this.ingress.probe();
+    this.reporter = new Reporter(this.client, () => this.nodeId, undefined, (r) => withPublished(r, this.publishing, this.ingress.addresses()));
     const report = (r: TaskReport) => {
       if (isTerminal(r.state)) this.ended.add(r.taskId);
       this.reporter.push(r);
@@ -349,6 +354,7 @@ export class AgentService implements OnApplicationShutdown {
     try {
       if (kind === 'fetch' || !this.set) this.set = await this.fetchSet();
       const set = this.set;
+      this.publishing = publishingTasks(set);
       this.overlay.update(set);
       if (set.promotion && this.config.role === 'worker') void this.promote(set.promotion.token);
       const assigned = new Set(set.tasks.map((t) => t.ID));

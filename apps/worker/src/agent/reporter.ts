@@ -17,9 +17,12 @@ export class Reporter {
     private readonly client: Pick<ManagerClient, 'report'>,
     private readonly nodeId: () => string,
     private readonly delayMs = 20,
+    /** What the node adds to a report on its way out (where a task's ports are published). */
+    private readonly stamp: (r: TaskReport) => TaskReport = (r) => r,
   ) {}
 
-  push(r: TaskReport): void {
+  push(report: TaskReport): void {
+    const r = this.stamp(report);
     const prev = this.pending.get(r.taskId);
     // Two reports of one state (the runner's and a resync's) merge: the richer fields survive.
     this.pending.set(r.taskId, prev && prev.state === r.state ? { ...prev, ...definedOnly(r) } : r);

@@ -95,3 +95,22 @@ describe('IngressProxy: the routing mesh', () => {
     expect(await ask(B, MESH, '\u0000\u0050x')).toBe('');
   });
 });
+
+describe('IngressProxy.probe: the addresses published ports answer on', () => {
+  it('IPv4 alone when told to bind IPv4', async () => {
+    const p = new IngressProxy('0.0.0.0');
+    await p.probe();
+    expect(p.addresses()).toEqual(['0.0.0.0']);
+  });
+
+  it('by default, IPv6 too exactly when this host can listen on ::', async () => {
+    const p = new IngressProxy();
+    await p.probe();
+    const v6 = await new Promise<boolean>((resolve) => {
+      const s = createServer();
+      s.once('error', () => resolve(false));
+      s.listen(0, '::', () => s.close(() => resolve(true)));
+    });
+    expect(p.addresses()).toEqual(v6 ? ['0.0.0.0', '::'] : ['0.0.0.0']);
+  });
+});

@@ -54,6 +54,28 @@ export class IngressProxy {
   constructor(private bindHost = '::') {}
 
   /**
+   * Finds out once, before any port is published, whether this host can listen on IPv6 (as the engine
+   * publishes `[::]:P` only where it can), so the addresses reported for a task are the ones bound.
+   */
+  async probe(): Promise<void> {
+    if (this.bindHost !== '::') return;
+    const ok = await new Promise<boolean>((resolve) => {
+      const s = createServer();
+      s.once('error', (e) => {
+        const code = (e as NodeJS.ErrnoException).code;
+        resolve(!(code === 'EAFNOSUPPORT' || code === 'EADDRNOTAVAIL'));
+      });
+      s.listen(0, '::', () => s.close(() => resolve(true)));
+    });
+    if (!ok) this.bindHost = '0.0.0.0';
+  }
+
+  /** The addresses a published port answers on here: IPv4's, and IPv6's when bound dual-stack. */
+  addresses(): string[] {
+    return this.bindHost === '::' ? ['0.0.0.0', '::'] : [this.bindHost];
+  }
+
+  /**
    * Makes the set of listening ports exactly the routes of `wanted` that lead somewhere (published
    * port -> route). A port with nowhere to go is not held, so another node on this host that has
    * tasks behind it can bind it.

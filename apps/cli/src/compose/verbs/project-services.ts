@@ -3,6 +3,7 @@ import type { ApiClient, StackState } from '../../client/api-client';
 import { DockerApi } from '../../client/docker-api';
 import { composeService, currentTasks, ranToEnd } from '../task-view';
 import { runningReplicas, stoppedReplicas } from './stopped';
+import { timeoutMs, waitFor } from '../wait';
 
 /** The deployed services of a project by compose service name, limited to `names` when given. */
 export function servicesByName(state: StackState, names: string[]): Map<string, Service> {
@@ -59,10 +60,26 @@ export async function rewrite(client: ApiClient, s: Service, f: (spec: ServiceSp
 export async function startEnded(client: ApiClient, before: StackState, unchanged: readonly string[]): Promise<Set<string>> {
   const names = new Set(unchanged);
   const out = new Set<string>();
+  const ended: string[] = [];
   for (const s of before.services) {
-    if (!names.has(s.Spec.Name) || isStopped(s) || !endedTasks(before, s).length) continue;
-    await rewrite(client, s, forcedSpec);
+    if (!names.has(s.Spec.Name) || isStopped(s)) continue;
+    const tasks = endedTasks(before, s);
+    if (!tasks.length) continue;
+    // Only the ended slots start again; the service's running containers are left be, as in 1.29.
+    ended.push(...tasks.map((t) => t.ID));
     out.add(s.Spec.Name);
   }
+  if (ended.length) await restartEndedSlots(client, before.name, ended);
   return out;
+}
+
+/**
+ * Starts again the slots of these ended tasks only (the manager retires them; the orchestrator gives
+ * each slot a new task), and returns once every slot has its new task: until then the retired one
+ * still stands for its slot and would count as converged (an ended restart: no task does).
+ */
+export async function restartEndedSlots(client: ApiClient, project: string, tasks: string[]): Promise<void> {
+  const { restarted } = await client.restartEnded(project, tasks);
+  const retired = new Set(restarted);
+  await waitFor(client, project, (st) => ({ done: !currentTasks(st).some((t) => retired.has(t.ID)) }), timeoutMs(), `project ${project}'s ended containers to be replaced`);
 }
