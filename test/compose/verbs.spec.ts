@@ -2,10 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { networkInterfaces, tmpdir } from 'node:os';
 import type { StackState } from '@flotilla/contracts';
 import { join } from 'node:path';
-import { flotilla, type CliResult } from '../support/cli';
+import { flotilla, runCommand, type CliResult } from '../support/cli';
 import { CLI } from '../support/env';
 import { containersOf, eventually, purgeProject } from '../support/docker';
 import { ManagerProcess } from '../support/manager';
@@ -102,6 +102,42 @@ describe('compose create/start/stop/rm/scale/port/images/events/version/help nex
     } finally {
       await r('down');
       await purgeProject(rp);
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('an address before the port ("127.0.0.1:P:80"): only that address answers, ps and port say it as 1.29 does', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'flotilla-hostip-'));
+    const p = await freePort();
+    writeFileSync(join(dir, 'docker-compose.yml'), `version: "3.8"\nservices:\n  web:\n    image: flotilla/hello:latest\n    ports:\n      - "127.0.0.1:${p}:80"\n`);
+    const rp = `${project}h`;
+    const r = (...args: string[]) => flotilla(['compose', '--file', join(dir, 'docker-compose.yml'), '-p', rp, ...args], env);
+    // An address of this host that is not loopback: the port must not answer there (it did: every address).
+    const other = Object.values(networkInterfaces())
+      .flat()
+      .find((a) => a && a.family === 'IPv4' && !a.internal)?.address;
+    try {
+      const up = await r('up', '-d');
+      expect(up.code, up.stderr).toBe(0);
+      expect((await r('port', 'web', '80')).stdout).toBe(`127.0.0.1:${p}\n`);
+      await eventually(async () => (await fetch(`http://127.0.0.1:${p}/`).then((x) => x.ok).catch(() => false)) || undefined, 'the port to answer on 127.0.0.1');
+      expect((await r('ps')).stdout).toContain(`127.0.0.1:${p}->80/tcp`);
+      expect((await r('ps')).stdout).not.toContain(`0.0.0.0:${p}`);
+      if (other) await expect(fetch(`http://${other}:${p}/`, { signal: AbortSignal.timeout(3000) })).rejects.toThrow();
+      // 1.29, the same file after flotilla's is down (one port): the same `port` answer and Ports cell.
+      await r('down');
+      const dc = await runCommand('docker-compose', ['-f', join(dir, 'docker-compose.yml'), '-p', `${rp}dc`, 'up', '-d'], { cwd: dir });
+      try {
+        expect(dc.code, dc.stderr).toBe(0);
+        expect((await runCommand('docker-compose', ['-f', join(dir, 'docker-compose.yml'), '-p', `${rp}dc`, 'port', 'web', '80'], { cwd: dir })).stdout).toBe(`127.0.0.1:${p}\n`);
+        expect((await runCommand('docker-compose', ['-f', join(dir, 'docker-compose.yml'), '-p', `${rp}dc`, 'ps'], { cwd: dir })).stdout).toContain(`127.0.0.1:${p}->80/tcp`);
+      } finally {
+        await runCommand('docker-compose', ['-f', join(dir, 'docker-compose.yml'), '-p', `${rp}dc`, 'down'], { cwd: dir });
+      }
+    } finally {
+      await r('down');
+      await purgeProject(rp);
+      await purgeProject(`${rp}dc`);
       rmSync(dir, { recursive: true, force: true });
     }
   });

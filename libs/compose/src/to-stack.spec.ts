@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { loadProject, toStack, toServiceSpecs } from './index';
 
 const dir = resolve(__dirname, '../fixtures/stack-basic');
@@ -68,6 +69,18 @@ describe('toStack', () => {
       { Protocol: 'udp', TargetPort: 91, PublishedPort: 9001, PublishMode: 'ingress' },
       { Protocol: 'tcp', TargetPort: 5000, PublishMode: 'ingress' },
       { Protocol: 'tcp', TargetPort: 443, PublishedPort: 8443, PublishMode: 'host' },
+    ]);
+  });
+
+  it('ports: an address before the port (127.0.0.1:P:T) is the one every node listens on', () => {
+    const d = mkdtempSync(join(tmpdir(), 'to-stack-ports-'));
+    writeFileSync(join(d, 'docker-compose.yml'), 'services:\n  web:\n    image: i\n    ports: ["127.0.0.1:8001:80", "[::1]:8002:80", "8003:80"]\n');
+    const p = loadProject({ workingDir: d, env: {}, projectName: 'p' });
+    rmSync(d, { recursive: true, force: true });
+    expect(toStack(p).services[0].EndpointSpec!.Ports).toEqual([
+      { Protocol: 'tcp', TargetPort: 80, PublishedPort: 8001, PublishMode: 'ingress', HostIP: '127.0.0.1' },
+      { Protocol: 'tcp', TargetPort: 80, PublishedPort: 8002, PublishMode: 'ingress', HostIP: '::1' },
+      { Protocol: 'tcp', TargetPort: 80, PublishedPort: 8003, PublishMode: 'ingress' },
     ]);
   });
 

@@ -176,6 +176,7 @@ function serviceSpec(project: ComposeProject, s: ServiceDef, nets: ServiceDef['n
     TargetPort: x.target,
     ...(x.published ? { PublishedPort: x.published } : {}),
     PublishMode: x.mode,
+    ...(x.host_ip && x.published ? { HostIP: x.host_ip } : {}),
   }));
   const deps = dependsOnLabel(project, s);
   return {

@@ -133,6 +133,8 @@ export const MESH_PORT = 7947;
 export interface MeshPort {
   publishedPort: number;
   serviceId: string;
+  /** The address to listen on (the port's HostIP), all when absent. */
+  hostIp?: string;
   /** Host addresses of the other nodes running tasks of the service: their mesh listeners serve it. */
   remotes: string[];
 }

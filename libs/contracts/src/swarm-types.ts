@@ -222,6 +222,11 @@ export interface PortConfig {
   TargetPort: number;
   PublishedPort?: number;
   PublishMode?: 'ingress' | 'host';
+  /**
+   * flotilla's own field (Docker's API has none): the address every node listens on for this
+   * published port, as a compose file's `127.0.0.1:8001:80` asks; absent, all addresses.
+   */
+  HostIP?: string;
 }
 
 export interface EndpointSpec {

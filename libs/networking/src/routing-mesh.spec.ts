@@ -3,7 +3,7 @@ import type { Service } from '@flotilla/contracts';
 import { meshFor, meshTable } from './routing-mesh';
 import { Store, create, node, service, task } from './test-fixtures';
 
-const published = (id: string, ports: { PublishedPort: number; TargetPort: number; PublishMode?: 'ingress' | 'host'; Protocol?: 'tcp' | 'udp' }[]): Service => {
+const published = (id: string, ports: { PublishedPort: number; TargetPort: number; PublishMode?: 'ingress' | 'host'; Protocol?: 'tcp' | 'udp'; HostIP?: string }[]): Service => {
   const s = service(id, []);
   return { ...s, Spec: { ...s.Spec, EndpointSpec: { Ports: ports } } };
 };
@@ -39,5 +39,12 @@ describe('routing mesh', () => {
       { publishedPort: 8443, serviceId: 'web', remotes: ['10.214.0.12'] },
     ]);
     expect(meshFor(t, '10.214.0.12')[0].remotes).toEqual([]);
+  });
+
+  it('carries the one address a port is bound to (127.0.0.1:P:T) to every node', () => {
+    const s = cluster();
+    s.commit([create('service', published('local', [{ PublishedPort: 7000, TargetPort: 80, HostIP: '127.0.0.1' }])), create('task', task('l1', 'local', [], 'running', 'c'))]);
+    const mine = meshFor(meshTable(s.sm), '10.214.0.11').find((m) => m.publishedPort === 7000);
+    expect(mine).toEqual({ publishedPort: 7000, serviceId: 'local', hostIp: '127.0.0.1', remotes: ['10.214.0.13'] });
   });
 });

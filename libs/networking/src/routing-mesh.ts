@@ -7,6 +7,7 @@ import { nodeAddress } from './subnet-pool';
 export interface MeshEntry {
   publishedPort: number;
   serviceId: string;
+  hostIp?: string;
   hosts: { nodeId: string; addr: string }[];
 }
 
@@ -32,7 +33,7 @@ export function meshTable(view: StateView): MeshEntry[] {
       if (addr !== undefined) hosts.set(t.NodeID, formatIp(addr));
     }
     const list = [...hosts].map(([nodeId, addr]) => ({ nodeId, addr })).sort((a, b) => (a.addr < b.addr ? -1 : a.addr > b.addr ? 1 : 0));
-    for (const p of ports) out.push({ publishedPort: p.PublishedPort, serviceId: svc.ID, hosts: list });
+    for (const p of ports) out.push({ publishedPort: p.PublishedPort, serviceId: svc.ID, ...(p.HostIP ? { hostIp: p.HostIP } : {}), hosts: list });
   }
   return out.sort((a, b) => a.publishedPort - b.publishedPort);
 }
@@ -44,6 +45,7 @@ export function meshFor(table: readonly MeshEntry[], selfAddr: string | undefine
   return table.map((e) => ({
     publishedPort: e.publishedPort,
     serviceId: e.serviceId,
+    ...(e.hostIp ? { hostIp: e.hostIp } : {}),
     remotes: [...new Set(e.hosts.map((h) => h.addr).filter((a) => a !== me))],
   }));
 }

@@ -21,8 +21,10 @@ describe("compose ps State column, as docker-compose 1.29 prints it", () => {
 });
 
 describe('compose ps Ports column, as docker-compose 1.29 prints it', () => {
-  it.each<[string, { TargetPort: number; PublishedPort?: number; Protocol?: string }[], string]>([
+  it.each<[string, { TargetPort: number; PublishedPort?: number; Protocol?: string; HostIP?: string }[], string]>([
     ['a published port: its IPv4 and IPv6 bindings', [{ TargetPort: 8080, PublishedPort: 18931 }], '0.0.0.0:18931->8080/tcp,:::18931->8080/tcp'],
+    // As 1.29 printed `127.0.0.1:18431:80` and `18432:80` of one service (file order), engine's order.
+    ['one address (127.0.0.1:P:T): that binding alone, after the all-address ones', [{ TargetPort: 80, PublishedPort: 18431, HostIP: '127.0.0.1' }, { TargetPort: 80, PublishedPort: 18432 }], '0.0.0.0:18432->80/tcp,:::18432->80/tcp,127.0.0.1:18431->80/tcp'],
     ['ports sorted as text, an exposed one bare', [{ TargetPort: 80, PublishedPort: 8000 }, { TargetPort: 443, Protocol: 'tcp' }, { TargetPort: 53, PublishedPort: 5353, Protocol: 'udp' }], '443/tcp, 0.0.0.0:5353->53/udp,:::5353->53/udp, 0.0.0.0:8000->80/tcp,:::8000->80/tcp'],
     ['none', [], ''],
   ])('%s', (_n, ps, want) => expect(ports(ps)).toBe(want));

@@ -95,16 +95,19 @@ export function stateText(t: Task): string {
  * `0.0.0.0:P->T/tcp,:::P->T/tcp` where the host has IPv6, as the engine binds; IPv4's alone where not.
  * A task reported by a worker that did not say is shown with both, as most hosts publish.
  */
-export function ports(ps: { TargetPort: number; PublishedPort?: number; Protocol?: string }[], addresses: string[] = ['0.0.0.0', '::']): string {
-  const byKey = new Map<string, number[]>();
+export function ports(ps: { TargetPort: number; PublishedPort?: number; Protocol?: string; HostIP?: string }[], addresses: string[] = ['0.0.0.0', '::']): string {
+  const byKey = new Map<string, { port: number; hostIp?: string }[]>();
   for (const p of ps) {
     const key = `${p.TargetPort}/${p.Protocol ?? 'tcp'}`;
     const published = byKey.get(key) ?? [];
-    if (p.PublishedPort) published.push(p.PublishedPort);
+    if (p.PublishedPort) published.push({ port: p.PublishedPort, hostIp: p.HostIP });
     byKey.set(key, published);
   }
+  // The engine lists a port's all-address bindings before those on one address (`127.0.0.1:P:T`).
+  const bindings = (key: string, published: { port: number; hostIp?: string }[]) =>
+    [...published.filter((b) => !b.hostIp).flatMap((b) => addresses.map((a) => `${a}:${b.port}->${key}`)), ...published.filter((b) => b.hostIp).map((b) => `${b.hostIp}:${b.port}->${key}`)].join(',');
   return [...byKey]
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([key, published]) => (published.length ? published.flatMap((h) => addresses.map((a) => `${a}:${h}->${key}`)).join(',') : key))
+    .map(([key, published]) => (published.length ? bindings(key, published) : key))
     .join(', ');
 }

@@ -272,6 +272,6 @@ export function meshChanged(b: Task | undefined, a: Task | undefined): boolean {
 /** Whether a service's ingress ports (what every node listens on) differ between two versions of it. */
 export function ingressPortsChanged(b: Service | undefined, a: Service | undefined): boolean {
   const ports = (s: Service | undefined) =>
-    JSON.stringify((s?.Spec.EndpointSpec?.Ports ?? []).filter(isMeshPort).map((p) => [p.PublishedPort, p.TargetPort]));
+    JSON.stringify((s?.Spec.EndpointSpec?.Ports ?? []).filter(isMeshPort).map((p) => [p.PublishedPort, p.TargetPort, p.HostIP]));
   return ports(b) !== ports(a);
 }

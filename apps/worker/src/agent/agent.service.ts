@@ -528,9 +528,9 @@ export class AgentService implements OnApplicationShutdown {
     const set = this.set;
     if (!set) return;
     const wanted = new Map<number, Route>();
-    const route = (port: number) => {
+    const route = (port: number, bindHost: string | undefined) => {
       let r = wanted.get(port);
-      if (!r) wanted.set(port, (r = { local: [], remote: [] }));
+      if (!r) wanted.set(port, (r = { local: [], remote: [], ...(bindHost ? { bindHost } : {}) }));
       return r;
     };
     const running = new Map<string, Task[]>();
@@ -543,7 +543,7 @@ export class AgentService implements OnApplicationShutdown {
     for (const ep of set.endpoints) {
       for (const p of ep.ports) {
         if (!isMeshPort(p)) continue;
-        const r = route(p.PublishedPort);
+        const r = route(p.PublishedPort, p.HostIP);
         for (const t of running.get(ep.serviceId) ?? []) {
           const ip = this.notServing.has(t.ID) ? undefined : this.containers.get(t.ID)?.ip;
           if (ip) r.local.push({ host: ip, port: p.TargetPort });
@@ -554,7 +554,7 @@ export class AgentService implements OnApplicationShutdown {
     for (const m of set.mesh ?? []) {
       const preamble = Buffer.alloc(2);
       preamble.writeUInt16BE(m.publishedPort);
-      route(m.publishedPort).remote.push(...m.remotes.map((host) => ({ host, port: MESH_PORT, preamble })));
+      route(m.publishedPort, m.hostIp).remote.push(...m.remotes.map((host) => ({ host, port: MESH_PORT, preamble })));
     }
     if (set.mesh) this.ingress.listenMesh(MESH_PORT);
     this.ingress.update(wanted);

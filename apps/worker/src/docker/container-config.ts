@@ -72,7 +72,7 @@ export function containerConfig(
   task: Task,
   nodeId: string,
   networks: ReadonlyMap<string, Network>,
-  hostPorts: { TargetPort: number; PublishedPort?: number; Protocol?: string }[] = [],
+  hostPorts: { TargetPort: number; PublishedPort?: number; Protocol?: string; HostIP?: string }[] = [],
   overlay: OverlayContext = { networks: new Set() },
 ): { body: ContainerCreateBody; extra: ExtraAttachment[] } {
   const cs = task.Spec.ContainerSpec;
@@ -100,11 +100,11 @@ export function containerConfig(
   const [first, ...rest] = attachments;
 
   const exposed: Record<string, object> = {};
-  const bindings: Record<string, { HostPort: string }[]> = {};
+  const bindings: Record<string, { HostIp?: string; HostPort: string }[]> = {};
   for (const p of hostPorts) {
     const key = `${p.TargetPort}/${p.Protocol ?? 'tcp'}`;
     exposed[key] = {};
-    if (p.PublishedPort) (bindings[key] ??= []).push({ HostPort: String(p.PublishedPort) });
+    if (p.PublishedPort) (bindings[key] ??= []).push({ ...(p.HostIP ? { HostIp: p.HostIP } : {}), HostPort: String(p.PublishedPort) });
   }
 
   const body: ContainerCreateBody = {

@@ -12,10 +12,14 @@ export interface Backend {
 export interface Route {
   local: Backend[];
   remote: Backend[];
+  /** The one address to listen on (a compose `127.0.0.1:P:T`); the proxy's default when absent. */
+  bindHost?: string;
 }
 
 interface Listener {
   server: Server;
+  /** What it was bound with: a route that now asks for another address is bound again. */
+  bindHost?: string;
 }
 
 /** Pause before binding a port that failed again. */
@@ -84,7 +88,8 @@ export class IngressProxy {
     this.routes = wanted;
     const useful = (r: Route | undefined) => !!r && (r.local.length > 0 || r.remote.length > 0);
     for (const [port, l] of this.listeners) {
-      if (!useful(wanted.get(port))) {
+      const r = wanted.get(port);
+      if (!useful(r) || r?.bindHost !== l.bindHost) {
         l.server.close();
         this.listeners.delete(port);
         this.log.log({ msg: 'ingress port closed', port });
@@ -93,7 +98,7 @@ export class IngressProxy {
     for (const [port, route] of wanted) {
       if (this.listeners.has(port) || !useful(route)) continue;
       if (performance.now() - (this.failedAt.get(port) ?? -Infinity) < RETRY_BIND_MS) continue;
-      this.listen(port);
+      this.listen(port, route.bindHost);
     }
   }
 
@@ -124,8 +129,9 @@ export class IngressProxy {
     this.mesh = undefined;
   }
 
-  private listen(port: number) {
+  private listen(port: number, bindHost?: string) {
     const l: Listener = {
+      bindHost,
       server: createServer((s) => {
         const { local, remote } = this.routes.get(port) ?? { local: [], remote: [] };
         this.forward(local.length > 0 ? local : remote, port, s);
@@ -133,7 +139,7 @@ export class IngressProxy {
     };
     l.server.on('error', (e) => {
       const code = (e as NodeJS.ErrnoException).code;
-      if (this.bindHost === '::' && (code === 'EAFNOSUPPORT' || code === 'EADDRNOTAVAIL')) {
+      if (bindHost === undefined && this.bindHost === '::' && (code === 'EAFNOSUPPORT' || code === 'EADDRNOTAVAIL')) {
         this.bindHost = '0.0.0.0';
         this.listeners.delete(port);
         this.listen(port);
@@ -144,10 +150,10 @@ export class IngressProxy {
       this.listeners.delete(port);
       this.log.warn({ msg: 'ingress port failed', port, err: (e as Error).message });
     });
-    l.server.listen(port, this.bindHost, () => {
+    l.server.listen(port, bindHost ?? this.bindHost, () => {
       this.failures.delete(port);
       this.failedAt.delete(port);
-      this.log.log({ msg: 'ingress port open', port });
+      this.log.log({ msg: 'ingress port open', port, ...(bindHost ? { host: bindHost } : {}) });
     });
     this.listeners.set(port, l);
   }

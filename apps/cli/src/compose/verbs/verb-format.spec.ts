@@ -118,6 +118,12 @@ describe('progress, port, scale arguments', () => {
     expect(portAnswer(ports, port, proto)).toBe(want);
   });
 
+  it('answers the all-address binding first, else the one address a port is bound to, as 1.29', () => {
+    const local = { TargetPort: 80, PublishedPort: 18431, HostIP: '127.0.0.1' };
+    expect(portAnswer([local, { TargetPort: 80, PublishedPort: 18432 }], 80, 'tcp')).toBe('0.0.0.0:18432');
+    expect(portAnswer([local], 80, 'tcp')).toBe('127.0.0.1:18431');
+  });
+
   it.each<[string[], { service: string; n: number }[] | string]>([
     [['web=2', 'worker=0'], [{ service: 'web', n: 2 }, { service: 'worker', n: 0 }]],
     [['worker=x'], 'Number of containers for service "worker" is not a number'],

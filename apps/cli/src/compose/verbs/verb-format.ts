@@ -122,10 +122,14 @@ export function progressLines(verb: string, names: string[], result: 'done' | 'e
   return { start: w.initial(verb, names), end: names.map((n) => w.status(verb, n, result)).join('') };
 }
 
-/** `port`: the public address of a published port, `HostIp:HostPort` (the routing mesh listens on all addresses). */
-export function portAnswer(ports: { TargetPort: number; PublishedPort?: number; Protocol?: string }[], port: number, protocol: string): string {
-  const p = ports.find((x) => x.TargetPort === port && (x.Protocol ?? 'tcp') === protocol && x.PublishedPort);
-  return p ? `0.0.0.0:${p.PublishedPort}` : '';
+/**
+ * `port`: the public address of a published port, `HostIp:HostPort` — the engine's first binding, as 1.29
+ * answers: an all-address one (`0.0.0.0`) before one on a single address (`127.0.0.1:P:T`).
+ */
+export function portAnswer(ports: { TargetPort: number; PublishedPort?: number; Protocol?: string; HostIP?: string }[], port: number, protocol: string): string {
+  const bound = ports.filter((x) => x.TargetPort === port && (x.Protocol ?? 'tcp') === protocol && x.PublishedPort);
+  const p = bound.find((x) => !x.HostIP) ?? bound[0];
+  return p ? `${p.HostIP ?? '0.0.0.0'}:${p.PublishedPort}` : '';
 }
 
 /**

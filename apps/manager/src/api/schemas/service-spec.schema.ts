@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import { bool, int, obj, str, strList, strMap, uint } from './primitives';
 
@@ -66,6 +67,7 @@ const port = obj({
   TargetPort: uint.nullish(),
   PublishedPort: uint.nullish(),
   PublishMode: z.enum(['ingress', 'host']).nullish(),
+  HostIP: z.string().refine((s) => isIP(s) !== 0, 'not an IP address').nullish(),
 });
 
 export const serviceSpecSchema = obj({
