@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManagerProcess } from '../support/manager';
-import { purgeService } from '../support/docker';
+import { purgeProject, purgeService } from '../support/docker';
 import { flotilla, runCommand } from '../support/cli';
 import { CLI, ROOT } from '../support/env';
 import { finalScreen } from '../support/terminal';
@@ -25,6 +25,7 @@ describe('flotilla CLI progress, next to docker’s', () => {
     await m?.destroy();
     // The manager goes before its worker has stopped what the rm asked for.
     for (const name of [svc, `${svc}st_a`]) await purgeService(name);
+    await purgeProject(`${svc}st`);
     rmSync(dir, { recursive: true, force: true });
   });
 
