@@ -31,7 +31,8 @@ export async function netnsCluster(set: HostSet, n: number): Promise<NetnsCluste
   await new Promise((r) => setTimeout(r, 300));
   const dirs = hosts.map(() => mkdtempSync(join(tmpdir(), `flotilla-${set.prefix}-`)));
   const stop = async () => {
-    for (const [i, h] of hosts.entries()) await flotillaOn(h, ['swarm', 'leave', '--force', '--data-dir', dirs[i]]).catch(() => undefined);
+    // Workers and manager at once: each leave stops its own node only.
+    await Promise.all(hosts.map((h, i) => flotillaOn(h, ['swarm', 'leave', '--force', '--data-dir', dirs[i]]).catch(() => undefined)));
     await hostsDown(set);
     redis.kill('SIGKILL');
     for (const d of dirs) rmSync(d, { recursive: true, force: true });
@@ -45,7 +46,9 @@ export async function netnsCluster(set: HostSet, n: number): Promise<NetnsCluste
     check('swarm init', init);
     const token = /flotilla swarm join --token (\S+) (\S+)/.exec(init.stdout);
     if (!token) throw new Error(`swarm init printed no join command: ${init.stdout}`);
-    for (let i = 1; i < n; i++) check(`swarm join on ${hosts[i].name}`, await flotillaOn(hosts[i], ['swarm', 'join', '--token', token[1], token[2], '--data-dir', dirs[i]], nodeEnv));
+    // The workers join together, as hosts of a real cluster would.
+    const joins = await Promise.all(hosts.slice(1).map((h, i) => flotillaOn(h, ['swarm', 'join', '--token', token[1], token[2], '--data-dir', dirs[i + 1]], nodeEnv)));
+    joins.forEach((r, i) => check(`swarm join on ${hosts[i + 1].name}`, r));
   } catch (e) {
     await stop();
     throw e;

@@ -32,6 +32,17 @@ describe('election (Figure 2: Rules for Servers, Candidates)', () => {
     expect(n.log.committed).toBe(n.log.lastIndex());
   });
 
+  it('a lone voter campaigns on its first tick, however long its election timeout (swarm init, a lone restart)', () => {
+    const n = new RaftNode({ id: 'a', random: new SeededRandom(7), electionTick: 100 }, bootstrapState(['a']));
+    n.tick();
+    drain(n);
+    expect(n.role).toBe('leader');
+    // One voter of three waits its timeout out, as ever.
+    const m = new RaftNode({ id: 'a', random: new SeededRandom(7), electionTick: 100 }, bootstrapState(ids3));
+    for (let i = 0; i < 99; i++) m.tick();
+    expect(m.role).toBe('follower');
+  });
+
   it.each([
     [ids3, 'a'],
     [ids5, 'c'],

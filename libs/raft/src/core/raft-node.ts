@@ -435,7 +435,11 @@ export class RaftNode {
 
   private tickElection(): void {
     this.electionElapsed++;
-    if (this.isPromotable() && this.electionElapsed >= this.randomizedElectionTimeout) {
+    // The sole voter of its configuration has no leader to wait out: no other member can be one.
+    // Waiting a whole election timeout (seconds, on managers) only delays `swarm init` and a lone
+    // manager's restart; it campaigns on its first tick instead.
+    const alone = this.voters.size === 1 && this.voters.has(this.id);
+    if (this.isPromotable() && (alone || this.electionElapsed >= this.randomizedElectionTimeout)) {
       this.electionElapsed = 0;
       this.hup(false);
     }
