@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import { TASK_STATES } from '@flotilla/contracts';
 import { int, obj, str } from './primitives';
@@ -14,6 +15,9 @@ const taskReport = obj({
   health: z.enum(['starting', 'healthy', 'unhealthy']).nullish(),
   command: str.nullish(),
   addresses: z.record(str).nullish(),
+  paused: z.boolean().nullish(),
+  // Where the node's ingress listens: a few IP addresses, shown by `compose ps`.
+  published: z.array(z.string().refine((a) => isIP(a) !== 0, 'not an IP address')).max(8).nullish(),
 });
 
 export const statusRequestSchema = obj({ reports: z.array(taskReport).max(10_000) });

@@ -35,6 +35,16 @@ describe('parseBody', () => {
     expect(message(() => parseBody(statusRequestSchema, { reports: [{ taskId: 't', state: 'nope', message: '' }] }, 'status'))).toMatch(/^status: reports\[0\]\.state: invalid enum value/);
   });
 
+  it('checks the addresses a worker and a port name: IPs, nothing else', () => {
+    const report = (published: unknown) => ({ reports: [{ taskId: 't', state: 'running', message: 'started', published }] });
+    expect(parseBody(statusRequestSchema, report(['0.0.0.0', '::']))).toBeTruthy();
+    expect(message(() => parseBody(statusRequestSchema, report(['0.0.0.0; rm -rf /']), 'status'))).toMatch(/^status: reports\[0\]\.published\[0\]: not an IP address/);
+    expect(message(() => parseBody(statusRequestSchema, report('0.0.0.0'), 'status'))).toMatch(/published: expected array/);
+    const port = (HostIP: unknown) => ({ Name: 'web', EndpointSpec: { Ports: [{ TargetPort: 80, PublishedPort: 8001, HostIP }] } });
+    expect(parseBody(serviceSpecSchema, port('127.0.0.1'))).toBeTruthy();
+    expect(message(() => parseBody(serviceSpecSchema, port('localhost')))).toMatch(/EndpointSpec\.Ports\[0\]\.HostIP: not an IP address/);
+  });
+
   it('keeps unknown fields and accepts the nulls the docker CLI sends', () => {
     const body = { Name: 'web', Labels: null, TaskTemplate: { ContainerSpec: { Image: 'x', Mounts: null }, Networks: null, Future: { x: 1 } }, EndpointSpec: null };
     expect(parseBody(serviceSpecSchema, body)).toBe(body);
