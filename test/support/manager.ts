@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DOCKER_HOST, MANAGER_MAIN, REDIS_URL } from './env';
 import { freePort } from './ports';
+import { docker } from './docker';
+import { LABEL } from '@flotilla/contracts';
 
 /** A real manager process (with its embedded worker) on a free port and a fresh data dir. */
 export class ManagerProcess {
@@ -66,7 +68,18 @@ export class ManagerProcess {
   }
 
   async destroy(): Promise<void> {
+    const cluster = await fetch(`http://${this.host}/swarm`, { signal: AbortSignal.timeout(3000) })
+      .then((r) => (r.ok ? (r.json() as Promise<{ ID?: string }>) : undefined))
+      .then((j) => j?.ID)
+      .catch(() => undefined);
     await this.stop();
     rmSync(this.dataDir, { recursive: true, force: true });
+    // The engine networks its worker made and had no pass left to collect (a network removed just
+    // before the end): idle ones of this cluster only, so a run leaves none behind.
+    if (cluster) {
+      for (const n of await docker.listNetworks({ filters: { label: [`${LABEL.cluster}=${cluster}`] } })) {
+        await docker.getNetwork(n.Id).remove().catch(() => undefined);
+      }
+    }
   }
 }
