@@ -5,6 +5,7 @@ import type { StackState } from '@flotilla/contracts';
 import { StackService } from './stack.service';
 import { LogsService } from './logs.service';
 import { validateName } from './spec-validation';
+import { parseBody, restartEndedSchema } from './schemas';
 
 /** What `flotilla compose` and `flotilla stack` talk to. */
 @Controller('flotilla/v1/stacks')
@@ -23,10 +24,9 @@ export class StackController {
   /** Body `{ tasks: [ID...] }`: those of the stack's tasks that ended start again in their slots, nothing else. */
   @Post(':name/restart-ended')
   @HttpCode(200)
-  restartEnded(@Param('name') name: string, @Body() body: { tasks?: unknown }): Promise<{ index: number; restarted: string[] }> {
+  restartEnded(@Param('name') name: string, @Body() body: unknown): Promise<{ index: number; restarted: string[] }> {
     validateName('stack', name);
-    if (!Array.isArray(body?.tasks) || !body.tasks.every((t) => typeof t === 'string')) throw new FlotillaError('invalid_argument', 'restart-ended: tasks must be a list of task IDs');
-    return this.stacks.restartEnded(name, body.tasks as string[]);
+    return this.stacks.restartEnded(name, parseBody(restartEndedSchema, body, 'restart-ended').tasks);
   }
 
   @Get(':name')

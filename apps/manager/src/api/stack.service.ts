@@ -144,7 +144,9 @@ export class StackService {
   async restartEnded(name: string, taskIds: string[]): Promise<{ index: number; restarted: string[] }> {
     const view = this.store.view();
     const services = new Set(this.stackServices(view, name).map((s) => s.ID));
-    const retired = retireEndedTasks(view.tasks.values(), new Set(taskIds), services, new Date(this.clock.now()).toISOString());
+    // The asked tasks only, looked up: not a walk over every task of the cluster.
+    const asked = taskIds.map((id) => view.tasks.get(id)).filter((t) => t !== undefined);
+    const retired = retireEndedTasks(asked, new Set(taskIds), services, new Date(this.clock.now()).toISOString());
     const index = retired.length ? await this.store.propose({ ops: retired.map((t) => put('task', t, t.Version.Index)) }) : view.index;
     return { index, restarted: retired.map((t) => t.ID) };
   }

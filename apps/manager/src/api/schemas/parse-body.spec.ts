@@ -5,7 +5,7 @@ import { fieldPath, parseBody } from './parse-body';
 import { serviceSpecSchema } from './service-spec.schema';
 import { nodeSpecSchema, secretSpecSchema } from './object-specs.schema';
 import { statusRequestSchema } from './agent.schema';
-import { stackDeploySchema } from './stack.schema';
+import { restartEndedSchema, stackDeploySchema } from './stack.schema';
 
 const message = (f: () => unknown) => {
   try {
@@ -43,6 +43,12 @@ describe('parseBody', () => {
     const port = (HostIP: unknown) => ({ Name: 'web', EndpointSpec: { Ports: [{ TargetPort: 80, PublishedPort: 8001, HostIP }] } });
     expect(parseBody(serviceSpecSchema, port('127.0.0.1'))).toBeTruthy();
     expect(message(() => parseBody(serviceSpecSchema, port('localhost')))).toMatch(/EndpointSpec\.Ports\[0\]\.HostIP: not an IP address/);
+  });
+
+  it('restart-ended takes a list of task IDs, nothing else', () => {
+    expect(parseBody(restartEndedSchema, { tasks: ['a', 'b'] }).tasks).toEqual(['a', 'b']);
+    expect(message(() => parseBody(restartEndedSchema, { tasks: 'a' }, 'restart-ended'))).toMatch(/^restart-ended: tasks: expected array/);
+    expect(message(() => parseBody(restartEndedSchema, { tasks: [1] }, 'restart-ended'))).toMatch(/^restart-ended: tasks\[0\]: expected string/);
   });
 
   it('keeps unknown fields and accepts the nulls the docker CLI sends', () => {

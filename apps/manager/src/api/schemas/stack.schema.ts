@@ -25,3 +25,6 @@ export const stackDeploySchema = obj({
   volumes: z.array(volumeSpec),
   prune: bool.nullish(),
 });
+
+/** POST /stacks/:name/restart-ended: the ended tasks whose slots start again. */
+export const restartEndedSchema = obj({ tasks: z.array(str).max(10_000) });
