@@ -188,6 +188,46 @@ describe('RaftHost', () => {
     expect(sm.items.slice(-200)).toEqual(Array.from({ length: 200 }, (_, i) => `b${i}`));
   });
 
+  it('applies a burst of committed entries in slices: timers run between them, order, answers and snapshots kept', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'raft-slices-'));
+    dirs.push(dir);
+    const opts = { id: 'a', dir, bootstrap: { a: 'a' }, tickMs: 10, fsync: true, snapshotEvery: 50, snapshotRetain: 2 };
+    let ticks = 0;
+    /** Each apply takes a millisecond and notes how many timer ticks ran before it. */
+    class SlowMachine extends ListMachine {
+      seenTicks: number[] = [];
+      override apply(i: number, data: Uint8Array | string): unknown {
+        const t0 = performance.now();
+        while (performance.now() - t0 < 1);
+        this.seenTicks.push(ticks);
+        return super.apply(i, data);
+      }
+    }
+    const sm = new SlowMachine();
+    const h = new RaftHost({ ...opts, transport: new MemoryHub().connect('a'), stateMachine: sm });
+    hosts.push(h);
+    h.start();
+    await until(() => h.isLeader());
+    const timer = setInterval(() => ticks++, 1);
+    const start = sm.items.length;
+    // One turn's proposals: one append, one sync, then all of them committed in one Ready.
+    const answers = await Promise.all(Array.from({ length: 150 }, (_, i) => h.propose(`s${i}`)));
+    clearInterval(timer);
+    expect(sm.items.slice(start)).toEqual(Array.from({ length: 150 }, (_, i) => `s${i}`));
+    expect(answers.map((a) => a.result)).toEqual(Array.from({ length: 150 }, (_, i) => start + i + 1));
+    const seen = sm.seenTicks.slice(start);
+    // Applied at once, no timer would have run between the first entry and the last.
+    expect(seen[seen.length - 1] - seen[0]).toBeGreaterThanOrEqual(3);
+    expect(h.snapshotBytes()).toBeGreaterThan(0);
+    await h.stop();
+    const back = new ListMachine();
+    const again = new RaftHost({ ...opts, transport: new MemoryHub().connect('a'), stateMachine: back });
+    hosts.push(again);
+    again.start();
+    await until(() => back.items.length >= start + 150);
+    expect(back.items.slice(-150)).toEqual(sm.items.slice(-150));
+  });
+
   it('adds a joining member as a learner, promotes it, and removes an old one', async () => {
     const ids = ['a', 'b', 'c'];
     const hub = new MemoryHub();

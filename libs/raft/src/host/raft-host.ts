@@ -25,6 +25,13 @@ export interface StateMachine {
 
 /** Longest stretch of Ready handling in one event-loop turn before the rest waits for the next. */
 const RUN_SLICE_MS = 20;
+/**
+ * Longest stretch of applying committed entries in one turn. A Ready may hand out thousands of
+ * entries (a follower catching up, a leader committing a 50k-task pass and the status reports
+ * behind it); applied at once they held the event loop 100-400 ms, so they wait in `toApply` and
+ * go in slices, oldest first, with sockets and timers served between slices.
+ */
+const APPLY_SLICE_MS = 10;
 
 export interface RaftHostOptions {
   readonly id: NodeId;
@@ -105,6 +112,10 @@ export class RaftHost {
   private applied = 0;
   private lastSnapshot = 0;
   private scheduled = false;
+  /** Committed entries handed out by the core, not yet applied here (from `toApplyHead` on). */
+  private toApply: Entry[] = [];
+  private toApplyHead = 0;
+  private applyScheduled = false;
   /** The fdatasync in flight for the Ready being handled; no further Ready is taken until it settles. */
   private syncing: Promise<void> | null = null;
   private timer: NodeJS.Timeout | null = null;
@@ -278,6 +289,8 @@ export class RaftHost {
     this.waiters.clear();
     this.reads.clear();
     this.slots.clear();
+    this.toApply = [];
+    this.toApplyHead = 0;
     await this.transport.close();
     // The fd stays open until the sync under way settles (closing it under the threadpool's feet could sync another file).
     await this.syncing?.catch(() => undefined);
@@ -318,13 +331,19 @@ export class RaftHost {
     // machine lives in memory (rebuilt from disk after a crash), so they are
     // applied, and their callers answered, without waiting for this fsync.
     if (rd.snapshot) {
+      // What was committed before the snapshot is applied first: its callers are answered.
+      this.applyQueued(Infinity);
       this.sm.restore(rd.snapshot.data);
       this.applied = rd.snapshot.meta.index;
       this.lastSnapshot = this.applied;
       this.snapshotSize = rd.snapshot.data.byteLength;
       this.forgetSlotsUpTo(this.applied);
     }
-    for (const e of rd.committedEntries) this.apply(e);
+    if (rd.committedEntries.length > 0) {
+      for (const e of rd.committedEntries) this.toApply.push(e);
+      // A slice now unless one is already waiting for its turn (this turn had its share).
+      if (!this.applyScheduled) this.applyQueued(APPLY_SLICE_MS);
+    }
     if (this.storage.writeReady(rd)) {
       // The fsync runs in the threadpool while this loop serves sockets, timers and the API.
       // Meanwhile proposals and messages pile up in the core, so the next Ready's single
@@ -361,6 +380,31 @@ export class RaftHost {
     this.node.advance();
     this.serveReads();
     this.maybeSnapshot();
+  }
+
+  /**
+   * Applies queued committed entries, in order, for about `budgetMs`; what is left goes in a later
+   * turn. Reads waiting for an index are served as it is reached, and a due snapshot is taken once
+   * everything handed out is applied.
+   */
+  private applyQueued(budgetMs: number): void {
+    const t0 = performance.now();
+    while (this.toApplyHead < this.toApply.length) {
+      this.apply(this.toApply[this.toApplyHead++]);
+      if (performance.now() - t0 > budgetMs) break;
+    }
+    if (this.toApplyHead >= this.toApply.length) {
+      this.toApply = [];
+      this.toApplyHead = 0;
+    } else if (!this.applyScheduled) {
+      this.applyScheduled = true;
+      setImmediate(() => {
+        this.applyScheduled = false;
+        if (!this.stopped) this.applyQueued(APPLY_SLICE_MS);
+      });
+    }
+    this.serveReads();
+    if (this.toApply.length === 0) this.maybeSnapshot();
   }
 
   private apply(e: Entry): void {
@@ -429,6 +473,7 @@ export class RaftHost {
   }
 
   private maybeSnapshot(): void {
+    if (this.toApply.length > 0) return;
     if (this.applied - this.lastSnapshot < this.snapshotEvery || this.node.log.pendingSnapshot) return;
     if (this.node.log.applied !== this.applied) return;
     const snap = this.node.compact(this.applied, this.sm.snapshot(), this.retain);
