@@ -6,6 +6,7 @@ import { awaitsAddress, planNetworkAllocations } from '@flotilla/networking';
 import { CLOCK, STATE_STORE, type Clock } from '../tokens';
 import { affectsPlans, opensDependencyGate } from './plan-relevance';
 import { createTaskOps } from './task-seeds';
+import { createWindow } from './create-window';
 import { chunkOps } from './proposal-chunks';
 
 /** Pause before a pass woken only by others' writes. */
@@ -16,16 +17,26 @@ const COALESCE_MS = 200;
  * proposal in one go, so this bounds how long one holds its event loop (and Raft's ticks).
  */
 const MAX_WRITES_PER_PROPOSAL = 1000;
-/** Objects written by one pass; the next pass plans the rest. */
-const MAX_WRITES_PER_PASS = 10_000;
+/**
+ * Objects written by one pass; the next pass plans the rest. Each pass waits for its commits, so a
+ * 100k-task service took ten passes (and ten commit waits behind the node calls) at 10k; every
+ * manager applies the entries in slices of its event loop (RaftHost), so a bigger pass does not
+ * hold a loop longer, only the planning does (~0.5 s for 100k tasks planned).
+ */
+const MAX_WRITES_PER_PASS = 50_000;
 /**
  * Proposals of one pass in flight at once: all of them (Raft carries those made in one turn in
  * one append and one fsync). In rounds of four, a 10k-task pass waited three commit round trips,
  * and a 100k-task service took ten passes of that.
  */
 const PROPOSALS_IN_FLIGHT = Math.ceil(MAX_WRITES_PER_PASS / MAX_WRITES_PER_PROPOSAL);
-/** Tasks created by one pass: no more than it commits (planning more was work thrown away). */
+/** Tasks created by one pass: no more than it commits. */
 const MAX_CREATES_PER_PASS = MAX_WRITES_PER_PASS;
+/**
+ * Tasks planned by one pass, of which it commits MAX_CREATES_PER_PASS (see createWindow): enough
+ * that the spread scheduler gives each node its whole share at once on a big service.
+ */
+const MAX_PLANNED_CREATES = 100_000;
 
 /**
  * The glue around the two pure planners: read the view, plan, commit the plan
@@ -164,8 +175,8 @@ export class ControlLoopService implements OnModuleInit, OnModuleDestroy {
       newId,
       historyLimit: view.cluster?.Spec.Orchestration.TaskHistoryRetentionLimit ?? 5,
       orphanTasks,
-      // Only what one pass commits is planned; missing tasks beyond it wait for the next pass.
-      maxCreates: MAX_CREATES_PER_PASS,
+      // A few passes' worth is planned, one pass's is committed; the rest wait for the next pass.
+      maxCreates: MAX_PLANNED_CREATES,
     });
     this.scheduleWake(plan.wakeAt, now);
     // New tasks are placed in the same pass (as Nomad's scheduler creates allocations already
@@ -184,7 +195,7 @@ export class ControlLoopService implements OnModuleInit, OnModuleDestroy {
     }
     return {
       changes: [...plan.update.map((t) => put('task', t, t.Version.Index)), ...plan.delete.map((t) => del('task', t.ID, t.Version.Index))],
-      creates: createTaskOps(plan.create, placed),
+      creates: createTaskOps(createWindow(plan.create, placed, MAX_CREATES_PER_PASS), placed),
     };
   }
 
