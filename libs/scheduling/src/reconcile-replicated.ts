@@ -1,4 +1,4 @@
-import { taskStateRank, type Service, type SwarmNode, type Task } from '@flotilla/contracts';
+import { newTask, taskStateRank, type Service, type SwarmNode, type Task } from '@flotilla/contracts';
 import { forgetSlot, reconcileSlot, RollTally, slotOf, trimSlot, type ServiceContext, type Slot, type SlotContext } from './reconcile-slot';
 import { sameSpec } from './spec-equal';
 
@@ -72,8 +72,14 @@ export function reconcileReplicated(svc: Service, tasks: readonly Task[], sc: Se
         continue;
       }
     }
-    // An empty slot beyond the plan's share of creations waits for the next pass.
-    if (cur === undefined && sc.maxCreates !== undefined && sc.plan.createdCount >= sc.maxCreates) continue;
+    if (cur === undefined) {
+      // An empty slot beyond the plan's share of creations waits for the next pass.
+      if (sc.maxCreates !== undefined && sc.plan.createdCount >= sc.maxCreates) continue;
+      // Otherwise it gets one new task, and has nothing to retire, count for an update or trim
+      // (what reconcileSlot and trimSlot do with it, without building the slot: 100k of them per pass on a scale-up).
+      sc.plan.create(newTask(svc, { slot: s }, ctx));
+      continue;
+    }
     const slot = slotOf(s, undefined, cur === undefined ? undefined : Array.isArray(cur) ? cur : [cur]);
     slots.push(slot);
     tally.add(slot, reconcileSlot(slot, ctx));
