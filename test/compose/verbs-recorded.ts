@@ -20,11 +20,19 @@ export function recording(file: string): Recorded[] {
   return out;
 }
 
-/** The nth (0-based) recorded call with these arguments, its project name replaced by `project`. */
-export function recorded(calls: Recorded[], args: string, project: string, nth = 0): Recorded {
+/**
+ * The nth (0-based) recorded call with these arguments, its project name replaced by `project` and
+ * each recorded image ID (full or short) by the one this engine has (`images`: recorded -> now):
+ * setup.sh builds the images afresh on a new machine, with other IDs.
+ */
+export function recorded(calls: Recorded[], args: string, project: string, nth = 0, images: Record<string, string> = {}): Recorded {
   const hit = calls.filter((c) => c.args === args)[nth];
   if (!hit) throw new Error(`no recorded call "${args}" #${nth}`);
-  const swap = (s: string) => s.replaceAll('v129_', `${project}_`);
+  const swap = (s: string) => {
+    let out = s.replaceAll('v129_', `${project}_`);
+    for (const [then, now] of Object.entries(images)) out = out.replaceAll(then, now).replaceAll(then.slice(0, 12), now.slice(0, 12));
+    return out;
+  };
   return { ...hit, stdout: swap(hit.stdout), stderr: swap(hit.stderr) };
 }
 

@@ -7,7 +7,7 @@ import type { StackState } from '@flotilla/contracts';
 import { join } from 'node:path';
 import { flotilla, runCommand, type CliResult } from '../support/cli';
 import { CLI } from '../support/env';
-import { containersOf, eventually, purgeProject } from '../support/docker';
+import { containersOf, docker, eventually, purgeProject } from '../support/docker';
 import { ManagerProcess } from '../support/manager';
 import { freePort } from '../support/ports';
 import { lineSet, recorded, recording } from './verbs-recorded';
@@ -17,7 +17,14 @@ const project = `v${(process.pid % 900) + 100}`;
 const file = join(__dirname, 'fixtures', 'verbs', 'docker-compose.yml');
 const calls = recording('compose-1.29-verbs.txt');
 const created = recording('compose-1.29-create.txt');
-const want = (args: string, nth = 0) => recorded(calls, args, project, nth);
+/** The images' IDs on the machine the recording was made on. */
+const RECORDED_IMAGES: Record<string, string> = {
+  'flotilla/hello:latest': 'd197e51d4ccc653b652c88927e4e93364e9a49bfe605e483fd1e0c786895e2b2',
+  'flotilla/busybox:latest': 'bd301cc7a8da2b9f7542e680817f0ff18d3ce21c7b2627fb26358155533ca9f8',
+};
+/** Recorded image ID -> this engine's. */
+const imageIds: Record<string, string> = {};
+const want = (args: string, nth = 0) => recorded(calls, args, project, nth, imageIds);
 
 describe('compose create/start/stop/rm/scale/port/images/events/version/help next to docker-compose 1.29', () => {
   let m: ManagerProcess;
@@ -41,6 +48,7 @@ describe('compose create/start/stop/rm/scale/port/images/events/version/help nex
       .map((cells) => `${cells[0]} ${cells.find((c) => /^(Up|Exit \d+)/.test(c)) ?? '?'}`);
 
   beforeAll(async () => {
+    for (const [ref, then] of Object.entries(RECORDED_IMAGES)) imageIds[then] = (await docker.getImage(ref).inspect()).Id.replace(/^sha256:/, '');
     await purgeProject(project);
     m = await ManagerProcess.create();
     port = await freePort();
@@ -54,12 +62,12 @@ describe('compose create/start/stop/rm/scale/port/images/events/version/help nex
 
   it('create deploys the services stopped: deprecation warning, Creating lines, no container runs', async () => {
     const r = await run('create');
-    const w = recorded(created, 'create', project);
+    const w = recorded(created, 'create', project, 0, imageIds);
     sameAs(r, w, { orderFree: true });
     expect(await running()).toHaveLength(0);
     // 1.29 lists created containers as `Exit 0`.
     const ps = await run('ps');
-    expect(psStates(ps.stdout)).toEqual(psStates(recorded(created, 'ps', project).stdout));
+    expect(psStates(ps.stdout)).toEqual(psStates(recorded(created, 'ps', project, 0, imageIds).stdout));
   });
 
   it('start brings them up, with 1.29 lines', async () => {
@@ -245,7 +253,7 @@ describe('compose create/start/stop/rm/scale/port/images/events/version/help nex
     expect((await run('config', '--hash', 'web')).stdout).toBe(h.stdout.split('\n')[0] + '\n');
     const bad = await run('config', '--hash', 'nope');
     expect([bad.code, bad.stderr]).toEqual([1, 'No such service: nope\n']);
-    for (const a of ['--services', '--volumes', '-q']) sameAs(await run('config', a), recorded(created, `config ${a}`, project));
+    for (const a of ['--services', '--volumes', '-q']) sameAs(await run('config', a), recorded(created, `config ${a}`, project, 0, imageIds));
     const v = await run('version', '--short');
     expect([v.code, v.stdout]).toEqual([0, '0.1.0\n']);
     const help = await run('help', 'stop');
