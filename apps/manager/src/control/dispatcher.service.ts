@@ -25,6 +25,14 @@ const BATCH_MS = 50;
 const MESH_RING_MS = 1_000;
 /** A doorbell not answered by a fetch within this long is rung again (a lost job, say). */
 const RING_STALE_MS = 5_000;
+/**
+ * Doorbells per flush, and the pause before the next flush rings the rest: each ring brings a
+ * fetch and then a report, and a pass that committed 50k tasks rang 500 nodes at once, whose
+ * fetches then arrived together and held the leader's event loop for one long turn. Paced, the
+ * same fetches come spread (up to 1,000 nodes a second, far above what they need).
+ */
+const RINGS_PER_FLUSH = 25;
+const RING_PACE_MS = 25;
 
 /**
  * Rings a node's doorbell when its assignment set changes. The job carries
@@ -195,9 +203,15 @@ export class DispatcherService implements OnModuleInit, OnModuleDestroy {
     const gap = ringGapFor(this.store.view().nodes.size);
     const due: string[] = [];
     for (const nodeId of batch) {
+      if (due.length >= RINGS_PER_FLUSH) {
+        // Rung by a later flush (still owed in the ledger).
+        this.dirty.add(nodeId);
+        continue;
+      }
       if (this.ledger.shouldRing(nodeId, index, now, RING_STALE_MS, gap)) due.push(nodeId);
       else this.waitOn(nodeId, gap);
     }
+    if (this.dirty.size > 0) this.flushSoon(RING_PACE_MS);
     await Promise.all(
       due.map(async (nodeId) => {
         const key = this.store.view().cluster?.NodeKey;

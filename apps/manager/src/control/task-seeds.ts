@@ -15,13 +15,10 @@ const SEEDS_PER_OP = 2000;
 export function createTaskOps(created: readonly Task[], placed: ReadonlyMap<string, string>): Op[] {
   const ops: Op[] = [];
   const open = new Map<string, TaskSeed[]>();
-  const nodeOf = (t: Task) => placed.get(t.ID) ?? t.NodeID ?? '';
-  const ordered = [...created].sort((a, b) => {
-    const x = nodeOf(a);
-    const y = nodeOf(b);
-    return x < y ? -1 : x > y ? 1 : 0;
-  });
-  for (const t of ordered) {
+  // Each task's node looked up once (a comparator looking both up cost 50k x 16 Map reads a pass).
+  const keyed = created.map((t) => ({ t, node: placed.get(t.ID) ?? t.NodeID ?? '' }));
+  keyed.sort((a, b) => (a.node < b.node ? -1 : a.node > b.node ? 1 : 0));
+  for (const { t } of keyed) {
     const key = `${t.ServiceID}\u0000${t.SpecVersion?.Index ?? 0}\u0000${t.CreatedAt}`;
     let seeds = open.get(key);
     if (!seeds || seeds.length >= SEEDS_PER_OP) {
