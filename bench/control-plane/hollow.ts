@@ -7,10 +7,10 @@
  * node on the node's queue, a full-set GET on a doorbell whose index is newer
  * than the set held, at most one sync running and one queued per node, task
  * reports batched per node (the Reporter's 20 ms), heartbeats every half
- * period, a full resync every 10 s. What is shared is only what costs the
- * benchmark and not the manager: one Redis connection for every node's
- * non-blocking commands (BullMQ still gives each Worker its own blocking one)
- * and one keep-alive HTTP agent.
+ * period, a resync every 10 s (or every heartbeat period, when the manager
+ * stretched it). What is shared is only what costs the benchmark and not the
+ * manager: one Redis connection for every node's non-blocking commands (BullMQ
+ * still gives each Worker its own blocking one) and one keep-alive HTTP agent.
  *
  * Every 2 s it prints `stats {...}` on stdout: doorbells, fetches, tasks and
  * bytes fetched, reports, and the time those calls took.
@@ -24,6 +24,7 @@ import { QUEUE_PREFIX, nodeQueueName, type AssignmentSet, type HeartbeatResponse
 import { Reporter } from '../../apps/worker/src/agent/reporter';
 import { HeartbeatLoop } from '../../apps/worker/src/agent/heartbeat-loop';
 import { mergeAssignments } from '../../apps/worker/src/agent/merge-assignments';
+import { resyncGap } from '../../apps/worker/src/agent/resync-gap';
 
 const [managerUrl, token, countArg, prefix] = process.argv.slice(2);
 const count = Number(countArg);
@@ -272,7 +273,14 @@ async function hollowNode(i: number) {
     stats.resyncs++;
     requestSync();
   };
-  setTimeout(() => setInterval(resync, RESYNC_MS).unref(), Math.random() * RESYNC_MS).unref();
+  // At the real worker's gap: the heartbeat period when the cluster's size stretched it (resyncGap).
+  function resyncLater(): void {
+    setTimeout(() => {
+      resync();
+      resyncLater();
+    }, resyncGap(RESYNC_MS, beats.period)).unref();
+  }
+  setTimeout(resyncLater, Math.random() * resyncGap(RESYNC_MS, beats.period)).unref();
   requestSync();
 }
 

@@ -26,6 +26,7 @@ import { ManagerClient } from './manager-client';
 import { NodeTls, obtainCredentials } from './manager-tls';
 import { readCredentials, writeCredentials } from './node-credentials';
 import { HeartbeatLoop } from './heartbeat-loop';
+import { resyncGap } from './resync-gap';
 import { Reporter } from './reporter';
 import { readNodeId, writeMembership, writeNodeId } from './identity';
 import { startManagerFor } from './promotion';
@@ -87,6 +88,7 @@ export class AgentService implements OnApplicationShutdown {
   private cleanedAt = 0;
   private again: 'fetch' | 'local' | undefined;
   private timers: NodeJS.Timeout[] = [];
+  private resyncTimer?: NodeJS.Timeout;
   private heartbeats?: HeartbeatLoop;
   private bull?: BullWorker;
   private redis?: Redis;
@@ -206,9 +208,18 @@ export class AgentService implements OnApplicationShutdown {
 
     await this.watchEvents();
     this.startRenewal();
-    this.timers.push(setInterval(() => this.requestSync('fetch'), this.config.resyncMs));
+    this.scheduleResync();
     this.log.log({ msg: 'worker ready', nodeId: this.nodeId, docker: this.docker.label, manager: this.config.managerUrl });
     this.requestSync('fetch');
+  }
+
+  /** The periodic resync, at the gap the cluster's size allows (see resyncGap). */
+  private scheduleResync(): void {
+    if (this.closed) return;
+    this.resyncTimer = setTimeout(() => {
+      this.requestSync('fetch');
+      this.scheduleResync();
+    }, resyncGap(this.config.resyncMs, this.heartbeats?.period));
   }
 
   /**
@@ -255,6 +266,7 @@ export class AgentService implements OnApplicationShutdown {
     this.closed = true;
     this.renewal?.stop();
     for (const t of this.timers) clearInterval(t);
+    clearTimeout(this.resyncTimer);
     this.heartbeats?.stop();
     this.events?.destroy?.();
     clearTimeout(this.fetchTimer);
