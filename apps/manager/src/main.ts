@@ -1,3 +1,4 @@
+import { nodeCallPacing, TurnBudget } from './api/turn-budget';
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
@@ -53,6 +54,9 @@ import { judge, peerAccessMiddleware } from './tls/peer-access.middleware';
 import { storePeerFacts } from './tls/store-peer-facts';
 import { ensureOwnCertificate } from './tls/own-certificate';
 
+/** Milliseconds of each event-loop turn node calls may take before the rest wait for the next turn. */
+const NODE_CALLS_MS_PER_TURN = 20;
+
 /**
  * One manager process; with the embedded worker (the default) its node also
  * runs tasks, as a node does after `docker swarm init`. Everything a user can
@@ -102,6 +106,8 @@ async function main() {
   });
   const facts = storePeerFacts(store);
   app.use(httpMetricsMiddleware(app.get(ManagerMetrics).apiRequests));
+  // Node calls take a bounded share of each turn of the event loop (see TurnBudget).
+  app.use(nodeCallPacing(new TurnBudget(NODE_CALLS_MS_PER_TURN)));
   const plainRemote = config.apiRemote && !!config.apiRemotePlain;
   if (plainRemote) logger.warn({ msg: 'FLOTILLA_API_REMOTE_PLAIN=1: the API is served to other hosts in plain HTTP without credentials (test harnesses only)' }, 'Main');
   app.use(peerAccessMiddleware(facts, config.apiRemote, plainRemote));

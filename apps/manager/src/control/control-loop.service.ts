@@ -37,6 +37,8 @@ const MAX_CREATES_PER_PASS = MAX_WRITES_PER_PASS;
  * that the spread scheduler gives each node its whole share at once on a big service.
  */
 const MAX_PLANNED_CREATES = 100_000;
+/** Plans creating at least this many tasks yield the event loop between their stages. */
+const YIELD_ABOVE_CREATES = 5_000;
 
 /**
  * The glue around the two pure planners: read the view, plan, commit the plan
@@ -150,7 +152,7 @@ export class ControlLoopService implements OnModuleInit, OnModuleDestroy {
   private async pass(): Promise<boolean> {
     // Rolling updates move on (paused, rolled back, completed) before tasks are planned against them.
     if ((await this.commit(this.updateOps())).committed) return true;
-    const plan = this.reconcileOps();
+    const plan = await this.reconcileOps();
     // Retirements first, on their own: the new tasks were placed as if they had happened, so they
     // go only once all of them did (and a stale update never takes 50k creations down with it).
     const changed = await this.commit(plan.changes);
@@ -162,7 +164,7 @@ export class ControlLoopService implements OnModuleInit, OnModuleDestroy {
     return a || n || b;
   }
 
-  private reconcileOps(): { changes: Op[]; creates: Op[] } {
+  private async reconcileOps(): Promise<{ changes: Op[]; creates: Op[] }> {
     const view = this.store.view();
     const now = this.clock.now();
     const orphanTasks: Task[] = [];
@@ -184,6 +186,12 @@ export class ControlLoopService implements OnModuleInit, OnModuleDestroy {
     // for an overlay address are placed by a later pass, once the allocator gave them one.
     const placed = new Map<string, string>();
     const placeable = plan.create.filter((t) => !awaitsAddress(t, view.networks));
+    // A big plan lets the sockets and Raft have a turn between its stages (100k creations planned
+    // and placed in one go held the leader's loop over half a second). What changed meanwhile is
+    // read by the next stage from the live view; the commit's version guards and the next pass
+    // take care of the rest, as for any plan made on a view that moved on.
+    const big = plan.create.length >= YIELD_ABOVE_CREATES;
+    if (big) await new Promise((r) => setImmediate(r));
     if (placeable.length > 0) {
       const updated = new Map(plan.update.map((t) => [t.ID, t]));
       const deleted = new Set(plan.delete.map((t) => t.ID));
@@ -193,6 +201,7 @@ export class ControlLoopService implements OnModuleInit, OnModuleDestroy {
       const sp = schedule({ nodes: view.nodes, services: view.services, tasks, pending: placeable, now });
       for (const { task, nodeId } of sp.assign) placed.set(task.ID, nodeId);
     }
+    if (big) await new Promise((r) => setImmediate(r));
     return {
       changes: [...plan.update.map((t) => put('task', t, t.Version.Index)), ...plan.delete.map((t) => del('task', t.ID, t.Version.Index))],
       creates: createTaskOps(createWindow(plan.create, placed, MAX_CREATES_PER_PASS), placed),
