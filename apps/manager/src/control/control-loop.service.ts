@@ -7,6 +7,7 @@ import { CLOCK, STATE_STORE, type Clock } from '../tokens';
 import { affectsPlans, opensDependencyGate } from './plan-relevance';
 import { createTaskOps } from './task-seeds';
 import { createWindow } from './create-window';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { chunkOps } from './proposal-chunks';
 
 /** Pause before a pass woken only by others' writes. */
@@ -191,7 +192,7 @@ export class ControlLoopService implements OnModuleInit, OnModuleDestroy {
     // read by the next stage from the live view; the commit's version guards and the next pass
     // take care of the rest, as for any plan made on a view that moved on.
     const big = plan.create.length >= YIELD_ABOVE_CREATES;
-    if (big) await new Promise((r) => setImmediate(r));
+    if (big) await nextTurn();
     if (placeable.length > 0) {
       const updated = new Map(plan.update.map((t) => [t.ID, t]));
       const deleted = new Set(plan.delete.map((t) => t.ID));
@@ -201,7 +202,7 @@ export class ControlLoopService implements OnModuleInit, OnModuleDestroy {
       const sp = schedule({ nodes: view.nodes, services: view.services, tasks, pending: placeable, now });
       for (const { task, nodeId } of sp.assign) placed.set(task.ID, nodeId);
     }
-    if (big) await new Promise((r) => setImmediate(r));
+    if (big) await nextTurn();
     return {
       changes: [...plan.update.map((t) => put('task', t, t.Version.Index)), ...plan.delete.map((t) => del('task', t.ID, t.Version.Index))],
       creates: createTaskOps(createWindow(plan.create, placed, MAX_CREATES_PER_PASS), placed),
