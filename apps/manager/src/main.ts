@@ -54,8 +54,8 @@ import { judge, peerAccessMiddleware } from './tls/peer-access.middleware';
 import { storePeerFacts } from './tls/store-peer-facts';
 import { ensureOwnCertificate } from './tls/own-certificate';
 
-/** Milliseconds of each event-loop turn node calls may take before the rest wait for the next turn. */
-const NODE_CALLS_MS_PER_TURN = 20;
+/** Milliseconds of each event-loop turn node calls may take (more once calls wait over a second: pressureBudget). */
+const NODE_CALLS_MS_PER_TURN = 6;
 
 /**
  * One manager process; with the embedded worker (the default) its node also

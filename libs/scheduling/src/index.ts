@@ -1,5 +1,6 @@
-export { reconcile, type ReconcileInput, type ReconcilePlan } from './reconcile';
-export { schedule, type ScheduleInput, type SchedulePlan } from './schedule';
+export { reconcile, reconcileSteps, type ReconcileInput, type ReconcilePlan } from './reconcile';
+export { schedule, scheduleSteps, type ScheduleInput, type SchedulePlan } from './schedule';
+export { runSteps, type Steps } from './steps';
 export {
   parseConstraint,
   matches,

@@ -1,6 +1,7 @@
 import { newTask, taskStateRank, type Service, type SwarmNode, type Task } from '@flotilla/contracts';
 import { forgetSlot, reconcileSlot, RollTally, slotOf, trimSlot, type ServiceContext, type Slot, type SlotContext } from './reconcile-slot';
 import { sameSpec } from './spec-equal';
+import { ITEMS_PER_STEP, type Steps } from './steps';
 
 const RUNNING = taskStateRank('running');
 // Bound once: a call through the barrel's re-export getter costs more than the lookup itself.
@@ -29,12 +30,14 @@ export function nodeUsable(nodes: ReadonlyMap<string, SwarmNode>, id: string | u
  * without building the slot (a 100k-replica service is re-read on every pass);
  * every other slot takes the general path. The plan is the same either way.
  */
-export function reconcileReplicated(svc: Service, tasks: readonly Task[], sc: ServiceContext): void {
+export function* reconcileReplicated(svc: Service, tasks: readonly Task[], sc: ServiceContext): Steps<void> {
   const want = replicasOf(svc);
   // Slots 1..want: the slot's only task, or its list once it has several.
   const inRange = new Array<Task | Task[] | undefined>(want + 1);
   const outside = new Map<number, Task[]>();
-  for (const t of tasks) {
+  for (let i = 0; i < tasks.length; i++) {
+    if (i % ITEMS_PER_STEP === ITEMS_PER_STEP - 1) yield;
+    const t = tasks[i];
     const s = t.Slot ?? 0;
     if (s < 1 || s > want) {
       const list = outside.get(s);
@@ -63,6 +66,7 @@ export function reconcileReplicated(svc: Service, tasks: readonly Task[], sc: Se
   const slots: Slot[] = [];
   const tally = new RollTally();
   for (let s = 1; s <= want; s++) {
+    if (s % ITEMS_PER_STEP === 0) yield;
     const cur = inRange[s];
     if (cur !== undefined && !Array.isArray(cur)) {
       // Live (wanted, not finished), on a usable node, on the current spec: nothing to do.

@@ -6,6 +6,7 @@ import { reconcileReplicated } from './reconcile-replicated';
 import { reconcileGlobalJob, reconcileReplicatedJob } from './reconcile-job';
 import { dependencyVerdict, hasDependencies } from './depends-on';
 import type { ServiceContext } from './reconcile-slot';
+import { runSteps, type Steps } from './steps';
 
 export type { ReconcilePlan } from './plan-builder';
 
@@ -36,6 +37,11 @@ export interface ReconcileInput {
  * injected, so running it again on the result of its own plan changes nothing.
  */
 export function reconcile(input: ReconcileInput): ReconcilePlan {
+  return runSteps(reconcileSteps(input));
+}
+
+/** `reconcile` in steps (see Steps): the same plan, with pause points between services and within big ones. */
+export function* reconcileSteps(input: ReconcileInput): Steps<ReconcilePlan> {
   const plan = new PlanBuilder(input.now);
   const sc: ServiceContext = {
     nodes: input.nodes,
@@ -60,7 +66,8 @@ export function reconcile(input: ReconcileInput): ReconcilePlan {
     if ('ReplicatedJob' in svc.Spec.Mode) reconcileReplicatedJob(svc, tasks, sc);
     else if ('GlobalJob' in svc.Spec.Mode) reconcileGlobalJob(svc, tasks, sc);
     else if ('Global' in svc.Spec.Mode) reconcileGlobal(svc, tasks, sc);
-    else reconcileReplicated(svc, tasks, sc);
+    else yield* reconcileReplicated(svc, tasks, sc);
+    yield;
   }
   if (input.orphanTasks) reconcileOrphans(input.orphanTasks, input.nodes, plan);
   return plan.build();

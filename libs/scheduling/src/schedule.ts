@@ -4,6 +4,7 @@ import type { FilterJob } from './filters';
 import { hostPortsOf, NodeLoad, type NodeInfo } from './node-load';
 import { noSuitableNode, Pipeline } from './pipeline';
 import { buildSpreadTree, takeNode } from './spread';
+import { ITEMS_PER_STEP, runSteps, type Steps } from './steps';
 
 export interface ScheduleInput {
   nodes: ReadonlyMap<string, SwarmNode>;
@@ -32,16 +33,30 @@ export interface SchedulePlan {
  * node id. O(tasks + groups x nodes + pending x log nodes).
  */
 export function schedule(input: ScheduleInput): SchedulePlan {
+  return runSteps(scheduleSteps(input));
+}
+
+/** `schedule` in steps (see Steps): the same plan, with pause points while it counts the tasks and places them. */
+export function* scheduleSteps(input: ScheduleInput): Steps<SchedulePlan> {
   const pendingIds = new Set<string>();
-  for (const t of input.pending) pendingIds.add(t.ID);
+  for (let i = 0; i < input.pending.length; i++) {
+    if (i % ITEMS_PER_STEP === ITEMS_PER_STEP - 1) yield;
+    pendingIds.add(input.pending[i].ID);
+  }
   const load = new NodeLoad(input.nodes.values(), input.now);
-  for (const t of input.tasks) if (!pendingIds.has(t.ID)) load.addExisting(t, input.services.get(t.ServiceID));
+  let n = 0;
+  for (const t of input.tasks) {
+    if (++n % ITEMS_PER_STEP === 0) yield;
+    if (!pendingIds.has(t.ID)) load.addExisting(t, input.services.get(t.ServiceID));
+  }
 
   // Tasks of one service and one spec version are placed together (swarmkit's
   // task groups): during a start-first update old and new specs may differ in
   // reservations or placement, and each task is checked against its own spec.
   const groups = new Map<string, Task[]>();
-  for (const t of input.pending) {
+  for (let i = 0; i < input.pending.length; i++) {
+    if (i % ITEMS_PER_STEP === ITEMS_PER_STEP - 1) yield;
+    const t = input.pending[i];
     const key = `${t.ServiceID}\u0000${t.SpecVersion?.Index ?? ''}`;
     const list = groups.get(key);
     if (list) list.push(t);
@@ -58,7 +73,8 @@ export function schedule(input: ScheduleInput): SchedulePlan {
     for (const t of tasks) (t.NodeID ? preassigned : free).push(t);
     const job = jobFor(svc, tasks[0]);
     if (preassigned.length > 0) placePreassigned(job, preassigned, load, plan);
-    if (free.length > 0) placeService(job, free, nodes, load, plan);
+    if (free.length > 0) yield* placeService(job, free, nodes, load, plan);
+    yield;
   }
   return plan;
 }
@@ -88,7 +104,7 @@ function candidateLess(a: Candidate, b: Candidate): boolean {
   return a.info.id < b.info.id;
 }
 
-function placeService(job: FilterJob, tasks: Task[], nodes: readonly NodeInfo[], load: NodeLoad, plan: SchedulePlan): void {
+function* placeService(job: FilterJob, tasks: Task[], nodes: readonly NodeInfo[], load: NodeLoad, plan: SchedulePlan): Steps<void> {
   const svc = job.svc;
   const pipeline = new Pipeline(job);
   const eligible: Candidate[] = [];
@@ -106,7 +122,9 @@ function placeService(job: FilterJob, tasks: Task[], nodes: readonly NodeInfo[],
     return true;
   };
   let reason: string | undefined;
-  for (const task of tasks) {
+  for (let i = 0; i < tasks.length; i++) {
+    if (i % ITEMS_PER_STEP === ITEMS_PER_STEP - 1) yield;
+    const task = tasks[i];
     // Once nothing fits, nothing will for the rest of this service's tasks.
     const c = reason === undefined ? takeNode(tree, accept) : undefined;
     if (c) {

@@ -61,11 +61,52 @@ describe('nodeCallPacing', () => {
     go('/flotilla/v1/nodes/abc123/status');
     go('/v1.41/services');
     go('/flotilla/v1/nodes/register');
-    expect(seen).toEqual(['/v1.41/services', '/flotilla/v1/nodes/register']);
+    go('/flotilla/v1/nodes/abc123/heartbeat');
+    expect(seen).toEqual(['/v1.41/services', '/flotilla/v1/nodes/register', '/flotilla/v1/nodes/abc123/heartbeat']);
     // No budget at all: one waiting call a turn still goes.
     h.endTurn();
-    expect(seen).toHaveLength(3);
+    expect(seen).toHaveLength(4);
     h.endTurn();
-    expect(seen).toEqual(['/v1.41/services', '/flotilla/v1/nodes/register', '/flotilla/v1/nodes/abc123/assignments?since=4', '/flotilla/v1/nodes/abc123/status']);
+    expect(seen.slice(3)).toEqual(['/flotilla/v1/nodes/abc123/assignments?since=4', '/flotilla/v1/nodes/abc123/status']);
+  });
+});
+
+describe('TurnBudget steps', () => {
+  it('times each waiting call in a step of its own, so work a call leaves for later jobs counts against the turn', () => {
+    const h = harness(20);
+    const ran: number[] = [];
+    // A call whose work happens after it returns (as Nest's handler runs in promise jobs): the
+    // test runs "the jobs" before the next step, as Node does between two immediates.
+    const deferredWork: (() => void)[] = [];
+    const call = (i: number) => () => {
+      deferredWork.push(() => {
+        ran.push(i);
+        h.advance(8);
+      });
+    };
+    // Arrivals in the poll phase: each its own I/O callback, its jobs run before the next.
+    for (let i = 0; i < 10; i++) {
+      h.budget.run(call(i));
+      for (const f of deferredWork.splice(0)) f();
+    }
+    expect(ran).toEqual([0, 1, 2]);
+    // One check phase: the steps with the jobs between them.
+    const steps = h.pending.splice(0);
+    for (const s of steps) {
+      s();
+      for (const f of deferredWork.splice(0)) f();
+    }
+    // 8 ms each against a 20 ms budget: three calls went (the third started at 16 ms), not all seven.
+    expect(ran).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(h.budget.waiting).toBe(4);
+    // Later turns take the rest, in order.
+    for (let turn = 0; turn < 3 && h.pending.length > 0; turn++) {
+      for (const s of h.pending.splice(0)) {
+        s();
+        for (const f of deferredWork.splice(0)) f();
+      }
+    }
+    expect(ran).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(h.budget.waiting).toBe(0);
   });
 });

@@ -1,23 +1,24 @@
 import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { FlotillaError, type Task } from '@flotilla/contracts';
 import { del, newId, place, put, type Op, type StateStore } from '@flotilla/state';
-import { dependenciesOf, planUpdates, reconcile, schedule } from '@flotilla/scheduling';
+import { dependenciesOf, planUpdates, reconcileSteps, scheduleSteps } from '@flotilla/scheduling';
 import { awaitsAddress, planNetworkAllocations } from '@flotilla/networking';
 import { CLOCK, STATE_STORE, type Clock } from '../tokens';
 import { affectsPlans, opensDependencyGate } from './plan-relevance';
-import { createTaskOps } from './task-seeds';
-import { createWindow } from './create-window';
-import { setImmediate as nextTurn } from 'node:timers/promises';
+import { createTaskOpsSteps } from './task-seeds';
+import { createWindowSteps } from './create-window';
 import { chunkOps } from './proposal-chunks';
+import { TimeSlicer } from './time-slicer';
 
 /** Pause before a pass woken only by others' writes. */
 const COALESCE_MS = 200;
 
 /**
  * Objects written per proposal (a task created, a status, a placement): every manager applies a
- * proposal in one go, so this bounds how long one holds its event loop (and Raft's ticks).
+ * proposal in one go, so this bounds how long one holds its event loop (and Raft's ticks): an
+ * entry of 1,000 task creations took 10-20 ms to apply, longer than a turn's apply slice.
  */
-const MAX_WRITES_PER_PROPOSAL = 1000;
+const MAX_WRITES_PER_PROPOSAL = 500;
 /**
  * Objects written by one pass; the next pass plans the rest. Each pass waits for its commits, so a
  * 100k-task service took ten passes (and ten commit waits behind the node calls) at 10k; every
@@ -38,8 +39,13 @@ const MAX_CREATES_PER_PASS = MAX_WRITES_PER_PASS;
  * that the spread scheduler gives each node its whole share at once on a big service.
  */
 const MAX_PLANNED_CREATES = 100_000;
-/** Plans creating at least this many tasks yield the event loop between their stages. */
-const YIELD_ABOVE_CREATES = 5_000;
+/**
+ * Longest stretch of planning in one turn of the event loop: the leader's loop must stay under
+ * ~40 ms a turn (Raft's heartbeats, the node calls and the applies share it).
+ */
+const PLAN_SLICE_MS = 4;
+/** Items of a long loop between two looks at the clock. */
+const ITEMS_PER_CHECK = 1024;
 
 /**
  * The glue around the two pure planners: read the view, plan, commit the plan
@@ -153,24 +159,29 @@ export class ControlLoopService implements OnModuleInit, OnModuleDestroy {
   private async pass(): Promise<boolean> {
     // Rolling updates move on (paused, rolled back, completed) before tasks are planned against them.
     if ((await this.commit(this.updateOps())).committed) return true;
-    const plan = await this.reconcileOps();
+    const slicer = new TimeSlicer(PLAN_SLICE_MS);
+    const plan = await this.reconcileOps(slicer);
     // Retirements first, on their own: the new tasks were placed as if they had happened, so they
     // go only once all of them did (and a stale update never takes 50k creations down with it).
     const changed = await this.commit(plan.changes);
-    const created = changed.complete ? (await this.commit(plan.creates)).committed : false;
+    const created = changed.complete ? (await this.commit(plan.creates, slicer)).committed : false;
     if (!changed.complete && plan.creates.length > 0) this.dirty = true;
     const a = changed.committed || created;
     const n = (await this.commit(planNetworkAllocations(this.store.view()))).committed;
-    const b = (await this.commit(this.scheduleOps())).committed;
+    const b = (await this.commit(await this.scheduleOps(slicer))).committed;
     return a || n || b;
   }
 
-  private async reconcileOps(): Promise<{ changes: Op[]; creates: Op[] }> {
+  private async reconcileOps(slicer: TimeSlicer): Promise<{ changes: Op[]; creates: Op[] }> {
     const view = this.store.view();
     const now = this.clock.now();
     const orphanTasks: Task[] = [];
-    for (const t of view.tasks.values()) if (!view.services.has(t.ServiceID)) orphanTasks.push(t);
-    const plan = reconcile({
+    let n = 0;
+    for (const t of view.tasks.values()) {
+      if (++n % ITEMS_PER_CHECK === 0 && slicer.due()) await slicer.pause();
+      if (!view.services.has(t.ServiceID)) orphanTasks.push(t);
+    }
+    const plan = await slicer.run(reconcileSteps({
       services: view.services.values(),
       tasksOfService: (id) => view.tasksOfService(id),
       nodes: view.nodes,
@@ -180,32 +191,31 @@ export class ControlLoopService implements OnModuleInit, OnModuleDestroy {
       orphanTasks,
       // A few passes' worth is planned, one pass's is committed; the rest wait for the next pass.
       maxCreates: MAX_PLANNED_CREATES,
-    });
+    }));
     this.scheduleWake(plan.wakeAt, now);
     // New tasks are placed in the same pass (as Nomad's scheduler creates allocations already
     // placed): one write per task instead of a create and then an assignment. Tasks that wait
     // for an overlay address are placed by a later pass, once the allocator gave them one.
     const placed = new Map<string, string>();
     const placeable = plan.create.filter((t) => !awaitsAddress(t, view.networks));
-    // A big plan lets the sockets and Raft have a turn between its stages (100k creations planned
-    // and placed in one go held the leader's loop over half a second). What changed meanwhile is
-    // read by the next stage from the live view; the commit's version guards and the next pass
-    // take care of the rest, as for any plan made on a view that moved on.
-    const big = plan.create.length >= YIELD_ABOVE_CREATES;
-    if (big) await nextTurn();
+    // Planned in slices of the event loop (TimeSlicer): 100k creations planned and placed in one
+    // go held the leader's loop over half a second.
     if (placeable.length > 0) {
       const updated = new Map(plan.update.map((t) => [t.ID, t]));
       const deleted = new Set(plan.delete.map((t) => t.ID));
       const tasks = (function* () {
         for (const t of view.tasks.values()) if (!deleted.has(t.ID)) yield updated.get(t.ID) ?? t;
       })();
-      const sp = schedule({ nodes: view.nodes, services: view.services, tasks, pending: placeable, now });
-      for (const { task, nodeId } of sp.assign) placed.set(task.ID, nodeId);
+      const sp = await slicer.run(scheduleSteps({ nodes: view.nodes, services: view.services, tasks, pending: placeable, now }));
+      for (let i = 0; i < sp.assign.length; i++) {
+        if (i % ITEMS_PER_CHECK === 0 && slicer.due()) await slicer.pause();
+        placed.set(sp.assign[i].task.ID, sp.assign[i].nodeId);
+      }
     }
-    if (big) await nextTurn();
+    const window = await slicer.run(createWindowSteps(plan.create, placed, MAX_CREATES_PER_PASS));
     return {
       changes: [...plan.update.map((t) => put('task', t, t.Version.Index)), ...plan.delete.map((t) => del('task', t.ID, t.Version.Index))],
-      creates: createTaskOps(createWindow(plan.create, placed, MAX_CREATES_PER_PASS), placed),
+      creates: await slicer.run(createTaskOpsSteps(window, placed)),
     };
   }
 
@@ -217,10 +227,13 @@ export class ControlLoopService implements OnModuleInit, OnModuleDestroy {
     return write.map((s) => put('service', s, s.Version.Index));
   }
 
-  private scheduleOps(): Op[] {
+  private async scheduleOps(slicer: TimeSlicer): Promise<Op[]> {
+    if (slicer.due()) await slicer.pause();
     const view = this.store.view();
     const pending: Task[] = [];
+    let n = 0;
     for (const t of view.tasks.values()) {
+      if (++n % ITEMS_PER_CHECK === 0 && slicer.due()) await slicer.pause();
       // Global tasks arrive with their node already chosen; the scheduler still checks that node.
       const wanted = t.DesiredState === 'running' || t.DesiredState === 'complete';
       if (wanted && (t.Status.State === 'new' || t.Status.State === 'pending') && !awaitsAddress(t, view.networks)) {
@@ -228,7 +241,7 @@ export class ControlLoopService implements OnModuleInit, OnModuleDestroy {
       }
     }
     if (pending.length === 0) return [];
-    const plan = schedule({ nodes: view.nodes, services: view.services, tasks: view.tasks.values(), pending, now: this.clock.now() });
+    const plan = await slicer.run(scheduleSteps({ nodes: view.nodes, services: view.services, tasks: view.tasks.values(), pending, now: this.clock.now() }));
     const at = new Date(this.clock.now()).toISOString();
     const ops: Op[] = [];
     for (const { task, nodeId } of plan.assign) ops.push(place(task, at, { nodeId }));
@@ -240,7 +253,7 @@ export class ControlLoopService implements OnModuleInit, OnModuleDestroy {
   }
 
   /** `complete`: every op is committed (none left for the next pass, none refused). */
-  private async commit(ops: Op[]): Promise<{ committed: boolean; complete: boolean }> {
+  private async commit(ops: Op[], slicer?: TimeSlicer): Promise<{ committed: boolean; complete: boolean }> {
     if (ops.length === 0) return { committed: false, complete: true };
     // A 100k-task plan is ~100 MB of JSON: committing it at once would block the event loop (and
     // Raft heartbeats) for seconds. At most MAX_WRITES_PER_PASS go now, a bounded chunk per
@@ -251,7 +264,16 @@ export class ControlLoopService implements OnModuleInit, OnModuleDestroy {
     let complete = all;
     // A few proposals at once: Raft carries those of one turn in one append and one fsync.
     for (let i = 0; i < chunks.length; i += PROPOSALS_IN_FLIGHT) {
-      const out = await Promise.allSettled(chunks.slice(i, i + PROPOSALS_IN_FLIGHT).map((ops) => this.store.propose({ ops })));
+      const proposals: Promise<unknown>[] = [];
+      for (const ops of chunks.slice(i, i + PROPOSALS_IN_FLIGHT)) {
+        // Fifty proposals made at once (each serialised) held the loop 30-50 ms.
+        if (slicer?.due()) await slicer.pause();
+        const p = this.store.propose({ ops });
+        // Settled below; one refused while we pause is not an unhandled rejection.
+        p.catch(() => undefined);
+        proposals.push(p);
+      }
+      const out = await Promise.allSettled(proposals);
       for (const r of out) {
         if (r.status === 'fulfilled') {
           committed = true;

@@ -1,4 +1,8 @@
 import type { Task } from '@flotilla/contracts';
+import { runSteps, type Steps } from '@flotilla/scheduling';
+
+/** Tasks between two pause points. */
+const TASKS_PER_STEP = 2048;
 
 /**
  * Which of a pass's planned creations it commits. The pass plans more tasks than it commits (so the
@@ -9,10 +13,17 @@ import type { Task } from '@flotilla/contracts';
  * come after the placed ones. Pure; the order of the result is the order to commit in.
  */
 export function createWindow(planned: readonly Task[], placed: ReadonlyMap<string, string>, limit: number): Task[] {
+  return runSteps(createWindowSteps(planned, placed, limit));
+}
+
+/** `createWindow` in steps (a caller spreads it over turns of its event loop). */
+export function* createWindowSteps(planned: readonly Task[], placed: ReadonlyMap<string, string>, limit: number): Steps<Task[]> {
   if (planned.length <= limit) return [...planned];
   const byNode = new Map<string, Task[]>();
   const unplaced: Task[] = [];
-  for (const t of planned) {
+  for (let i = 0; i < planned.length; i++) {
+    if (i % TASKS_PER_STEP === TASKS_PER_STEP - 1) yield;
+    const t = planned[i];
     const node = placed.get(t.ID);
     if (node === undefined) {
       unplaced.push(t);

@@ -9,3 +9,4 @@ export * from './codec';
 export * from './tcp-transport';
 export * from './raft-host';
 export * from './force-new-cluster';
+export * from './pressure-budget';

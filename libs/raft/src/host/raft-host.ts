@@ -3,6 +3,7 @@ import type { RaftConfig } from '../core/config';
 import { ProposalDroppedError, RaftError } from '../core/errors';
 import type { Message } from '../core/messages';
 import { canSendBeforePersist } from '../core/messages';
+import { pressureBudget } from './pressure-budget';
 import { RaftNode, bootstrapState } from '../core/raft-node';
 import { SeededRandom } from '../core/rand';
 import type { Ready } from '../core/ready';
@@ -24,21 +25,17 @@ export interface StateMachine {
 }
 
 /** Longest stretch of Ready handling in one event-loop turn before the rest waits for the next. */
-const RUN_SLICE_MS = 20;
+const RUN_SLICE_MS = 5;
 /**
- * Longest stretch of applying committed entries in one turn. A Ready may hand out thousands of
- * entries (a follower catching up, a leader committing a 50k-task pass and the status reports
- * behind it); applied at once they held the event loop 100-400 ms, so they wait in `toApply` and
- * go in slices, oldest first, with sockets and timers served between slices.
+ * Longest stretch of applying committed entries in one turn, while applies keep up. A Ready may
+ * hand out thousands of entries (a follower catching up, a leader committing a 50k-task pass and
+ * the status reports behind it); applied at once they held the event loop 100-400 ms, so they
+ * wait in `toApply` and go in slices, oldest first, with sockets and timers served between
+ * slices. A backlog over a second old gets longer slices (pressureBudget): applies are on every
+ * proposal's path (a status report is answered once applied), and 5,000 nodes' reports timed out
+ * behind slices that did not grow.
  */
-const APPLY_SLICE_MS = 10;
-/**
- * A slice may grow to the time the rest of the loop took since the last one, up to this: applies
- * are on every proposal's path (a status report is answered once applied), and a leader whose turns
- * were long with node calls fell behind at 10-20 ms a turn: 5,000 nodes' reports timed out waiting
- * (500k tasks took 194 s, 64 s with this). No turn grows beyond twice what its other work made it.
- */
-const APPLY_SLICE_MAX_MS = 50;
+const APPLY_SLICE_MS = 12;
 
 export interface RaftHostOptions {
   readonly id: NodeId;
@@ -123,8 +120,8 @@ export class RaftHost {
   private toApply: Entry[] = [];
   private toApplyHead = 0;
   private applyScheduled = false;
-  /** When the last apply slice ended (performance.now()). */
-  private lastSliceEnd = 0;
+  /** When each entry of `toApply` was handed out (performance.now()): how long the oldest waits. */
+  private toApplyAt: number[] = [];
   /** The fdatasync in flight for the Ready being handled; no further Ready is taken until it settles. */
   private syncing: Promise<void> | null = null;
   private timer: NodeJS.Timeout | null = null;
@@ -299,6 +296,7 @@ export class RaftHost {
     this.reads.clear();
     this.slots.clear();
     this.toApply = [];
+    this.toApplyAt = [];
     this.toApplyHead = 0;
     await this.transport.close();
     // The fd stays open until the sync under way settles (closing it under the threadpool's feet could sync another file).
@@ -349,7 +347,11 @@ export class RaftHost {
       this.forgetSlotsUpTo(this.applied);
     }
     if (rd.committedEntries.length > 0) {
-      for (const e of rd.committedEntries) this.toApply.push(e);
+      const at = performance.now();
+      for (const e of rd.committedEntries) {
+        this.toApply.push(e);
+        this.toApplyAt.push(at);
+      }
       // A slice now unless one is already waiting for its turn (this turn had its share).
       if (!this.applyScheduled) this.applyQueued(this.sliceBudget());
     }
@@ -402,9 +404,9 @@ export class RaftHost {
       this.apply(this.toApply[this.toApplyHead++]);
       if (performance.now() - t0 > budgetMs) break;
     }
-    this.lastSliceEnd = performance.now();
     if (this.toApplyHead >= this.toApply.length) {
       this.toApply = [];
+      this.toApplyAt = [];
       this.toApplyHead = 0;
     } else if (!this.applyScheduled) {
       this.applyScheduled = true;
@@ -417,9 +419,10 @@ export class RaftHost {
     if (this.toApply.length === 0) this.maybeSnapshot();
   }
 
-  /** This slice's budget: what the rest of the loop took since the last one, within bounds. */
+  /** This slice's budget: the base, or more when the backlog is old. */
   private sliceBudget(): number {
-    return Math.min(APPLY_SLICE_MAX_MS, Math.max(APPLY_SLICE_MS, performance.now() - this.lastSliceEnd));
+    const oldest = this.toApplyAt[this.toApplyHead];
+    return pressureBudget(APPLY_SLICE_MS, oldest === undefined ? 0 : performance.now() - oldest);
   }
 
   private apply(e: Entry): void {
