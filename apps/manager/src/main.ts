@@ -104,6 +104,9 @@ async function main() {
     logger,
     bodyParser: false,
   });
+  // No ETag on API answers (dockerd sends none): Express hashed every JSON answer for one, a
+  // thousand nodes' heartbeats included. The console sets its own on its assets.
+  app.set('etag', false);
   const facts = storePeerFacts(store);
   app.use(httpMetricsMiddleware(app.get(ManagerMetrics).apiRequests));
   // Node calls take a bounded share of each turn of the event loop (see TurnBudget).

@@ -15,10 +15,10 @@ const COALESCE_MS = 200;
 
 /**
  * Objects written per proposal (a task created, a status, a placement): every manager applies a
- * proposal in one go, so this bounds how long one holds its event loop (and Raft's ticks): an
- * entry of 1,000 task creations took 10-20 ms to apply, longer than a turn's apply slice.
+ * proposal in one go, so this bounds how long one holds its event loop (and Raft's ticks). 500
+ * gave no shorter turns in bench/control-plane and more entries to carry.
  */
-const MAX_WRITES_PER_PROPOSAL = 500;
+const MAX_WRITES_PER_PROPOSAL = 1000;
 /**
  * Objects written by one pass; the next pass plans the rest. Each pass waits for its commits, so a
  * 100k-task service took ten passes (and ten commit waits behind the node calls) at 10k; every
