@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { flotilla, runCommand } from '../support/cli';
@@ -56,5 +56,32 @@ describe('compose config', () => {
     expect(r.code).not.toBe(0);
     expect(r.stderr).toMatch(new RegExp(`${bad.replace(/[.]/g, '\\.')}:5:\\d+: .*imagee`));
     expect(r.stderr).toMatch(new RegExp(`${bad.replace(/[.]/g, '\\.')}:8:\\d+: .*comand`));
+  });
+
+  it('--resolve-image-digests decides and words it as 1.29 does, side by side on this engine', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'flotilla-cfg-'));
+    mkdirSync(join(dir, 'app'));
+    writeFileSync(join(dir, 'app', 'Dockerfile'), 'FROM flotilla/busybox:latest\n');
+    // Local images have no RepoDigests (nothing here was pulled or pushed): built ones are to push, others to pull.
+    expect((await runCommand('docker', ['tag', 'flotilla/busybox:latest', 'flotilla-digest-test:1'])).code).toBe(0);
+    const files: Record<string, string> = {
+      mixed:
+        'version: "3"\nservices:\n  web:\n    image: flotilla-digest-test:1\n    build: ./app\n  db:\n    image: flotilla/busybox:latest\n  cache:\n    image: flotilla/busybox:latest\n',
+      pinned: 'version: "3"\nservices:\n  web:\n    image: "busybox@sha256:0000000000000000000000000000000000000000000000000000000000000000"\n',
+      noImage: 'version: "3"\nservices:\n  web:\n    build: ./app\n',
+      unknown: 'version: "3"\nservices:\n  web:\n    image: flotilla-no-such-image:1\n',
+    };
+    for (const [name, text] of Object.entries(files)) {
+      const f = join(dir, `${name}.yml`);
+      writeFileSync(f, text);
+      for (const extra of [[], ['-q']]) {
+        const args = ['-f', f, 'config', '--resolve-image-digests', ...extra];
+        const [dc, fl] = await Promise.all([
+          runCommand('docker-compose', args, { env: { PATH: process.env.PATH, HOME: process.env.HOME } }),
+          flotilla(['compose', ...args], env),
+        ]);
+        expect({ code: fl.code, stdout: fl.stdout, stderr: fl.stderr }, `${name} ${extra.join(' ')}`).toEqual({ code: dc.code, stdout: dc.stdout, stderr: dc.stderr });
+      }
+    }
   });
 });

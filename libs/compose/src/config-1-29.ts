@@ -265,7 +265,13 @@ export function config129Document(project: ComposeProject, src: ProjectSource): 
 }
 
 /** `docker-compose config` stdout, byte for byte (print() adds a newline after PyYAML's). */
-export function renderConfig129(project: ComposeProject, opts: { escapeDollar?: boolean } = {}): string {
+export function renderConfig129(project: ComposeProject, opts: { escapeDollar?: boolean; imageDigests?: ReadonlyMap<string, string> } = {}): string {
   if (!project.source) throw new Error('project has no source: load it with loadProject');
-  return pyyamlDump(config129Document(project, project.source), { escapeDollar: opts.escapeDollar ?? true }) + '\n';
+  const doc = config129Document(project, project.source);
+  // `--resolve-image-digests`: each service's image pinned (1.29's denormalize_service_dict).
+  if (opts.imageDigests) {
+    const services = doc.services as Record<string, Record<string, PyValue>>;
+    for (const [name, ref] of opts.imageDigests) if (services[name]) services[name].image = ref;
+  }
+  return pyyamlDump(doc, { escapeDollar: opts.escapeDollar ?? true }) + '\n';
 }

@@ -48,6 +48,22 @@ export class LocalEngine {
       throw e;
     }
   }
+
+  /** An image's RepoDigests; undefined when the engine has no such image. */
+  async repoDigests(ref: string): Promise<string[] | undefined> {
+    try {
+      return (await (await this.docker()).getImage(ref).inspect()).RepoDigests ?? [];
+    } catch (e) {
+      if ((e as { statusCode?: number }).statusCode === 404) return undefined;
+      throw e;
+    }
+  }
+
+  /** The digest a registry holds for a name (the engine asks it: /distribution/NAME/json). */
+  async registryDigest(ref: string): Promise<string | undefined> {
+    const d = (await (await this.docker()).getImage(ref).distribution()) as { Descriptor?: { digest?: string } };
+    return d.Descriptor?.digest;
+  }
 }
 
 function ignoreGone(e: unknown) {
