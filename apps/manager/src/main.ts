@@ -1,4 +1,3 @@
-import { nodeCallPacing, TurnBudget } from './api/turn-budget';
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
@@ -53,6 +52,7 @@ import { renewOwnCertificate } from './tls/own-renewal';
 import { judge, peerAccessMiddleware } from './tls/peer-access.middleware';
 import { storePeerFacts } from './tls/store-peer-facts';
 import { ensureOwnCertificate } from './tls/own-certificate';
+import { nodeCallPacing, TurnBudget } from './api/turn-budget';
 
 /** Milliseconds of each event-loop turn node calls may take (more once calls wait over a second: pressureBudget). */
 const NODE_CALLS_MS_PER_TURN = 6;

@@ -44,8 +44,6 @@ const MAX_PLANNED_CREATES = 100_000;
  * ~40 ms a turn (Raft's heartbeats, the node calls and the applies share it).
  */
 const PLAN_SLICE_MS = 4;
-/** Items of a long loop between two looks at the clock. */
-const ITEMS_PER_CHECK = 1024;
 
 /**
  * The glue around the two pure planners: read the view, plan, commit the plan
@@ -176,9 +174,8 @@ export class ControlLoopService implements OnModuleInit, OnModuleDestroy {
     const view = this.store.view();
     const now = this.clock.now();
     const orphanTasks: Task[] = [];
-    let n = 0;
     for (const t of view.tasks.values()) {
-      if (++n % ITEMS_PER_CHECK === 0 && slicer.due()) await slicer.pause();
+      if (slicer.checkpoint()) await slicer.pause();
       if (!view.services.has(t.ServiceID)) orphanTasks.push(t);
     }
     const plan = await slicer.run(reconcileSteps({
@@ -207,9 +204,9 @@ export class ControlLoopService implements OnModuleInit, OnModuleDestroy {
         for (const t of view.tasks.values()) if (!deleted.has(t.ID)) yield updated.get(t.ID) ?? t;
       })();
       const sp = await slicer.run(scheduleSteps({ nodes: view.nodes, services: view.services, tasks, pending: placeable, now }));
-      for (let i = 0; i < sp.assign.length; i++) {
-        if (i % ITEMS_PER_CHECK === 0 && slicer.due()) await slicer.pause();
-        placed.set(sp.assign[i].task.ID, sp.assign[i].nodeId);
+      for (const { task, nodeId } of sp.assign) {
+        if (slicer.checkpoint()) await slicer.pause();
+        placed.set(task.ID, nodeId);
       }
     }
     const window = await slicer.run(createWindowSteps(plan.create, placed, MAX_CREATES_PER_PASS));
@@ -231,9 +228,8 @@ export class ControlLoopService implements OnModuleInit, OnModuleDestroy {
     if (slicer.due()) await slicer.pause();
     const view = this.store.view();
     const pending: Task[] = [];
-    let n = 0;
     for (const t of view.tasks.values()) {
-      if (++n % ITEMS_PER_CHECK === 0 && slicer.due()) await slicer.pause();
+      if (slicer.checkpoint()) await slicer.pause();
       // Global tasks arrive with their node already chosen; the scheduler still checks that node.
       const wanted = t.DesiredState === 'running' || t.DesiredState === 'complete';
       if (wanted && (t.Status.State === 'new' || t.Status.State === 'pending') && !awaitsAddress(t, view.networks)) {

@@ -52,3 +52,20 @@ describe('TimeSlicer under pressure', () => {
     expect(slices.at(-1)!).toBeGreaterThan(20);
   });
 });
+
+describe('TimeSlicer.checkpoint', () => {
+  it('reads the clock every 1,024 items and says pause once the slice is used up', () => {
+    let t = 0;
+    let reads = 0;
+    const slicer = new TimeSlicer(10, () => (reads++, t), async () => undefined);
+    const before = reads;
+    const answers: boolean[] = [];
+    for (let i = 0; i < 2048; i++) {
+      if (i === 1500) t = 50;
+      answers.push(slicer.checkpoint());
+    }
+    expect(reads - before).toBe(2);
+    expect(answers.indexOf(true)).toBe(2047);
+    expect(answers.filter(Boolean)).toHaveLength(1);
+  });
+});
