@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { TurnShares } from '@flotilla/raft-host';
 import { nodeCallPacing, TurnBudget } from './turn-budget';
 import type { NextFunction, Request, Response } from 'express';
 
@@ -6,7 +7,7 @@ import type { NextFunction, Request, Response } from 'express';
 function harness(budgetMs: number) {
   let t = 0;
   const pending: (() => void)[] = [];
-  const budget = new TurnBudget(budgetMs, () => t, (f) => pending.push(f));
+  const budget = new TurnBudget(budgetMs, () => t, (f) => pending.push(f), new TurnShares(1000));
   const endTurn = () => {
     for (const f of pending.splice(0)) f();
   };

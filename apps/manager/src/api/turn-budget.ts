@@ -1,5 +1,5 @@
 import type { NextFunction, Request, Response } from 'express';
-import { pressureBudget } from '@flotilla/raft-host';
+import { pressureBudget, type TurnShares, turnShares } from '@flotilla/raft-host';
 
 /** Waiting calls given a step of their own in one check phase, at most (a skipped step costs nothing). */
 const MAX_STEPS_PER_TURN = 256;
@@ -32,6 +32,7 @@ export class TurnBudget {
     private readonly now: () => number = () => performance.now(),
     /** Runs a function in the check phase (setImmediate): after this turn's I/O; scheduled from there, in the next turn's. */
     private readonly later: (f: () => void) => void = (f) => void setImmediate(f),
+    private readonly shares: TurnShares = turnShares,
   ) {}
 
   /** Runs `f` now while this turn has budget left (and nothing waits before it), else in a later turn. */
@@ -64,8 +65,9 @@ export class TurnBudget {
     const first = this.drainStart < 0;
     if (first) this.drainStart = t;
     try {
-      // A queue whose head waited over a second gets a bigger share of the turn (pressureBudget).
-      if (this.queue.length > 0 && (first || t - this.drainStart < pressureBudget(this.budgetMs, t - this.queue[0].at))) this.queue.shift()!.f();
+      // A queue whose head waited over a second gets a bigger share of the turn (pressureBudget), within the turn's (TurnShares).
+      const waited = this.queue.length > 0 ? t - this.queue[0].at : 0;
+      if (this.queue.length > 0 && (first || t - this.drainStart < this.shares.slice('calls', pressureBudget(this.budgetMs, waited), t, waited))) this.queue.shift()!.f();
     } finally {
       // The last step of a turn hands the rest to the next turn, whatever the call did.
       if (this.steps === 0) this.nextTurn();

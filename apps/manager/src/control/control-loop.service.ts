@@ -15,10 +15,11 @@ const COALESCE_MS = 200;
 
 /**
  * Objects written per proposal (a task created, a status, a placement): every manager applies a
- * proposal in one go, so this bounds how long one holds its event loop (and Raft's ticks). 500
- * gave no shorter turns in bench/control-plane and more entries to carry.
+ * proposal in one go, so this bounds how long one holds its event loop (and Raft's ticks). At
+ * 1,000 one entry took a follower up to 90 ms to apply, longer than a whole turn's share
+ * (TurnShares); at 250 follower loop delay p99 fell from ~55 to ~40 ms in bench/control-plane.
  */
-const MAX_WRITES_PER_PROPOSAL = 1000;
+const MAX_WRITES_PER_PROPOSAL = 250;
 /**
  * Objects written by one pass; the next pass plans the rest. Each pass waits for its commits, so a
  * 100k-task service took ten passes (and ten commit waits behind the node calls) at 10k; every

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Batch, StateStore } from '@flotilla/state';
 import type { TaskReport } from '@flotilla/contracts';
-import { MAX_IN_FLIGHT, StatusService } from './status.service';
+import { MAX_IN_FLIGHT, MAX_OPS_PER_PROPOSAL, StatusService } from './status.service';
 
 /** A store whose proposals commit when the test says so. */
 function fakeStore() {
@@ -23,18 +23,18 @@ const reports = (n: number, from = 0): TaskReport[] => Array.from({ length: n },
 const turn = () => new Promise((r) => setImmediate(r));
 
 describe('StatusService', () => {
-  it('folds reports into proposals of at most 1,000, a few in flight, and answers each caller once its batch commits', async () => {
+  it('folds reports into proposals of at most MAX_OPS_PER_PROPOSAL, a few in flight, and answers each caller once its batch commits', async () => {
     const f = fakeStore();
     const svc = new StatusService(f.store, { now: () => 0 });
     let answered = 0;
-    // 300 nodes reporting 100 tasks each, all read in one turn: 30 proposals' worth.
-    const calls = Array.from({ length: 300 }, (_, i) => svc.report(`n${i}`, reports(100, i * 100)).then(() => answered++));
+    // 1,000 nodes reporting 100 tasks each, all read in one turn: 400 proposals' worth.
+    const calls = Array.from({ length: 1000 }, (_, i) => svc.report(`n${i}`, reports(100, i * 100)).then(() => answered++));
     // One turn of the event loop fills every slot: a loaded leader gets few turns a second.
     await turn();
     await turn();
-    expect(MAX_IN_FLIGHT).toBeLessThan(30);
+    expect(MAX_IN_FLIGHT).toBeLessThan(100_000 / MAX_OPS_PER_PROPOSAL);
     expect(f.pending.length).toBe(MAX_IN_FLIGHT);
-    expect(f.pending.every((p) => p.batch.ops.length <= 1000)).toBe(true);
+    expect(f.pending.every((p) => p.batch.ops.length <= MAX_OPS_PER_PROPOSAL)).toBe(true);
     expect(answered).toBe(0);
     // Committing lets the rest go, never more than MAX_IN_FLIGHT at once.
     while (f.pending.length > 0) {
@@ -42,7 +42,7 @@ describe('StatusService', () => {
       for (let i = 0; i < 5; i++) await turn();
     }
     await Promise.all(calls);
-    expect(answered).toBe(300);
+    expect(answered).toBe(1000);
     expect(f.most()).toBe(MAX_IN_FLIGHT);
   });
 

@@ -4,17 +4,18 @@ import type { Op, StateStore } from '@flotilla/state';
 import { CLOCK, STATE_STORE, type Clock } from '../tokens';
 
 /**
- * Reports per proposal (about 200 KB of JSON): every manager applies a proposal in one go, and
- * 5,000 at once held a follower's event loop for hundreds of ms on a busy machine.
+ * Reports per proposal (about 50 KB of JSON): every manager applies a proposal in one go, and
+ * 5,000 at once held a follower's event loop for hundreds of ms on a busy machine; 1,000 still
+ * took longer than a turn's share of applying (see MAX_WRITES_PER_PROPOSAL).
  */
-const MAX_OPS_PER_PROPOSAL = 1000;
+export const MAX_OPS_PER_PROPOSAL = 250;
 /**
  * Proposals in flight at once: Raft carries those made in one turn in one append and one fsync,
  * so several in flight keep the log busy while each stays small. At four, with commits taking
  * ~300 ms on a busy leader, a thousand nodes' reports waited 5-6 s in this queue (the nodes
- * timed out and reported again).
+ * timed out and reported again). 64 of 250 carry what 16 of 1,000 did.
  */
-export const MAX_IN_FLIGHT = 16;
+export const MAX_IN_FLIGHT = 64;
 
 interface Pending {
   ops: Op[];

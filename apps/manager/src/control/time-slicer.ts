@@ -1,6 +1,6 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Steps } from '@flotilla/scheduling';
-import { pressureBudget } from '@flotilla/raft-host';
+import { pressureBudget, type TurnShares, turnShares } from '@flotilla/raft-host';
 
 /**
  * Spreads the leader's planning over turns of its event loop: work runs for `sliceMs`, then waits
@@ -23,6 +23,7 @@ export class TimeSlicer {
     private readonly sliceMs: number,
     private readonly now: () => number = () => performance.now(),
     private readonly pauseTurn: () => Promise<unknown> = () => nextTurn(),
+    private readonly shares: TurnShares = turnShares,
   ) {
     this.sliceStart = this.started = now();
   }
@@ -30,7 +31,7 @@ export class TimeSlicer {
   /** Whether this slice is used up (cheap: call it every few hundred items). */
   due(): boolean {
     const t = this.now();
-    return t - this.sliceStart >= pressureBudget(this.sliceMs, t - this.started);
+    return t - this.sliceStart >= this.shares.slice('plan', pressureBudget(this.sliceMs, t - this.started), t);
   }
 
   /** For a long loop, once per item: whether to pause here (the clock is read every 1,024 items). */

@@ -10,3 +10,4 @@ export * from './tcp-transport';
 export * from './raft-host';
 export * from './force-new-cluster';
 export * from './pressure-budget';
+export * from './turn-shares';

@@ -4,6 +4,7 @@ import { ProposalDroppedError, RaftError } from '../core/errors';
 import type { Message } from '../core/messages';
 import { canSendBeforePersist } from '../core/messages';
 import { pressureBudget } from './pressure-budget';
+import { turnShares } from './turn-shares';
 import { RaftNode, bootstrapState } from '../core/raft-node';
 import { SeededRandom } from '../core/rand';
 import type { Ready } from '../core/ready';
@@ -419,10 +420,12 @@ export class RaftHost {
     if (this.toApply.length === 0) this.maybeSnapshot();
   }
 
-  /** This slice's budget: the base, or more when the backlog is old. */
+  /** This slice's budget: the base, or more when the backlog is old, within the turn's (TurnShares). */
   private sliceBudget(): number {
+    const now = performance.now();
     const oldest = this.toApplyAt[this.toApplyHead];
-    return pressureBudget(APPLY_SLICE_MS, oldest === undefined ? 0 : performance.now() - oldest);
+    const waited = oldest === undefined ? 0 : now - oldest;
+    return turnShares.slice('apply', pressureBudget(APPLY_SLICE_MS, waited), now, waited);
   }
 
   private apply(e: Entry): void {
