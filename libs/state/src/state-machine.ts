@@ -2,6 +2,7 @@ import { FlotillaError, isForward, newTask, type Service, type Task, type SwarmN
 import type { Batch, Op } from './command';
 import type { Change, ChangeEvent } from './change';
 import { OBJECT_KINDS, UNIQUE_NAME_KINDS, type AnyObject, type ObjectKind } from './objects';
+import { StagedWrites } from './staged-writes';
 import type { ServiceTaskCounts, StateView } from './state-view';
 
 export type ApplyOutcome = { ok: true; event: ChangeEvent } | { ok: false; error: FlotillaError };
@@ -83,7 +84,7 @@ export class StateMachine implements StateView {
     if (batch.requestId !== undefined && this.applied.has(batch.requestId)) {
       return { ok: true, event: { index: this.applied.get(batch.requestId)!, changes: [] } };
     }
-    let staged: Map<string, { kind: ObjectKind; id: string; after?: AnyObject }>;
+    let staged: StagedWrites;
     try {
       staged = this.stage(index, batch.ops);
     } catch (e) {
@@ -91,7 +92,7 @@ export class StateMachine implements StateView {
       throw e;
     }
     const changes: Change[] = [];
-    for (const { kind, id, after } of staged.values()) {
+    for (const { kind, id, after } of staged.order) {
       const before = this.map(kind).get(id);
       if (after) this.insert(kind, after);
       else if (before) this.remove(kind, before);
@@ -129,12 +130,12 @@ export class StateMachine implements StateView {
 
   /** Validates every op against the state as the earlier ops of the batch leave it. */
   private stage(index: number, ops: Op[]) {
-    const staged = new Map<string, { kind: ObjectKind; id: string; after?: AnyObject }>();
+    const staged = new StagedWrites();
     const read = (kind: ObjectKind, id: string): AnyObject | undefined => {
-      const s = staged.get(`${kind}/${id}`);
+      const s = staged.get(kind, id);
       return s ? s.after : this.map(kind).get(id);
     };
-    const write = (kind: ObjectKind, id: string, after?: AnyObject) => staged.set(`${kind}/${id}`, { kind, id, after });
+    const write = (kind: ObjectKind, id: string, after?: AnyObject) => staged.set(kind, id, after);
 
     for (const op of ops) {
       switch (op.op) {
@@ -246,9 +247,9 @@ export class StateMachine implements StateView {
     return staged;
   }
 
-  private checkNames(staged: Map<string, { kind: ObjectKind; id: string; after?: AnyObject }>) {
+  private checkNames(staged: StagedWrites) {
     const claimed = new Map<string, string>();
-    for (const { kind, id, after } of staged.values()) {
+    for (const { kind, id, after } of staged.order) {
       if (!after || !UNIQUE_NAME_KINDS.has(kind)) continue;
       const name = (after as { Spec: { Name: string } }).Spec.Name;
       const key = `${kind}/${name}`;
@@ -257,7 +258,7 @@ export class StateMachine implements StateView {
       claimed.set(key, id);
       const owner = this.names.get(kind)?.get(name);
       if (owner && owner !== id) {
-        const s = staged.get(`${kind}/${owner}`);
+        const s = staged.get(kind, owner);
         const ownerStillHasName = !s || (s.after && (s.after as { Spec: { Name: string } }).Spec.Name === name);
         if (ownerStillHasName) throw nameConflict(kind, name);
       }

@@ -87,6 +87,11 @@ describe('statusOnly / splitChanges', () => {
     expect(splitChanges([a], 1, (t) => log.bodyChangedAt(t))).toEqual({ whole: [], statuses: [a] });
     expect(splitChanges([a], 0, (t) => log.bodyChangedAt(t))).toEqual({ whole: [a], statuses: [] });
     expect(splitChanges([a], 2, (t) => log.bodyChangedAt(t))).toEqual({ whole: [], statuses: [] });
+    // A version this log did not see is told by its own index; a body change after the report is the body's.
+    expect(log.bodyChangedAt({ ...a, Version: { Index: 7 } })).toBe(7);
+    const respec = { ...a, Version: { Index: 3 }, Spec: { ContainerSpec: { Image: 'y' } } };
+    log.observe({ index: 3, changes: [{ kind: 'task', id: 'a', before: a, after: respec }] });
+    expect(log.bodyChangedAt(respec)).toBe(3);
   });
 
   it('a node holding its set at any index, given the delta from there, holds exactly the current set', () => {

@@ -39,14 +39,22 @@ export function stateGauges(view: StateView): StateGauges {
   for (const t of view.tasks.values()) {
     // A task whose service is gone (being removed) is still a task in the store.
     const service = view.services.get(t.ServiceID)?.Spec.Name ?? t.ServiceID;
-    byService.add({ service, state: t.Status.State, desired_state: t.DesiredState });
-    byState.add({ state: t.Status.State });
+    const state = t.Status.State;
+    const desired = t.DesiredState;
+    byService.add(`${service}\0${state}\0${desired}`, () => ({ service, state, desired_state: desired }));
+    byState.add(state, () => ({ state }));
     // As the scheduler picks its work: wanted, and not on a node yet.
-    const wanted = t.DesiredState === 'running' || t.DesiredState === 'complete';
-    if (wanted && (t.Status.State === 'new' || t.Status.State === 'pending')) pending.add({ reason: t.Status.Err || UNSCHEDULED });
+    const wanted = desired === 'running' || desired === 'complete';
+    if (wanted && (state === 'new' || state === 'pending')) {
+      const reason = t.Status.Err || UNSCHEDULED;
+      pending.add(reason, () => ({ reason }));
+    }
   }
   const nodes = new Counter();
-  for (const n of view.nodes.values()) nodes.add({ state: n.Status.State, availability: n.Spec.Availability, role: n.Spec.Role });
+  for (const n of view.nodes.values()) {
+    const labels = { state: n.Status.State, availability: n.Spec.Availability, role: n.Spec.Role };
+    nodes.add(labelKey(labels), () => labels);
+  }
   const allNodes: Record<string, string>[] = [];
   for (const state of NODE_STATES) for (const availability of AVAILABILITIES) for (const role of ROLES) allNodes.push({ state, availability, role });
   return {
@@ -66,20 +74,28 @@ export function stateGauges(view: StateView): StateGauges {
   };
 }
 
-/** Counts label sets; `samples(zeros)` lists the given sets even when nothing was counted for them. */
+/** A label set's key: its values in order (each counter's sets share one order of names). */
+function labelKey(labels: Record<string, string>): string {
+  return Object.values(labels).join('\0');
+}
+
+/**
+ * Counts label sets by key; `samples(zeros)` lists the given sets even when nothing was counted for
+ * them. The labels object is made once per set: a scrape over 100k tasks that made and stringified
+ * three per task held the leader's loop ~100 ms.
+ */
 class Counter {
   private readonly counts = new Map<string, { labels: Record<string, string>; value: number }>();
 
-  add(labels: Record<string, string>): void {
-    const key = JSON.stringify(labels);
+  add(key: string, labels: () => Record<string, string>): void {
     const c = this.counts.get(key);
     if (c) c.value++;
-    else this.counts.set(key, { labels, value: 1 });
+    else this.counts.set(key, { labels: labels(), value: 1 });
   }
 
   samples(zeros: Record<string, string>[] = []): Sample[] {
     for (const labels of zeros) {
-      const key = JSON.stringify(labels);
+      const key = labelKey(labels);
       if (!this.counts.has(key)) this.counts.set(key, { labels, value: 0 });
     }
     return [...this.counts.values()];

@@ -1,6 +1,5 @@
 import * as net from 'node:net';
 import * as tls from 'node:tls';
-import { Duplex } from 'node:stream';
 import type { Server, ServerResponse } from 'node:http';
 import type { LoggerService } from '@nestjs/common';
 import type { NodeCredentials } from '../../../worker/src/agent/node-credentials';
@@ -84,9 +83,12 @@ export class SniffingListener {
         socket.resume();
         return;
       }
-      // A TLS socket wrapping the raw one takes over its handle and would lose the byte already
-      // read; wrapped in a stream that replays it, nothing is lost.
-      const secure = new tls.TLSSocket(replaying(socket, first), { isServer: true, secureContext: this.context, requestCert: true, rejectUnauthorized: false });
+      // The byte already read goes back into the socket: a TLSSocket made over it feeds what the
+      // socket holds to the handshake before reading on. It wraps the socket's own handle, so TLS
+      // runs natively; over a JS stream that replayed the byte (as before) every read and write of
+      // every node call went through JS stream machinery.
+      socket.unshift(first);
+      const secure = new tls.TLSSocket(socket, { isServer: true, secureContext: this.context, requestCert: true, rejectUnauthorized: false });
       // The HTTP layer judges peers by address (loopback is the local socket): keep the real one.
       Object.defineProperty(secure, 'remoteAddress', { value: socket.remoteAddress });
       Object.defineProperty(secure, 'remotePort', { value: socket.remotePort });
@@ -118,27 +120,4 @@ export class SniffingListener {
       secure.authorizationError = (e as Error).message as unknown as Error;
     }
   }
-}
-
-/** A duplex over `socket` that first yields `first`, then whatever the socket reads. */
-function replaying(socket: net.Socket, first: Buffer): Duplex {
-  const d = new Duplex({
-    read: () => void socket.resume(),
-    write: (chunk, enc, cb) => void socket.write(chunk, enc, cb),
-    final: (cb) => {
-      socket.end();
-      cb();
-    },
-    destroy: (err, cb) => {
-      socket.destroy();
-      cb(err);
-    },
-  });
-  d.push(first);
-  socket.on('data', (c) => {
-    if (!d.push(c)) socket.pause();
-  });
-  socket.on('end', () => d.push(null));
-  socket.on('close', () => d.destroy());
-  return d;
 }
