@@ -126,9 +126,11 @@ describe('compose exec/run/kill/pause/top/restart through the engine relay', () 
     expect(spec.Spec.TaskTemplate.RestartPolicy).toMatchObject({ Condition: 'none' });
   });
 
-  it('restart: the ended container runs again (a fresh task), and answers exec', async () => {
+  it('restart: the ended container runs again (in place, as 1.29: the same container), and answers exec', async () => {
+    const ended = (await containersOf(project)).filter((c) => c.Labels['com.docker.compose.service'] === 'web').map((c) => c.Id);
+    expect(ended).toHaveLength(1);
     await same('restart');
-    await eventually(webContainer, 'web running after restart');
+    expect((await eventually(webContainer, 'web running after restart')).Id).toBe(ended[0]);
     await eventually(async () => (await compose(['exec', '-T', 'web', 'true'])).code === 0, 'web to answer exec');
   });
 

@@ -179,6 +179,11 @@ export interface TaskReport {
   addresses?: Record<string, string>;
   /** Running, with published ports: the addresses the node's ingress listens on for them (ContainerStatus.PublishedOn). */
   published?: string[];
+  /**
+   * Its container runs again after a start or restart in place (compose `restart`, through the relay):
+   * a task that ended with that container, still wanted running, runs again (see libs/state's revivesInPlace).
+   */
+  restarted?: boolean;
 }
 
 export interface StatusRequest {

@@ -35,7 +35,7 @@ export function isTaskState(v: unknown): v is TaskState {
   return typeof v === 'string' && v in ORDER;
 }
 
-/** A task past `running` has stopped for good; its container will not run again. */
+/** A task past `running` has stopped for good (only a restart of its own container in place brings it back: libs/state's revivesInPlace). */
 export function isTerminal(s: TaskState): boolean {
   return ORDER[s] > ORDER.running;
 }

@@ -6,3 +6,4 @@ export * from './state-machine';
 export * from './state-store';
 export * from './memory-store';
 export * from './ids';
+export { revivesInPlace } from './task-revival';

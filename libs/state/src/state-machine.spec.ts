@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Service, Task } from '@flotilla/contracts';
+import type { Service, Task, TaskReport } from '@flotilla/contracts';
 import { StateMachine } from './state-machine';
 import { del, put } from './command';
 import { serviceTaskCounts } from './state-view';
@@ -136,6 +136,28 @@ describe('StateMachine', () => {
     expect(m.tasks.get('t1')!.Status.ContainerStatus?.PublishedOn).toEqual(['0.0.0.0']);
     m.apply(3, { ops: [{ op: 'taskStatus' as const, nodeId: 'n1', report: { taskId: 't1', state: 'failed' as const, message: 'exited', exitCode: 1 }, at }] });
     expect(m.tasks.get('t1')!.Status.ContainerStatus?.PublishedOn).toEqual(['0.0.0.0']);
+  });
+
+  it('runs an ended task again when its node restarted its own container in place, once; the last exit code goes', () => {
+    const m = new StateMachine();
+    const C = 'c'.repeat(64);
+    m.apply(1, { ops: [put('service', service('s1', 'web'), null), put('task', task('t1', 's1', 'n1'), null)] });
+    const report = (r: Partial<TaskReport>, when: string) => ({ ops: [{ op: 'taskStatus' as const, nodeId: 'n1', report: { taskId: 't1', message: 'm', containerId: C, ...r } as TaskReport, at: when }] });
+    m.apply(2, report({ state: 'running' }, '2026-01-01T00:00:01.000Z'));
+    m.apply(3, report({ state: 'failed', exitCode: 137, err: 'task: non-zero exit (137)' }, '2026-01-01T00:00:02.000Z'));
+    expect(m.countsOfService('s1').running).toBe(0);
+    // A late report of running, without the node saying it restarted the container: stale.
+    m.apply(4, report({ state: 'running' }, '2026-01-01T00:00:03.000Z'));
+    expect(m.tasks.get('t1')!.Status.State).toBe('failed');
+    m.apply(5, report({ state: 'running', restarted: true, pid: 42 }, '2026-01-01T00:00:04.000Z'));
+    const t = m.tasks.get('t1')!;
+    expect(t.Status).toMatchObject({ State: 'running', RunningAt: '2026-01-01T00:00:04.000Z', ContainerStatus: { ContainerID: C, PID: 42 } });
+    expect(t.Status.Err).toBeUndefined();
+    expect(t.Status.ContainerStatus?.ExitCode).toBeUndefined();
+    expect(m.countsOfService('s1').running).toBe(1);
+    // The same report again changes nothing.
+    m.apply(6, report({ state: 'running', restarted: true }, '2026-01-01T00:00:05.000Z'));
+    expect(m.tasks.get('t1')!.Version.Index).toBe(5);
   });
 
   it('remembers when a task reached running through its later states', () => {

@@ -4,6 +4,7 @@ import type { Change, ChangeEvent } from './change';
 import { OBJECT_KINDS, UNIQUE_NAME_KINDS, type AnyObject, type ObjectKind } from './objects';
 import { StagedWrites } from './staged-writes';
 import type { ServiceTaskCounts, StateView } from './state-view';
+import { revivesInPlace } from './task-revival';
 
 export type ApplyOutcome = { ok: true; event: ChangeEvent } | { ok: false; error: FlotillaError };
 
@@ -166,8 +167,12 @@ export class StateMachine implements StateView {
           const restated = cur.Status.State === 'preparing' && op.report.state === 'preparing' && op.report.message !== cur.Status.Message;
           // ...and within `running`, a container paused or unpaused (no state of its own in Swarm's model).
           const pausedNews = cur.Status.State === 'running' && op.report.state === 'running' && op.report.paused !== undefined && op.report.paused !== !!cur.Status.ContainerStatus?.Paused;
-          if (!isForward(cur.Status.State, op.report.state) && !restated && !pausedNews) break;
+          // ...and an ended task whose own container was restarted in place runs again.
+          const revived = revivesInPlace(cur, op.report);
+          if (!isForward(cur.Status.State, op.report.state) && !restated && !pausedNews && !revived) break;
           const r = op.report;
+          // A revived task's container runs: the exit code of its last run no longer describes it.
+          const { ExitCode: _lastExit, ...was } = cur.Status.ContainerStatus ?? {};
           const next: Task = {
             ...cur,
             Version: { Index: index },
@@ -178,7 +183,7 @@ export class StateMachine implements StateView {
               Message: r.message,
               ...(r.err ? { Err: r.err } : {}),
               ContainerStatus: {
-                ...cur.Status.ContainerStatus,
+                ...(revived ? was : cur.Status.ContainerStatus),
                 ...(r.containerId ? { ContainerID: r.containerId } : {}),
                 ...(r.pid !== undefined ? { PID: r.pid } : {}),
                 ...(r.exitCode !== undefined ? { ExitCode: r.exitCode } : {}),

@@ -11,6 +11,8 @@ export interface TaskContainer {
   number: number;
   nodeId: string;
   containerId: string;
+  /** The task the container runs for. */
+  taskId: string;
   state: string;
 }
 
@@ -36,7 +38,7 @@ export function taskContainers(state: StackState, project: string, o: { services
       number = (globalNumber.get(service) ?? 0) + 1;
       globalNumber.set(service, number);
     }
-    out.push({ name: `${project}_${service}_${number}`, service, number, nodeId: t.NodeID, containerId, state: t.Status.State });
+    out.push({ name: `${project}_${service}_${number}`, service, number, nodeId: t.NodeID, containerId, taskId: t.ID, state: t.Status.State });
   }
   return out.sort((a, b) => a.name.localeCompare(b.name, 'en', { numeric: true }));
 }

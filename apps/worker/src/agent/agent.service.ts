@@ -33,7 +33,8 @@ import { startManagerFor } from './promotion';
 import { sweepSecretFiles } from '../docker/secret-files';
 import { releaseTmpfsIfEmpty, secretsRoot } from '../docker/secrets-tmpfs';
 import { DockerAdapter } from '../docker/docker.adapter';
-import { planContainers, type ObservedContainer } from '../docker/plan-containers';
+import { planContainers, type ObservedContainer, type RestartsInPlace } from '../docker/plan-containers';
+import { answered, inPlaceRestart, restartPhase, type InPlaceRestart, type RestartPhase } from '../docker/in-place-restart';
 import { TaskRunner, type RunContext, type StopItem } from '../docker/task-runner';
 import { ImageShipper } from '../docker/image-shipper';
 import { IngressProxy, type Route } from '../network/ingress-proxy';
@@ -46,6 +47,7 @@ import { assignmentShape } from './assignment-shape';
 import { LOCAL_SETTLE_MS, settleFor } from './event-settle';
 import { WorkerMetrics } from '../metrics/worker-metrics';
 import { RelayServer } from '../relay/relay-server';
+import type { TargetTask } from '../relay/relay-policy';
 import { EngineEndpoint } from '../docker/engine-endpoint';
 import { CertRenewal } from './cert-renewal';
 import { TlsReport, withTrustRoot } from './tls-report';
@@ -77,6 +79,8 @@ export class AgentService implements OnApplicationShutdown {
   /** Tasks the runner ended itself (an unhealthy stop, say): it knows why, a later look at the exited container does not. */
   private readonly ended = new Set<string>();
   private readonly containers = new Map<string, { id: string; ip?: string }>();
+  /** Task containers started or restarted in place through the relay (compose `restart`), by task: see in-place-restart. */
+  private readonly restarts = new Map<string, InPlaceRestart>();
   /** Tasks whose container's healthcheck has not passed (or failed): the ingress sends them nothing, as Docker's load balancer. */
   private notServing = new Set<string>();
   private syncing = false;
@@ -202,6 +206,8 @@ export class AgentService implements OnApplicationShutdown {
       credential: () => this.client.credential,
       tls: () => this.client.tls.connectOptions(),
       isTaskContainer: (id) => [...this.containers.values()].some((c) => c.id === id),
+      taskOfContainer: (id) => this.taskOfContainer(id),
+      restartingInPlace: (taskId, containerId, url) => this.restartingInPlace(taskId, containerId, url),
       prepareOneOff: (r) => this.runner.prepareResources(r.networks, r.volumes, this.clusterId),
     });
     await this.relay.start(this.nodeId);
@@ -377,9 +383,11 @@ export class AgentService implements OnApplicationShutdown {
       const ctx = this.context(set);
       /** This pass's stops, issued as one round (see stopRound). */
       const stops: StopItem[] = [];
-      for (const a of planContainers(set.tasks, observed)) {
+      for (const a of planContainers(set.tasks, observed, this.restartPhases())) {
         if (a.kind === 'report') {
-          // A task in flight is the runner's to report; a sync racing it would report less.
+          // A task in flight is the runner's to report; a sync racing it would report less. One the runner
+          // ended runs again only through a restart in place of its container.
+          if (a.report.restarted) this.ended.delete(a.report.taskId);
           if (!this.inflight.has(a.report.taskId) && !this.ended.has(a.report.taskId)) this.reporter.push(a.report);
           continue;
         }
@@ -473,6 +481,45 @@ export class AgentService implements OnApplicationShutdown {
       this.updateIngress();
       this.requestSync('local');
     }
+  }
+
+  /** The restarts in place that still matter to this look; the others are forgotten. */
+  private restartPhases(): RestartsInPlace {
+    const now = Date.now();
+    const out = new Map<string, { containerId: string; phase: RestartPhase }>();
+    for (const [taskId, r] of this.restarts) {
+      const phase = restartPhase(r, now);
+      if (phase) out.set(taskId, { containerId: r.containerId, phase });
+      else this.restarts.delete(taskId);
+    }
+    return out;
+  }
+
+  /** The task a container of this node runs, as the set has it (the relay asks, for a start or restart in place). */
+  private taskOfContainer(id: string): TargetTask | undefined {
+    for (const [taskId, c] of this.containers) {
+      if (c.id !== id) continue;
+      const t = this.set?.tasks.find((x) => x.ID === taskId);
+      return t && { id: t.ID, desired: t.DesiredState };
+    }
+    return undefined;
+  }
+
+  /**
+   * The relay passes a start or restart of a task's container to the engine: until it answers, the
+   * container stopping is not the task's end; once it answers, the next look tells whether it runs again.
+   */
+  private restartingInPlace(taskId: string, containerId: string, url: string) {
+    const asked = inPlaceRestart(containerId, url, Date.now());
+    this.restarts.set(taskId, asked);
+    return {
+      answered: (status: number | undefined) => {
+        // A later restart of the same task took its place: its own answer will tell.
+        if (this.restarts.get(taskId) !== asked) return;
+        this.restarts.set(taskId, answered(asked, status, Date.now()));
+        this.requestSync('local', 0);
+      },
+    };
   }
 
   /** Tunnels and DNS of the overlay networks; devices of this cluster's engine networks are ours to remove. */

@@ -54,6 +54,30 @@ describe('planContainers', () => {
     expect(kinds(planContainers([t], observed))).toEqual(expected);
   });
 
+  describe('a start or restart in place of a task container (compose restart through the relay)', () => {
+    const ran = (t: Task): Task => ({ ...t, Status: { ...t.Status, ContainerStatus: { ContainerID: c('a', 'exited').id, ExitCode: 137 } } });
+    const restarts = (phase: 'restarting' | 'restarted', containerId = c('a', 'running').id) => new Map([['a', { containerId, phase }]]);
+    it.each<[string, Task, ObservedContainer[], ReturnType<typeof restarts>, string[]]>([
+      ['a running task whose container the engine is stopping to start again: not its end', task('a', 'running'), [c('a', 'exited', 137)], restarts('restarting'), []],
+      ['the same without the restart: its end', task('a', 'running'), [c('a', 'exited', 137)], new Map(), ['report:failed']],
+      ['a restart of another container (a replacement) holds nothing back', task('a', 'running'), [c('a', 'exited', 137)], restarts('restarting', 'other0000000'), ['report:failed']],
+      ['started again: the task says it runs, restarted', task('a', 'running'), [c('a', 'running')], restarts('restarted'), ['report:running']],
+      ['an ended task whose container was started again in place runs again', ran(task('a', 'failed')), [c('a', 'running')], restarts('restarted'), ['report:running']],
+      ['...starting, while a healthcheck has not passed', ran(task('a', 'complete')), [c('a', 'running', undefined, 'starting')], restarts('restarted'), ['report:starting']],
+      ['an ended task is left ended while its container is still being restarted', ran(task('a', 'failed')), [c('a', 'exited', 137)], restarts('restarting'), []],
+      ['started again but died at once: its end is reported', task('a', 'running'), [c('a', 'exited', 1)], restarts('restarted'), ['report:failed']],
+      ['an ended task whose restarted container died at once stays ended', ran(task('a', 'failed')), [c('a', 'exited', 1)], restarts('restarted'), []],
+      ['a task being shut down is stopped, whatever restarted it', task('a', 'running', 'shutdown'), [c('a', 'running')], restarts('restarted'), ['stop']],
+    ])('%s', (_name, t, observed, r, expected) => {
+      expect(kinds(planContainers([t], observed, r))).toEqual(expected);
+    });
+
+    it('the report names the container and says it was restarted, for the manager to take it back from its end', () => {
+      const [a] = planContainers([ran(task('a', 'failed'))], [c('a', 'running', undefined, 'healthy')], restarts('restarted'));
+      expect(a).toEqual({ kind: 'report', report: { taskId: 'a', state: 'running', message: 'started', containerId: c('a', 'running').id, restarted: true, health: 'healthy' } });
+    });
+  });
+
   it('removes containers of tasks no longer assigned, and duplicates', () => {
     const plan = planContainers([task('a', 'running')], [c('a', 'running'), { ...c('a', 'running'), id: 'dup000000000' }, c('z', 'running')]);
     expect(plan.filter((x) => x.kind === 'remove').map((x) => (x as { containerId: string }).containerId).sort()).toEqual([

@@ -1,4 +1,5 @@
 import { isTerminal, taskStateRank, type Task, type TaskReport } from '@flotilla/contracts';
+import type { RestartPhase } from './in-place-restart';
 
 /** What the worker sees of one of its containers. */
 export interface ObservedContainer {
@@ -42,7 +43,10 @@ export type ContainerAction =
 const STARTING = taskStateRank('starting');
 const COMPLETE = taskStateRank('complete');
 
-export function planContainers(tasks: Task[], containers: ObservedContainer[]): ContainerAction[] {
+/** A start or restart in place of a task's container (see in-place-restart), by task. */
+export type RestartsInPlace = ReadonlyMap<string, { containerId: string; phase: RestartPhase }>;
+
+export function planContainers(tasks: Task[], containers: ObservedContainer[], restarts: RestartsInPlace = new Map()): ContainerAction[] {
   const byTask = new Map<string, ObservedContainer[]>();
   for (const c of containers) byTask.set(c.taskId, [...(byTask.get(c.taskId) ?? []), c]);
   const actions: ContainerAction[] = [];
@@ -71,6 +75,14 @@ export function planContainers(tasks: Task[], containers: ObservedContainer[]): 
       }
       continue;
     }
+    const restart = restarts.get(task.ID);
+    const inPlace = c && restart?.containerId === c.id ? restart.phase : undefined;
+    if (inPlace === 'restarted' && desired === 'running' && (c!.state === 'running' || c!.state === 'paused')) {
+      // Its own container started again in place: the task runs, even one that had ended with it
+      // (said on every look for a while: a report of its stop may have raced this one).
+      actions.push({ kind: 'report', report: revived(task, c!) });
+      if (isTerminal(state)) continue;
+    }
     if (isTerminal(state)) continue; // the orchestrator replaces it with a new task
     if (!c) {
       if (state === 'running') actions.push(report(task, 'failed', 'task: non-zero exit (container removed)', 'container was removed'));
@@ -91,7 +103,8 @@ export function planContainers(tasks: Task[], containers: ObservedContainer[]): 
       }
     } else if (c.state === 'created') {
       actions.push({ kind: 'start', task, containerId: c.id });
-    } else {
+    } else if (inPlace !== 'restarting') {
+      // (While the engine restarts it in place, a stopped container is not the task's end.)
       const r = exited(task, c);
       if (r) actions.push(r);
     }
@@ -100,6 +113,19 @@ export function planContainers(tasks: Task[], containers: ObservedContainer[]): 
     if (!assigned.has(c.taskId)) actions.push({ kind: 'remove', containerId: c.id, taskId: c.taskId });
   }
   return actions;
+}
+
+/** A task whose container runs again after a restart in place (libs/state's revivesInPlace takes it back from its end). */
+function revived(task: Task, c: ObservedContainer): TaskReport {
+  return {
+    taskId: task.ID,
+    state: c.health === 'starting' ? 'starting' : 'running',
+    message: 'started',
+    containerId: c.id,
+    restarted: true,
+    ...(c.health ? { health: c.health } : {}),
+    ...(c.state === 'paused' ? { paused: true } : {}),
+  };
 }
 
 function report(task: Task, state: TaskReport['state'], message: string, err?: string): ContainerAction {

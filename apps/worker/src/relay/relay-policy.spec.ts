@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { RELAY_ONEOFF_LABEL } from '@flotilla/contracts';
-import { containerVerdict, createVerdict, execVerdict } from './relay-policy';
+import { containerVerdict, createVerdict, execVerdict, inPlaceVerdict, startsInPlace } from './relay-policy';
 
 const NODE = 'node1';
 const task = { Id: 't'.repeat(64), Labels: {} };
@@ -62,5 +62,37 @@ describe('execVerdict', () => {
     ['bad JSON', 'x', 400],
   ])('refuses %s', (_what, text, status) => {
     expect(execVerdict(text)?.status).toBe(status);
+  });
+});
+
+describe('startsInPlace', () => {
+  it.each([
+    ['POST', '/containers/web/restart?t=2', true],
+    ['POST', '/v1.41/containers/web/restart', true],
+    ['post', '/containers/web/start', true],
+    ['POST', '/containers/web/kill', false],
+    ['POST', '/containers/web/exec', false],
+    ['GET', '/containers/web/json', false],
+    ['POST', '/containers/create', false],
+    ['POST', '/containers/web/restart/x', false],
+  ])('%s %s: %s', (method, url, want) => {
+    expect(startsInPlace(method, url)).toBe(want);
+  });
+});
+
+describe('inPlaceVerdict', () => {
+  it('lets a task still wanted running be started again in place', () => {
+    expect(inPlaceVerdict('web', { id: 't1', desired: 'running' }, NODE)).toBeUndefined();
+  });
+
+  it.each([
+    ['a container of no task of the node', undefined, 403, /is not a task container of node node1/],
+    ['a task being stopped', { id: 't1', desired: 'shutdown' as const }, 409, /task t1, which is being stopped \(desired state shutdown\)/],
+    ['a task being removed', { id: 't1', desired: 'remove' as const }, 409, /desired state remove/],
+    ['a job\'s task (run to its end, not restarted)', { id: 't1', desired: 'complete' as const }, 409, /desired state complete/],
+  ])('refuses %s', (_what, task, status, message) => {
+    const r = inPlaceVerdict('web', task, NODE);
+    expect(r?.status).toBe(status);
+    expect(r?.message).toMatch(message);
   });
 });

@@ -1,4 +1,4 @@
-import { RELAY_ONEOFF_LABEL, createRefusal, execRefusal, type RelayCreateBody, type RelayTarget } from '@flotilla/contracts';
+import { RELAY_ONEOFF_LABEL, createRefusal, execRefusal, type RelayCreateBody, type RelayTarget, type TaskState } from '@flotilla/contracts';
 
 export interface Refusal {
   status: number;
@@ -30,6 +30,28 @@ export function containerVerdict(
     return { status: 403, message: `container ${ref} is not a one-off container of node ${nodeId}: only those are removed through the relay` };
   }
   if (!oneOff && !isTaskContainer(c.Id)) return { status: 403, message: `container ${ref} is not a task container of node ${nodeId}` };
+  return undefined;
+}
+
+/** The task a container of this node runs, as the worker's assignment set has it. */
+export interface TargetTask {
+  id: string;
+  desired: TaskState;
+}
+
+/** A start or restart of a container (`POST /containers/{id}/start|restart`, a /v1.NN prefix allowed): the engine starts it again in place. */
+export function startsInPlace(method: string, url: string): boolean {
+  return method.toUpperCase() === 'POST' && /^(?:\/v\d+\.\d+)?\/containers\/[^/?]+\/(?:start|restart)$/.test(url.split('?', 2)[0]);
+}
+
+/**
+ * Whether a task container may be started or restarted in place (compose `restart`): only while its
+ * task is still wanted running. One the worker is stopping or removing is not started again behind its
+ * back; and the worker must know the task, to hold back its report while the engine restarts it.
+ */
+export function inPlaceVerdict(ref: string, task: TargetTask | undefined, nodeId: string): Refusal | undefined {
+  if (!task) return { status: 403, message: `container ${ref} is not a task container of node ${nodeId}` };
+  if (task.desired !== 'running') return { status: 409, message: `container ${ref} belongs to task ${task.id}, which is being stopped (desired state ${task.desired}): it is not started again` };
   return undefined;
 }
 

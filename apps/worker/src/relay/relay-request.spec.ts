@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseRequestHead, serializeHead, withContainerId } from './relay-request';
+import { answerStatus, parseRequestHead, serializeHead, withContainerId } from './relay-request';
 
 describe('parseRequestHead', () => {
   it('reads method, URL and headers', () => {
@@ -33,5 +33,18 @@ describe('withContainerId', () => {
     ['/containers/abc/json', 'abc', '/containers/FULL/json'],
   ])('%s', (url, ref, expected) => {
     expect(withContainerId(url, ref, 'FULL')).toBe(expected);
+  });
+});
+
+describe('answerStatus', () => {
+  it.each([
+    ['HTTP/1.1 204 No Content\r\nApi-Version: 1.41\r\n\r\n', 204],
+    ['HTTP/1.0 404 Not Found\r\n', 404],
+    ['HTTP/1.1 500 Internal Server Error\r\n', 500],
+    ['garbage', undefined],
+    ['', undefined],
+    ['HTTP/1.1 2044 x\r\n', undefined],
+  ])('%j: %s', (text, want) => {
+    expect(answerStatus(Buffer.from(text, 'latin1'))).toBe(want);
   });
 });

@@ -47,3 +47,9 @@ export function withContainerId(url: string, ref: string, id: string): string {
   const next = path.replace(new RegExp(`/containers/${ref.replace(/[.]/g, '\\.')}(?=/|$)`), `/containers/${id}`);
   return query === undefined ? next : `${next}?${query}`;
 }
+
+/** The status code of an HTTP answer, from its first bytes; undefined when they are no status line. */
+export function answerStatus(first: Buffer): number | undefined {
+  const m = /^HTTP\/1\.[01] (\d{3}) /.exec(first.subarray(0, 64).toString('latin1'));
+  return m ? Number(m[1]) : undefined;
+}

@@ -3,10 +3,10 @@ import { request } from 'node:http';
 import { connect, type Socket } from 'node:net';
 import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
 import type { Redis } from 'ioredis';
-import { NODE_HEADER, ONEOFF_RESOURCES_HEADER, RELAY_PATH_PREFIX, decodeOneOffResources, imageReadRoute, parseRelayRequest, relayRequestChannel, relayRoute, type OneOffResources, type RelayRoute } from '@flotilla/contracts';
+import { NODE_HEADER, ONEOFF_RESOURCES_HEADER, RELAY_ONEOFF_LABEL, RELAY_PATH_PREFIX, decodeOneOffResources, imageReadRoute, parseRelayRequest, relayRequestChannel, relayRoute, type OneOffResources, type RelayRoute } from '@flotilla/contracts';
 import type { EngineEndpoint } from '../docker/engine-endpoint';
-import { MAX_HEAD, parseRequestHead, serializeHead, withContainerId, type RequestHead } from './relay-request';
-import { containerVerdict, createVerdict, execVerdict, type Refusal } from './relay-policy';
+import { MAX_HEAD, answerStatus, parseRequestHead, serializeHead, withContainerId, type RequestHead } from './relay-request';
+import { containerVerdict, createVerdict, execVerdict, inPlaceVerdict, startsInPlace, type Refusal, type TargetTask } from './relay-policy';
 
 const MAX_BODY = 1 << 20;
 
@@ -17,8 +17,22 @@ export interface RelayDeps {
   /** TLS options for a connection to a manager (this node's certificate); empty: plain (a manager on this host). */
   tls(): ConnectionOptions;
   isTaskContainer(id: string): boolean;
+  /** The task whose container this is (by full ID), from the node's assignment set. */
+  taskOfContainer(id: string): TargetTask | undefined;
+  /**
+   * A start or restart of a task's container in place is about to reach dockerd (compose `restart`):
+   * the worker holds back that task's reports until `answered` tells it the engine's status (undefined: none came).
+   */
+  restartingInPlace(taskId: string, containerId: string, url: string): { answered(status: number | undefined): void };
   /** Creates the cluster networks and volumes a one-off needs on this engine, as for a task. */
   prepareOneOff?(r: OneOffResources): Promise<void>;
+}
+
+/** A call that may go to dockerd: its URL and body as passed on, and the task container it starts again in place, if any. */
+interface Checked {
+  url: string;
+  body?: Buffer;
+  inPlace?: { taskId: string; containerId: string };
 }
 
 function answer(socket: Socket, r: Refusal) {
@@ -121,7 +135,7 @@ export class RelayServer {
       }
       rest = Buffer.alloc(0);
     }
-    let checked: { url: string; body?: Buffer } | Refusal;
+    let checked: Checked | Refusal;
     try {
       checked = route ? await this.check(route, head, body) : { url: head.url };
     } catch (e) {
@@ -133,7 +147,14 @@ export class RelayServer {
     }
     const docker = this.engine.connect();
     let flowing = false;
-    docker.once('data', () => (flowing = true));
+    // A task container started again in place: the worker holds its task's reports until the engine answers.
+    const restart = checked.inPlace && this.deps.restartingInPlace(checked.inPlace.taskId, checked.inPlace.containerId, checked.url);
+    let status: number | undefined;
+    docker.once('data', (d: Buffer) => {
+      flowing = true;
+      status = answerStatus(d);
+    });
+    if (restart) docker.once('close', () => restart.answered(status));
     docker.on('error', (e) => {
       // Once dockerd has answered, an error is the connection closing under a late write: the answer stands.
       if (flowing) return socket.end();
@@ -153,7 +174,7 @@ export class RelayServer {
     });
   }
 
-  private async check(route: RelayRoute, head: RequestHead, body: Buffer | undefined): Promise<{ url: string; body?: Buffer } | Refusal> {
+  private async check(route: RelayRoute, head: RequestHead, body: Buffer | undefined): Promise<Checked | Refusal> {
     const t = route.target;
     if (t.kind === 'create') {
       const v = createVerdict((body ?? Buffer.alloc(0)).toString('utf8'), this.nodeId);
@@ -180,9 +201,18 @@ export class RelayServer {
       containerRef = ex.ContainerID;
     }
     const c = await this.engine.findJson<{ Id: string; Config?: { Labels?: Record<string, string> } }>(`/containers/${encodeURIComponent(containerRef)}/json`);
-    const why = containerVerdict(t, head.method, c && { Id: c.Id, Labels: c.Config?.Labels ?? {} }, (id) => this.deps.isTaskContainer(id), this.nodeId);
+    const labels = c?.Config?.Labels ?? {};
+    const why = containerVerdict(t, head.method, c && { Id: c.Id, Labels: labels }, (id) => this.deps.isTaskContainer(id), this.nodeId);
     if (why) return why;
-    return { url: t.kind === 'container' ? withContainerId(head.url, t.id, c!.Id) : head.url, body };
+    const url = t.kind === 'container' ? withContainerId(head.url, t.id, c!.Id) : head.url;
+    // A one-off (compose `run`) is started as the caller likes; a task's container only while its task is wanted running.
+    if (t.kind === 'container' && startsInPlace(head.method, head.url) && labels[RELAY_ONEOFF_LABEL] !== this.nodeId) {
+      const task = this.deps.taskOfContainer(c!.Id);
+      const refused = inPlaceVerdict(t.id, task, this.nodeId);
+      if (refused) return refused;
+      return { url, body, inPlace: { taskId: task!.id, containerId: c!.Id } };
+    }
+    return { url, body };
   }
 }
 

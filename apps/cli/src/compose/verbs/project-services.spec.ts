@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { Service, ServiceSpec, Task } from '@flotilla/contracts';
+import type { Service, Task } from '@flotilla/contracts';
 import type { StackState } from '../../client/api-client';
-import { endedTasks, forcedSpec } from './project-services';
+import { endedTasks } from './project-services';
 
 const svc = (id: string, condition = 'none'): Service =>
   ({ ID: id, Spec: { Name: `p_${id}`, Mode: { Replicated: { Replicas: 2 } }, TaskTemplate: { ContainerSpec: { Image: 'i' }, RestartPolicy: { Condition: condition } } } }) as unknown as Service;
@@ -37,15 +37,5 @@ describe('endedTasks', () => {
     const st = stack([task('a', 'web', 1, 'failed'), task('b', 'web', 2, 'rejected')]);
     expect(endedTasks(st, svc('web', 'any'))).toEqual([]);
     expect(endedTasks(st, svc('web', 'none')).map((t) => t.ID)).toEqual(['a']);
-  });
-});
-
-describe('forcedSpec', () => {
-  it('counts ForceUpdate up from none or from what it was, and changes nothing else', () => {
-    const spec = svc('web').Spec;
-    expect(forcedSpec(spec).TaskTemplate.ForceUpdate).toBe(1);
-    const twice = forcedSpec(forcedSpec(spec));
-    expect(twice.TaskTemplate.ForceUpdate).toBe(2);
-    expect({ ...twice, TaskTemplate: { ...twice.TaskTemplate, ForceUpdate: undefined } }).toEqual({ ...spec, TaskTemplate: { ...spec.TaskTemplate, ForceUpdate: undefined } } as ServiceSpec);
   });
 });

@@ -36,11 +36,6 @@ export function endedTasks(state: StackState, s: Service): Task[] {
   return currentTasks(state).filter((t) => t.ServiceID === s.ID && t.DesiredState === 'running' && ranToEnd(t, s));
 }
 
-/** A fresh task for every slot of `s` (Swarm's `service update --force`): how an ended container starts again. */
-export function forcedSpec(spec: ServiceSpec): ServiceSpec {
-  return { ...spec, TaskTemplate: { ...spec.TaskTemplate, ForceUpdate: (spec.TaskTemplate.ForceUpdate ?? 0) + 1 } };
-}
-
 export function isStopped(s: Service): boolean {
   return stoppedReplicas(s) !== undefined && runningReplicas(s) === 0;
 }

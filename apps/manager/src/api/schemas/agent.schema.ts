@@ -18,6 +18,7 @@ const taskReport = obj({
   paused: z.boolean().nullish(),
   // Where the node's ingress listens: a few IP addresses, shown by `compose ps`.
   published: z.array(z.string().refine((a) => isIP(a) !== 0, 'not an IP address')).max(8).nullish(),
+  restarted: z.boolean().nullish(),
 });
 
 export const statusRequestSchema = obj({ reports: z.array(taskReport).max(10_000) });
