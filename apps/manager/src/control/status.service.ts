@@ -89,4 +89,5 @@ function validateReport(r: TaskReport) {
   if (r.command !== undefined && (typeof r.command !== 'string' || r.command.length > 4096)) throw bad('command');
   if (r.pid !== undefined && !Number.isSafeInteger(r.pid)) throw bad('pid');
   if (r.addresses !== undefined && (typeof r.addresses !== 'object' || r.addresses === null)) throw bad('addresses');
+  if (r.restarted !== undefined && typeof r.restarted !== 'boolean') throw bad('restarted');
 }
