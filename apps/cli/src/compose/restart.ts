@@ -1,14 +1,13 @@
 import { Command } from 'commander';
-import type { ApiClient } from '../client/api-client';
 import { connect } from '../client/local-cluster';
 import { nodeEngine } from '../client/node-engine';
 import { CliError } from '../errors';
 import { addProjectOptions, checkServices, load, projectOptions } from './project-options';
-import { taskContainers, type TaskContainer } from './task-containers';
+import { taskContainers } from './task-containers';
 import { eachContainer } from './each-container';
 import { composeService } from './task-view';
-import { restartTimeout, runsAgain } from './verbs/restarted';
-import { timeoutMs } from './wait';
+import { restartTimeout } from './verbs/restarted';
+import { untilRunning } from './verbs/start-in-place';
 
 export function restartCommand(): Command {
   const cmd = new Command('restart')
@@ -38,20 +37,4 @@ export function restartCommand(): Command {
     });
   });
   return cmd;
-}
-
-/**
- * Resolves once the manager shows the container's task running again, or the container has ended
- * again on its own (a command that exits at once: 1.29 says `done` for it too).
- */
-async function untilRunning(client: ApiClient, project: string, c: TaskContainer): Promise<void> {
-  const engine = nodeEngine(client.baseUrl, c.nodeId);
-  const deadline = Date.now() + timeoutMs();
-  for (let delay = 50; ; delay = Math.min(delay * 2, 200)) {
-    if (runsAgain(await client.stack(project), c)) return;
-    const info = await engine.getContainer(c.containerId).inspect().catch(() => undefined);
-    if (!info?.State.Running) return;
-    if (Date.now() > deadline) throw new CliError(`timed out after ${Math.round(timeoutMs() / 1000)} s waiting for ${c.name} to run again`);
-    await new Promise((r) => setTimeout(r, delay));
-  }
 }

@@ -3,7 +3,7 @@ import { connect } from '../client/local-cluster';
 import { CliError } from '../errors';
 import { addProjectOptions, checkServices, load, projectOptions } from './project-options';
 import { waitConverged } from './wait';
-import { endedTasks, isStopped, restartEndedSlots, rewrite, servicesByName } from './verbs/project-services';
+import { endedTasks, isStopped, rewrite, servicesByName, startEndedTasks } from './verbs/project-services';
 import { startedSpec } from './verbs/stopped';
 import { progressLines } from './verbs/verb-format';
 
@@ -23,11 +23,11 @@ export function startCommand(): Command {
     process.stderr.write(lines.start);
     for (const s of targets.values()) {
       if (isStopped(s)) await rewrite(client, s, startedSpec);
-      // Killed or exited on its own (no restart policy brings it back): a fresh task in each ended slot, as
-      // 1.29 starts the stopped containers; running ones are left be.
+      // Killed or exited on its own (no restart policy brings it back): each stopped container started
+      // again in place, as 1.29 does; running ones are left be.
       else {
         const ended = endedTasks(state, s);
-        if (ended.length) await restartEndedSlots(client, project.name, ended.map((t) => t.ID));
+        if (ended.length) await startEndedTasks(client, state, ended.map((t) => t.ID));
       }
     }
     await waitConverged(client, project.name, new Set(targets.keys()), `project ${project.name} to start`);

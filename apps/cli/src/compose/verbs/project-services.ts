@@ -4,6 +4,8 @@ import { DockerApi } from '../../client/docker-api';
 import { composeService, currentTasks, ranToEnd } from '../task-view';
 import { runningReplicas, stoppedReplicas } from './stopped';
 import { timeoutMs, waitFor } from '../wait';
+import { taskContainers } from '../task-containers';
+import { startInPlace } from './start-in-place';
 
 /** The deployed services of a project by compose service name, limited to `names` when given. */
 export function servicesByName(state: StackState, names: string[]): Map<string, Service> {
@@ -64,8 +66,20 @@ export async function startEnded(client: ApiClient, before: StackState, unchange
     ended.push(...tasks.map((t) => t.ID));
     out.add(s.Spec.Name);
   }
-  if (ended.length) await restartEndedSlots(client, before.name, ended);
+  if (ended.length) await startEndedTasks(client, before, ended);
   return out;
+}
+
+/**
+ * Brings these ended tasks back: each container started again in place where it can be (same ID, as
+ * 1.29), a new task in the slot of the others (container gone, task retired).
+ */
+export async function startEndedTasks(client: ApiClient, state: StackState, tasks: string[]): Promise<void> {
+  const ids = new Set(tasks);
+  const containers = taskContainers(state, state.name).filter((c) => ids.has(c.taskId));
+  const withContainer = new Set(containers.map((c) => c.taskId));
+  const rest = [...(await startInPlace(client, state.name, containers)), ...tasks.filter((id) => !withContainer.has(id))];
+  if (rest.length) await restartEndedSlots(client, state.name, rest);
 }
 
 /**
