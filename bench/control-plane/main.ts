@@ -209,13 +209,15 @@ async function run(
       }
     }
     const allMs = performance.now() - c0;
+    // Read before the scrape below: on a 100k-task leader one /metrics answer holds the loop ~80 ms,
+    // the bench's own doing after the measured phase.
+    const lags = lagFiles.map(readLag);
     // The leader's own timing of the node calls (from the request read to the answer sent): set
     // against the hollow nodes' figures, it tells time spent in the leader from time spent queued.
     const metricsText = await (await fetch(`${url}/metrics`)).text();
     const serverSide = nodeCallTimes(metricsText);
     const leaderTimes = histogramMeans(metricsText, ['flotilla_raft_proposal_duration_seconds', 'flotilla_raft_wal_fsync_duration_seconds', 'flotilla_orchestrator_pass_duration_seconds']);
     const cpu1 = { managers: pids.map(cpuSeconds), hollows: sumCpu(hollowPids), redis: cpuSeconds(redis.child.pid!) };
-    const lags = lagFiles.map(readLag);
     const redis1 = await redis.stats();
     // The hollow nodes print their counters every 2 s: the last lines are at most that old.
     await new Promise((r) => setTimeout(r, 2100));

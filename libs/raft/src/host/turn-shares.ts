@@ -1,10 +1,12 @@
 /**
  * Milliseconds one event-loop turn gives the paced kinds of work together, while they keep up. The
- * rest of a turn (reading sockets, Raft's Ready, GC) is not paced here; at 20 ms the leader's loop
- * delay p99 was ~83 ms, at 12 ms ~74, at 8 ms ~55-60, throughput unchanged (bench/control-plane,
- * 100k tasks).
+ * rest of a turn (reading sockets, Raft's Ready, GC) is not paced here. The leader's loop delay p99
+ * (bench/control-plane, 1,000 nodes, 100k tasks) was ~83 ms at 20, ~74 at 12, 50-59 at 8, 50-58 at
+ * 4 and 41-49 at 3 (nine runs of nine, with node calls at 1 ms): a short turn comes round again
+ * sooner, so each poll phase finds fewer calls piled up in the sockets, and the turns a scavenge
+ * lands in stay under 50 ms. Throughput stayed above 10k tasks/s (10.4-11.6k, was 10.9-12.1k).
  */
-const TURN_MS = 8;
+const TURN_MS = 3;
 /** Work waiting this long (a node call in the queue, an entry not yet applied) makes the turn grow... */
 const GROW_AFTER_MS = 2000;
 /** ...by this many milliseconds per second waited beyond that... */
