@@ -199,6 +199,8 @@ async function hollowNode(i: number) {
       throw e;
     }
     stats.reportCalls++;
+    // As the real worker's client: an answered call stands in for the beat due next.
+    beats.heard();
     stats.reports += reports.length;
     stats.reportMs += performance.now() - t0;
   };
@@ -226,6 +228,7 @@ async function hollowNode(i: number) {
     // As the real worker: a delta on the set held, the full set when the manager cannot send one.
     const fetch = async (since?: number) => {
       const r = await call<AssignmentSet>(agent, 'GET', `/flotilla/v1/nodes/${id}/assignments${since === undefined ? '' : `?since=${since}`}`, reg.nodeSecret);
+      beats.heard();
       stats.fetches++;
       stats.tasksFetched += r.value.tasks.length;
       stats.bytesFetched += r.bytes;

@@ -163,6 +163,8 @@ export class AgentService implements OnApplicationShutdown {
     // Beating from here on: a node waiting for Redis is alive, and its running tasks must not be moved away.
     this.heartbeats?.stop();
     this.heartbeats = new HeartbeatLoop(() => this.beat(), reg.heartbeatPeriodMs);
+    // A fetch or a report the manager answered stands in for the beat due next (see HeartbeatLoop).
+    this.client.onNodeCallAnswered = () => this.heartbeats?.heard();
     this.heartbeats.start();
     this.redis = await connectRedis(redisUrl, {
       forWorker: true,

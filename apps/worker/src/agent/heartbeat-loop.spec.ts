@@ -57,4 +57,35 @@ describe('HeartbeatLoop', () => {
     await vi.advanceTimersByTimeAsync(5000);
     expect(n).toBe(3);
   });
+  it('skips a beat due within half a period of an answered call, never two in a row', async () => {
+    const beats: number[] = [];
+    const loop = new HeartbeatLoop(
+      async () => {
+        beats.push(Date.now());
+      },
+      1000,
+      () => Date.now(),
+    );
+    const t0 = Date.now();
+    loop.start();
+    // A fetch answered at 300: the beat due at 500 is skipped.
+    await vi.advanceTimersByTimeAsync(300);
+    loop.heard();
+    await vi.advanceTimersByTimeAsync(200);
+    expect(beats).toEqual([]);
+    // Calls keep being answered, but the next beat goes: its answer carries the period and certificate news.
+    await vi.advanceTimersByTimeAsync(400);
+    loop.heard();
+    await vi.advanceTimersByTimeAsync(100);
+    expect(beats.map((b) => b - t0)).toEqual([1000]);
+    // Heard at 1400, due at 1500: skipped again; at 2000 it goes.
+    await vi.advanceTimersByTimeAsync(400);
+    loop.heard();
+    await vi.advanceTimersByTimeAsync(600);
+    expect(beats.map((b) => b - t0)).toEqual([1000, 2000]);
+    // Nothing heard for over half a period: every beat goes.
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(beats.map((b) => b - t0)).toEqual([1000, 2000, 2500, 3000]);
+    loop.stop();
+  });
 });

@@ -77,12 +77,17 @@ export class ManagerClient {
   async assignments(nodeId: string, since?: number): Promise<AssignmentSet> {
     const set = await this.call<AssignmentSet>('GET', `${AGENT_API}/nodes/${nodeId}/assignments${since === undefined ? '' : `?since=${since}`}`);
     this.learnManagers(set.managers);
+    this.onNodeCallAnswered?.();
     return set;
   }
 
-  report(nodeId: string, reports: TaskReport[]): Promise<void> {
-    return this.call('POST', `${AGENT_API}/nodes/${nodeId}/status`, { reports });
+  async report(nodeId: string, reports: TaskReport[]): Promise<void> {
+    await this.call('POST', `${AGENT_API}/nodes/${nodeId}/status`, { reports });
+    this.onNodeCallAnswered?.();
   }
+
+  /** Told when a manager answered a fetch or a report of this node (each is a sign of life to it, as a beat is). */
+  onNodeCallAnswered?: () => void;
 
   fingerprint(): Promise<{ fingerprint: string }> {
     return this.call('GET', `${AGENT_API}/cluster/fingerprint`);
