@@ -10,10 +10,10 @@
  * Usage: node dist/bench/scale/main.js [--count 50] [--parallel 8 (the raw peer's)]
  */
 import { execFile } from 'node:child_process';
-import { request } from 'node:http';
 import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
+import Docker from 'dockerode';
 import { ROOT, startManager } from '../support/manager';
 import { exitOnHelp } from '../support/usage';
 
@@ -34,19 +34,11 @@ function arg(name: string, def: number): number {
 }
 
 /** Containers running with `label`, asked of the engine's API over its socket. */
-function running(label: string): Promise<number> {
-  const filters = encodeURIComponent(JSON.stringify({ label: [label] }));
-  return new Promise((resolveCount, reject) => {
-    const req = request({ socketPath: engine.replace(/^unix:\/\//, ''), path: `/containers/json?filters=${filters}` }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (d: string) => (body += d));
-      res.on('end', () => (res.statusCode === 200 ? resolveCount((JSON.parse(body) as unknown[]).length) : reject(new Error(`engine answered ${res.statusCode}: ${body}`))));
-    });
-    req.on('error', reject);
-    req.end();
-  });
+async function running(label: string): Promise<number> {
+  engineApi ??= new Docker({ socketPath: engine.replace(/^unix:\/\//, '') });
+  return (await engineApi.listContainers({ filters: { label: [label] } })).length;
 }
+let engineApi: Docker | undefined;
 
 /**
  * Waits until the count of running containers satisfies `pred`. Asked of the engine's API every
