@@ -60,6 +60,8 @@ export class ControlLoopService implements OnModuleInit, OnModuleDestroy {
   private urgent = false;
   private stopped = false;
   private wakeTimer?: NodeJS.Timeout;
+  /** The pause before a pass woken by others' writes (see kick). */
+  private coalesceTimer?: NodeJS.Timeout;
   private wakeDue?: number;
   private unwatch?: () => void;
   private unlead?: () => void;
@@ -105,11 +107,20 @@ export class ControlLoopService implements OnModuleInit, OnModuleDestroy {
     this.unwatch?.();
     this.unlead?.();
     clearTimeout(this.wakeTimer);
+    clearTimeout(this.coalesceTimer);
   }
 
   kick(urgent = false): void {
     if (this.stopped) return;
     if (this.running) {
+      // A user's change does not sit out a pause that task reports asked for (up to 200 ms of a
+      // `docker service scale` before anything moves): the pass waiting for them starts now.
+      if (urgent && this.coalesceTimer) {
+        clearTimeout(this.coalesceTimer);
+        this.coalesceTimer = undefined;
+        setImmediate(() => void this.loop());
+        return;
+      }
       this.dirty = true;
       this.urgent ||= urgent;
       return;
@@ -123,8 +134,12 @@ export class ControlLoopService implements OnModuleInit, OnModuleDestroy {
     // long as a pass takes, so planning over 100k tasks keeps to about half the CPU instead of
     // re-running for every report batch. Our own commits continue the loop without this pause.
     const wait = this.lastPassEnd + Math.max(COALESCE_MS, this.lastPassMs) - performance.now();
-    if (wait > 0) setTimeout(() => void this.loop(), wait);
-    else setImmediate(() => void this.loop());
+    if (wait > 0) {
+      this.coalesceTimer = setTimeout(() => {
+        this.coalesceTimer = undefined;
+        void this.loop();
+      }, wait);
+    } else setImmediate(() => void this.loop());
   }
 
   private async loop() {

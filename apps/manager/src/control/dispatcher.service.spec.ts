@@ -56,6 +56,27 @@ describe('DispatcherService: when bells ring', () => {
     await h.d.onModuleDestroy();
   });
 
+  it('a lone change rings at once; the changes right after it wait for the batch and go together', async () => {
+    const h = harness(['a', 'b', 'c']);
+    h.assign('a');
+    await vi.advanceTimersByTimeAsync(1);
+    expect(h.bells).toEqual(['a@11']);
+    h.assign('b');
+    await vi.advanceTimersByTimeAsync(10);
+    h.assign('c');
+    await vi.advanceTimersByTimeAsync(10);
+    expect(h.bells).toEqual(['a@11']);
+    await vi.advanceTimersByTimeAsync(40);
+    expect(h.bells.slice(1).sort()).toEqual(['b@13', 'c@13']);
+    // Quiet for a batch's length again: the next lone change rings at once too.
+    await vi.advanceTimersByTimeAsync(100);
+    h.d.served('a', h.index());
+    h.assign('a');
+    await vi.advanceTimersByTimeAsync(1);
+    expect(h.bells).toHaveLength(4);
+    await h.d.onModuleDestroy();
+  });
+
   it('Redis back: nodes not served up to now are rung again at once, a node that was is not', async () => {
     const h = harness(['a', 'b']);
     h.assign('a');

@@ -58,6 +58,7 @@ export class DispatcherService implements OnModuleInit, OnModuleDestroy {
   private meshTimer?: NodeJS.Timeout;
   private lastMeshRing = -Infinity;
   private timer?: NodeJS.Timeout;
+  private lastFlush = -Infinity;
   /** Nodes with news whose unanswered bell holds them back, looked at again when it counts as lost. */
   private waiting = new Set<string>();
   private retryTimer?: NodeJS.Timeout;
@@ -177,13 +178,21 @@ export class DispatcherService implements OnModuleInit, OnModuleDestroy {
     this.flushSoon();
   }
 
-  /** One batch timer: whatever is marked before it fires goes out in one flush. */
-  private flushSoon(ms = BATCH_MS) {
-    this.timer ??= setTimeout(() => void this.flush(), ms);
+  /**
+   * One batch timer: whatever is marked before it fires goes out in one flush. A dispatcher that
+   * has not rung for a batch's length rings at once (the changes of this turn still go together):
+   * a lone change, a `docker service scale` say, waited 50 ms for company that never came. A stream
+   * of changes still rings at most once a batch.
+   */
+  private flushSoon(ms?: number) {
+    if (this.timer) return;
+    const wait = ms ?? Math.max(0, this.lastFlush + BATCH_MS - performance.now());
+    this.timer = setTimeout(() => void this.flush(), wait);
   }
 
   private async flush() {
     this.timer = undefined;
+    this.lastFlush = performance.now();
     if (this.dirtyNetworks.size > 0) {
       // Once per batch, not per change: a network's nodes are found by walking its services' tasks.
       const nets = this.dirtyNetworks;
