@@ -44,7 +44,7 @@ import { awaitsAddress, isMeshPort } from '@flotilla/networking';
 import { LogServer } from '../logs/log-server';
 import { mergeAssignments } from './merge-assignments';
 import { assignmentShape } from './assignment-shape';
-import { LOCAL_SETTLE_MS, settleFor } from './event-settle';
+import { LOCAL_SETTLE_MS, lookFor } from './event-settle';
 import { WorkerMetrics } from '../metrics/worker-metrics';
 import { RelayServer } from '../relay/relay-server';
 import type { TargetTask } from '../relay/relay-policy';
@@ -654,7 +654,13 @@ export class AgentService implements OnApplicationShutdown {
     try {
       const stream = await this.docker.events(this.nodeId);
       this.events = stream as never;
-      stream.on('data', (d: Buffer) => this.requestSync('local', settleFor(String(d))));
+      // Keys of `inflight`: task IDs, and container IDs for removals.
+      const inFlight = (task: string | undefined, container: string | undefined) =>
+        (task !== undefined && this.inflight.has(task)) || (container !== undefined && this.inflight.has(container));
+      stream.on('data', (d: Buffer) => {
+        const settle = lookFor(String(d), inFlight);
+        if (settle !== undefined) this.requestSync('local', settle);
+      });
       stream.on('error', () => undefined);
       stream.on('end', () => {
         if (!this.closed) setTimeout(() => void this.watchEvents(), 1000);
