@@ -61,7 +61,8 @@ export function nsTime(ns: number): string {
 /** docker-py's port spec: [[ip:]published[-end]:]target[-end][/proto]. */
 const PORT_SPEC = /^((\[?(?<host>[a-fA-F\d.:]+)\]?:)?(?<ext>\d*)(-(?<extEnd>\d+))?:)?(?<int>\d+)(-(?<intEnd>\d+))?(?<proto>\/(udp|tcp|sctp))?$/;
 
-interface Port {
+/** 1.29's ServicePort fields (its namedtuple: target published protocol mode external_ip). */
+export interface Port {
   target?: number;
   published?: number | string | null;
   protocol?: string;
@@ -76,7 +77,7 @@ function intOr(v: unknown): number | string | null | undefined {
 }
 
 /** One `ports:` entry as 1.29's ServicePort list (a range is one entry a port). */
-function parsePort(spec: unknown): Port[] {
+export function parsePort(spec: unknown): Port[] {
   if (isMap(spec)) {
     // (host_ip: a short entry with an address that went through a merge, as flotilla's merge keeps it.)
     return [
@@ -113,15 +114,21 @@ function portRepr(p: Port, legacy: boolean): PyValue {
   return `${p.external_ip ?? ''}${p.external_ip ? ':' : ''}${hasPub ? String(p.published) : ''}${hasPub || p.external_ip ? ':' : ''}${p.target}/${p.protocol ?? 'tcp'}`;
 }
 
-/** A short-syntax volume as 1.29's VolumeSpec prints it: `external:internal:mode` (rw by default), or `internal`. */
-function volumeString(v: string): string {
+/** A short-syntax volume as 1.29's VolumeSpec holds it: [external (null: none), internal, mode (rw by default)]. */
+export function volumeSpec(v: string): [string | null, string, string] {
   const parts = v.split(':');
-  const norm = normPath;
-  if (parts.length === 1) return norm(parts[0]);
-  return `${norm(parts[0])}:${norm(parts[1])}:${parts[2] ?? 'rw'}`;
+  if (parts.length === 1) return [null, normPath(parts[0]), 'rw'];
+  return [normPath(parts[0]), normPath(parts[1]), parts[2] ?? 'rw'];
 }
 
-function mountDict(v: Raw, v1: boolean): PyValue {
+/** A VolumeSpec as 1.29 prints it: `external:internal:mode`, or `internal`. */
+function volumeString(v: string): string {
+  const [ext, internal, mode] = volumeSpec(v);
+  return ext === null ? internal : `${ext}:${internal}:${mode}`;
+}
+
+/** A long-syntax volume as 1.29's MountSpec.repr() (v1: its legacy string). */
+export function mountDict(v: Raw, v1: boolean): PyValue {
   const out: Record<string, PyValue> = {};
   const source = typeof v.source === 'string' && v.source ? normPath(v.source) : v.source;
   if (v1) return `${source ? `${String(source)}:` : ''}${String(v.target)}${source ? (v.read_only ? ':ro' : ':rw') : ''}`;

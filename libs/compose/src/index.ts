@@ -5,6 +5,8 @@ export { serviceDependencies } from './deps';
 export { renderConfig, configDocument } from './render-config';
 export { renderConfig129, config129Document, nsTime } from './config-1-29';
 export { pyyamlDump, PyFloat, type PyValue } from './pyyaml-dump';
+export { configDict129, configHash129, engineQuestions129, imageName129, serviceOptions129, ProjectError129, type EngineFacts129, type EngineQuestions129 } from './config-dict-1-29';
+export { pyJsonDumps, jsonHash129 } from './py-json';
 export { parseDotenv } from './dotenv';
 export { interpolate, InterpolationError, MissingVariableError } from './interpolate';
 export { parseDuration, parseSize, formatDuration } from './units';
