@@ -31,7 +31,7 @@ export function configCommand(): Command {
     if (o.services) return lines(serviceNames(project));
     if (o.volumes) return lines(volumeNames(project));
     if (o.profiles) return lines(profileNames(project));
-    if (o.hash !== undefined) return void process.stdout.write(serviceHashes(project, o.hash).map((x) => x + '\n').join(''));
+    if (o.hash !== undefined) return void process.stdout.write((await serviceHashes(project, o.hash, new LocalEngine())).map((x) => x + '\n').join(''));
     process.stdout.write(o.format === 'json' ? pinnedJson(renderConfig(project, 'json'), digests) : renderConfig129(project, { escapeDollar: o.interpolate, imageDigests: digests }));
   });
   return cmd;

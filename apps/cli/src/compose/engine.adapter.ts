@@ -1,10 +1,12 @@
 import type Docker from 'dockerode';
 import { LABEL } from '@flotilla/contracts';
 import { lazyDocker } from '../client/lazy-docker';
+import { unreachable } from './engine-unreachable';
 
 /**
  * The local node's engine (DOCKER_HOST), for what the manager's API has no verb for: stopping task
- * containers with `-t N`, killing them on a second Ctrl+C, removing images (`down --rmi`).
+ * containers with `-t N`, killing them on a second Ctrl+C, removing images (`down --rmi`), the image
+ * and container IDs docker-compose 1.29 hashes (`config --hash`).
  * Containers on other nodes are left to the cluster (their service's stop grace period).
  */
 export class LocalEngine {
@@ -57,6 +59,38 @@ export class LocalEngine {
       if ((e as { statusCode?: number }).statusCode === 404) return undefined;
       throw e;
     }
+  }
+
+  /** Fails with one line when the engine does not answer (1.29 needs it for `config --hash` and fails the same). */
+  async ping(): Promise<void> {
+    await (await this.docker()).ping().catch(unreachable);
+  }
+
+  /** An image's local ID; null when the engine has no such image. */
+  async imageId(ref: string): Promise<string | null> {
+    try {
+      return (await (await this.docker()).getImage(ref).inspect()).Id;
+    } catch (e) {
+      if ((e as { statusCode?: number }).statusCode === 404) return null;
+      return unreachable(e);
+    }
+  }
+
+  /** A container's full ID by name or ID; undefined when there is none. */
+  async containerId(nameOrId: string): Promise<string | undefined> {
+    try {
+      return (await (await this.docker()).getContainer(nameOrId).inspect()).Id;
+    } catch (e) {
+      if ((e as { statusCode?: number }).statusCode === 404) return undefined;
+      return unreachable(e);
+    }
+  }
+
+  /** The first running container docker-compose 1.29 counts as a project's service's (its labels), if any. */
+  async composeContainer(project: string, service: string): Promise<string | undefined> {
+    const label = [`${LABEL.composeProject}=${project}`, `${LABEL.composeService}=${service}`, `${LABEL.composeOneoff}=False`];
+    const list = await (await this.docker()).listContainers({ filters: { label } }).catch(unreachable);
+    return list[0]?.Id;
   }
 
   /** The digest a registry holds for a name (the engine asks it: /distribution/NAME/json). */

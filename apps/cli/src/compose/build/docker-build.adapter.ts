@@ -2,19 +2,8 @@ import type Docker from 'dockerode';
 import type { ImageBuild } from '@flotilla/compose';
 import { packContext } from './context-tar';
 import { renderBuildEvent, type BuildEvent } from './build-output';
-import { CliError } from '../../errors';
+import { unreachable } from '../engine-unreachable';
 import { lazyDocker } from '../../client/lazy-docker';
-
-const UNREACHABLE = new Set(['ENOENT', 'ECONNREFUSED', 'EACCES', 'EHOSTUNREACH', 'ETIMEDOUT']);
-
-/** An engine that does not answer is the user's setup, not a bug: one line naming where we looked. */
-function unreachable(e: unknown): never {
-  const code = (e as { code?: string }).code;
-  if (code && UNREACHABLE.has(code)) {
-    throw new CliError(`Couldn't connect to Docker daemon at ${process.env.DOCKER_HOST || 'unix:///var/run/docker.sock'} - is it running? (${code})`);
-  }
-  throw e;
-}
 
 /** Thin dockerode edge: the engine DOCKER_HOST names (the local node's), as docker-compose uses it. */
 export class DockerBuildAdapter {
