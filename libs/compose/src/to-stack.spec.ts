@@ -128,6 +128,16 @@ describe('toStack', () => {
     expect(api.Resources).toEqual({ Limits: { NanoCPUs: 5e8, MemoryBytes: 64 * 1024 * 1024 } });
     expect(api.Placement).toEqual({ Constraints: ['node.role == worker'] });
   });
+
+  it('the ID of a built image labels its containers (com.docker.compose.image); a service that builds nothing gets none', () => {
+    const ids = { api: 'sha256:aaa', web: 'sha256:bbb' };
+    const specs = Object.fromEntries(toStack(project, { imageIds: ids }).services.map((s) => [s.Name, s]));
+    expect(specs.demo_api.TaskTemplate.ContainerSpec.Labels!['com.docker.compose.image']).toBe('sha256:aaa');
+    expect(specs.demo_api.Labels!['com.docker.compose.image']).toBeUndefined();
+    // web has `image:` and no `build:`: an ID given for it is not the project's to track.
+    expect(specs.demo_web.TaskTemplate.ContainerSpec.Labels!['com.docker.compose.image']).toBeUndefined();
+    expect(byName.demo_api.TaskTemplate.ContainerSpec.Labels!['com.docker.compose.image']).toBeUndefined();
+  });
 });
 
 describe('toStack: v1 and extras', () => {

@@ -25,6 +25,7 @@ const L = {
   volume: 'com.docker.compose.volume',
   stack: 'com.docker.stack.namespace',
   image: 'com.docker.stack.image',
+  builtImage: 'com.docker.compose.image',
 };
 
 /**
@@ -40,6 +41,12 @@ export interface ToStackOptions {
    * dead once it exits, so its verbs ask for `none`.
    */
   defaultRestart?: RestartCondition;
+  /**
+   * The local ID of the image each service builds (`build:`), by service: put on its containers as
+   * `com.docker.compose.image` (as Compose v2 labels them), so a rebuilt image changes the spec and
+   * `up` recreates the service's containers, as 1.29 does (its config hash holds the image ID).
+   */
+  imageIds?: Readonly<Record<string, string>>;
 }
 
 export function toStack(project: ComposeProject, opts: ToStackOptions = {}): StackDeployRequest {
@@ -103,9 +110,10 @@ function serviceSpec(project: ComposeProject, s: ServiceDef, nets: ServiceDef['n
   const p = project.name;
   const labels = { [L.project]: p, [L.service]: s.name, [L.stack]: p };
   const image = s.image ?? `${p}_${s.name}`;
+  const builtId = s.build ? opts.imageIds?.[s.name] : undefined;
   const cs: ContainerSpec = {
     Image: image,
-    Labels: { ...s.labels, ...labels },
+    Labels: { ...s.labels, ...labels, ...(builtId ? { [L.builtImage]: builtId } : {}) },
     ...(s.entrypoint ? { Command: s.entrypoint } : {}),
     ...(s.command ? { Args: s.command } : {}),
     ...(Object.keys(s.environment).length ? { Env: Object.entries(s.environment).map(([k, v]) => (v === null ? k : `${k}=${v}`)).sort() } : {}),

@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { composeStack } from './compose-stack';
 import { connect } from '../client/local-cluster';
 import { addProjectOptions, checkServices, load, printWarnings, projectOptions } from './project-options';
+import { builtImageIds } from './built-image-ids';
 import { buildImages } from './build/build-images';
 import { createdStack } from './verbs/created-stack';
 import { containerName } from './verbs/project-services';
@@ -27,12 +28,13 @@ export function createCommand(): Command {
     checkServices(project, services);
     // 1.29 prints this through its logger, without a level, when stderr is not a terminal.
     process.stderr.write('The create command is deprecated. Use the up command with the --no-start flag instead.\n');
-    const full = composeStack(project);
     const keep = (s: { Labels?: Record<string, string> }) => services.length === 0 || services.includes(s.Labels?.['com.docker.compose.service'] ?? '');
-    const stack = { ...full, services: full.services.filter(keep) };
-    await buildImages(project, stack.services.map((s) => s.Labels?.['com.docker.compose.service'] ?? s.Name), {
+    await buildImages(project, composeStack(project).services.filter(keep).map((s) => s.Labels?.['com.docker.compose.service'] ?? s.Name), {
       policy: o.build === true ? 'always' : o.build === false ? 'never' : 'missing',
     });
+    // Built images' IDs label their containers (see builtImageIds), as `up` deploys them.
+    const full = composeStack(project, { imageIds: await builtImageIds(project) });
+    const stack = { ...full, services: full.services.filter(keep) };
     const { client } = await connect({ autostart: true });
     const result = await client.deployStack(project.name, createdStack(stack, await client.stack(project.name)));
     const created = new Set(result.created);

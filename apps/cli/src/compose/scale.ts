@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import type { ComposeProject } from '@flotilla/compose';
 import { composeStack } from './compose-stack';
+import { builtImageIds } from './built-image-ids';
 import type { StackDeployRequest } from '@flotilla/contracts';
 import { connect } from '../client/local-cluster';
 import { CliError } from '../errors';
@@ -43,7 +44,7 @@ export function scaleCommand(): Command {
       process.stderr.write(up.start + down.start);
       // A service not deployed (never up, or removed by `rm`) is deployed alone, as 1.29 creates its containers.
       if (s) await rewrite(client, s, (spec) => scaledSpec(spec, n));
-      else await client.deployStack(project.name, { ...oneService(project, service, n), prune: false });
+      else await client.deployStack(project.name, { ...(await oneService(project, service, n)), prune: false });
       const only = new Set([service]);
       await waitFor(
         client,
@@ -63,7 +64,8 @@ export function scaleCommand(): Command {
   return cmd;
 }
 
-function oneService(project: ComposeProject, service: string, n: number): StackDeployRequest {
-  const stack = composeStack(project, { scale: { [service]: n } });
+async function oneService(project: ComposeProject, service: string, n: number): Promise<StackDeployRequest> {
+  // With its built image's ID, as `up` deploys it (see builtImageIds).
+  const stack = composeStack(project, { scale: { [service]: n }, imageIds: await builtImageIds(project) });
   return { ...stack, services: stack.services.filter((x) => x.Labels?.['com.docker.compose.service'] === service) };
 }

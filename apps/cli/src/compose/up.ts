@@ -18,6 +18,7 @@ import { ShippingProgress } from './up/shipping-progress';
 import { dependencyFailureReport, resourceLines, upSteps, UpProgress } from './up/up-progress';
 import { TtyProgressWriter } from '../progress/progress-writer';
 import { composeWarning } from './console-log';
+import { builtImageIds } from './built-image-ids';
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
 
@@ -53,17 +54,20 @@ export function upCommand(): Command {
     const plan = planUp(opts, Object.keys(project.services), composeWarning);
     checkServices(project, services);
     const scale = parseScale(opts.scale ?? [], project);
-    const stack = select(composeStack(project, { scale }), project, services, opts.deps);
+    const unbuilt = select(composeStack(project, { scale }), project, services, opts.deps);
     // Images are built on the local engine; what needs none of them starts meanwhile, and is removed
     // again if a build fails (docker-compose 1.29 builds first: a failed build leaves nothing either).
-    const toStart = stack.services.map((s) => s.Labels?.['com.docker.compose.service'] ?? s.Name);
+    const toStart = unbuilt.services.map((s) => s.Labels?.['com.docker.compose.service'] ?? s.Name);
     checkBuildContexts(project);
     const policy = opts.build === true ? 'always' : opts.build === false ? 'never' : 'missing';
     // --no-build builds nothing, so nothing overlaps: a missing image is refused before anything is deployed.
     if (policy === 'never') await buildImages(project, toStart, { policy });
-    const { client, existing, before, createdEarly } = await buildAlongside(project, stack, plan.strategy, () =>
+    const { client, existing, before, createdEarly } = await buildAlongside(project, unbuilt, plan.strategy, () =>
       policy === 'never' ? Promise.resolve() : buildImages(project, toStart, { policy }),
     );
+    // Built now: each built image's ID labels its containers, so a rebuilt image recreates them, as in
+    // 1.29. (What started early builds nothing: its specs are the same.)
+    const stack = select(composeStack(project, { scale, imageIds: await builtImageIds(project) }), project, services, opts.deps);
     // `existing` is the stack before this `up`: it decides what --force-recreate / --no-recreate send.
     const deployed = await client.deployStack(project.name, { ...applyStrategy(stack, existing, plan.strategy), prune: !!opts.removeOrphans });
     const early = new Set(createdEarly);

@@ -3,6 +3,7 @@ import { composeStack } from '../compose-stack';
 import { dependencyVerdict } from '@flotilla/scheduling';
 import type { ApiClient, StackState } from '../../client/api-client';
 import { buildImages } from '../build/build-images';
+import { builtImageIds } from '../built-image-ids';
 import { composeService, convergence, dependencyFailure } from '../task-view';
 import { timeoutMs, waitFor } from '../wait';
 import { resourceLines, upSteps, UpProgress } from '../up/up-progress';
@@ -16,10 +17,13 @@ import { runDependencies, runDeployment } from './run-plan';
  */
 export async function startDependencies(client: ApiClient, project: ComposeProject, service: string, withDeps: boolean): Promise<StackState> {
   const before = await client.stack(project.name);
-  const plan = runDeployment(composeStack(project), before, service, withDeps ? runDependencies(project, service) : []);
-  if (!plan) return before;
-  const names = plan.request.services.map((s) => s.Labels?.['com.docker.compose.service'] ?? s.Name);
+  const deps = withDeps ? runDependencies(project, service) : [];
+  const wanted = runDeployment(composeStack(project), before, service, deps);
+  if (!wanted) return before;
+  const names = wanted.request.services.map((s) => s.Labels?.['com.docker.compose.service'] ?? s.Name);
   await buildImages(project, names, { policy: 'missing' });
+  // The same services, now with their built images' IDs, as `up` deploys them (see builtImageIds).
+  const plan = runDeployment(composeStack(project, { imageIds: await builtImageIds(project) }), before, service, deps) ?? wanted;
   const result = await client.deployStack(project.name, plan.request);
   for (const l of resourceLines(project, plan.request, before)) process.stderr.write(`${l}\n`);
   const progress = new UpProgress(
