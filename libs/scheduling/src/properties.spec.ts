@@ -56,6 +56,8 @@ function step(w: World, e: Event): void {
       w.tasks = w.tasks.map((t) => {
         const n = w.nodes.find((x) => x.ID === t.NodeID);
         if (!n || n.Status.State === 'down' || isTerminal(t.Status.State)) return t;
+        // Held (a stop-first replacement whose predecessor still stops): the worker leaves it be.
+        if (t.DesiredState === 'ready') return t;
         if (t.DesiredState !== 'running') return setState(t, 'shutdown', w);
         if (t.Status.State === 'new' || t.Status.State === 'pending' || t.Status.State === 'running') return t;
         return setState(t, 'running', w);
@@ -207,7 +209,8 @@ describe('properties: orchestrator and scheduler together', () => {
         for (const e of events) step(w, e);
         // Heal the cluster, then let the loop run.
         w.nodes = w.nodes.map((n) => ({ ...n, Spec: { ...n.Spec, Availability: 'active' }, Status: { ...n.Status, State: 'ready' } }));
-        for (let i = 0; i < replicasOf(w.svc) + 6; i++) {
+        // Two rounds a batch: a stop-first replacement starts only on the round after its predecessor stopped.
+        for (let i = 0; i < 2 * replicasOf(w.svc) + 6; i++) {
           w.now += 10_000;
           for (const kind of ['reconcile', 'schedule', 'work'] as const) step(w, { kind });
         }

@@ -5,6 +5,7 @@ import { T0, applyPlan, iso, node, reconcileInput as input, service, task } from
 
 const nodes = [node('a'), node('b')];
 const slotsOf = (ts: Task[]) => ts.map((t) => t.Slot);
+const timestampOf = (t: Task) => Date.parse(t.Status.Timestamp);
 
 describe('reconcile: replicated slots', () => {
   it('creates one task per missing slot with the fields a new task carries', () => {
@@ -166,10 +167,15 @@ describe('reconcile: rolling update', () => {
     expect(plan.create.map((t) => [t.Slot, t.Spec.ContainerSpec.Image])).toEqual(ts.slice(0, n).map((t) => [t.Slot, 'new']));
   });
 
+  /** The retired old tasks have stopped (their worker reported it). */
+  const oldStopped = (ts: Task[]) => ts.map((t) => (t.DesiredState === 'shutdown' ? { ...t, Status: { ...t.Status, State: 'shutdown' as const } } : t));
+
   it('waits for the new task to run before the next batch', () => {
     const s = svc({ Parallelism: 1 });
     let ts = [1, 2].map((i) => old(s, i));
     ts = applyPlan(ts, reconcile(input([s], ts, nodes)));
+    expect(reconcile(input([s], ts, nodes))).toMatchObject({ create: [], update: [], delete: [] });
+    ts = applyPlan(oldStopped(ts), reconcile(input([s], oldStopped(ts), nodes)));
     expect(reconcile(input([s], ts, nodes))).toEqual({ create: [], update: [], delete: [] });
     ts = ts.map((t) => (t.Spec.ContainerSpec.Image === 'new' ? { ...t, NodeID: 'b', Status: { ...t.Status, State: 'running' as const } } : t));
     const next = reconcile(input([s], ts, nodes));
@@ -181,11 +187,45 @@ describe('reconcile: rolling update', () => {
     const s = svc({ Parallelism: 1, Delay: 10e9 }, 2);
     let ts = [1, 2].map((i) => old(s, i));
     const first = reconcile(input([s], ts, nodes, T0));
-    ts = applyPlan(ts, first).map((t) =>
+    ts = applyPlan(oldStopped(applyPlan(ts, first)), reconcile(input([s], oldStopped(applyPlan(ts, first)), nodes, T0))).map((t) =>
       t.ID === first.create[0].ID ? { ...t, NodeID: 'b', Status: { ...t.Status, State: 'running' as const, Timestamp: iso(T0 + 1000) } } : t,
     );
     expect(reconcile(input([s], ts, nodes, T0 + 5000))).toEqual({ create: [], update: [], delete: [], wakeAt: T0 + 11_000 });
     expect(slotsOf(reconcile(input([s], ts, nodes, T0 + 11_000)).create)).toEqual([2]);
+  });
+
+  it('stop-first: the new task is held (desired ready, so neither placed nor started) until the old one stopped, as Swarm and 1.29 do', () => {
+    const s = svc({ Parallelism: 1 }, 1);
+    const o = old(s, 1);
+    const first = reconcile(input([s], [o], nodes, T0));
+    expect(first.update.map((t) => [t.ID, t.DesiredState])).toEqual([[o.ID, 'shutdown']]);
+    expect(first.create.map((t) => [t.Slot, t.DesiredState, t.NodeID])).toEqual([[1, 'ready', undefined]]);
+    let ts = applyPlan([o], first);
+    // The old container still stops: held, with a wake for when it counts as stuck (its 10 s grace and a minute).
+    expect(reconcile(input([s], ts, nodes, T0 + 5000))).toEqual({ create: [], update: [], delete: [], wakeAt: timestampOf(first.create[0]) + 70_000 });
+    ts = oldStopped(ts);
+    const release = reconcile(input([s], ts, nodes, T0 + 6000));
+    expect(release.update.map((t) => [t.ID, t.DesiredState])).toEqual([[first.create[0].ID, 'running']]);
+    expect(release.create).toEqual([]);
+  });
+
+  it('a held task is released without waiting when its predecessor is stuck, its node is down, or it was never placed', () => {
+    const s = svc({ Parallelism: 1 }, 1);
+    const o = old(s, 1);
+    const first = reconcile(input([s], [o], nodes, T0));
+    const ts = applyPlan([o], first);
+    const created = timestampOf(first.create[0]);
+    const released = (plan: ReturnType<typeof reconcile>) => plan.update.map((t) => [t.ID, t.DesiredState]);
+    expect(released(reconcile(input([s], ts, nodes, created + 70_000)))).toEqual([[first.create[0].ID, 'running']]);
+    expect(released(reconcile(input([s], ts, [node('a', { state: 'down' }), node('b')], T0 + 1000)))).toEqual([[first.create[0].ID, 'running']]);
+    const unplaced = { ...old(s, 1, 'pending'), NodeID: undefined };
+    const direct = reconcile(input([s], [unplaced], nodes, T0));
+    expect(direct.create.map((t) => t.DesiredState)).toEqual(['running']);
+  });
+
+  it('start-first is not held: the new task starts while the old one runs', () => {
+    const s = svc({ Parallelism: 1, Order: 'start-first' }, 1);
+    expect(reconcile(input([s], [old(s, 1)], nodes, T0)).create.map((t) => t.DesiredState)).toEqual(['running']);
   });
 
   it('a new task that keeps failing holds the update back: a bad image stops at one batch', () => {

@@ -69,9 +69,10 @@ export function* reconcileReplicated(svc: Service, tasks: readonly Task[], sc: S
     if (s % ITEMS_PER_STEP === 0) yield;
     const cur = inRange[s];
     if (cur !== undefined && !Array.isArray(cur)) {
-      // Live (wanted, not finished), on a usable node, on the current spec: nothing to do.
+      // Live (wanted, not finished), on a usable node, on the current spec: nothing to do. (A held
+      // stop-first replacement, desired `ready`, is reconcileSlot's to release.)
       const state = rankOf(cur.Status.State);
-      if (rankOf(cur.DesiredState) <= RUNNING && state <= RUNNING && usable(cur.NodeID) && isUpToDate(cur, svc)) {
+      if (cur.DesiredState !== 'ready' && rankOf(cur.DesiredState) <= RUNNING && state <= RUNNING && usable(cur.NodeID) && isUpToDate(cur, svc)) {
         if (state < RUNNING) tally.inflight++;
         continue;
       }

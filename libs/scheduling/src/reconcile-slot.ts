@@ -1,4 +1,4 @@
-import { newTask, taskStateRank, type NewTaskContext, type Service, type SwarmNode, type Task } from '@flotilla/contracts';
+import { isTerminal, newTask, taskStateRank, type NewTaskContext, type Service, type SwarmNode, type Task } from '@flotilla/contracts';
 import type { PlanBuilder } from './plan-builder';
 import { historyNeeded, restartDecision } from './restart-policy';
 import { deepEqual, sameSpec } from './spec-equal';
@@ -7,6 +7,11 @@ import { activeUpdateConfig, isUpdatePaused } from './update-config';
 import { byCreation, endedWhileWanted, isAbandoned, isLive, timestampMs } from './task-order';
 
 const RUNNING = taskStateRank('running');
+/**
+ * Longest a stop-first replacement waits for its predecessor to stop, beyond that task's grace period:
+ * a node that never reports its stop must not hold the slot empty for ever (swarmkit waits a minute).
+ */
+const HOLD_MARGIN_MS = 60_000;
 
 /** One slot of a replicated service, or one node of a global one. */
 export interface Slot {
@@ -52,8 +57,10 @@ export function slotOf(slot: number | undefined, nodeId: string | undefined, his
   return { slot, nodeId, history: h, created: [] };
 }
 
-export function createIn(slot: Slot, ctx: SlotContext): void {
+/** A new task for the slot; `held`: desired `ready`, started once its predecessor stopped (see releaseHeld). */
+export function createIn(slot: Slot, ctx: SlotContext, held = false): void {
   const t = newTask(ctx.svc, { slot: slot.slot, nodeId: slot.nodeId }, ctx);
+  if (held) t.DesiredState = 'ready';
   slot.created.push(t);
   ctx.plan.create(t);
 }
@@ -95,6 +102,10 @@ export function reconcileSlot(slot: Slot, ctx: SlotContext): SlotOutcome {
 
   if (fresh) {
     retireEnded();
+    if (fresh.DesiredState === 'ready') {
+      releaseHeld(fresh, history, ctx);
+      return { inflight: true };
+    }
     if (stale) {
       // start-first hands over once the new task runs; otherwise the old one goes now.
       const startFirst = activeUpdateConfig(ctx.svc).Order === 'start-first';
@@ -165,6 +176,28 @@ function wasUpdated(t: Task, history: readonly Task[]): boolean {
   return history.some((h) => h !== t && !deepEqual(h.Spec, t.Spec));
 }
 
+/**
+ * A stop-first replacement (desired `ready`: not placed, not started) runs once every other task of
+ * its slot has stopped, as Swarm's updater starts it and as docker-compose 1.29 recreates: stop the old
+ * container, then start the new one. Two instances never overlap, so a database on a volume or a
+ * fixed host port is never held by both. A predecessor on a node that is gone, or that did not stop
+ * within its grace period and a margin, holds it back no longer.
+ */
+function releaseHeld(fresh: Task, history: readonly Task[], ctx: SlotContext): void {
+  let until = -Infinity;
+  for (const t of history) {
+    if (t === fresh || !stillStopping(t, ctx)) continue;
+    until = Math.max(until, timestampMs(fresh) + (t.Spec.ContainerSpec.StopGracePeriod ?? 10e9) / 1e6 + HOLD_MARGIN_MS);
+  }
+  if (ctx.now >= until) ctx.plan.setDesired(fresh, 'running');
+  else ctx.plan.wakeAt(until);
+}
+
+/** A task that may still have a container to stop: placed on a node that answers, and not ended. */
+function stillStopping(t: Task, ctx: SlotContext): boolean {
+  return !!t.NodeID && !isTerminal(t.Status.State) && ctx.nodeUsable(t.NodeID);
+}
+
 /** Starts the rolling update of as many stale slots as UpdateConfig.Parallelism allows. */
 export function rollStaleSlots(stale: { slot: Slot; task: Task }[], inflight: number, ctx: SlotContext, delayedUntil?: number): void {
   // A paused update (or rollback) leaves the rest on the old spec until the user acts.
@@ -174,8 +207,10 @@ export function rollStaleSlots(stale: { slot: Slot; task: Task }[], inflight: nu
   const parallelism = cfg.Parallelism;
   const budget = parallelism === 0 ? stale.length : Math.max(0, parallelism - inflight);
   for (const { slot, task } of stale.slice(0, budget)) {
-    if (cfg.Order !== 'start-first') retire(task, ctx);
-    createIn(slot, ctx);
+    const stopFirst = cfg.Order !== 'start-first';
+    if (stopFirst) retire(task, ctx);
+    // Held only while there is a container to stop first (see releaseHeld).
+    createIn(slot, ctx, stopFirst && stillStopping(task, ctx));
   }
   // Nothing in the store changes when a delay ends: ask to be woken.
   if (budget < stale.length && delayedUntil !== undefined) ctx.plan.wakeAt(delayedUntil);

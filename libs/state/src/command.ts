@@ -29,6 +29,8 @@ export interface TaskSeed {
   nodeId?: string;
   /** Placed in the same pass: created `assigned` to this node. */
   assignedTo?: string;
+  /** A stop-first replacement: created with desired state `ready`, run once its predecessor stopped. */
+  held?: true;
 }
 
 export interface Batch {

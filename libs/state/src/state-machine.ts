@@ -217,6 +217,7 @@ export class StateMachine implements StateView {
               t.NodeID = seed.assignedTo;
               t.Status = { Timestamp: op.at, State: 'assigned', Message: 'assigned' };
             }
+            if (seed.held) t.DesiredState = 'ready';
             write('task', t.ID, t);
           }
           break;

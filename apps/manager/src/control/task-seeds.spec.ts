@@ -46,6 +46,14 @@ describe('createTaskOps', () => {
     expect(m.tasksOfNode('n1').map((t) => t.ID)).toEqual(['t1']);
   });
 
+  it('a held task (a stop-first replacement, desired ready) is rebuilt held', () => {
+    const m = machineWith(svc('web'));
+    const held = { ...newTask(m.services.get('web')!, { slot: 1 }, { now: Date.parse(at) + 5, newId: () => 'h1' }), DesiredState: 'ready' as const };
+    const ops = createTaskOps([held], new Map());
+    expect(m.apply(2, { ops: JSON.parse(JSON.stringify(ops)) }).ok).toBe(true);
+    expect(m.tasks.get('h1')).toEqual({ ...held, Version: { Index: 2 } });
+  });
+
   it('a plan made on an older service version is refused whole, as is a task id taken', () => {
     const m = machineWith(svc('web'));
     const made = [newTask(m.services.get('web')!, { slot: 1 }, { now: Date.parse(at), newId: () => 'x1' })];

@@ -52,6 +52,7 @@ export function* createTaskOpsSteps(created: readonly Task[], placed: ReadonlyMa
     if (t.NodeID) seed.nodeId = t.NodeID;
     const to = placed.get(t.ID);
     if (to) seed.assignedTo = to;
+    if (t.DesiredState === 'ready') seed.held = true;
     seeds.push(seed);
   }
   return ops;

@@ -78,6 +78,11 @@ describe('planContainers', () => {
     });
   });
 
+  it('leaves a held task (desired ready: a stop-first replacement) uncreated until it is to run', () => {
+    expect(planContainers([task('t1', 'assigned', 'ready')], [])).toEqual([]);
+    expect(kinds(planContainers([task('t1', 'assigned', 'running')], []))).toEqual(['create']);
+  });
+
   it('removes containers of tasks no longer assigned, and duplicates', () => {
     const plan = planContainers([task('a', 'running')], [c('a', 'running'), { ...c('a', 'running'), id: 'dup000000000' }, c('z', 'running')]);
     expect(plan.filter((x) => x.kind === 'remove').map((x) => (x as { containerId: string }).containerId).sort()).toEqual([

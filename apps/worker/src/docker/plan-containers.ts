@@ -65,6 +65,9 @@ export function planContainers(tasks: Task[], containers: ObservedContainer[], r
       else if (!isTerminal(state)) actions.push(report(task, 'shutdown', 'removed'));
       continue;
     }
+    // Held (a stop-first replacement whose predecessor still stops somewhere): not created until
+    // the manager says run, so the two never overlap (Swarm's desired state Ready).
+    if (desired === 'ready' && !c) continue;
     // `complete` is a job's desired state: run to the end, as `running` is a service's.
     if (taskStateRank(desired) > COMPLETE) {
       // Desired shutdown: stop, keep the container for its logs until the task is deleted.
