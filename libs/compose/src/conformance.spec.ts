@@ -327,44 +327,34 @@ const SCALARS = ['restart', 'working_dir', 'user', 'hostname', 'domainname', 'st
 const cmd = (v: unknown) => (v === undefined || v === null ? undefined : typeof v === 'string' ? shellSplit(v) : (v as unknown[]).map(String));
 
 function oraclePorts(v: unknown): Canon[] {
+  // 1.29 prints a host range onto one port as one entry (published "18000-18001"), and a one-port range
+  // "5000-5000:80-80" as published "5000-5000".
+  const published = (text: string | undefined) => {
+    const [a, b] = (text ?? '').split('-').map((n) => (n === '' ? undefined : Number(n)));
+    return { published: a || undefined, published_end: b !== undefined && b !== a ? b : undefined };
+  };
   return sortBy(
-    ((v ?? []) as unknown[]).flatMap(hostRangeOnOnePort).map((x) => {
+    ((v ?? []) as unknown[]).map((x) => {
       if (typeof x === 'string') {
         // 1.29 prints ports with a host IP as "IP:PUBLISHED:TARGET/PROTO".
         const [addr, proto = 'tcp'] = x.split('/');
         const parts = addr.split(':');
         const target = Number(parts.pop());
-        const published = parts.length ? Number(parts.pop()) : undefined;
-        return { target, published: published || undefined, protocol: proto, mode: 'ingress', host_ip: parts.length ? parts.join(':') : undefined };
+        const pub = published(parts.pop());
+        return { target, published: pub.published, protocol: proto, mode: 'ingress', host_ip: parts.length ? parts.join(':') : undefined, published_end: pub.published_end };
       }
       const p = x as Record<string, unknown>;
+      const pub = published(p.published === undefined ? undefined : String(p.published));
       return {
-      target: Number(p.target),
-      // 1.29 prints a one-port range "5000-5000:80-80" as published "5000-5000".
-      published: p.published === undefined ? undefined : Number(String(p.published).replace(/^(\d+)-\1$/, '$1')),
-      protocol: p.protocol ?? 'tcp',
-      mode: p.mode ?? 'ingress',
-      host_ip: p.external_ip ?? p.host_ip,
+        target: Number(p.target),
+        published: pub.published,
+        protocol: p.protocol ?? 'tcp',
+        mode: p.mode ?? 'ingress',
+        host_ip: p.external_ip ?? p.host_ip,
+        published_end: pub.published_end,
       };
     }),
   );
-}
-
-/**
- * 1.29 prints a host range onto one port as one entry (`published: 18000-18001`) and publishes one free port
- * of it per container; flotilla publishes every port of it onto the target, as Swarm's stack deploy does.
- */
-function hostRangeOnOnePort(x: unknown): unknown[] {
-  if (typeof x === 'string') {
-    // With a host IP: "IP:A-B:TARGET/PROTO".
-    const s = /^(.*:)(\d+)-(\d+)(:\d+(?:\/\w+)?)$/.exec(x);
-    if (!s || s[2] === s[3] || !rule('host-range-onto-one-port')) return [x];
-    return Array.from({ length: Number(s[3]) - Number(s[2]) + 1 }, (_, i) => `${s[1]}${Number(s[2]) + i}${s[4]}`);
-  }
-  const p = x as Record<string, unknown>;
-  const m = typeof x === 'object' && x !== null ? /^(\d+)-(\d+)$/.exec(String(p.published)) : null;
-  if (!m || m[1] === m[2] || !rule('host-range-onto-one-port')) return [x];
-  return Array.from({ length: Number(m[2]) - Number(m[1]) + 1 }, (_, i) => ({ ...p, published: Number(m[1]) + i }));
 }
 
 function oracleVolumes(v: unknown): Canon[] {
@@ -447,7 +437,7 @@ function ourService(p: ComposeProject, name: string): Canon {
     command: s.command,
     entrypoint: s.entrypoint,
     environment: s.environment,
-    ports: sortBy(s.ports.map((x) => ({ target: x.target, published: x.published, protocol: x.protocol, mode: x.mode, host_ip: x.host_ip }))),
+    ports: sortBy(s.ports.map((x) => ({ target: x.target, published: x.published, protocol: x.protocol, mode: x.mode, host_ip: x.host_ip, published_end: x.published_end }))),
     volumes: sortBy(s.volumes.map((m) => ({ type: m.type, source: m.source, target: m.target, read_only: !!m.read_only }))),
     networks: s.network_mode ? {} : Object.fromEntries(Object.entries(s.networks).map(([n, o]) => [n, { aliases: o.aliases ? [...o.aliases].sort() : undefined, ipv4_address: o.ipv4_address }])),
     network_mode: s.network_mode,

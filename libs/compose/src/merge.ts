@@ -93,12 +93,11 @@ function mergePorts(a: unknown, b: unknown): unknown[] {
       isMap(x) || expanded.length === 1
         ? x
         : { target: p.target, ...(p.published !== undefined ? { published: p.published } : {}), ...(String(x).includes('/') ? { protocol: p.protocol } : {}), ...(p.host_ip ? { host_ip: p.host_ip } : {}) };
-    // A host range onto one port stays one entry (1.29's ServicePort keeps its published range whole).
-    const onePort = expanded.length > 1 && expanded.every((p) => p.target === expanded[0].target);
-    if (onePort) {
-      const [p, last] = [expanded[0], expanded.at(-1)!];
-      m.set(JSON.stringify([p.target, `${p.published}-${last.published}`, p.host_ip, p.protocol]), { item: x, target: p.target });
-    } else for (const p of expanded) m.set(JSON.stringify([p.target, p.published, p.host_ip, p.protocol]), { item: written(p), target: p.target });
+    // A host range onto one port is one entry, keyed by its whole range (1.29's ServicePort keeps it whole).
+    for (const p of expanded) {
+      const published = p.published_end !== undefined ? `${p.published}-${p.published_end}` : p.published;
+      m.set(JSON.stringify([p.target, published, p.host_ip, p.protocol]), { item: written(p), target: p.target });
+    }
   }
   return [...m.values()].sort((x, y) => x.target - y.target).map((e) => e.item);
 }

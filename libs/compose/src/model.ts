@@ -8,6 +8,8 @@ export interface PortDef {
   protocol: 'tcp' | 'udp' | 'sctp';
   mode: 'ingress' | 'host';
   host_ip?: string;
+  /** The last port of a host range onto one target ("18000-18001:80"): 1.29 gives each container one free port of it. */
+  published_end?: number;
 }
 
 export interface MountDef {

@@ -11,9 +11,12 @@ describe('parsePortSpec', () => {
     ['8080:80', [t(80, 8080)]],
     ['3000-3001', [t(3000), t(3001)]],
     ['9090-9091:8080-8081', [t(8080, 9090), t(8081, 9091)]],
-    // A host range onto one port: each published onto it, as Swarm's stack deploy reads it.
-    ['18000-18002:80', [t(80, 18000), t(80, 18001), t(80, 18002)]],
-    ['127.0.0.1:18000-18001:80/udp', [t(80, 18000, { protocol: 'udp', host_ip: '127.0.0.1' }), t(80, 18001, { protocol: 'udp', host_ip: '127.0.0.1' })]],
+    // A host range onto one port: one port carrying its range, as 1.29 keeps it (each container takes one of it).
+    ['18000-18002:80', [t(80, 18000, { published_end: 18002 })]],
+    ['127.0.0.1:18000-18001:80/udp', [t(80, 18000, { protocol: 'udp', host_ip: '127.0.0.1', published_end: 18001 })]],
+    ['[::1]:18000-18001:80', [t(80, 18000, { host_ip: '::1', published_end: 18001 })]],
+    // A range of one port is that port.
+    ['18000-18000:80', [t(80, 18000)]],
     ['127.0.0.1:8001:8001', [t(8001, 8001, { host_ip: '127.0.0.1' })]],
     ['127.0.0.1::5000', [t(5000, undefined, { host_ip: '127.0.0.1' })]],
     ['[::1]:80:80', [t(80, 80, { host_ip: '::1' })]],

@@ -8,6 +8,7 @@ export interface RawPort {
   protocol: PortDef['protocol'];
   mode: PortDef['mode'];
   host_ip?: string;
+  published_end?: number;
 }
 
 const SHORT = /^(?:(?:\[([0-9a-fA-F:.]+)\]|(\d+(?:\.\d+){3})):)?(?:(\d*)(?:-(\d+))?:)?(\d+)(?:-(\d+))?(?:\/([a-zA-Z]+))?$/;
@@ -55,23 +56,20 @@ export function parsePortSpec(item: unknown): RawPort[] | string {
   const p0 = hasPub ? Number(pubA) : undefined;
   const p1 = pubB ? Number(pubB) : p0;
   if (p0 !== undefined && (p0 < 1 || p1! > 65535 || p1! < p0)) return `Invalid port "${s}": published port out of range (1-65535)`;
-  // A host range onto one container port ("8000-8001:80") is read as Swarm's stack deploy reads it: every
-  // port of the range published onto that port (1.29 gives each container one free port of the range).
+  // A host range onto one container port ("8000-8001:80") stays one port with its range, as 1.29 keeps it:
+  // each container takes one free port of it (toStack reads it as Swarm does for a stack).
   const onePort = t0 === t1 && p0 !== undefined && p1! > p0;
   if (p0 !== undefined && !onePort && p1! - p0 !== t1 - t0) return `Invalid port "${s}": port ranges don't match in length`;
   const host_ip = ip6 ?? ip4;
-  const out: RawPort[] = [];
-  const count = onePort ? p1! - p0! + 1 : t1 - t0 + 1;
-  for (let k = 0; k < count; k++) {
-    out.push({
-      target: onePort ? t0 : t0 + k,
-      ...(p0 !== undefined ? { published: p0 + k } : {}),
-      protocol: protocol as PortDef['protocol'],
-      mode: 'ingress',
-      ...(host_ip ? { host_ip } : {}),
-    });
-  }
-  return out;
+  const port = (target: number, published: number | undefined): RawPort => ({
+    target,
+    ...(published !== undefined ? { published } : {}),
+    protocol: protocol as PortDef['protocol'],
+    mode: 'ingress',
+    ...(host_ip ? { host_ip } : {}),
+  });
+  if (onePort) return [{ ...port(t0, p0), published_end: p1 }];
+  return Array.from({ length: t1 - t0 + 1 }, (_, k) => port(t0 + k, p0 !== undefined ? p0 + k : undefined));
 }
 
 /** Like parsePortSpec, undefined when unreadable (merging keeps such items raw for the validator to report). */

@@ -99,7 +99,7 @@ function ports(v: unknown, path: Path, ctx: NormalizeContext): PortDef[] {
     if (typeof r === 'string') return ctx.report([...path, i], `${dotted(path)}: ${r}`);
     // The same port twice ("3000" and "3000-3002") is one port.
     for (const p of r) {
-      const k = `${p.target}/${p.protocol}/${p.published}/${p.host_ip}/${p.mode}`;
+      const k = `${p.target}/${p.protocol}/${p.published}/${p.published_end}/${p.host_ip}/${p.mode}`;
       if (!seen.has(k)) out.push(p);
       seen.add(k);
     }

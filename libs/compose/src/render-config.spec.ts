@@ -25,6 +25,12 @@ const project = load({
 });
 
 describe('renderConfig', () => {
+  it('prints a host range onto one port in the short form, the only one that carries it (and loads back)', () => {
+    const ranged = load({ 'compose.yml': 'services:\n  web:\n    image: i\n    ports: ["18000-18001:80", "[::1]:19000-19001:53/udp", "8080:80"]\n' });
+    const doc = yaml.load(renderConfig(ranged, 'yaml')) as { services: Record<string, { ports: unknown[] }> };
+    expect(doc.services.web.ports).toEqual(['18000-18001:80/tcp', '[::1]:19000-19001:53/udp', { mode: 'ingress', target: 80, published: '8080', protocol: 'tcp' }]);
+  });
+
   it('prints the Compose Specification shape (long syntax, durations, $ escaped)', () => {
     const doc = yaml.load(renderConfig(project, 'yaml')) as { name?: string; services: Record<string, Record<string, unknown>>; networks: unknown; volumes: unknown };
     expect(doc.name).toBeUndefined(); // 1.29 prints no project name (and refuses one on input)

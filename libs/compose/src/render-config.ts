@@ -1,5 +1,5 @@
 import yaml from 'js-yaml';
-import type { ComposeProject, DeployDef, HealthcheckDef, ServiceDef, UpdateConfigDef } from './model';
+import type { ComposeProject, DeployDef, HealthcheckDef, PortDef, ServiceDef, UpdateConfigDef } from './model';
 import { formatDuration } from './units';
 
 type Doc = Record<string, unknown>;
@@ -83,7 +83,7 @@ function service(s: ServiceDef): Doc {
     network_mode: s.network_mode,
     networks,
     platform: s.platform,
-    ports: s.ports.length ? s.ports.map((p) => defined({ mode: p.mode, host_ip: p.host_ip, target: p.target, published: p.published !== undefined ? String(p.published) : undefined, protocol: p.protocol })) : undefined,
+    ports: s.ports.length ? s.ports.map(port) : undefined,
     privileged: s.privileged,
     profiles: s.profiles,
     pull_policy: s.pull_policy,
@@ -122,4 +122,14 @@ export function configDocument(project: ComposeProject): Doc {
 export function renderConfig(project: ComposeProject, format: 'yaml' | 'json'): string {
   const doc = configDocument(project);
   return format === 'json' ? JSON.stringify(doc, null, 2) + '\n' : yaml.dump(doc, { noRefs: true, lineWidth: -1, quotingType: '"' });
+}
+
+/**
+ * One port in the long form; a host range onto one port in the short one ("127.0.0.1:18000-18001:80/udp"),
+ * the only form that carries a range (1.29 and this loader refuse a range as a long form's published).
+ */
+function port(p: PortDef): unknown {
+  if (p.published_end === undefined) return defined({ mode: p.mode, host_ip: p.host_ip, target: p.target, published: p.published === undefined ? undefined : String(p.published), protocol: p.protocol });
+  const ip = p.host_ip === undefined ? '' : p.host_ip.includes(':') ? `[${p.host_ip}]:` : `${p.host_ip}:`;
+  return `${ip}${p.published}-${p.published_end}:${p.target}/${p.protocol}`;
 }

@@ -84,6 +84,25 @@ describe('toStack', () => {
     ]);
   });
 
+  it('ports: a host range onto one port is every port of it through the mesh for a stack, one host-mode range for the compose verbs', () => {
+    const d = mkdtempSync(join(tmpdir(), 'to-stack-ports-'));
+    writeFileSync(join(d, 'docker-compose.yml'), 'services:\n  web:\n    image: i\n    ports: ["18000-18001:80", "127.0.0.1:19000-19002:53/udp", "8003:81"]\n');
+    const p = loadProject({ workingDir: d, env: {}, projectName: 'p' });
+    rmSync(d, { recursive: true, force: true });
+    const fixed = { Protocol: 'tcp', TargetPort: 81, PublishedPort: 8003, PublishMode: 'ingress' };
+    expect(toStack(p).services[0].EndpointSpec!.Ports).toEqual([
+      { Protocol: 'tcp', TargetPort: 80, PublishedPort: 18000, PublishMode: 'ingress' },
+      { Protocol: 'tcp', TargetPort: 80, PublishedPort: 18001, PublishMode: 'ingress' },
+      ...[19000, 19001, 19002].map((n) => ({ Protocol: 'udp', TargetPort: 53, PublishedPort: n, PublishMode: 'ingress', HostIP: '127.0.0.1' })),
+      fixed,
+    ]);
+    expect(toStack(p, { hostRanges: 'per-container' }).services[0].EndpointSpec!.Ports).toEqual([
+      { Protocol: 'tcp', TargetPort: 80, PublishedPort: 18000, PublishedPortEnd: 18001, PublishMode: 'host' },
+      { Protocol: 'udp', TargetPort: 53, PublishedPort: 19000, PublishedPortEnd: 19002, PublishMode: 'host', HostIP: '127.0.0.1' },
+      fixed,
+    ]);
+  });
+
   it('mounts: named volume prefixed, bind absolute, tmpfs', () => {
     const m = byName.demo_web.TaskTemplate.ContainerSpec.Mounts!;
     expect(m[0]).toMatchObject({ Type: 'volume', Source: 'demo_data', Target: '/var/lib/data' });

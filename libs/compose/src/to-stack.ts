@@ -12,7 +12,7 @@ import {
   type UpdateConfig,
   type VolumeSpec,
 } from '@flotilla/contracts';
-import type { ComposeProject, MountDef, ServiceDef, UpdateConfigDef } from './model';
+import type { ComposeProject, MountDef, PortDef, ServiceDef, UpdateConfigDef } from './model';
 import { dependencyOrder, serviceDependencies } from './deps';
 import { ComposeError } from './errors';
 
@@ -47,6 +47,12 @@ export interface ToStackOptions {
    * `up` recreates the service's containers, as 1.29 does (its config hash holds the image ID).
    */
   imageIds?: Readonly<Record<string, string>>;
+  /**
+   * A host range onto one port ("18000-18001:80"): Swarm's stack deploy publishes every port of it through
+   * the mesh (`mesh`, a stack's reading); docker-compose 1.29 gives each container one free port of it on
+   * its own host (`per-container`, what the compose verbs ask: one host-mode port carrying the range).
+   */
+  hostRanges?: 'mesh' | 'per-container';
 }
 
 export function toStack(project: ComposeProject, opts: ToStackOptions = {}): StackDeployRequest {
@@ -179,13 +185,7 @@ function serviceSpec(project: ComposeProject, s: ServiceDef, nets: ServiceDef['n
       : {}),
   };
   const replicas = scale ?? d?.replicas ?? s.scale ?? 1;
-  const ports: PortConfig[] = s.ports.map((x) => ({
-    Protocol: x.protocol,
-    TargetPort: x.target,
-    ...(x.published ? { PublishedPort: x.published } : {}),
-    PublishMode: x.mode,
-    ...(x.host_ip && x.published ? { HostIP: x.host_ip } : {}),
-  }));
+  const ports = s.ports.flatMap((x) => portConfigs(x, opts.hostRanges ?? 'mesh'));
   const deps = dependsOnLabel(project, s);
   return {
     Name: `${p}_${s.name}`,
@@ -196,6 +196,21 @@ function serviceSpec(project: ComposeProject, s: ServiceDef, nets: ServiceDef['n
     ...(d?.rollback_config ? { RollbackConfig: updateConfig(d.rollback_config) } : {}),
     EndpointSpec: { Mode: d?.endpoint_mode ?? 'vip', ...(ports.length ? { Ports: ports } : {}) },
   };
+}
+
+/** One compose port as the cluster publishes it (a host range: see ToStackOptions.hostRanges). */
+function portConfigs(x: PortDef, hostRanges: 'mesh' | 'per-container'): PortConfig[] {
+  const one = (published: number | undefined, mode: PortDef['mode']): PortConfig => ({
+    Protocol: x.protocol,
+    TargetPort: x.target,
+    ...(published ? { PublishedPort: published } : {}),
+    PublishMode: mode,
+    ...(x.host_ip && published ? { HostIP: x.host_ip } : {}),
+  });
+  const end = x.published_end;
+  if (!x.published || end === undefined || end <= x.published) return [one(x.published, x.mode)];
+  if (hostRanges === 'per-container') return [{ ...one(x.published, 'host'), PublishedPortEnd: end }];
+  return Array.from({ length: end - x.published + 1 }, (_, k) => one(x.published! + k, x.mode));
 }
 
 /**

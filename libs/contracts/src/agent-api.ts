@@ -180,6 +180,11 @@ export interface TaskReport {
   /** Running, with published ports: the addresses the node's ingress listens on for them (ContainerStatus.PublishedOn). */
   published?: string[];
   /**
+   * Started, with host ranges (PortConfig.PublishedPortEnd): the port of each range its container got
+   * on the node, the engine's choice (the task's PortStatus.Ports, as Swarm reports host-mode ports).
+   */
+  ports?: PortConfig[];
+  /**
    * Its container runs again after a start or restart in place (compose `restart`, through the relay):
    * a task that ended with that container, still wanted running, runs again (see libs/state's revivesInPlace).
    */

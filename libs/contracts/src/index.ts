@@ -15,3 +15,4 @@ export * from './unlock-key';
 export * from './image-ship';
 export * from './engine-relay';
 export * from './secret-args';
+export * from './host-range';

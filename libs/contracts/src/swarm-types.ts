@@ -227,6 +227,12 @@ export interface PortConfig {
    * published port, as a compose file's `127.0.0.1:8001:80` asks; absent, all addresses.
    */
   HostIP?: string;
+  /**
+   * flotilla's own field: the last port of a host range onto one target port (compose's
+   * `18000-18001:80`, host mode only). Each task binds one free port of PublishedPort..PublishedPortEnd
+   * on its node, as docker-compose 1.29's containers do; the task's PortStatus says which.
+   */
+  PublishedPortEnd?: number;
 }
 
 export interface EndpointSpec {

@@ -1,4 +1,4 @@
-import { isTerminal, taskStateRank, type ResourceSet, type Service, type SwarmNode, type Task } from '@flotilla/contracts';
+import { isHostRange, isTerminal, taskStateRank, type ResourceSet, type Service, type SwarmNode, type Task } from '@flotilla/contracts';
 
 const COMPLETE = taskStateRank('complete');
 
@@ -6,11 +6,14 @@ const COMPLETE = taskStateRank('complete');
 export const MAX_RECENT_FAILURES = 5;
 export const RECENT_FAILURE_WINDOW_MS = 5 * 60_000;
 
-/** The host ports a service's tasks bind on their node (`mode: host`), as "tcp/8080". */
+/**
+ * The host ports a service's tasks bind on their node (`mode: host`), as "tcp/8080". Not a host range:
+ * the engine gives each task a free port of it, or fails the task when none is left, as 1.29's containers.
+ */
 export function hostPortsOf(svc: Service | undefined): string[] {
   const out: string[] = [];
   for (const p of svc?.Spec.EndpointSpec?.Ports ?? []) {
-    if (p.PublishMode === 'host' && p.PublishedPort) out.push(`${p.Protocol ?? 'tcp'}/${p.PublishedPort}`);
+    if (p.PublishMode === 'host' && p.PublishedPort && !isHostRange(p)) out.push(`${p.Protocol ?? 'tcp'}/${p.PublishedPort}`);
   }
   return out;
 }

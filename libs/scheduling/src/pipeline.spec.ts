@@ -17,6 +17,7 @@ const byName = (name: string): Filter => DEFAULT_FILTERS.find((f) => f.name === 
 
 describe('filters', () => {
   const hostPort = service('hp', 1, {}, { EndpointSpec: { Ports: [{ TargetPort: 80, PublishedPort: 80, PublishMode: 'host' }] } });
+  const hostRange = service('hr', 2, {}, { EndpointSpec: { Ports: [{ TargetPort: 80, PublishedPort: 18000, PublishedPortEnd: 18001, PublishMode: 'host' }] } });
   it.each<[string, Service, SwarmNode, Service[], boolean, boolean]>([
     // filter, service, node, services already running one task there, enabled, passes
     ['ready', service('s', 1), node('a', { state: 'down' }), [], true, false],
@@ -31,6 +32,8 @@ describe('filters', () => {
     ['platform', service('s', 1, { Placement: { Platforms: [{ Architecture: 'arm64' }] } }), node('a'), [], true, false],
     ['host-port', hostPort, node('a'), [], true, true],
     ['host-port', hostPort, node('a'), [hostPort], true, false],
+    // A host range: each task takes a free port of it, so the filter does not hold a second one back.
+    ['host-port', hostRange, node('a'), [hostRange], false, true],
     ['max-replicas', service('s', 1, { Placement: { MaxReplicas: 1 } }), node('a'), [], true, true],
   ])('%s: enabled %#', (name, svc, n, there, enabled, passes) => {
     const load = new NodeLoad([n]);

@@ -138,6 +138,16 @@ describe('StateMachine', () => {
     expect(m.tasks.get('t1')!.Status.ContainerStatus?.PublishedOn).toEqual(['0.0.0.0']);
   });
 
+  it("keeps the port a task's container got of a host range (its worker's report) as its PortStatus, through its later states", () => {
+    const m = new StateMachine();
+    m.apply(1, { ops: [put('task', task('t1', 's1', 'n1'), null)] });
+    const ports = [{ Protocol: 'tcp' as const, TargetPort: 80, PublishedPort: 18001, PublishMode: 'host' as const }];
+    m.apply(2, { ops: [{ op: 'taskStatus' as const, nodeId: 'n1', report: { taskId: 't1', state: 'running' as const, message: 'started', ports }, at }] });
+    expect(m.tasks.get('t1')!.Status.PortStatus).toEqual({ Ports: ports });
+    m.apply(3, { ops: [{ op: 'taskStatus' as const, nodeId: 'n1', report: { taskId: 't1', state: 'failed' as const, message: 'exited', exitCode: 1 }, at }] });
+    expect(m.tasks.get('t1')!.Status.PortStatus).toEqual({ Ports: ports });
+  });
+
   it('runs an ended task again when its node restarted its own container in place, once; the last exit code goes', () => {
     const m = new StateMachine();
     const C = 'c'.repeat(64);

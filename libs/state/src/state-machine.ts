@@ -192,7 +192,8 @@ export class StateMachine implements StateView {
                 ...(r.paused !== undefined ? { Paused: r.paused } : {}),
                 ...(r.published !== undefined ? { PublishedOn: r.published } : {}),
               },
-              PortStatus: cur.Status.PortStatus,
+              // Host-mode ports its container got (a host range's port), as its worker last said.
+              ...(r.ports !== undefined ? { PortStatus: { Ports: r.ports } } : cur.Status.PortStatus ? { PortStatus: cur.Status.PortStatus } : {}),
               ...(r.state === 'running' && !pausedNews ? { RunningAt: op.at } : cur.Status.RunningAt ? { RunningAt: cur.Status.RunningAt } : {}),
             },
           };

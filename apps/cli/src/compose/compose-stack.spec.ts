@@ -16,6 +16,7 @@ describe('composeStack', () => {
       '  always: {image: i, restart: always}',
       '  failing: {image: i, restart: "on-failure:2"}',
       '  swarm: {image: i, restart: "no", deploy: {restart_policy: {condition: any, delay: 2s}}}',
+      '  ranged: {image: i, ports: ["18000-18001:80"]}',
       '',
     ].join('\n'),
   );
@@ -35,10 +36,19 @@ describe('composeStack', () => {
     expect(p.p_swarm).toEqual({ Condition: 'any', Delay: 2e9 });
   });
 
+  it('a host range onto one port: one host-mode port carrying the range (1.29: a free port of it per container), every port through the mesh for a stack', () => {
+    const ports = (s: ReturnType<typeof toStack>) => s.services.find((x) => x.Name === 'p_ranged')?.EndpointSpec?.Ports;
+    expect(ports(composeStack(project))).toEqual([{ Protocol: 'tcp', TargetPort: 80, PublishedPort: 18000, PublishedPortEnd: 18001, PublishMode: 'host' }]);
+    expect(ports(toStack(project))?.map((p) => [p.PublishedPort, p.PublishMode])).toEqual([
+      [18000, 'ingress'],
+      [18001, 'ingress'],
+    ]);
+  });
+
   it('the same specs otherwise, and --scale still applies', () => {
     const a = composeStack(project, { scale: { plain: 3 } });
     const b = toStack(project, { scale: { plain: 3 } });
-    const strip = (s: typeof a) => s.services.map((x) => ({ ...x, TaskTemplate: { ...x.TaskTemplate, RestartPolicy: undefined } }));
+    const strip = (s: typeof a) => s.services.filter((x) => x.Name !== 'p_ranged').map((x) => ({ ...x, TaskTemplate: { ...x.TaskTemplate, RestartPolicy: undefined } }));
     expect(strip(a)).toEqual(strip(b));
     expect(a.services.find((s) => s.Name === 'p_plain')?.Mode).toEqual({ Replicated: { Replicas: 3 } });
   });

@@ -4,9 +4,10 @@ import { toStack, type ComposeProject, type ToStackOptions } from '@flotilla/com
 /**
  * The stack every compose verb deploys. One function, so `up`, `scale`,
  * `create` and `run` ask for the same specs (a difference would roll every
- * task), and with 1.29's default: a container without `restart:` stays down
- * once it exits, where a Swarm stack's would be replaced.
+ * task), and with 1.29's readings: a container without `restart:` stays down
+ * once it exits, where a Swarm stack's would be replaced; a host range onto
+ * one port gives each container one free port of it, where a stack publishes them all.
  */
-export function composeStack(project: ComposeProject, opts: Omit<ToStackOptions, 'defaultRestart'> = {}): StackDeployRequest {
-  return toStack(project, { ...opts, defaultRestart: 'none' });
+export function composeStack(project: ComposeProject, opts: Omit<ToStackOptions, 'defaultRestart' | 'hostRanges'> = {}): StackDeployRequest {
+  return toStack(project, { ...opts, defaultRestart: 'none', hostRanges: 'per-container' });
 }

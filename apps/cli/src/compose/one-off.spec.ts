@@ -65,6 +65,12 @@ describe("run's one-off container, from the service and 1.29's flags", () => {
     expect(b.HostConfig.PortBindings).toEqual({ '80/tcp': [{ HostPort: '8080' }] });
     expect(b.ExposedPorts).toEqual({ '80/tcp': {} });
   });
+
+  it('--service-ports with a host range: bound whole, the engine picks a free port of it (1.29)', () => {
+    const range = { Protocol: 'tcp' as const, TargetPort: 80, PublishedPort: 18000, PublishedPortEnd: 18001, PublishMode: 'host' as const };
+    const ranged = { ...service, Spec: { ...service.Spec, EndpointSpec: { Ports: [range] } }, Endpoint: { Spec: { Ports: [range] } } } as Service;
+    expect(oneOffBody(state, 'p', ranged, o({ servicePorts: true })).HostConfig.PortBindings).toEqual({ '80/tcp': [{ HostPort: '18000-18001' }] });
+  });
 });
 
 describe('oneOffNode', () => {

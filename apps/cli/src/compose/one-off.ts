@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { LABEL, type Service } from '@flotilla/contracts';
+import { hostPortBinding, LABEL, type Service } from '@flotilla/contracts';
 import type { StackState } from '../client/api-client';
 import { composeService } from './task-view';
 
@@ -81,7 +81,8 @@ export function oneOffBody(state: StackState, project: string, s: Service, o: Ru
   for (const p of ports) {
     const key = `${p.TargetPort}/${p.Protocol ?? 'tcp'}`;
     exposed[key] = {};
-    if (p.PublishedPort) (bindings[key] ??= []).push({ HostPort: String(p.PublishedPort) });
+    // A host range goes whole: the engine gives the one-off a free port of it, as 1.29's run does.
+    if (p.PublishedPort) (bindings[key] ??= []).push({ HostPort: hostPortBinding(p) });
   }
   const env = mergeEnv(cs.Env ?? [], o.env);
   return {

@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { taskPorts } from '@flotilla/contracts';
 import { connect } from '../client/local-cluster';
 import { CliError } from '../errors';
 import { addProjectOptions, checkServices, load, projectOptions } from './project-options';
@@ -8,7 +9,8 @@ import { portAnswer } from './verbs/verb-format';
 /**
  * `compose port [--protocol P] [--index N] SERVICE PRIVATE_PORT`: every
  * replica answers on the service's published port (routing mesh), so the
- * index only has to name a container that exists.
+ * index only has to name a container that exists; a host range's port is
+ * the one that container got (its task's PortStatus), as 1.29 answers.
  */
 export function portCommand(): Command {
   const cmd = new Command('port')
@@ -27,8 +29,9 @@ export function portCommand(): Command {
     const { client } = await connect({ autostart: false });
     const state = await client.stack(project.name);
     const s = servicesByName(state, [service]).get(service);
-    if (!s || !liveTasks(state, s).some((t) => t.Slot === index)) throw new CliError(`No container found for ${service}_${index}`);
-    const ports = s.Endpoint?.Ports ?? s.Endpoint?.Spec?.Ports ?? s.Spec.EndpointSpec?.Ports ?? [];
+    const task = s && liveTasks(state, s).find((t) => t.Slot === index);
+    if (!s || !task) throw new CliError(`No container found for ${service}_${index}`);
+    const ports = taskPorts(s.Endpoint?.Ports ?? s.Endpoint?.Spec?.Ports ?? s.Spec.EndpointSpec?.Ports ?? [], task.Status.PortStatus?.Ports);
     process.stdout.write(portAnswer(ports, Number(privatePort), o.protocol) + '\n');
   });
   return cmd;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Task, TaskStatus } from '@flotilla/contracts';
-import { ports, stateText } from './ps';
+import type { Service, StackState, Task, TaskStatus } from '@flotilla/contracts';
+import { ports, renderPs, stateText } from './ps';
 
 const t = (status: Partial<TaskStatus>): Task =>
   ({ Status: { Timestamp: '', Message: '', State: 'running', ...status } }) as Task;
@@ -34,4 +34,25 @@ describe('compose ps Ports column, as docker-compose 1.29 prints it', () => {
     ['a node without IPv6: the IPv4 binding alone, as the engine publishes there', ['0.0.0.0'], '0.0.0.0:8000->80/tcp'],
     ['a worker that did not say: both', undefined, '0.0.0.0:8000->80/tcp,:::8000->80/tcp'],
   ])('published on %s', (_n, addresses, want) => expect(ports([{ TargetPort: 80, PublishedPort: 8000 }], addresses)).toBe(want));
+});
+
+describe('compose ps: a host range onto one port (18000-18001:80)', () => {
+  const range = { Protocol: 'tcp' as const, TargetPort: 80, PublishedPort: 18000, PublishedPortEnd: 18001, PublishMode: 'host' as const };
+  const svc = { ID: 's1', Spec: { Name: 'p_web', Labels: { 'com.docker.compose.service': 'web' }, EndpointSpec: { Ports: [range] } }, Endpoint: { Spec: { Ports: [range] } } } as unknown as Service;
+  const task = (slot: number, state: TaskStatus['State'], published?: number): Task =>
+    ({
+      ID: `t${slot}`,
+      ServiceID: 's1',
+      Slot: slot,
+      DesiredState: 'running',
+      CreatedAt: '',
+      Spec: { ContainerSpec: { Image: 'i' } },
+      Status: { Timestamp: '', Message: '', State: state, ...(published ? { PortStatus: { Ports: [{ Protocol: 'tcp', TargetPort: 80, PublishedPort: published, PublishMode: 'host' }] } } : {}) },
+    }) as unknown as Task;
+
+  it("each container shows the one port of the range it got, as 1.29 shows each container's binding", () => {
+    const state = { services: [svc], tasks: [task(1, 'running', 18000), task(2, 'running', 18001), task(3, 'rejected')], networks: [], volumes: [] } as unknown as StackState;
+    const rows = renderPs(state, 'p', { filter: [] }).split('\n').slice(2, 5);
+    expect(rows.map((r) => r.split(/\s{3,}/).at(-1))).toEqual(['0.0.0.0:18000->80/tcp,:::18000->80/tcp', '0.0.0.0:18001->80/tcp,:::18001->80/tcp', expect.not.stringContaining('->')]);
+  });
 });

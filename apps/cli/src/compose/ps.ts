@@ -4,7 +4,7 @@ import type { StackState } from '../client/api-client';
 import { composeTable } from '../format/table';
 import { addProjectOptions, checkServices, load, projectOptions } from './project-options';
 import { composeService, currentTasks } from './task-view';
-import type { Task } from '@flotilla/contracts';
+import { taskPorts, type Task } from '@flotilla/contracts';
 import { CliError } from '../errors';
 import { stoppedRows, servicesList } from './verbs/ps-stopped';
 import { command } from './verbs/ps-command';
@@ -52,7 +52,8 @@ export function renderPs(
       const name = `${project}_${composeService(s)}_${t.Slot || t.NodeID?.slice(0, 12)}`;
       // 1.29 reads ports from the container's bindings, which an ended container no longer has.
       const bound = t.Status.State === 'running' || t.Status.State === 'starting';
-      const cell = bound ? ports(s.Endpoint?.Spec?.Ports ?? s.Spec.EndpointSpec?.Ports ?? [], t.Status.ContainerStatus?.PublishedOn) : '';
+      // A host range shows the one port its container got (the task's PortStatus), as 1.29 shows the engine's binding.
+      const cell = bound ? ports(taskPorts(s.Endpoint?.Spec?.Ports ?? s.Spec.EndpointSpec?.Ports ?? [], t.Status.PortStatus?.Ports), t.Status.ContainerStatus?.PublishedOn) : '';
       return { name, cells: [name, command(t), stateText(t), cell], id: t.Status.ContainerStatus?.ContainerID ?? '' };
     })
     // A stopped service's containers are gone in flotilla: listed from the count it remembers, without IDs.

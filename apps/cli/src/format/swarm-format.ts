@@ -1,4 +1,4 @@
-import type { PortConfig, Service, SwarmNode, Task } from '@flotilla/contracts';
+import { hostPortBinding, type PortConfig, type Service, type SwarmNode, type Task } from '@flotilla/contracts';
 import { dockerTable } from './table';
 import { humanDuration } from './human-duration';
 
@@ -36,7 +36,8 @@ export function replicasText(s: Service): string {
 export function ports(ps: PortConfig[]): string {
   return ps
     .filter((p) => p.PublishedPort)
-    .map((p) => (p.PublishMode === 'host' ? `${p.PublishedPort}:${p.TargetPort}/${p.Protocol ?? 'tcp'}` : `*:${p.PublishedPort}->${p.TargetPort}/${p.Protocol ?? 'tcp'}`))
+    // A host range (flotilla's PublishedPortEnd) shows whole: each task has one port of it.
+    .map((p) => (p.PublishMode === 'host' ? `${hostPortBinding(p)}:${p.TargetPort}/${p.Protocol ?? 'tcp'}` : `*:${p.PublishedPort}->${p.TargetPort}/${p.Protocol ?? 'tcp'}`))
     .join(', ');
 }
 

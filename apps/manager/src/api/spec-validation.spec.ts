@@ -44,3 +44,21 @@ describe('validateServiceSpec: service modes, as Docker answers them (recorded)'
     else expect(run).toThrow(message);
   });
 });
+
+describe('validateServiceSpec: a host range (PublishedPortEnd, flotilla\'s)', () => {
+  const ports = (p: Record<string, unknown>) => spec({ EndpointSpec: { Ports: [{ Protocol: 'tcp', TargetPort: 80, ...p }] } });
+  it.each<[string, Record<string, unknown>, string | null]>([
+    ['a host-mode range', { PublishedPort: 18000, PublishedPortEnd: 18001, PublishMode: 'host' }, null],
+    ['a range of one port', { PublishedPort: 18000, PublishedPortEnd: 18000, PublishMode: 'host' }, null],
+    ['through the mesh', { PublishedPort: 18000, PublishedPortEnd: 18001, PublishMode: 'ingress' }, 'PublishedPortEnd needs PublishMode host'],
+    ['mode left out (ingress)', { PublishedPort: 18000, PublishedPortEnd: 18001 }, 'PublishedPortEnd needs PublishMode host'],
+    ['no start', { PublishedPortEnd: 18001, PublishMode: 'host' }, 'PublishedPortEnd needs PublishMode host'],
+    ['an end before the start', { PublishedPort: 18001, PublishedPortEnd: 18000, PublishMode: 'host' }, 'PublishedPortEnd needs PublishMode host'],
+    ['past 65535', { PublishedPort: 18000, PublishedPortEnd: 70000, PublishMode: 'host' }, 'PublishedPortEnd'],
+    ['not a number', { PublishedPort: 18000, PublishedPortEnd: '18001', PublishMode: 'host' }, 'PublishedPortEnd'],
+  ])('%s', (_n, p, message) => {
+    const run = () => validateServiceSpec(ports(p));
+    if (message === null) expect(run).not.toThrow();
+    else expect(run).toThrow(message);
+  });
+});

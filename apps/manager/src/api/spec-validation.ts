@@ -58,6 +58,11 @@ export function validateServiceSpec(spec: ServiceSpec): void {
     if (!Number.isInteger(p.TargetPort) || !ok(p.TargetPort) || !ok(p.PublishedPort)) {
       throw bad(`service ${spec.Name}: invalid port ${JSON.stringify(p)}`);
     }
+    // A host range is bound by each task on its own node: host mode, a start, and an end past it.
+    const end = p.PublishedPortEnd;
+    if (end !== undefined && end !== null && (p.PublishMode !== 'host' || !p.PublishedPort || !ok(end) || end < p.PublishedPort)) {
+      throw bad(`service ${spec.Name}: invalid port ${JSON.stringify(p)}: PublishedPortEnd needs PublishMode host and a PublishedPort up to it`);
+    }
   }
   validateUpdateConfig(spec.UpdateConfig, 'update');
   validateUpdateConfig(spec.RollbackConfig, 'rollback');

@@ -77,6 +77,15 @@ describe('containerConfig', () => {
     expect(body.NetworkingConfig).toEqual({ EndpointsConfig: { counter_default: { Aliases: ['web'] } } });
     expect(extra).toEqual([{ network: 'counter_back', aliases: ['web2'] }]);
   });
+
+  it('binds a host range whole, as 1.29 asks the engine (which gives the container one free port of it), with its address', () => {
+    const ranged = containerConfig(task, 'node1', nets, [
+      { Protocol: 'tcp', TargetPort: 80, PublishedPort: 18000, PublishedPortEnd: 18001, PublishMode: 'host' },
+      { Protocol: 'udp', TargetPort: 53, PublishedPort: 19000, PublishedPortEnd: 19002, PublishMode: 'host', HostIP: '127.0.0.1' },
+    ]).body;
+    expect(ranged.HostConfig.PortBindings).toEqual({ '80/tcp': [{ HostPort: '18000-18001' }], '53/udp': [{ HostIp: '127.0.0.1', HostPort: '19000-19002' }] });
+    expect(ranged.ExposedPorts).toEqual({ '80/tcp': {}, '53/udp': {} });
+  });
 });
 
 describe('containerConfig on overlay networks', () => {

@@ -1,4 +1,4 @@
-import { LABEL, type Mount, type Network, type Task } from '@flotilla/contracts';
+import { hostPortBinding, LABEL, type Mount, type Network, type PortConfig, type Task } from '@flotilla/contracts';
 
 /** The Docker Engine create body flotilla sends (a subset of ContainerCreateOptions). */
 export interface ContainerCreateBody {
@@ -72,7 +72,7 @@ export function containerConfig(
   task: Task,
   nodeId: string,
   networks: ReadonlyMap<string, Network>,
-  hostPorts: { TargetPort: number; PublishedPort?: number; Protocol?: string; HostIP?: string }[] = [],
+  hostPorts: PortConfig[] = [],
   overlay: OverlayContext = { networks: new Set() },
 ): { body: ContainerCreateBody; extra: ExtraAttachment[] } {
   const cs = task.Spec.ContainerSpec;
@@ -104,7 +104,8 @@ export function containerConfig(
   for (const p of hostPorts) {
     const key = `${p.TargetPort}/${p.Protocol ?? 'tcp'}`;
     exposed[key] = {};
-    if (p.PublishedPort) (bindings[key] ??= []).push({ ...(p.HostIP ? { HostIp: p.HostIP } : {}), HostPort: String(p.PublishedPort) });
+    // A host range goes to the engine whole ("18000-18001"): it binds a free port of it, as for 1.29's containers.
+    if (p.PublishedPort) (bindings[key] ??= []).push({ ...(p.HostIP ? { HostIp: p.HostIP } : {}), HostPort: hostPortBinding(p) });
   }
 
   const body: ContainerCreateBody = {

@@ -3,6 +3,7 @@ import { LABEL, shippingMessage, type Config, type Network, type Secret, type Ta
 import type { DockerAdapter } from './docker.adapter';
 import { allocationOf, formatIp } from '@flotilla/networking';
 import { containerConfig, type OverlayContext } from './container-config';
+import { inspectBindings, rangePortsGot } from './range-ports';
 import { bridgeNetworkCreate, carriesAllocation, isPoolOverlap } from '../network/overlay/bridge-network';
 import type { ImageShipper } from './image-shipper';
 import { Semaphore } from '../agent/semaphore';
@@ -143,7 +144,9 @@ export class TaskRunner {
     const gated = info?.State.Health !== undefined && info.State.Health.Status !== 'healthy';
     const state = gated ? 'starting' : 'running';
     const health = info?.State.Health ? (info.State.Health.Status as 'starting' | 'healthy' | 'unhealthy') : undefined;
-    this.report({ taskId: id, state, message: gated ? 'starting' : 'started', containerId, pid: info?.State.Pid, addresses, command, ...(health ? { health } : {}) });
+    // The port of each host range the engine picked for this container (the task's PortStatus).
+    const ports = rangePortsGot(hostPorts, inspectBindings(info?.NetworkSettings?.Ports));
+    this.report({ taskId: id, state, message: gated ? 'starting' : 'started', containerId, pid: info?.State.Pid, addresses, command, ...(health ? { health } : {}), ...(ports.length ? { ports } : {}) });
     return { containerId, ip, healthGated: gated };
   }
 

@@ -19,6 +19,19 @@ const taskReport = obj({
   // Where the node's ingress listens: a few IP addresses, shown by `compose ps`.
   published: z.array(z.string().refine((a) => isIP(a) !== 0, 'not an IP address')).max(8).nullish(),
   restarted: z.boolean().nullish(),
+  // The port of each host range the container got (PortStatus.Ports).
+  ports: z
+    .array(
+      obj({
+        Protocol: z.enum(['tcp', 'udp', 'sctp']).nullish(),
+        TargetPort: int.min(1).max(65535),
+        PublishedPort: int.min(1).max(65535),
+        PublishMode: z.enum(['ingress', 'host']).nullish(),
+        HostIP: z.string().refine((a) => isIP(a) !== 0, 'not an IP address').nullish(),
+      }),
+    )
+    .max(1024)
+    .nullish(),
 });
 
 export const statusRequestSchema = obj({ reports: z.array(taskReport).max(10_000) });

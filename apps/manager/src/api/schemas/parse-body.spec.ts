@@ -45,6 +45,14 @@ describe('parseBody', () => {
     expect(message(() => parseBody(serviceSpecSchema, port('localhost')))).toMatch(/EndpointSpec\.Ports\[0\]\.HostIP: not an IP address/);
   });
 
+  it("checks the ports a worker says a task's container got: port numbers, an IP, a known protocol", () => {
+    const report = (ports: unknown) => ({ reports: [{ taskId: 't', state: 'running', message: 'started', ports }] });
+    expect(parseBody(statusRequestSchema, report([{ Protocol: 'tcp', TargetPort: 80, PublishedPort: 18001, PublishMode: 'host', HostIP: '127.0.0.1' }]))).toBeTruthy();
+    expect(message(() => parseBody(statusRequestSchema, report([{ TargetPort: 80, PublishedPort: 70000 }]), 'status'))).toMatch(/^status: reports\[0\]\.ports\[0\]\.PublishedPort: /);
+    expect(message(() => parseBody(statusRequestSchema, report([{ TargetPort: 80, PublishedPort: 18001, HostIP: 'x' }]), 'status'))).toMatch(/HostIP: not an IP address/);
+    expect(message(() => parseBody(statusRequestSchema, report([{ TargetPort: 80, PublishedPort: 18001, Protocol: 'icmp' }]), 'status'))).toMatch(/Protocol: invalid enum value/);
+  });
+
   it('restart-ended takes a list of task IDs, nothing else', () => {
     expect(parseBody(restartEndedSchema, { tasks: ['a', 'b'] }).tasks).toEqual(['a', 'b']);
     expect(message(() => parseBody(restartEndedSchema, { tasks: 'a' }, 'restart-ended'))).toMatch(/^restart-ended: tasks: expected array/);

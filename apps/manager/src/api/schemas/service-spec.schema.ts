@@ -68,6 +68,8 @@ const port = obj({
   PublishedPort: uint.nullish(),
   PublishMode: z.enum(['ingress', 'host']).nullish(),
   HostIP: z.string().refine((s) => isIP(s) !== 0, 'not an IP address').nullish(),
+  // flotilla's: the end of a host range (compose's "18000-18001:80"); spec-validation checks it against the rest.
+  PublishedPortEnd: uint.max(65535).nullish(),
 });
 
 export const serviceSpecSchema = obj({

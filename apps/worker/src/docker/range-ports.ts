@@ -1,0 +1,34 @@
+import { isHostRange, type PortConfig } from '@flotilla/contracts';
+
+/** One host binding as the engine reports it (inspect's NetworkSettings.Ports, or a container list's Ports). */
+export interface EngineBinding {
+  target: number;
+  protocol: string;
+  hostPort: number;
+}
+
+/** Inspect's `NetworkSettings.Ports` ("80/tcp" -> [{HostIp, HostPort}] or null) as bindings. */
+export function inspectBindings(ports: Record<string, { HostIp?: string; HostPort?: string }[] | null | undefined> | undefined): EngineBinding[] {
+  const out: EngineBinding[] = [];
+  for (const [key, list] of Object.entries(ports ?? {})) {
+    const [target, protocol = 'tcp'] = key.split('/');
+    for (const b of list ?? []) if (b.HostPort) out.push({ target: Number(target), protocol, hostPort: Number(b.HostPort) });
+  }
+  return out;
+}
+
+/**
+ * The port of each of the service's host ranges that the engine gave this container (one per range, though
+ * the engine lists it once per address family), as the task's PortStatus keeps it. None for a range it has
+ * no binding in (a container not started).
+ */
+export function rangePortsGot(service: readonly PortConfig[], bound: readonly EngineBinding[]): PortConfig[] {
+  const out: PortConfig[] = [];
+  for (const p of service) {
+    if (!isHostRange(p)) continue;
+    const protocol = p.Protocol ?? 'tcp';
+    const b = bound.find((x) => x.target === p.TargetPort && x.protocol === protocol && x.hostPort >= p.PublishedPort && x.hostPort <= p.PublishedPortEnd);
+    if (b) out.push({ Protocol: protocol, TargetPort: p.TargetPort, PublishedPort: b.hostPort, PublishMode: 'host', ...(p.HostIP ? { HostIP: p.HostIP } : {}) });
+  }
+  return out;
+}
