@@ -89,7 +89,7 @@ describe('compose create/start/stop/rm/scale/port/images/events/version/help nex
     expect(ps.stdout).toContain(v6 ? `0.0.0.0:${port}->80/tcp,:::${port}->80/tcp` : `0.0.0.0:${port}->80/tcp `);
   });
 
-  it('a host range onto one port ("A-B:80"): published, every port of it answering (1.29 publishes the range\'s first free port a container; flotilla refused it)', async () => {
+  it('a host range onto one port ("A-B:80"): the one container binds the range\'s first free port, as 1.29\'s (test/compose/host-range.spec.ts: several)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'flotilla-range-'));
     const canBind = (p: number) =>
       new Promise<boolean>((resolve) => {
@@ -106,7 +106,10 @@ describe('compose create/start/stop/rm/scale/port/images/events/version/help nex
       const up = await r('up', '-d');
       expect(up.code, up.stderr).toBe(0);
       expect((await r('port', 'web', '80')).stdout).toBe(`0.0.0.0:${lo}\n`);
-      for (const p of [lo, lo + 1]) await eventually(async () => (await fetch(`http://127.0.0.1:${p}/`).then((x) => x.ok).catch(() => false)) || undefined, `port ${p} to answer`);
+      expect((await r('ps')).stdout).toContain(`0.0.0.0:${lo}->80/tcp`);
+      await eventually(async () => (await fetch(`http://127.0.0.1:${lo}/`).then((x) => x.ok).catch(() => false)) || undefined, `port ${lo} to answer`);
+      // The rest of the range is left free (no mesh publishes it), for another container to take.
+      expect(await canBind(lo + 1)).toBe(true);
     } finally {
       await r('down');
       await purgeProject(rp);
