@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { PortConfig } from '@flotilla/contracts';
-import { inspectBindings, rangePortsGot } from './range-ports';
+import { inspectBindings, rangeAddresses, rangePortsGot } from './range-ports';
 
 const range: PortConfig = { Protocol: 'tcp', TargetPort: 80, PublishedPort: 18000, PublishedPortEnd: 18001, PublishMode: 'host' };
 
@@ -16,9 +16,9 @@ describe('range ports', () => {
         '81/tcp': null,
       }),
     ).toEqual([
-      { target: 80, protocol: 'tcp', hostPort: 18001 },
-      { target: 80, protocol: 'tcp', hostPort: 18001 },
-      { target: 53, protocol: 'udp', hostPort: 19000 },
+      { target: 80, protocol: 'tcp', hostPort: 18001, hostIp: '0.0.0.0' },
+      { target: 80, protocol: 'tcp', hostPort: 18001, hostIp: '::' },
+      { target: 53, protocol: 'udp', hostPort: 19000, hostIp: '127.0.0.1' },
     ]);
     expect(inspectBindings(undefined)).toEqual([]);
   });
@@ -41,5 +41,13 @@ describe('range ports', () => {
   it('nothing for a range the container has no binding in (not started, or another protocol)', () => {
     expect(rangePortsGot([range], [])).toEqual([]);
     expect(rangePortsGot([range], [{ target: 80, protocol: 'udp', hostPort: 18000 }])).toEqual([]);
+  });
+
+  it("the addresses the engine bound a range on, for ps: both families where the host has IPv6, IPv4's alone where not; none for a range with its own address", () => {
+    const v4 = { target: 80, protocol: 'tcp', hostPort: 18000, hostIp: '0.0.0.0' };
+    expect(rangeAddresses([range], [v4, { ...v4, hostIp: '::' }])).toEqual(['0.0.0.0', '::']);
+    expect(rangeAddresses([range], [v4])).toEqual(['0.0.0.0']);
+    expect(rangeAddresses([{ ...range, HostIP: '127.0.0.1' }], [{ ...v4, hostIp: '127.0.0.1' }])).toEqual([]);
+    expect(rangeAddresses([{ ...range, PublishedPortEnd: undefined }], [v4])).toEqual([]);
   });
 });

@@ -5,6 +5,8 @@ export interface EngineBinding {
   target: number;
   protocol: string;
   hostPort: number;
+  /** Where it listens: '0.0.0.0', '::', or the port's own address. */
+  hostIp?: string;
 }
 
 /** Inspect's `NetworkSettings.Ports` ("80/tcp" -> [{HostIp, HostPort}] or null) as bindings. */
@@ -12,7 +14,7 @@ export function inspectBindings(ports: Record<string, { HostIp?: string; HostPor
   const out: EngineBinding[] = [];
   for (const [key, list] of Object.entries(ports ?? {})) {
     const [target, protocol = 'tcp'] = key.split('/');
-    for (const b of list ?? []) if (b.HostPort) out.push({ target: Number(target), protocol, hostPort: Number(b.HostPort) });
+    for (const b of list ?? []) if (b.HostPort) out.push({ target: Number(target), protocol, hostPort: Number(b.HostPort), ...(b.HostIp ? { hostIp: b.HostIp } : {}) });
   }
   return out;
 }
@@ -31,4 +33,18 @@ export function rangePortsGot(service: readonly PortConfig[], bound: readonly En
     if (b) out.push({ Protocol: protocol, TargetPort: p.TargetPort, PublishedPort: b.hostPort, PublishMode: 'host', ...(p.HostIP ? { HostIP: p.HostIP } : {}) });
   }
   return out;
+}
+
+/**
+ * The addresses the engine bound the host ranges without an address of their own on ('0.0.0.0', and '::'
+ * where the host has IPv6): what `compose ps` prints a binding for, as 1.29 prints the engine's.
+ */
+export function rangeAddresses(service: readonly PortConfig[], bound: readonly EngineBinding[]): string[] {
+  const out = new Set<string>();
+  for (const p of service) {
+    if (!isHostRange(p) || p.HostIP) continue;
+    const protocol = p.Protocol ?? 'tcp';
+    for (const b of bound) if (b.hostIp && b.target === p.TargetPort && b.protocol === protocol && b.hostPort >= p.PublishedPort && b.hostPort <= p.PublishedPortEnd) out.add(b.hostIp);
+  }
+  return [...out];
 }

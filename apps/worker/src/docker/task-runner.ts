@@ -3,7 +3,7 @@ import { LABEL, shippingMessage, type Config, type Network, type Secret, type Ta
 import type { DockerAdapter } from './docker.adapter';
 import { allocationOf, formatIp } from '@flotilla/networking';
 import { containerConfig, type OverlayContext } from './container-config';
-import { inspectBindings, rangePortsGot } from './range-ports';
+import { inspectBindings, rangeAddresses, rangePortsGot } from './range-ports';
 import { bridgeNetworkCreate, carriesAllocation, isPoolOverlap } from '../network/overlay/bridge-network';
 import type { ImageShipper } from './image-shipper';
 import { Semaphore } from '../agent/semaphore';
@@ -144,9 +144,23 @@ export class TaskRunner {
     const gated = info?.State.Health !== undefined && info.State.Health.Status !== 'healthy';
     const state = gated ? 'starting' : 'running';
     const health = info?.State.Health ? (info.State.Health.Status as 'starting' | 'healthy' | 'unhealthy') : undefined;
-    // The port of each host range the engine picked for this container (the task's PortStatus).
-    const ports = rangePortsGot(hostPorts, inspectBindings(info?.NetworkSettings?.Ports));
-    this.report({ taskId: id, state, message: gated ? 'starting' : 'started', containerId, pid: info?.State.Pid, addresses, command, ...(health ? { health } : {}), ...(ports.length ? { ports } : {}) });
+    // The port of each host range the engine picked for this container (the task's PortStatus), and the
+    // addresses it bound them on (a mesh publisher's running report says the ingress's instead).
+    const bound = inspectBindings(info?.NetworkSettings?.Ports);
+    const ports = rangePortsGot(hostPorts, bound);
+    const published = rangeAddresses(hostPorts, bound);
+    this.report({
+      taskId: id,
+      state,
+      message: gated ? 'starting' : 'started',
+      containerId,
+      pid: info?.State.Pid,
+      addresses,
+      command,
+      ...(health ? { health } : {}),
+      ...(ports.length ? { ports } : {}),
+      ...(published.length ? { published } : {}),
+    });
     return { containerId, ip, healthGated: gated };
   }
 
