@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { flotilla } from '../support/cli';
@@ -105,6 +105,36 @@ describe.skipIf(!isRoot)('several hosts: init, join, spread, a host lost, ingres
       expect(r.body).toContain(`Hello from ${onHost2.Id.slice(0, 12)}`);
     }
     expect((await f('service', 'rm', `${web}one`)).code).toBe(0);
+  });
+
+  it('compose: a host range onto one port, 3 replicas over 3 hosts: each container binds a free port of it on its own host (1.29 on each engine), nothing through the mesh', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'flotilla-mh-range-'));
+    const file = join(dir, 'docker-compose.yml');
+    writeFileSync(file, 'version: "3.8"\nservices:\n  web:\n    image: flotilla/hello:latest\n    ports: ["18000-18001:80"]\n');
+    const project = `mhr${process.pid}`;
+    const c = (...args: string[]) => flotilla(['compose', '-f', file, '-p', project, ...args], env);
+    try {
+      const up = await c('up', '-d', '--scale', 'web=3');
+      expect(up.code, up.stderr).toBe(0);
+      // One per host (spread): each engine gives its container the range's first port.
+      for (const h of hosts) expect(await runningOn(h, `${project}_web`)).toBe(1);
+      const ps = await eventually(async () => {
+        const r = await c('ps');
+        return (r.stdout.match(/0\.0\.0\.0:18000->80\/tcp/g) ?? []).length === 3 ? r.stdout : undefined;
+      }, 'ps to show each container on 18000');
+      expect(ps).not.toContain('18001');
+      for (const i of [1, 2, 3]) expect((await c('port', '--index', String(i), 'web', '80')).stdout).toBe('0.0.0.0:18000\n');
+      for (const h of hosts) {
+        // Its own container answers on its own host; the range's second port is left free (no mesh).
+        const mine = (await h.docker.listContainers({ filters: { label: [`com.docker.swarm.service.name=${project}_web`] } }))[0];
+        const r = await eventually(() => httpGet(`http://${h.ip}:18000/`), `18000 on ${h.name}`, 20_000);
+        expect(r.body).toContain(`Hello from ${mine.Id.slice(0, 12)}`);
+        await expect(httpGet(`http://${h.ip}:18001/`, 1000)).rejects.toThrow();
+      }
+    } finally {
+      await c('down');
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('a host that dies: its node goes down and its tasks run on the others within 15 s', async () => {
