@@ -45,6 +45,15 @@ describe('convergence', () => {
     expect(c).toMatchObject({ done: false, failure: { service: 'job', err: 'No such image: x' } });
   });
 
+  it('a container that never ran in a slot scaled away (scale web=1 after the second found no port) fails nothing: it goes with its slot', () => {
+    const running = task('none', { id: 'a', state: 'running' });
+    const third = { ...task('none', { id: 'b', state: 'rejected', err: 'driver failed programming external connectivity: all ports are allocated' }), Slot: 2 };
+    expect(convergence(state('none', [running, third]))).toMatchObject({ done: true, failure: undefined });
+    // While its slot is still wanted, it fails `up` as before.
+    const two = { ...svc('none'), Spec: { ...svc('none').Spec, Mode: { Replicated: { Replicas: 2 } } } } as Service;
+    expect(convergence({ name: 'p', services: [two], tasks: [running, third], networks: [], volumes: [] }).failure?.err).toMatch(/all ports are allocated/);
+  });
+
   it('a stopped task is not a run to its end: an older ended task does not count once a newer one holds the slot', () => {
     const old = task('none', { id: 'a', state: 'failed', exit: 3, DesiredState: 'shutdown' });
     const fresh = task('none', { id: 'b', state: 'starting', at: '2026-01-01T00:01:00Z' });

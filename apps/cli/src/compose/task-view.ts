@@ -49,11 +49,17 @@ export function convergence(state: StackState, services?: Set<string>): Converge
     // poll saw it running (a 2 s job on a loaded host): its slot's newest task.
     else if (current.has(t.ID) && ranToEnd(t, s) && upToDate(t, s)) running++;
     // Only a task whose container never ran fails `up`: 1.29's `up` does not fail for a container that exits.
-    else if (t.DesiredState === 'running' && (t.Status.State === 'rejected' || t.Status.State === 'failed') && t.Status.Err && !ran(t)) {
+    // Nor one in a slot scaled away (`scale web=2` after a third failed to start): it goes with its slot.
+    else if (t.DesiredState === 'running' && (t.Status.State === 'rejected' || t.Status.State === 'failed') && t.Status.Err && !ran(t) && !scaledAway(t, s)) {
       failure ??= { service: composeService(s), err: t.Status.Err };
     }
   }
   return { done: running >= desired, running, desired, failure };
+}
+
+/** A replicated service's task whose slot is above the count the service now asks for. */
+function scaledAway(t: Task, s: Service): boolean {
+  return 'Replicated' in s.Spec.Mode && !!t.Slot && t.Slot > desiredReplicas(s);
 }
 
 /** The task's container ran: the engine gave its exit code. */
