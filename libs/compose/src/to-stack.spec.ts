@@ -86,7 +86,7 @@ describe('toStack', () => {
 
   it('ports: a host range onto one port is every port of it through the mesh for a stack, one host-mode range for the compose verbs', () => {
     const d = mkdtempSync(join(tmpdir(), 'to-stack-ports-'));
-    writeFileSync(join(d, 'docker-compose.yml'), 'services:\n  web:\n    image: i\n    ports: ["18000-18001:80", "127.0.0.1:19000-19002:53/udp", "8003:81"]\n');
+    writeFileSync(join(d, 'docker-compose.yml'), 'services:\n  web:\n    image: i\n    ports: ["18000-18001:80", "127.0.0.1:19000-19002:53/udp", "8003:81", "18001:80"]\n');
     const p = loadProject({ workingDir: d, env: {}, projectName: 'p' });
     rmSync(d, { recursive: true, force: true });
     const fixed = { Protocol: 'tcp', TargetPort: 81, PublishedPort: 8003, PublishMode: 'ingress' };
@@ -100,6 +100,7 @@ describe('toStack', () => {
       { Protocol: 'tcp', TargetPort: 80, PublishedPort: 18000, PublishedPortEnd: 18001, PublishMode: 'host' },
       { Protocol: 'udp', TargetPort: 53, PublishedPort: 19000, PublishedPortEnd: 19002, PublishMode: 'host', HostIP: '127.0.0.1' },
       fixed,
+      { Protocol: 'tcp', TargetPort: 80, PublishedPort: 18001, PublishMode: 'ingress' },
     ]);
   });
 

@@ -185,7 +185,8 @@ function serviceSpec(project: ComposeProject, s: ServiceDef, nets: ServiceDef['n
       : {}),
   };
   const replicas = scale ?? d?.replicas ?? s.scale ?? 1;
-  const ports = s.ports.flatMap((x) => portConfigs(x, opts.hostRanges ?? 'mesh'));
+  // A range read as a stack may repeat a port written on its own too ("18000:80" with "18000-18001:80"): once.
+  const ports = [...new Map(s.ports.flatMap((x) => portConfigs(x, opts.hostRanges ?? 'mesh')).map((c) => [JSON.stringify(c), c])).values()];
   const deps = dependsOnLabel(project, s);
   return {
     Name: `${p}_${s.name}`,
