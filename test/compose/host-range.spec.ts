@@ -10,8 +10,9 @@ import { ManagerProcess } from '../support/manager';
  * A host port range onto one container port (`ports: ["A-B:80"]`) run by docker-compose 1.29 and by
  * `flotilla compose` on the same engine, each on a range of its own: a `run --service-ports` one-off takes
  * the first free port; with `--scale web=2` each container gets one free port of the range (its own `ps`
- * binding, `port --index N`, answering with its own page); a third finds none left and fails to start, with
- * the engine's words in both; `scale` back to two and `down` leave the two, then nothing.
+ * binding, `port --index N`, answering with its own page), again after `restart` (the engine may swap
+ * them); a third finds none left and fails to start, with the engine's words in both; `scale` back to two
+ * and `down` leave the two, then nothing.
  * Which container gets which port is the engine's pick as the containers start (in parallel, in both
  * tools), so ports are compared as sets, and each row's with that container's `port --index`.
  */
@@ -142,6 +143,31 @@ describe('a host port range onto one container port, side by side with docker-co
       const pages = new Set<string>();
       for (const p of [start[t], start[t] + 1]) pages.add((await eventually(() => httpGet(`http://127.0.0.1:${p}/`), `${t} on ${p}`)).body);
       expect(pages.size).toBe(2);
+    }
+  });
+
+  it('restart: each container binds a port of the range again (the engine may swap them); ps and port --index follow', async () => {
+    const r = await both('restart', '-t', '1');
+    expect([r.dc.code, r.fl.code], r.fl.stderr).toEqual([0, 0]);
+    for (const t of ['dc', 'fl'] as const) {
+      /** What the engine bound for container N of the project, as `port` and `ps` should say it. */
+      const bound = async (n: number) => {
+        const [c] = await docker.listContainers({ filters: { label: [`com.docker.compose.project=${P[t]}`, `com.docker.compose.container-number=${n}`], status: ['running'] } });
+        const p = c?.Ports.find((x) => x.PublicPort);
+        return p ? `0.0.0.0:${p.PublicPort}` : undefined;
+      };
+      await eventually(
+        async () => {
+          const ps = psRows(t, await tool[t]('ps'));
+          for (const n of [1, 2]) {
+            const want = norm(t, (await bound(n)) ?? 'none');
+            if ((await port(t, n)).out !== want || !ps[n - 1]?.ports.startsWith(`${want}->80/tcp`)) return false;
+          }
+          return true;
+        },
+        `${t}'s port and ps to follow the engine's bindings after restart`,
+        30_000,
+      );
     }
   });
 

@@ -148,6 +148,20 @@ describe('StateMachine', () => {
     expect(m.tasks.get('t1')!.Status.PortStatus).toEqual({ Ports: ports });
   });
 
+  it('a running task whose container, restarted in place, got another port of its range: the new port is news, its RunningAt stays', () => {
+    const m = new StateMachine();
+    m.apply(1, { ops: [put('task', task('t1', 's1', 'n1'), null)] });
+    const on = (port: number) => [{ Protocol: 'tcp' as const, TargetPort: 80, PublishedPort: port, PublishMode: 'host' as const }];
+    const report = (port: number, when: string) => ({ ops: [{ op: 'taskStatus' as const, nodeId: 'n1', report: { taskId: 't1', state: 'running' as const, message: 'started', restarted: true, ports: on(port) }, at: when }] });
+    m.apply(2, report(18000, '2026-01-01T00:00:01.000Z'));
+    m.apply(3, report(18001, '2026-01-01T00:00:02.000Z'));
+    expect(m.tasks.get('t1')!.Status).toMatchObject({ PortStatus: { Ports: on(18001) }, RunningAt: '2026-01-01T00:00:01.000Z' });
+    expect(m.tasks.get('t1')!.Version.Index).toBe(3);
+    // Said again (every look for a while): nothing new.
+    m.apply(4, report(18001, '2026-01-01T00:00:03.000Z'));
+    expect(m.tasks.get('t1')!.Version.Index).toBe(3);
+  });
+
   it('runs an ended task again when its node restarted its own container in place, once; the last exit code goes', () => {
     const m = new StateMachine();
     const C = 'c'.repeat(64);

@@ -1,4 +1,4 @@
-import { FlotillaError, isForward, newTask, type Service, type Task, type SwarmNode } from '@flotilla/contracts';
+import { FlotillaError, isForward, newTask, type PortConfig, type Service, type Task, type SwarmNode } from '@flotilla/contracts';
 import type { Batch, Op } from './command';
 import type { Change, ChangeEvent } from './change';
 import { OBJECT_KINDS, UNIQUE_NAME_KINDS, type AnyObject, type ObjectKind } from './objects';
@@ -167,9 +167,11 @@ export class StateMachine implements StateView {
           const restated = cur.Status.State === 'preparing' && op.report.state === 'preparing' && op.report.message !== cur.Status.Message;
           // ...and within `running`, a container paused or unpaused (no state of its own in Swarm's model).
           const pausedNews = cur.Status.State === 'running' && op.report.state === 'running' && op.report.paused !== undefined && op.report.paused !== !!cur.Status.ContainerStatus?.Paused;
+          // ...and a container restarted in place that got another port of a host range (the engine's pick).
+          const portsNews = cur.Status.State === op.report.state && op.report.ports !== undefined && !samePorts(op.report.ports, cur.Status.PortStatus?.Ports);
           // ...and an ended task whose own container was restarted in place runs again.
           const revived = revivesInPlace(cur, op.report);
-          if (!isForward(cur.Status.State, op.report.state) && !restated && !pausedNews && !revived) break;
+          if (!isForward(cur.Status.State, op.report.state) && !restated && !pausedNews && !portsNews && !revived) break;
           const r = op.report;
           // A revived task's container runs: the exit code of its last run no longer describes it.
           const { ExitCode: _lastExit, ...was } = cur.Status.ContainerStatus ?? {};
@@ -194,7 +196,7 @@ export class StateMachine implements StateView {
               },
               // Host-mode ports its container got (a host range's port), as its worker last said.
               ...(r.ports !== undefined ? { PortStatus: { Ports: r.ports } } : cur.Status.PortStatus ? { PortStatus: cur.Status.PortStatus } : {}),
-              ...(r.state === 'running' && !pausedNews ? { RunningAt: op.at } : cur.Status.RunningAt ? { RunningAt: cur.Status.RunningAt } : {}),
+              ...(r.state === 'running' && !pausedNews && !portsNews ? { RunningAt: op.at } : cur.Status.RunningAt ? { RunningAt: cur.Status.RunningAt } : {}),
             },
           };
           if (r.addresses && cur.NetworksAttachments) {
@@ -359,4 +361,10 @@ function removeFrom(m: Map<string, Map<string, Task>>, k: string, id: string) {
   if (!s) return;
   s.delete(id);
   if (s.size === 0) m.delete(k);
+}
+
+/** Whether a report's host-range ports are the ones the task holds (same ports, same order). */
+function samePorts(a: readonly PortConfig[], b: readonly PortConfig[] | undefined): boolean {
+  const key = (ps: readonly PortConfig[]) => ps.map((p) => `${p.TargetPort}/${p.Protocol ?? 'tcp'}/${p.HostIP ?? ''}=${p.PublishedPort}`).join(',');
+  return key(a) === key(b ?? []);
 }

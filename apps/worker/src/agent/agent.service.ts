@@ -385,7 +385,7 @@ export class AgentService implements OnApplicationShutdown {
       const ctx = this.context(set);
       /** This pass's stops, issued as one round (see stopRound). */
       const stops: StopItem[] = [];
-      for (const a of planContainers(set.tasks, observed, this.restartPhases())) {
+      for (const a of planContainers(set.tasks, observed, this.restartPhases(), ctx.ports)) {
         if (a.kind === 'report') {
           // A task in flight is the runner's to report; a sync racing it would report less. One the runner
           // ended runs again only through a restart in place of its container.

@@ -4,6 +4,7 @@ import { FlotillaError, LABEL } from '@flotilla/contracts';
 import { endpointConfig, type ContainerCreateBody } from './container-config';
 import type { ContainerHealth, ObservedContainer } from './plan-containers';
 import { loadError } from './image-load';
+import { listBindings } from './range-ports';
 
 /** How a DOCKER_HOST value becomes dockerode options; the label names it in errors. */
 export function dockerOptions(host: string | undefined): { opts: Docker.DockerOptions; label: string } {
@@ -60,7 +61,7 @@ export class DockerAdapter {
         let health = parseHealth(c.Status);
         // Rare (a container about to be stopped), so the extra look costs little.
         if (health === 'unhealthy') health = healthVerdict(health, await this.failingStreak(c.Id));
-        return { id: c.Id, taskId: c.Labels[LABEL.swarmTaskId], state: c.State as ObservedContainer['state'], exitCode: parseExit(c.Status), health };
+        return { id: c.Id, taskId: c.Labels[LABEL.swarmTaskId], state: c.State as ObservedContainer['state'], exitCode: parseExit(c.Status), health, ports: listBindings(c.Ports) };
       }),
     );
   }

@@ -72,6 +72,16 @@ describe('planContainers', () => {
       expect(kinds(planContainers([t], observed, r))).toEqual(expected);
     });
 
+    it('a container restarted in place says the port of its host range it got now (the engine may pick another)', () => {
+      const range = { Protocol: 'tcp' as const, TargetPort: 80, PublishedPort: 18000, PublishedPortEnd: 18001, PublishMode: 'host' as const };
+      const bound = { ...c('a', 'running'), ports: [{ target: 80, protocol: 'tcp', hostPort: 18001, hostIp: '0.0.0.0' }] };
+      const [a] = planContainers([task('a', 'running')], [bound], restarts('restarted'), (sid) => (sid === 's' ? [range] : []));
+      expect(a).toMatchObject({ kind: 'report', report: { restarted: true, ports: [{ Protocol: 'tcp', TargetPort: 80, PublishedPort: 18001, PublishMode: 'host' }] } });
+      // Without a range, nothing about ports.
+      const [b] = planContainers([task('a', 'running')], [bound], restarts('restarted'));
+      expect(b.kind === 'report' && b.report.ports).toBeFalsy();
+    });
+
     it('the report names the container and says it was restarted, for the manager to take it back from its end', () => {
       const [a] = planContainers([ran(task('a', 'failed'))], [c('a', 'running', undefined, 'healthy')], restarts('restarted'));
       expect(a).toEqual({ kind: 'report', report: { taskId: 'a', state: 'running', message: 'started', containerId: c('a', 'running').id, restarted: true, health: 'healthy' } });

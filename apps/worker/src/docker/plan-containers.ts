@@ -1,4 +1,5 @@
-import { isTerminal, taskStateRank, type Task, type TaskReport } from '@flotilla/contracts';
+import { isTerminal, taskStateRank, type PortConfig, type Task, type TaskReport } from '@flotilla/contracts';
+import { rangePortsGot, type EngineBinding } from './range-ports';
 import type { RestartPhase } from './in-place-restart';
 
 /** What the worker sees of one of its containers. */
@@ -11,6 +12,8 @@ export interface ObservedContainer {
   error?: string;
   /** The engine's verdict on a container with a healthcheck (absent without one). */
   health?: ContainerHealth;
+  /** Its host bindings (a host range's port may change when it restarts in place). */
+  ports?: EngineBinding[];
 }
 
 export type ContainerHealth = 'starting' | 'healthy' | 'unhealthy';
@@ -46,7 +49,13 @@ const COMPLETE = taskStateRank('complete');
 /** A start or restart in place of a task's container (see in-place-restart), by task. */
 export type RestartsInPlace = ReadonlyMap<string, { containerId: string; phase: RestartPhase }>;
 
-export function planContainers(tasks: Task[], containers: ObservedContainer[], restarts: RestartsInPlace = new Map()): ContainerAction[] {
+export function planContainers(
+  tasks: Task[],
+  containers: ObservedContainer[],
+  restarts: RestartsInPlace = new Map(),
+  /** A service's published ports: a container restarted in place says which port of a host range it got now. */
+  servicePorts: (serviceId: string) => PortConfig[] = () => [],
+): ContainerAction[] {
   const byTask = new Map<string, ObservedContainer[]>();
   for (const c of containers) byTask.set(c.taskId, [...(byTask.get(c.taskId) ?? []), c]);
   const actions: ContainerAction[] = [];
@@ -83,7 +92,7 @@ export function planContainers(tasks: Task[], containers: ObservedContainer[], r
     if (inPlace === 'restarted' && desired === 'running' && (c!.state === 'running' || c!.state === 'paused')) {
       // Its own container started again in place: the task runs, even one that had ended with it
       // (said on every look for a while: a report of its stop may have raced this one).
-      actions.push({ kind: 'report', report: revived(task, c!) });
+      actions.push({ kind: 'report', report: revived(task, c!, rangePortsGot(servicePorts(task.ServiceID), c!.ports ?? [])) });
       if (isTerminal(state)) continue;
     }
     if (isTerminal(state)) continue; // the orchestrator replaces it with a new task
@@ -119,7 +128,7 @@ export function planContainers(tasks: Task[], containers: ObservedContainer[], r
 }
 
 /** A task whose container runs again after a restart in place (libs/state's revivesInPlace takes it back from its end). */
-function revived(task: Task, c: ObservedContainer): TaskReport {
+function revived(task: Task, c: ObservedContainer, ports: PortConfig[]): TaskReport {
   return {
     taskId: task.ID,
     state: c.health === 'starting' ? 'starting' : 'running',
@@ -128,6 +137,8 @@ function revived(task: Task, c: ObservedContainer): TaskReport {
     restarted: true,
     ...(c.health ? { health: c.health } : {}),
     ...(c.state === 'paused' ? { paused: true } : {}),
+    // The engine binds a host range again as it starts: the port may be another one of it (1.29's too).
+    ...(ports.length ? { ports } : {}),
   };
 }
 

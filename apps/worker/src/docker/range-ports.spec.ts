@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { PortConfig } from '@flotilla/contracts';
-import { inspectBindings, rangeAddresses, rangePortsGot } from './range-ports';
+import { inspectBindings, listBindings, rangeAddresses, rangePortsGot } from './range-ports';
 
 const range: PortConfig = { Protocol: 'tcp', TargetPort: 80, PublishedPort: 18000, PublishedPortEnd: 18001, PublishMode: 'host' };
 
@@ -49,5 +49,19 @@ describe('range ports', () => {
     expect(rangeAddresses([range], [v4])).toEqual(['0.0.0.0']);
     expect(rangeAddresses([{ ...range, HostIP: '127.0.0.1' }], [{ ...v4, hostIp: '127.0.0.1' }])).toEqual([]);
     expect(rangeAddresses([{ ...range, PublishedPortEnd: undefined }], [v4])).toEqual([]);
+  });
+
+  it("reads a container list's Ports, unbound ones left out", () => {
+    expect(
+      listBindings([
+        { IP: '0.0.0.0', PrivatePort: 80, PublicPort: 18001, Type: 'tcp' },
+        { IP: '::', PrivatePort: 80, PublicPort: 18001, Type: 'tcp' },
+        { PrivatePort: 443, Type: 'tcp' },
+      ]),
+    ).toEqual([
+      { target: 80, protocol: 'tcp', hostPort: 18001, hostIp: '0.0.0.0' },
+      { target: 80, protocol: 'tcp', hostPort: 18001, hostIp: '::' },
+    ]);
+    expect(listBindings(undefined)).toEqual([]);
   });
 });

@@ -19,6 +19,11 @@ export function inspectBindings(ports: Record<string, { HostIp?: string; HostPor
   return out;
 }
 
+/** A container list's `Ports` ([{IP, PrivatePort, PublicPort, Type}], unbound ones without PublicPort) as bindings. */
+export function listBindings(ports: readonly { IP?: string; PrivatePort: number; PublicPort?: number; Type: string }[] | undefined): EngineBinding[] {
+  return (ports ?? []).filter((p) => p.PublicPort).map((p) => ({ target: p.PrivatePort, protocol: p.Type, hostPort: p.PublicPort!, ...(p.IP ? { hostIp: p.IP } : {}) }));
+}
+
 /**
  * The port of each of the service's host ranges that the engine gave this container (one per range, though
  * the engine lists it once per address family), as the task's PortStatus keeps it. None for a range it has
