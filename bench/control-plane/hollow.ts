@@ -25,6 +25,7 @@ import { Reporter } from '../../apps/worker/src/agent/reporter';
 import { HeartbeatLoop } from '../../apps/worker/src/agent/heartbeat-loop';
 import { mergeAssignments } from '../../apps/worker/src/agent/merge-assignments';
 import { resyncGap } from '../../apps/worker/src/agent/resync-gap';
+import { fetchRetryDelay } from '../../apps/worker/src/agent/fetch-retry';
 
 const [managerUrl, token, countArg, prefix] = process.argv.slice(2);
 const count = Number(countArg);
@@ -210,11 +211,22 @@ async function hollowNode(i: number) {
   let syncing = false;
   let again = false;
   // The real worker's requestSync: at most one sync runs and at most one more is queued.
+  // As the real worker: a failed fetch is tried again after a backoff, not only at the next resync.
+  let fetchFailures = 0;
+  let retryTimer: NodeJS.Timeout | undefined;
   const requestSync = () => {
     if (syncing) return void (again = true);
     syncing = true;
     void sync()
-      .catch((e) => failed(e, 'fetch'))
+      .then(() => void (fetchFailures = 0))
+      .catch((e) => {
+        failed(e, 'fetch');
+        fetchFailures++;
+        retryTimer ??= setTimeout(() => {
+          retryTimer = undefined;
+          requestSync();
+        }, fetchRetryDelay(fetchFailures, Math.random())).unref();
+      })
       .finally(() => {
         syncing = false;
         if (again) {

@@ -45,6 +45,7 @@ import { LogServer } from '../logs/log-server';
 import { mergeAssignments } from './merge-assignments';
 import { assignmentShape } from './assignment-shape';
 import { LOCAL_SETTLE_MS, lookFor } from './event-settle';
+import { fetchRetryDelay } from './fetch-retry';
 import { WorkerMetrics } from '../metrics/worker-metrics';
 import { RelayServer } from '../relay/relay-server';
 import type { TargetTask } from '../relay/relay-policy';
@@ -70,6 +71,9 @@ export class AgentService implements OnApplicationShutdown {
   private readonly ingress = new IngressProxy();
   private readonly overlay = new OverlayAgent();
   private fetchTimer?: NodeJS.Timeout;
+  /** A failed fetch's retry (see fetchRetryDelay), and how many failed in a row. */
+  private retryTimer?: NodeJS.Timeout;
+  private fetchFailures = 0;
   private nodeId = '';
   private clusterId = '';
   private set: AssignmentSet | undefined;
@@ -278,6 +282,7 @@ export class AgentService implements OnApplicationShutdown {
     this.heartbeats?.stop();
     this.events?.destroy?.();
     clearTimeout(this.fetchTimer);
+    clearTimeout(this.retryTimer);
     clearTimeout(this.localTimer);
     this.ingress.close();
     this.overlay.close();
@@ -372,7 +377,7 @@ export class AgentService implements OnApplicationShutdown {
 
   private async sync(kind: 'fetch' | 'local') {
     try {
-      if (kind === 'fetch' || !this.set) this.set = await this.fetchSet();
+      if (kind === 'fetch' || !this.set) this.set = await this.fetchFailingSoftly();
       const set = this.set;
       this.publishing = publishingTasks(set);
       this.overlay.update(set);
@@ -533,6 +538,24 @@ export class AgentService implements OnApplicationShutdown {
     }
     for (const n of set.networks) owned.add(n.ID);
     await this.overlay.sync(set, owned);
+  }
+
+  /** fetchSet, tried again after a backoff when it fails (see fetchRetryDelay). */
+  private async fetchFailingSoftly(): Promise<AssignmentSet> {
+    try {
+      const set = await this.fetchSet();
+      this.fetchFailures = 0;
+      return set;
+    } catch (e) {
+      this.fetchFailures++;
+      if (!this.closed && !this.retryTimer) {
+        this.retryTimer = setTimeout(() => {
+          this.retryTimer = undefined;
+          this.requestSync('fetch');
+        }, fetchRetryDelay(this.fetchFailures, Math.random()));
+      }
+      throw e;
+    }
   }
 
   /** The full set, from a delta on the one held when the manager can send one. */
