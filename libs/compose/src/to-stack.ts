@@ -42,7 +42,7 @@ export interface ToStackOptions {
    */
   defaultRestart?: RestartCondition;
   /**
-   * The local ID of the image each service builds (`build:`), by service: put on its containers as
+   * The local ID of the image the project built that each service runs, by service: put on its containers as
    * `com.docker.compose.image` (as Compose v2 labels them), so a rebuilt image changes the spec and
    * `up` recreates the service's containers, as 1.29 does (its config hash holds the image ID).
    */
@@ -116,7 +116,7 @@ function serviceSpec(project: ComposeProject, s: ServiceDef, nets: ServiceDef['n
   const p = project.name;
   const labels = { [L.project]: p, [L.service]: s.name, [L.stack]: p };
   const image = s.image ?? `${p}_${s.name}`;
-  const builtId = s.build ? opts.imageIds?.[s.name] : undefined;
+  const builtId = opts.imageIds?.[s.name];
   const cs: ContainerSpec = {
     Image: image,
     Labels: { ...s.labels, ...labels, ...(builtId ? { [L.builtImage]: builtId } : {}) },

@@ -223,6 +223,21 @@ describe('reconcile: rolling update', () => {
     expect(direct.create.map((t) => t.DesiredState)).toEqual(['running']);
   });
 
+  it('held whatever pass retired the old task, and past a held task replaced again; a scale back up is not held', () => {
+    const s = svc({ Parallelism: 1 }, 1);
+    // The retirement committed in an earlier pass than the creation (a conflict cut the pass short).
+    const retired = { ...old(s, 1), DesiredState: 'shutdown' as const };
+    expect(reconcile(input([s], [retired], nodes, T0)).create.map((t) => t.DesiredState)).toEqual(['ready']);
+    // Edited again while the replacement was held (never placed): the newest is held for the first one.
+    const heldOld = { ...task(s, 1, 'new'), ID: 'held1', NodeID: undefined, DesiredState: 'ready' as const, Spec: { ContainerSpec: { Image: 'middle' } } };
+    const again = reconcile(input([s], [retired, heldOld], nodes, T0));
+    expect(again.delete.map((t) => t.ID)).toEqual(['held1']);
+    expect(again.create.map((t) => t.DesiredState)).toEqual(['ready']);
+    // Scaled to 0 and back: the stopping task has the service's own spec, nothing to wait for.
+    const same = { ...task(s, 1, 'running', { node: 'a' }), Spec: s.Spec.TaskTemplate, DesiredState: 'shutdown' as const };
+    expect(reconcile(input([s], [same], nodes, T0)).create.map((t) => t.DesiredState)).toEqual(['running']);
+  });
+
   it('start-first is not held: the new task starts while the old one runs', () => {
     const s = svc({ Parallelism: 1, Order: 'start-first' }, 1);
     expect(reconcile(input([s], [old(s, 1)], nodes, T0)).create.map((t) => t.DesiredState)).toEqual(['running']);

@@ -151,9 +151,11 @@ export function reconcileSlot(slot: Slot, ctx: SlotContext): SlotOutcome {
     if (decision.kind === 'at') ctx.plan.wakeAt(decision.at);
     return { inflight: holds && last.Status.State !== 'complete' };
   }
-  // Empty, or its last task was stopped on purpose (scale, drain, update): start one now.
+  // Empty, or its last task was stopped on purpose (scale, drain, update): start one now (held
+  // while an update's retired task still stops: its retirement and this creation may land in
+  // different passes).
   retireEnded();
-  createIn(slot, ctx);
+  createIn(slot, ctx, holdsFor(slot, ctx));
   return { inflight: false };
 }
 
@@ -193,6 +195,19 @@ function releaseHeld(fresh: Task, history: readonly Task[], ctx: SlotContext): v
   else ctx.plan.wakeAt(until);
 }
 
+/**
+ * Whether a new task of the slot is held (see releaseHeld): stop-first, and a task of an older spec
+ * retired in the slot (now or by an earlier pass) may still be stopping. Any such task counts, not
+ * only the one replaced now: a held task replaced again before it ran leaves its own predecessor.
+ */
+function holdsFor(slot: Slot, ctx: SlotContext): boolean {
+  if (activeUpdateConfig(ctx.svc).Order === 'start-first') return false;
+  return slot.history.some((t) => {
+    const cur = ctx.plan.current(t);
+    return taskStateRank(cur.DesiredState) > RUNNING && !sameSpec(cur, ctx.svc) && stillStopping(cur, ctx);
+  });
+}
+
 /** A task that may still have a container to stop: placed on a node that answers, and not ended. */
 function stillStopping(t: Task, ctx: SlotContext): boolean {
   return !!t.NodeID && !isTerminal(t.Status.State) && ctx.nodeUsable(t.NodeID);
@@ -207,10 +222,8 @@ export function rollStaleSlots(stale: { slot: Slot; task: Task }[], inflight: nu
   const parallelism = cfg.Parallelism;
   const budget = parallelism === 0 ? stale.length : Math.max(0, parallelism - inflight);
   for (const { slot, task } of stale.slice(0, budget)) {
-    const stopFirst = cfg.Order !== 'start-first';
-    if (stopFirst) retire(task, ctx);
-    // Held only while there is a container to stop first (see releaseHeld).
-    createIn(slot, ctx, stopFirst && stillStopping(task, ctx));
+    if (cfg.Order !== 'start-first') retire(task, ctx);
+    createIn(slot, ctx, holdsFor(slot, ctx));
   }
   // Nothing in the store changes when a delay ends: ask to be woken.
   if (budget < stale.length && delayedUntil !== undefined) ctx.plan.wakeAt(delayedUntil);

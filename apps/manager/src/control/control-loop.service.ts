@@ -210,7 +210,9 @@ export class ControlLoopService implements OnModuleInit, OnModuleDestroy {
     // placed): one write per task instead of a create and then an assignment. Tasks that wait
     // for an overlay address are placed by a later pass, once the allocator gave them one.
     const placed = new Map<string, string>();
-    const placeable = plan.create.filter((t) => !awaitsAddress(t, view.networks));
+    // A held stop-first replacement (desired `ready`) is placed once released, when the old task's
+    // host ports and reservations are free.
+    const placeable = plan.create.filter((t) => t.DesiredState !== 'ready' && !awaitsAddress(t, view.networks));
     // Planned in slices of the event loop (TimeSlicer): 100k creations planned and placed in one
     // go held the leader's loop over half a second.
     if (placeable.length > 0) {

@@ -545,6 +545,9 @@ export class AgentService implements OnApplicationShutdown {
     try {
       const set = await this.fetchSet();
       this.fetchFailures = 0;
+      // Fetched after all (a doorbell came first): the retry would only fetch the same again.
+      clearTimeout(this.retryTimer);
+      this.retryTimer = undefined;
       return set;
     } catch (e) {
       this.fetchFailures++;

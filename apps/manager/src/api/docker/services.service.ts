@@ -98,7 +98,8 @@ export function withStatus(s: Service, view: StateView): Service {
   const { running, complete: completed } = view.countsOfService(s.ID);
   let desired: number;
   if ('Replicated' in s.Spec.Mode) desired = s.Spec.Mode.Replicated.Replicas ?? 1;
-  else desired = view.tasksOfService(s.ID).filter((t: Task) => t.DesiredState === 'running' && !isTerminal(t.Status.State)).length;
+  // A held stop-first replacement (desired `ready`) counts: it is the node's task, waiting for the old one to stop.
+  else desired = view.tasksOfService(s.ID).filter((t: Task) => (t.DesiredState === 'running' || t.DesiredState === 'ready') && !isTerminal(t.Status.State)).length;
   return { ...s, ServiceStatus: { RunningTasks: running, DesiredTasks: desired, CompletedTasks: completed } };
 }
 
