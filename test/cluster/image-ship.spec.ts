@@ -59,6 +59,20 @@ describe.skipIf(!isRoot)('built images shipped to the nodes that lack them', () 
     expect(ps.stdout).not.toMatch(/Rejected|Failed/);
   });
 
+  it('rebuilt and brought up again: every host runs the new build, though the others still hold the old one under its name', async () => {
+    const before = (await hosts[0].docker.getImage(image).inspect()).Id;
+    const up = await flotillaOn(hosts[0], ['compose', '-p', project, '-f', FIXTURE, 'up', '-d', '--build'], { ...env, STAMP: `${process.pid}-${Date.now()}-again` });
+    expect(up.code, up.stderr).toBe(0);
+    const built = (await hosts[0].docker.getImage(image).inspect()).Id;
+    expect(built).not.toBe(before);
+    const onHost = async (h: Host) => (await h.docker.listContainers({ filters: { label: [`com.docker.swarm.service.name=${project}_web`] } })).find((c) => c.ImageID === built);
+    for (const h of hosts) {
+      const c = await eventually(() => onHost(h), `the new build running on ${h.name}`, 90_000);
+      expect(c.Labels['com.docker.compose.image'], h.name).toBe(built);
+      expect((await h.docker.getImage(image).inspect()).Id, h.name).toBe(built);
+    }
+  });
+
   it('an image no manager has fails its tasks with "No such image", as Docker rejects a task whose pull fails', async () => {
     // What Docker's task said when it could not pull (image-ship.docker.json), with this run's image name.
     const ref = JSON.parse(readFileSync(`${ROOT}/test/cluster/image-ship.docker.json`, 'utf8')) as { rejected: { State: string; Message: string; Err: string } };

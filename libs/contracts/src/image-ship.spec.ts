@@ -52,6 +52,7 @@ describe('loadedImageMismatch: the loaded image must be the announced one', () =
 describe('image ship wire details', () => {
   it('names the image in the query, escaped', () => {
     expect(imageShipPath('n1', 'localhost:5000/a/b:1')).toBe('/flotilla/v1/nodes/n1/image?name=localhost%3A5000%2Fa%2Fb%3A1');
+    expect(imageShipPath('n1', 'a:1', `sha256:${'f'.repeat(64)}`)).toBe(`/flotilla/v1/nodes/n1/image?name=a%3A1&id=sha256%3A${'f'.repeat(64)}`);
   });
   it.each([
     [ID_A, true],

@@ -11,9 +11,13 @@ export const IMAGE_ID_HEADER = 'x-flotilla-image-id';
 /** The image's size as its engine reports it: about the archive's length (which `docker save` does not announce). */
 export const IMAGE_SIZE_HEADER = 'x-flotilla-image-size';
 
-/** The node-protocol path a node fetches an image archive from (the name in the query: it holds `/` and `:`). */
-export function imageShipPath(nodeId: string, image: string): string {
-  return `${AGENT_API}/nodes/${nodeId}/image?name=${encodeURIComponent(image)}`;
+/**
+ * The node-protocol path a node fetches an image archive from (the name in the query: it holds `/` and `:`),
+ * with the image ID it wants when its task names one (a rebuilt compose image: the name alone may still
+ * point at the old build on some engines).
+ */
+export function imageShipPath(nodeId: string, image: string, id?: string): string {
+  return `${AGENT_API}/nodes/${nodeId}/image?name=${encodeURIComponent(image)}${id ? `&id=${encodeURIComponent(id)}` : ''}`;
 }
 
 const IMAGE_ID = /^sha256:[0-9a-f]{64}$/;

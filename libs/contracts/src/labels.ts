@@ -2,6 +2,8 @@
 export const LABEL = {
   composeProject: 'com.docker.compose.project',
   composeService: 'com.docker.compose.service',
+  /** The ID of the image a compose project built that the service runs (see composeStack's imageIds). */
+  composeImage: 'com.docker.compose.image',
   composeContainerNumber: 'com.docker.compose.container-number',
   composeOneoff: 'com.docker.compose.oneoff',
   composeNetwork: 'com.docker.compose.network',

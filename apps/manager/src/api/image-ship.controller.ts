@@ -1,6 +1,6 @@
 import { Controller, Get, Headers, Inject, Logger, Param, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
-import { FlotillaError, IMAGE_ID_HEADER, IMAGE_SIZE_HEADER, imageHolderCandidates, imageRequestRefusal, type SwarmNode } from '@flotilla/contracts';
+import { FlotillaError, IMAGE_ID_HEADER, IMAGE_SIZE_HEADER, imageHolderCandidates, imageRequestRefusal, isImageId, type SwarmNode } from '@flotilla/contracts';
 import type { StateStore } from '@flotilla/state';
 import { ClusterService } from '../cluster/cluster.service';
 import { MANAGER_CONFIG, STATE_STORE } from '../tokens';
@@ -42,15 +42,22 @@ export class ImageShipController {
   }
 
   @Get(':id/image')
-  async image(@Param('id') id: string, @Query('name') name: unknown, @Headers('authorization') auth: string | undefined, @Res() res: Response): Promise<void> {
+  async image(
+    @Param('id') id: string,
+    @Query('name') name: unknown,
+    @Query('id') want: unknown,
+    @Headers('authorization') auth: string | undefined,
+    @Res() res: Response,
+  ): Promise<void> {
     const view = this.store.view();
     if (!NODE_ID.test(id) || !view.nodes.has(id)) throw new FlotillaError('not_found', `node ${id} not found`);
     this.cluster.authenticate(id, auth);
     if (typeof name !== 'string') throw new FlotillaError('invalid_argument', 'image: the query needs one name');
+    if (want !== undefined && (typeof want !== 'string' || !isImageId(want))) throw new FlotillaError('invalid_argument', 'image: id must be one sha256:<64 hex> image ID');
     const refusal = imageRequestRefusal(view.tasksOfNode(id), id, name);
     if (refusal) throw new FlotillaError('not_found', refusal);
-    const found = await findImage(this.sources(view.nodes.values(), id), name);
-    if (!found) throw new FlotillaError('not_found', `No such image: ${name}`);
+    const found = await findImage(this.sources(view.nodes.values(), id), name, want);
+    if (!found) throw new FlotillaError('not_found', want ? `No such image: ${name} (${want}) on any node` : `No such image: ${name}`);
     const { source, id: imageId, size } = found;
     // Nodes asking together (a service's tasks land at once) share one save of the image.
     const attach = await this.saves.open(imageId, () => source.save(name));

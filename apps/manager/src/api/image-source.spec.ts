@@ -34,6 +34,12 @@ describe('findImage: the first source, in order, whose engine has the image', ()
     expect(await findImage([own, a, b], 'x')).toEqual({ source: b, id: 'sha256:b', size: 7 });
   });
 
+  it('with an ID wanted (a rebuilt compose image), an engine whose name points at another build holds nothing', async () => {
+    const [own, a, b] = [source('own', 'sha256:old'), source('a', 'sha256:older'), source('b', 'sha256:new')];
+    expect(await findImage([own, a, b], 'x', 'sha256:new')).toEqual({ source: b, id: 'sha256:new', size: 7 });
+    expect(await findImage([own, a], 'x', 'sha256:new')).toBeUndefined();
+  });
+
   it('none when no engine has it', async () => {
     expect(await findImage([source('own', undefined), source('a', undefined)], 'x')).toBeUndefined();
     expect(await findImage([], 'x')).toBeUndefined();

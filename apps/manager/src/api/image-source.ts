@@ -65,17 +65,23 @@ export class ImageSource {
 }
 
 /**
- * The first source, in the order given, whose engine has `name`, with the ID
- * it has there. The first (this manager's own engine) is asked alone: the
+ * The first source, in the order given, whose engine has `name` (under the ID `want`, when given),
+ * with the ID it has there. The first (this manager's own engine) is asked alone: the
  * usual case costs no relay. The others are asked at once; an answer is taken
  * once every source before it has answered (or failed: a node that cannot be
  * reached holds nothing).
  */
-export async function findImage<S extends Pick<ImageSource, 'inspect'>>(sources: S[], name: string): Promise<{ source: S; id: string; size: number } | undefined> {
+export async function findImage<S extends Pick<ImageSource, 'inspect'>>(
+  sources: S[],
+  name: string,
+  want?: string,
+): Promise<{ source: S; id: string; size: number } | undefined> {
+  // With an ID wanted, a source whose name points at another build (an older one) holds nothing.
+  const has = (x: { id: string; size: number } | undefined) => (x && (want === undefined || x.id === want) ? x : undefined);
   const [first, ...others] = sources;
-  const image = first && (await first.inspect(name).catch(() => undefined));
+  const image = first && has(await first.inspect(name).catch(() => undefined));
   if (image) return { source: first, ...image };
-  const asked = others.map((s) => s.inspect(name).catch(() => undefined));
+  const asked = others.map((s) => s.inspect(name).then(has, () => undefined));
   for (const [i, p] of asked.entries()) {
     const found = await p;
     if (found) return { source: others[i], ...found };

@@ -158,7 +158,7 @@ export class AgentService implements OnApplicationShutdown {
       this.docker,
       this.metrics ? this.metrics.timeStarts(report) : report,
       this.config.dockerParallelism,
-      new ImageShipper(this.docker, (image) => this.client.fetchImage(this.nodeId, image)),
+      new ImageShipper(this.docker, (image, want) => this.client.fetchImage(this.nodeId, image, want)),
     );
 
     const redisUrl = this.config.redisUrl ?? redisSeenFrom(reg.redisUrl, this.config.managerUrl);

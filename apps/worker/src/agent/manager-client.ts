@@ -101,14 +101,14 @@ export class ManagerClient {
    * The archive (`docker save`) of an image one of this node's tasks needs, streamed
    * from a manager's engine, with the image ID (and size, for progress) that manager announced.
    */
-  async fetchImage(nodeId: string, image: string): Promise<{ id: string | undefined; size?: number; body: Readable }> {
+  async fetchImage(nodeId: string, image: string, want?: string): Promise<{ id: string | undefined; size?: number; body: Readable }> {
     let last: unknown;
     for (let i = 0; i < this.urls.length; i++) {
       const idx = (this.current + i) % this.urls.length;
       // Only the wait for the answer's head is bounded: the body takes as long as the image is big.
       let res: Answer;
       try {
-        res = await send((o) => this.tls.request(this.urls[idx], imageShipPath(nodeId, image), o), {
+        res = await send((o) => this.tls.request(this.urls[idx], imageShipPath(nodeId, image, want), o), {
           headers: this.secret ? { authorization: `Bearer ${this.secret}` } : {},
           timeoutMs: 30_000,
         });

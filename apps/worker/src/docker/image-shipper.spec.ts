@@ -36,6 +36,18 @@ describe('ImageShipper', () => {
     expect(engine.tags.get('app:1')).toBe(ID_A);
   });
 
+  it('asks for the build a task wants (a rebuilt compose image), and loads nothing when offered another', async () => {
+    const engine = new FakeEngine('app:1');
+    const asked: (string | undefined)[] = [];
+    const shipper = new ImageShipper(engine, async (_image, want) => (asked.push(want), want === ID_B ? archive(ID_B, ID_B) : archive(ID_A, ID_A)));
+    await shipper.ensure('app:1', undefined, ID_B);
+    expect(engine.tags.get('app:1')).toBe(ID_B);
+    const other = new ImageShipper(engine, async () => archive(ID_A, ID_A));
+    await expect(other.ensure('app:1', undefined, ID_B)).rejects.toThrow(`the manager offered ${ID_A}, the task wants ${ID_B}`);
+    expect(engine.loads).toBe(1);
+    expect(asked).toEqual([ID_B]);
+  });
+
   it('fails, and untags the image, when the loaded ID is not the announced one', async () => {
     const engine = new FakeEngine('app:1');
     const shipper = new ImageShipper(engine, async () => archive(ID_A, ID_B));

@@ -38,26 +38,34 @@ export class ImageShipper {
 
   constructor(
     private readonly engine: ImageEngine,
-    private readonly fetchArchive: (image: string) => Promise<ImageArchive>,
+    private readonly fetchArchive: (image: string, want?: string) => Promise<ImageArchive>,
     private readonly now: () => number = Date.now,
   ) {}
 
-  /** Brings `image`; `onProgress` hears the bytes received as they come (throttled), whoever started the transfer. */
-  ensure(image: string, onProgress?: ProgressListener): Promise<void> {
-    let f = this.inFlight.get(image);
+  /**
+   * Brings `image` (the build `want` names, when given); `onProgress` hears the bytes received as they
+   * come (throttled), whoever started the transfer.
+   */
+  ensure(image: string, onProgress?: ProgressListener, want?: string): Promise<void> {
+    const key = want ? `${image}@${want}` : image;
+    let f = this.inFlight.get(key);
     if (!f) {
       const listeners = new Set<ProgressListener>();
-      f = { done: this.ship(image, listeners).finally(() => this.inFlight.delete(image)), listeners };
-      this.inFlight.set(image, f);
+      f = { done: this.ship(image, listeners, want).finally(() => this.inFlight.delete(key)), listeners };
+      this.inFlight.set(key, f);
     }
     if (onProgress) f.listeners.add(onProgress);
     return f.done;
   }
 
-  private async ship(image: string, listeners: Set<ProgressListener>): Promise<void> {
+  private async ship(image: string, listeners: Set<ProgressListener>, want?: string): Promise<void> {
     const started = this.now();
     const t0 = Date.now();
-    const archive = await this.fetchArchive(image);
+    const archive = await this.fetchArchive(image, want);
+    if (want && archive.id !== want) {
+      archive.body.destroy();
+      throw new FlotillaError('internal', `image ${image}: the manager offered ${archive.id ?? 'no ID'}, the task wants ${want}`);
+    }
     // Phase times on the wall clock (`now` paces the progress reports only).
     const answered = Date.now();
     let received = answered;

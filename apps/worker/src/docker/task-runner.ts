@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { LABEL, shippingMessage, type Config, type Network, type Secret, type Task, type TaskReport, type Volume, type PortConfig } from '@flotilla/contracts';
+import { isImageId, LABEL, shippingMessage, type Config, type FlotillaError, type Network, type Secret, type ShipProgress, type Task, type TaskReport, type Volume, type PortConfig } from '@flotilla/contracts';
 import type { DockerAdapter } from './docker.adapter';
 import { allocationOf, formatIp } from '@flotilla/networking';
 import { containerConfig, type OverlayContext } from './container-config';
@@ -85,17 +85,28 @@ export class TaskRunner {
       }
       secretFiles = await this.prepareSecrets(task, ctx);
       if (!secretFiles) return undefined;
-      if (!(await this.images.has(task.Spec.ContainerSpec.Image))) {
+      const image = task.Spec.ContainerSpec.Image;
+      const present = await this.images.has(image);
+      // A compose image rebuilt since this engine got it: here the name still points at the old build.
+      const want = wantedBuild(task);
+      const stale = present && want !== undefined && !!this.shipper && (await this.docker.imageId(image)) !== want;
+      if (!present || stale) {
         if (!this.shipper) {
-          this.report({ taskId: id, state: 'rejected', message: 'preparing', err: `No such image: ${task.Spec.ContainerSpec.Image}` });
+          this.report({ taskId: id, state: 'rejected', message: 'preparing', err: `No such image: ${image}` });
           return undefined;
         }
         // Still `preparing`, as Docker's task is while it pulls: the image comes from a manager's engine.
         // The message says so, for the CLI's progress (`docker service ps` shows only the state).
-        const image = task.Spec.ContainerSpec.Image;
         this.report({ taskId: id, state: 'preparing', message: shippingMessage(image) });
         // Then the bytes as they come (a new message within `preparing`: the state machine takes it), as docker shows a pull.
-        await this.shipper.ensure(image, (p) => this.report({ taskId: id, state: 'preparing', message: shippingMessage(image, p) }));
+        const progress = (p: ShipProgress) => this.report({ taskId: id, state: 'preparing', message: shippingMessage(image, p) });
+        try {
+          await this.shipper.ensure(image, progress, want);
+        } catch (e) {
+          // No engine holds that build any more (rebuilt again since): what the name points at, as before.
+          if (!want || (e as FlotillaError).code !== 'not_found') throw e;
+          if (!present) await this.shipper.ensure(image, progress);
+        }
       }
     } catch (e) {
       this.report({ taskId: id, state: 'rejected', message: 'preparing', err: errMessage(e) });
@@ -316,4 +327,10 @@ export class TaskRunner {
 function errMessage(e: unknown): string {
   const m = (e as { json?: { message?: string }; message?: string })?.json?.message ?? (e as Error)?.message ?? String(e);
   return String(m).replace(/^\(HTTP code \d+\) [a-z ]+ - /, '').trim();
+}
+
+/** The build of its image a compose task was deployed with (com.docker.compose.image), when it names one. */
+function wantedBuild(task: Task): string | undefined {
+  const id = task.Spec.ContainerSpec.Labels?.[LABEL.composeImage];
+  return isImageId(id) ? id : undefined;
 }
