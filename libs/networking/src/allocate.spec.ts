@@ -120,6 +120,14 @@ describe('planNetworkAllocations: tasks', () => {
     expect(awaitsAddress(s.sm.tasks.get('i')!, s.sm.networks)).toBe(false);
   });
 
+  it('a task on a network not allocated yet awaits it, as it awaits its address', () => {
+    const s = new Store();
+    s.commit([create('network', network('n')), create('task', task('t', 's', ['n']))]);
+    expect(awaitsAddress(s.sm.tasks.get('t')!, s.sm.networks)).toBe(true);
+    settle(s);
+    expect(awaitsAddress(s.sm.tasks.get('t')!, s.sm.networks)).toBe(false);
+  });
+
   it('adds the attachment a task lacks, with the network name', () => {
     const s = withNetwork();
     const t: Task = { ...task('t', 's', ['n']), NetworksAttachments: undefined };

@@ -56,13 +56,15 @@ export function addressIn(a: NetworkAllocation, task: Task, networkId: string): 
 }
 
 /**
- * True while the task lists an allocated network it has no address on yet:
- * the scheduler can hold it back (as swarmkit's allocator holds tasks in
- * `new` until they are allocated) and the worker waits for the address.
+ * True while the task lists a cluster network it has no address on yet, or one not allocated yet
+ * itself: the scheduler holds it back (as swarmkit's allocator holds tasks in `new` until they are
+ * allocated) and the worker waits. A worker that went ahead made the network on its engine with the
+ * engine's own subnet (a stack's first tasks, fetched between the commit that created them and the
+ * one that allocated their network), and the overlay never reached it.
  */
 export function awaitsAddress(task: Task, networks: ReadonlyMap<string, Network>): boolean {
   return (task.Spec.Networks ?? []).some((n) => {
     const net = networks.get(n.Target);
-    return net !== undefined && isAllocatable(net) && allocationOf(net) !== undefined && !taskAddress(task, n.Target);
+    return net !== undefined && isAllocatable(net) && (allocationOf(net) === undefined || !taskAddress(task, n.Target));
   });
 }
