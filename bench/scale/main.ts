@@ -68,15 +68,10 @@ async function engineEvents(label: string, action: 'start' | 'stop', n: number, 
   let at = 0;
   let reached!: () => void;
   const all = new Promise<void>((r) => (reached = r));
-  let rest = '';
-  stream.on('data', (d: Buffer) => {
-    const lines = (rest + String(d)).split('\n');
-    rest = lines.pop() ?? '';
-    for (const l of lines) {
-      if (!l.trim() || ++seen !== n) continue;
-      at = performance.now();
-      reached();
-    }
+  onEventLines(stream, () => {
+    if (++seen !== n) return;
+    at = performance.now();
+    reached();
   });
   return {
     async done(timeoutMs = 300_000): Promise<number> {
@@ -93,6 +88,16 @@ async function engineEvents(label: string, action: 'start' | 'stop', n: number, 
   };
 }
 
+/** Each event of an engine's event stream, one JSON line, whole even when a chunk splits it. */
+function onEventLines(stream: NodeJS.ReadableStream, f: (line: string) => void): void {
+  let rest = '';
+  stream.on('data', (d: Buffer) => {
+    const lines = (rest + String(d)).split('\n');
+    rest = lines.pop() ?? '';
+    for (const l of lines) if (l.trim()) f(l);
+  });
+}
+
 /**
  * How long the engine itself took over a phase, from its events: the first `kill` to the last `stop`
  * (or the first `create` to the last `start`), whoever asked. The same measure for flotilla and the
@@ -104,16 +109,10 @@ async function engineSpan(first: 'kill' | 'create', last: 'stop' | 'start') {
   const stream = (await engineApi.getEvents({ filters: { type: ['container'], event: [first, last] } })) as unknown as NodeJS.ReadableStream & { destroy(): void };
   let from: number | undefined;
   let to: number | undefined;
-  let rest = '';
-  stream.on('data', (d: Buffer) => {
-    const lines = (rest + String(d)).split('\n');
-    rest = lines.pop() ?? '';
-    for (const l of lines) {
-      if (!l.trim()) continue;
-      const action = (JSON.parse(l) as { Action?: string }).Action;
-      if (action === first) from ??= performance.now();
-      else if (action === last) to = performance.now();
-    }
+  onEventLines(stream, (l) => {
+    const action = (JSON.parse(l) as { Action?: string }).Action;
+    if (action === first) from ??= performance.now();
+    else if (action === last) to = performance.now();
   });
   return (): number | undefined => {
     stream.destroy();

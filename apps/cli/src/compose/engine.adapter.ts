@@ -68,22 +68,12 @@ export class LocalEngine {
 
   /** An image's local ID; null when the engine has no such image. */
   async imageId(ref: string): Promise<string | null> {
-    try {
-      return (await (await this.docker()).getImage(ref).inspect()).Id;
-    } catch (e) {
-      if ((e as { statusCode?: number }).statusCode === 404) return null;
-      return unreachable(e);
-    }
+    return (await idOrMissing(async () => (await (await this.docker()).getImage(ref).inspect()).Id)) ?? null;
   }
 
   /** A container's full ID by name or ID; undefined when there is none. */
   async containerId(nameOrId: string): Promise<string | undefined> {
-    try {
-      return (await (await this.docker()).getContainer(nameOrId).inspect()).Id;
-    } catch (e) {
-      if ((e as { statusCode?: number }).statusCode === 404) return undefined;
-      return unreachable(e);
-    }
+    return idOrMissing(async () => (await (await this.docker()).getContainer(nameOrId).inspect()).Id);
   }
 
   /** The first running container docker-compose 1.29 counts as a project's service's (its labels), if any. */
@@ -105,4 +95,14 @@ function ignoreGone(e: unknown) {
   // 304: already stopped; 404: already removed; 409: not running (kill).
   if (code === 304 || code === 404 || code === 409) return;
   throw e;
+}
+
+/** An inspect's ID; undefined when the engine has no such object, its one-line error when it does not answer. */
+async function idOrMissing(inspect: () => Promise<string>): Promise<string | undefined> {
+  try {
+    return await inspect();
+  } catch (e) {
+    if ((e as { statusCode?: number }).statusCode === 404) return undefined;
+    return unreachable(e);
+  }
 }

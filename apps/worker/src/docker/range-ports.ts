@@ -33,9 +33,8 @@ export function rangePortsGot(service: readonly PortConfig[], bound: readonly En
   const out: PortConfig[] = [];
   for (const p of service) {
     if (!isHostRange(p)) continue;
-    const protocol = p.Protocol ?? 'tcp';
-    const b = bound.find((x) => x.target === p.TargetPort && x.protocol === protocol && x.hostPort >= p.PublishedPort && x.hostPort <= p.PublishedPortEnd);
-    if (b) out.push({ Protocol: protocol, TargetPort: p.TargetPort, PublishedPort: b.hostPort, PublishMode: 'host', ...(p.HostIP ? { HostIP: p.HostIP } : {}) });
+    const b = bound.find((x) => bindsRange(x, p));
+    if (b) out.push({ Protocol: p.Protocol ?? 'tcp', TargetPort: p.TargetPort, PublishedPort: b.hostPort, PublishMode: 'host', ...(p.HostIP ? { HostIP: p.HostIP } : {}) });
   }
   return out;
 }
@@ -48,8 +47,12 @@ export function rangeAddresses(service: readonly PortConfig[], bound: readonly E
   const out = new Set<string>();
   for (const p of service) {
     if (!isHostRange(p) || p.HostIP) continue;
-    const protocol = p.Protocol ?? 'tcp';
-    for (const b of bound) if (b.hostIp && b.target === p.TargetPort && b.protocol === protocol && b.hostPort >= p.PublishedPort && b.hostPort <= p.PublishedPortEnd) out.add(b.hostIp);
+    for (const b of bound) if (b.hostIp && bindsRange(b, p)) out.add(b.hostIp);
   }
   return [...out];
+}
+
+/** A binding of the range's target port, protocol and one of its ports. */
+function bindsRange(b: EngineBinding, p: PortConfig & { PublishedPort: number; PublishedPortEnd: number }): boolean {
+  return b.target === p.TargetPort && b.protocol === (p.Protocol ?? 'tcp') && b.hostPort >= p.PublishedPort && b.hostPort <= p.PublishedPortEnd;
 }

@@ -86,10 +86,12 @@ export class TaskRunner {
       secretFiles = await this.prepareSecrets(task, ctx);
       if (!secretFiles) return undefined;
       const image = task.Spec.ContainerSpec.Image;
-      const present = await this.images.has(image);
-      // A compose image rebuilt since this engine got it: here the name still points at the old build.
+      // A compose task names its build: one look at what the name points at here says both whether the
+      // image is present and whether it is that build (rebuilt since, the name still points at the old one).
       const want = wantedBuild(task);
-      const stale = present && want !== undefined && !!this.shipper && (await this.docker.imageId(image)) !== want;
+      const local = want !== undefined ? await this.docker.imageId(image) : undefined;
+      const present = want !== undefined ? local !== undefined : await this.images.has(image);
+      const stale = present && want !== undefined && !!this.shipper && local !== want;
       if (!present || stale) {
         if (!this.shipper) {
           this.report({ taskId: id, state: 'rejected', message: 'preparing', err: `No such image: ${image}` });
