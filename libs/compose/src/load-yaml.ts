@@ -43,7 +43,7 @@ const INT = new yaml.Type('tag:yaml.org,2002:int', {
  * YAML 1.2 core types (integers as above) plus merge keys; no timestamps or binary. No local tags:
  * docker-compose 1.29 knows none (Compose v2's `!reset`/`!override` are its errors too).
  */
-const SCHEMA = yaml.FAILSAFE_SCHEMA.extend({ implicit: [types.null, types.bool, INT, types.float, types.merge] });
+export const SCHEMA = yaml.FAILSAFE_SCHEMA.extend({ implicit: [types.null, types.bool, INT, types.float, types.merge] });
 
 /** Could the text hold a key that is not a string (a number, boolean or null)? Cheap test before the slow, exact one. */
 const MAYBE_NON_STRING_KEY = /(^|[\s{,?])([-+]?[\d.][\w.+-]*|true|false|True|False|TRUE|FALSE|null|Null|NULL|~|[-+]?\.(inf|Inf|INF|nan|NaN|NAN))[ \t]*:([ \t]|$)/m;

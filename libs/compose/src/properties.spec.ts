@@ -7,6 +7,7 @@ import yaml from 'js-yaml';
 import { ComposeError } from './errors';
 import { loadProject } from './load';
 import type { ComposeProject } from './model';
+import { pyyamlDump, type PyValue } from './pyyaml-dump';
 import { renderConfig } from './render-config';
 import { writeTree } from './test-helpers';
 
@@ -168,8 +169,10 @@ describe('properties', () => {
         const esc = (v: unknown): unknown =>
           typeof v === 'string' ? v.replace(/\$/g, '$$$$') : Array.isArray(v) ? v.map(esc) : v && typeof v === 'object' ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, esc(x)])) : v;
         const doc = { services: esc(services), volumes: { data: {} } };
-        const first = tryLoad(yaml.dump(doc));
-        if (first instanceof ComposeError) throw new Error(`generated project did not load: ${first.message}\n${yaml.dump(doc)}`);
+        // Written as PyYAML would: js-yaml leaves plain what YAML 1.1 reads as a number (`0_` is octal 0).
+        const input = pyyamlDump(doc as PyValue, { escapeDollar: false });
+        const first = tryLoad(input);
+        if (first instanceof ComposeError) throw new Error(`generated project did not load: ${first.message}\n${input}`);
         const text = renderConfig(first, format);
         const second = tryLoad(text);
         if (second instanceof ComposeError) throw new Error(`config output did not load: ${second.message}\n${text}`);

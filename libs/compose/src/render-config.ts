@@ -1,4 +1,5 @@
 import yaml from 'js-yaml';
+import { SCHEMA } from './load-yaml';
 import type { ComposeProject, DeployDef, HealthcheckDef, PortDef, ServiceDef, UpdateConfigDef } from './model';
 import { formatDuration } from './units';
 
@@ -118,10 +119,10 @@ export function configDocument(project: ComposeProject): Doc {
   return escape(doc) as Doc;
 }
 
-/** `compose config`: the normalised project in the Compose Specification's shape, as YAML or JSON. */
+/** The normalised project in the Compose Specification's shape: `config --format json` (1.29's YAML is renderConfig129). Strings the loader would read as something else are quoted. */
 export function renderConfig(project: ComposeProject, format: 'yaml' | 'json'): string {
   const doc = configDocument(project);
-  return format === 'json' ? JSON.stringify(doc, null, 2) + '\n' : yaml.dump(doc, { noRefs: true, lineWidth: -1, quotingType: '"' });
+  return format === 'json' ? JSON.stringify(doc, null, 2) + '\n' : yaml.dump(doc, { noRefs: true, lineWidth: -1, quotingType: '"', schema: SCHEMA });
 }
 
 /**
