@@ -6,7 +6,8 @@ import { builtImageIds } from './built-image-ids';
 import { buildImages } from './build/build-images';
 import { createdStack } from './verbs/created-stack';
 import { containerName } from './verbs/project-services';
-import { progressLines } from './verbs/verb-format';
+import { scaleWarnings } from './verbs/scale-warnings';
+import { logLine, progressLines } from './verbs/verb-format';
 
 /**
  * `compose create [SERVICE...]`: deploys the services stopped. Swarm has no
@@ -42,6 +43,7 @@ export function createCommand(): Command {
     for (const s of stack.services.filter((x) => created.has(x.Name))) {
       const svc = s.Labels?.['com.docker.compose.service'] ?? s.Name;
       const n = 'Replicated' in s.Mode ? (s.Mode.Replicated.Replicas ?? 1) : 1;
+      for (const w of scaleWarnings(project.services[svc], n)) process.stderr.write(logLine('warning', w, !!process.stderr.isTTY));
       const lines = progressLines('Creating', Array.from({ length: n }, (_, i) => containerName(project.name, svc, i + 1)), 'done', !!process.stderr.isTTY);
       process.stderr.write(lines.start + lines.end);
     }

@@ -15,6 +15,8 @@ describe("compose ps State column, as docker-compose 1.29 prints it", () => {
     ['one unpaused again', { State: 'running', ContainerStatus: { Health: 'healthy', Paused: false } }, 'Up (healthy)'],
     ['an exit 0', { State: 'complete', ContainerStatus: { ExitCode: 0 } }, 'Exit 0'],
     ['an exit 3', { State: 'failed', ContainerStatus: { ExitCode: 3 } }, 'Exit 3'],
+    ['one made but not started (a port taken): the engine\'s exit 128', { State: 'rejected', Message: 'starting', Err: 'driver failed programming external connectivity' }, 'Exit 128'],
+    ['one never made: rejected, with why', { State: 'rejected', Message: 'preparing', Err: 'No such image: nope' }, 'Rejected: No such image: nope'],
   ])('%s', (_n, status, want) => {
     expect(stateText(t(status))).toBe(want);
   });

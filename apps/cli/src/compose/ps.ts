@@ -82,6 +82,8 @@ export function stateText(t: Task): string {
     case 'shutdown':
       return st.ContainerStatus?.ExitCode !== undefined ? `Exit ${st.ContainerStatus.ExitCode}` : 'Exit 0';
     case 'rejected':
+      // Made but not started (a port already taken): the engine keeps it `Created` with exit code 128, as 1.29 shows it.
+      if (st.Message === 'starting') return 'Exit 128';
       return `Rejected: ${st.Err ?? ''}`.trim();
     case 'pending':
       return st.Err ? `Pending: ${st.Err}` : 'Pending';

@@ -9,6 +9,8 @@ import { addProjectOptions, checkServices, load, projectOptions } from './projec
 import { convergence } from './task-view';
 import { timeoutMs, waitFor } from './wait';
 import { containerName, liveTasks, rewrite, servicesByName } from './verbs/project-services';
+import { scaleWarnings } from './verbs/scale-warnings';
+import { failureReason, scaleFailure } from './verbs/start-failure';
 import { scaledSpec } from './verbs/stopped';
 import { logLine, parseScaleArgs, progressLines, ScaleArgError } from './verbs/verb-format';
 
@@ -39,7 +41,15 @@ export function scaleCommand(): Command {
       const have = s ? liveTasks(state, s).map((t) => t.Slot ?? 0) : [];
       const added = Array.from({ length: n }, (_, i) => i + 1).filter((i) => !have.includes(i));
       const removed = have.filter((i) => i > n).sort((a, b) => a - b);
-      const up = progressLines('Creating', added.map((i) => containerName(project.name, service, i)), 'done', ansi);
+      for (const w of scaleWarnings(project.services[service], n)) process.stderr.write(logLine('warning', w, ansi));
+      if (added.length === 0 && removed.length === 0) {
+        // 1.29 counts running containers; a count asked before (a third that failed to start) still goes.
+        process.stderr.write('Desired container number already achieved\n');
+        if (s && 'Replicated' in s.Spec.Mode && s.Spec.Mode.Replicated.Replicas !== n) await rewrite(client, s, (spec) => scaledSpec(spec, n));
+        continue;
+      }
+      const creating = added.map((i) => containerName(project.name, service, i));
+      const up = progressLines('Creating', creating, 'done', ansi);
       const down = progressLines('Stopping and removing', removed.map((i) => containerName(project.name, service, i)), 'done', ansi);
       process.stderr.write(up.start + down.start);
       // A service not deployed (never up, or removed by `rm`) is deployed alone, as 1.29 creates its containers.
@@ -53,7 +63,12 @@ export function scaleCommand(): Command {
           const c = convergence(st, only);
           const svc = servicesByName(st, [service]).get(service);
           const live = svc ? liveTasks(st, svc).length : 0;
-          return { done: c.running >= n && live <= n, fail: c.failure ? `for ${c.failure.service}  ${c.failure.err}` : undefined };
+          if (c.failure) {
+            const runs = new Set(svc ? liveTasks(st, svc).filter((t) => t.Status.State === 'running').map((t) => t.Slot ?? 0) : []);
+            process.stderr.write(scaleFailure(creating, runs, c.failure, ansi));
+            return { done: false, fail: failureReason(c.failure) };
+          }
+          return { done: c.running >= n && live <= n };
         },
         timeoutMs(),
         `service ${service} to scale`,

@@ -26,8 +26,11 @@ export interface Convergence {
   done: boolean;
   running: number;
   desired: number;
-  /** A task that failed to start, with its error: `up` reports it instead of waiting forever. */
-  failure?: { service: string; err: string };
+  /**
+   * A task that failed to start, with its error: `up` reports it instead of waiting forever. `started`:
+   * the engine made its container and failed to start it (1.29's "Cannot start service").
+   */
+  failure?: { service: string; err: string; slot?: number; started: boolean };
 }
 
 export function convergence(state: StackState, services?: Set<string>): Convergence {
@@ -51,7 +54,7 @@ export function convergence(state: StackState, services?: Set<string>): Converge
     // Only a task whose container never ran fails `up`: 1.29's `up` does not fail for a container that exits.
     // Nor one in a slot scaled away (`scale web=2` after a third failed to start): it goes with its slot.
     else if (t.DesiredState === 'running' && (t.Status.State === 'rejected' || t.Status.State === 'failed') && t.Status.Err && !ran(t) && !scaledAway(t, s)) {
-      failure ??= { service: composeService(s), err: t.Status.Err };
+      failure ??= { service: composeService(s), err: t.Status.Err, slot: t.Slot, started: t.Status.Message === 'starting' };
     }
   }
   return { done: running >= desired, running, desired, failure };

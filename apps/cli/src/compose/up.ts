@@ -15,7 +15,7 @@ import { monochrome } from './up/log-printer';
 import { processIo } from './up/io';
 import { LocalEngine } from './engine.adapter';
 import { ShippingProgress } from './up/shipping-progress';
-import { dependencyFailureReport, resourceLines, upSteps, UpProgress } from './up/up-progress';
+import { dependencyFailureReport, resourceLines, startFailureReport, upSteps, UpProgress } from './up/up-progress';
 import { TtyProgressWriter } from '../progress/progress-writer';
 import { composeWarning } from './console-log';
 import { builtImageIds } from './built-image-ids';
@@ -99,7 +99,12 @@ export function upCommand(): Command {
           return { done: false, fail: report.error };
         }
         const c = convergence(s, wanted);
-        return { done: c.done && !progress.removing(), fail: c.failure ? `for ${c.failure.service}  ${c.failure.err}` : undefined };
+        if (c.failure) {
+          const report = startFailureReport(progress, s, c.failure);
+          process.stderr.write(report.text);
+          return { done: false, fail: report.error };
+        }
+        return { done: c.done && !progress.removing() };
       },
       timeoutMs(),
       `project ${project.name} to converge`,

@@ -118,18 +118,22 @@ export class TaskRunner {
     const { body, extra } = containerConfig(task, ctx.nodeId, ctx.networks, hostPorts, overlay satisfies OverlayContext);
     addSecretMounts(body, secretFiles);
     let containerId: string;
+    // Where it failed, as the task's message: a container the engine made but could not start is left
+    // `Created` with exit code 128, which `compose ps` shows and `up` reports as 1.29's "Cannot start service".
+    let step: 'preparing' | 'starting' = 'preparing';
     try {
       containerId = await this.sem.run(async () => {
         this.report({ taskId: id, state: 'ready', message: 'prepared' });
         const cid = await this.docker.create(body);
         for (const x of extra) await this.docker.connect(cid, x.network, x.aliases, x.ipv4);
+        step = 'starting';
         await this.docker.start(cid);
         return cid;
       });
     } catch (e) {
       // The image went between the check and the create (an `image rm`): the next task asks the engine again.
       if ((e as { statusCode?: number }).statusCode === 404) this.images.forget(task.Spec.ContainerSpec.Image);
-      this.report({ taskId: id, state: 'rejected', message: 'starting', err: errMessage(e) });
+      this.report({ taskId: id, state: 'rejected', message: step, err: errMessage(e) });
       return undefined;
     }
     const info = await this.docker.inspect(containerId).catch(() => undefined);

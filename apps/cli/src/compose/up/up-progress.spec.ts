@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Service, ServiceSpec, StackDeployRequest, Task } from '@flotilla/contracts';
 import type { ComposeProject } from '@flotilla/compose';
 import type { StackState } from '../../client/api-client';
-import { countOnly, dependencyFailureReport, removed, resourceLines, upSteps, UpProgress } from './up-progress';
+import { countOnly, dependencyFailureReport, removed, resourceLines, startFailureReport, upSteps, UpProgress } from './up-progress';
 
 const template = { ContainerSpec: { Image: 'i' } };
 const spec = (name: string, replicas = 1): ServiceSpec =>
@@ -15,7 +15,7 @@ const running = (service: string, slot = 1): Task =>
 // db, then app (depends on db), as the whole-project fixture.
 const project = {
   name: 'p',
-  services: { db: { name: 'db', depends_on: {} }, app: { name: 'app', depends_on: { db: { condition: 'service_healthy' } } } },
+  services: { db: { name: 'db', depends_on: {}, ports: [] }, app: { name: 'app', depends_on: { db: { condition: 'service_healthy' } }, ports: [] } },
   networks: { default: {} },
   volumes: { data: { driver: 'local' } },
 } as unknown as ComposeProject;
@@ -43,7 +43,7 @@ describe('upSteps', () => {
   });
 
   it('an up-to-date service is said before the lines of an independent one listed first (1.29 plans, then starts)', () => {
-    const free = { ...project, services: { web: { name: 'web', depends_on: {} }, db: { name: 'db', depends_on: {} } } } as unknown as ComposeProject;
+    const free = { ...project, services: { web: { name: 'web', depends_on: {}, ports: [] }, db: { name: 'db', depends_on: {}, ports: [] } } } as unknown as ComposeProject;
     const st: StackDeployRequest = { ...stack, services: [spec('web'), spec('db')] };
     const p = new UpProgress(upSteps(free, st, { created: [], updated: [], unchanged: ['p_web', 'p_db'] }, [svc('web'), svc('db')], [], new Set(['p_web'])), false);
     expect(p.next({ name: 'p', services: [svc('web'), svc('db')], tasks: [], networks: [], volumes: [] }).replaceAll('\r', '')).toBe('p_db_1 is up-to-date\nStarting p_web_1 ... \n');
@@ -137,5 +137,57 @@ describe('dependencyFailureReport: 1.29\'s bytes when a dependency fails its con
       text: '\nERROR: for web  Container "6545030888ff" is unhealthy.\n',
       error: 'Encountered errors while bringing up the project.',
     });
+  });
+});
+
+describe('UpProgress: the host-port warning', () => {
+  const web = { name: 'web', depends_on: {}, ports: [{ target: 80, published: 8080, protocol: 'tcp', mode: 'host' }] };
+  const withPort = { ...project, services: { web } } as unknown as ComposeProject;
+  const st = (n: number): StackDeployRequest => ({ ...stack, services: [spec('web', n)] });
+  const WARNING = 'The "web" service specifies a port on the host. If multiple containers for this service are created on a single host, the port will clash.';
+
+  it("two containers with a host-mode port: 1.29's warning, then the service's lines", () => {
+    const p = new UpProgress(upSteps(withPort, st(2), { created: ['p_web'], updated: [], unchanged: [] }, []), false);
+    expect(p.next({ name: 'p', services: [svc('web')], tasks: [], networks: [], volumes: [] }).replaceAll('\r', '')).toBe(`${WARNING}\nCreating p_web_1 ... \nCreating p_web_2 ... \n`);
+  });
+
+  it('up-to-date with two: warned too (1.29 warns as each service converges); one container: not', () => {
+    const two = new UpProgress(upSteps(withPort, st(2), { created: [], updated: [], unchanged: ['p_web'] }, [svc('web')]), false);
+    expect(two.next({ name: 'p', services: [svc('web')], tasks: [], networks: [], volumes: [] })).toBe(`${WARNING}\np_web_1 is up-to-date\np_web_2 is up-to-date\n`);
+    const one = new UpProgress(upSteps(withPort, st(1), { created: ['p_web'], updated: [], unchanged: [] }, []), false);
+    expect(one.next({ name: 'p', services: [svc('web')], tasks: [], networks: [], volumes: [] })).not.toContain('WARNING');
+    expect(one.next({ name: 'p', services: [svc('web')], tasks: [], networks: [], volumes: [] })).not.toContain('clash');
+  });
+
+  it('on a terminal: the warning is counted, so a done status rewrites its own line', () => {
+    const p = new UpProgress(upSteps(withPort, st(2), { created: ['p_web'], updated: [], unchanged: [] }, []), true);
+    const s = { name: 'p', services: [svc('web')], tasks: [] as Task[], networks: [], volumes: [] };
+    expect(p.next(s)).toBe(`\x1b[33mWARNING\x1b[0m: ${WARNING}\nCreating p_web_1 ... \r\nCreating p_web_2 ... \r\n`);
+    // p_web_1 is two lines up from the bottom: the warning above it does not shift it.
+    expect(p.next({ ...s, tasks: [running('web', 1), running('web', 2)] })).toContain('\x1b[2A\x1b[2K\rCreating p_web_1 ... \x1b[32mdone');
+  });
+});
+
+describe('startFailureReport', () => {
+  const web = { name: 'web', depends_on: {}, ports: [] };
+  const one = { ...project, services: { web } } as unknown as ComposeProject;
+  const st = (tasks: Task[]): StackState => ({ name: 'p', services: [svc('web')], tasks, networks: [], volumes: [] });
+  const PORT = 'driver failed programming external connectivity on endpoint p_web.3.x (ID): all ports are allocated';
+
+  it("1.29's lines: the containers that run done, the failed one error, its block, the service's; then the summary", () => {
+    const p = new UpProgress(upSteps(one, { ...stack, services: [spec('web', 3)] }, { created: ['p_web'], updated: [], unchanged: [] }, []), false);
+    expect(p.next(st([]))).toBe('Creating p_web_1 ... \r\nCreating p_web_2 ... \r\nCreating p_web_3 ... \r\n');
+    const failed = { ...running('web', 3), Status: { State: 'rejected', Message: 'starting', Err: PORT } } as unknown as Task;
+    const r = startFailureReport(p, st([running('web', 1), running('web', 2), failed]), { service: 'web', err: PORT, slot: 3, started: true });
+    expect(r.text).toBe(
+      'Creating p_web_1 ... done\r\nCreating p_web_2 ... done\r\n' +
+        'Host is already in use by another container\n' +
+        'Creating p_web_3 ... error\r\n' +
+        `\nERROR: for p_web_3  Cannot start service web: ${PORT}\n` +
+        `\nERROR: for web  Cannot start service web: ${PORT}\n`,
+    );
+    expect(r.error).toBe('Encountered errors while bringing up the project.');
+    // Its lines are said: the next snapshot adds nothing for it.
+    expect(p.next(st([running('web', 1), running('web', 2), failed]))).toBe('');
   });
 });

@@ -1,8 +1,11 @@
 import { dependencyOrder, serviceDependencies, type ComposeProject } from '@flotilla/compose';
 import type { Service, ServiceSpec, StackDeployRequest, StackDeployResult } from '@flotilla/contracts';
 import type { StackState } from '../../client/api-client';
-import { composeService, convergence, upToDate } from '../task-view';
+import { composeService, convergence, currentTasks, upToDate } from '../task-view';
 import { ParallelLines } from '../verbs/parallel-lines';
+import { scaleWarnings } from '../verbs/scale-warnings';
+import { containerErrorBlock, failureReason, hostInUseLine, type StartFailure } from '../verbs/start-failure';
+import { logLine } from '../verbs/verb-format';
 import { runningReplicas, stoppedReplicas } from '../verbs/stopped';
 
 /** What 1.29's `up` says of a service: its container lines' verb, or `is up-to-date`. */
@@ -17,6 +20,8 @@ export interface UpStep {
   after: string[];
   /** Stopping and removing: the replicas that stay (slots above it go). */
   keep?: number;
+  /** 1.29's warnings for the service as it starts converging (see scaleWarnings). */
+  warnings?: string[];
 }
 
 /** Whether two specs of a service differ in their replica count at most (the containers they run are the same). */
@@ -76,16 +81,17 @@ export function upSteps(
           : 'up-to-date';
     const n = 'Replicated' in spec.Mode ? (spec.Mode.Replicated.Replicas ?? 1) : 1;
     const after = serviceDependencies(project.services[service]).filter((d) => byService.has(d));
+    const warnings = scaleWarnings(project.services[service], n);
     const name = (i: number) => `${project.name}_${service}_${i}`;
     // Only the count changed (`up --scale`): 1.29 creates the new containers, or stops and removes the
     // extra ones, and says nothing of those it keeps.
     const had = was && action === 'Recreating' && countOnly(was.Spec, spec, (t) => netNames.get(t) ?? t) ? runningReplicas(was) : undefined;
     if (had !== undefined && had !== n) {
       const range = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => name(from + i + 1));
-      steps.push(n > had ? { service, action: 'Creating', containers: range(had, n), after } : { service, action: 'Stopping and removing', containers: range(n, had), after, keep: n });
+      steps.push(n > had ? { service, action: 'Creating', containers: range(had, n), after, warnings } : { service, action: 'Stopping and removing', containers: range(n, had), after, keep: n, warnings });
       continue;
     }
-    steps.push({ service, action, containers: Array.from({ length: n }, (_, i) => name(i + 1)), after });
+    steps.push({ service, action, containers: Array.from({ length: n }, (_, i) => name(i + 1)), after, warnings });
   }
   return steps;
 }
@@ -102,7 +108,7 @@ export class UpProgress {
 
   constructor(
     private readonly steps: UpStep[],
-    ansi: boolean,
+    private readonly ansi: boolean,
   ) {
     this.writer = new ParallelLines(ansi);
     for (const s of steps) this.phase.set(s.service, 'waiting');
@@ -112,6 +118,26 @@ export class UpProgress {
   /** Some `Stopping and removing` line is not done yet: `up` waits for it, as 1.29 does. */
   removing(): boolean {
     return this.steps.some((s) => s.keep !== undefined && this.phase.get(s.service) !== 'done');
+  }
+
+  /**
+   * The lines of a service whose container failed to start (see startFailureReport): its running
+   * containers `done`, the failed one `error`, and that container's error block.
+   */
+  failed(state: StackState, f: StartFailure): string {
+    const step = this.steps.find((s) => s.service === f.service);
+    if (!step || this.phase.get(step.service) !== 'started' || f.slot === undefined) return '';
+    this.phase.set(step.service, 'done');
+    const ids = new Set(state.services.filter((s) => composeService(s) === f.service).map((s) => s.ID));
+    const runs = new Set(currentTasks(state).filter((t) => ids.has(t.ServiceID) && t.Status.State === 'running').map((t) => t.Slot));
+    const name = (slot: number) => step.containers.find((c) => c.endsWith(`_${f.service}_${slot}`));
+    const failed = name(f.slot);
+    let out = '';
+    for (const c of step.containers) if (c !== failed && [...runs].some((slot) => slot !== undefined && name(slot) === c)) out += this.writer.status(step.action, c, 'done');
+    if (!failed) return out;
+    out += this.writer.note(hostInUseLine(f, this.ansi));
+    out += this.writer.status(step.action, failed, 'error');
+    return out + containerErrorBlock(failed, f);
   }
 
   /** The text to write for this snapshot (nothing when nothing moved). */
@@ -124,6 +150,7 @@ export class UpProgress {
         const phase = this.phase.get(step.service);
         if (phase === 'waiting' && step.after.every((d) => (this.phase.get(d) ?? 'done') === 'done')) {
           moved = true;
+          for (const w of step.warnings ?? []) out += this.writer.note(logLine('warning', w, this.ansi));
           if (step.action === 'up-to-date') {
             out += step.containers.map((c) => `${c} is up-to-date\n`).join('');
             this.phase.set(step.service, 'done');
@@ -141,6 +168,17 @@ export class UpProgress {
     }
     return out;
   }
+}
+
+/**
+ * What 1.29's `up` prints when a container of a service it is starting fails to start: the service's
+ * other containers that run, `done`; the failed one's line, `error` (after "Host is already in use by
+ * another container" for a port taken); then its `ERROR: for CONTAINER` block and the service's, and the
+ * command fails with the summary, logged as an error.
+ */
+export function startFailureReport(progress: UpProgress, state: StackState, f: StartFailure): { text: string; error: string } {
+  const text = progress.failed(state, f) + `\nERROR: for ${f.service}  ${failureReason(f)}\n`;
+  return { text, error: 'Encountered errors while bringing up the project.' };
 }
 
 /**

@@ -24,3 +24,12 @@ describe('ParallelLines (1.29 parallel writer)', () => {
     expect(w.status('Stopping', 'p_db_1', 'error')).toBe('\x1b[1A\x1b[2K\rStopping p_db_1  ... \x1b[31merror\x1b[0m\r\x1b[1B');
   });
 });
+
+describe('ParallelLines.note', () => {
+  it('a line written after the progress lines is counted: a status moves up past it', () => {
+    const w = new ParallelLines(true);
+    w.add('Creating', ['p_a_1']);
+    expect(w.note('WARNING: x\n')).toBe('WARNING: x\n');
+    expect(w.status('Creating', 'p_a_1', 'done')).toBe('\x1b[2A\x1b[2K\rCreating p_a_1 ... \x1b[32mdone\x1b[0m\r\x1b[2B');
+  });
+});

@@ -18,6 +18,12 @@ export class ParallelLines {
     }
   }
 
+  /** A line written among the progress lines (a warning): counted, so a later status finds its own line. */
+  note(text: string): string {
+    for (let i = 0; i < text.split('\n').length - 1; i++) this.keys.push('');
+    return text;
+  }
+
   /** `Creating p_db_1 ... ` lines, a new line each. */
   initial(verb: string, names: readonly string[]): string {
     return names.map((n) => `${this.pad(verb, n)} ... \r\n`).join('');

@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { containerErrorBlock, failureReason, hostInUseLine, scaleFailure, type StartFailure } from './start-failure';
+
+const PORT = 'driver failed programming external connectivity on endpoint p_web.3.x (ID): all ports are allocated';
+const taken: StartFailure = { service: 'web', err: PORT, slot: 3, started: true };
+const noImage: StartFailure = { service: 'web', err: 'No such image: nope', slot: 1, started: false };
+
+describe('start failures in 1.29 words', () => {
+  it('a container made but not started: "Cannot start service"; one never made: the engine\'s words alone', () => {
+    expect(failureReason(taken)).toBe(`Cannot start service web: ${PORT}`);
+    expect(failureReason(noImage)).toBe('No such image: nope');
+  });
+
+  it('"Host is already in use by another container" only for a port the engine could not bind', () => {
+    expect(hostInUseLine(taken, false)).toBe('Host is already in use by another container\n');
+    expect(hostInUseLine(taken, true)).toBe('\x1b[33mWARNING\x1b[0m: Host is already in use by another container\n');
+    expect(hostInUseLine(noImage, false)).toBe('');
+    expect(hostInUseLine({ ...taken, started: false }, false)).toBe('');
+  });
+
+  it('the error block: a blank line, then ERROR: for NAME and two spaces', () => {
+    expect(containerErrorBlock('p_web_3', taken)).toBe(`\nERROR: for p_web_3  Cannot start service web: ${PORT}\n`);
+  });
+
+  it('scale: the created containers that run done, the failed one error (after the port line), then its block', () => {
+    const out = scaleFailure(['p_web_2', 'p_web_3'], new Set([1, 2]), taken, false);
+    expect(out).toBe(
+      'Creating p_web_2 ... done\r\n' +
+        'Host is already in use by another container\n' +
+        'Creating p_web_3 ... error\r\n' +
+        `\nERROR: for p_web_3  Cannot start service web: ${PORT}\n`,
+    );
+    // A failure of a container this scale did not create: nothing of its own to print.
+    expect(scaleFailure(['p_web_2'], new Set([1]), taken, false)).toBe('');
+  });
+});

@@ -1,0 +1,34 @@
+import type { Convergence } from '../task-view';
+import { ParallelLines } from './parallel-lines';
+import { logLine } from './verb-format';
+
+export type StartFailure = NonNullable<Convergence['failure']>;
+
+/** 1.29's reason for a container that failed: "Cannot start service S: …" when the engine made it but could not start it. */
+export function failureReason(f: StartFailure): string {
+  return f.started ? `Cannot start service ${f.service}: ${f.err}` : f.err;
+}
+
+/** The line 1.29 logs (as a warning) before that reason when the engine could not bind a published port. */
+export function hostInUseLine(f: StartFailure, ansi: boolean): string {
+  return f.started && f.err.includes('driver failed programming external connectivity') ? logLine('warning', 'Host is already in use by another container', ansi) : '';
+}
+
+/** The container's `ERROR: for NAME  REASON` block that 1.29's parallel writer prints after its lines. */
+export function containerErrorBlock(name: string, f: StartFailure): string {
+  return `\nERROR: for ${name}  ${failureReason(f)}\n`;
+}
+
+/**
+ * 1.29's lines for a container `scale` created that failed to start: the others it created that run
+ * `done`, the failed one's `error`, then its error block.
+ */
+export function scaleFailure(creating: string[], running: ReadonlySet<number>, f: StartFailure, ansi: boolean): string {
+  const slotOf = (c: string) => Number(c.slice(c.lastIndexOf('_') + 1));
+  const name = creating.find((c) => slotOf(c) === f.slot);
+  if (!name) return '';
+  const w = new ParallelLines(ansi);
+  w.add('Creating', creating);
+  const done = creating.filter((c) => c !== name && running.has(slotOf(c))).map((c) => w.status('Creating', c, 'done')).join('');
+  return done + w.note(hostInUseLine(f, ansi)) + w.status('Creating', name, 'error') + containerErrorBlock(name, f);
+}
