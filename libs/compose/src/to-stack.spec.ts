@@ -104,6 +104,19 @@ describe('toStack', () => {
     ]);
   });
 
+  it('container_name: the container\'s name and a network alias for the compose verbs; a stack ignores it, as Swarm\'s', () => {
+    const d = mkdtempSync(join(tmpdir(), 'to-stack-name-'));
+    writeFileSync(join(d, 'docker-compose.yml'), 'services:\n  db:\n    image: i\n    container_name: my-db\n    networks:\n      back:\n        aliases: [store]\nnetworks:\n  back: {}\n');
+    const p = loadProject({ workingDir: d, env: {}, projectName: 'p' });
+    rmSync(d, { recursive: true, force: true });
+    const named = toStack(p, { containerNames: true }).services[0].TaskTemplate;
+    expect(named.ContainerSpec.ContainerName).toBe('my-db');
+    expect(named.Networks).toEqual([{ Target: 'p_back', Aliases: ['db', 'store', 'my-db'] }]);
+    const stack = toStack(p).services[0].TaskTemplate;
+    expect(stack.ContainerSpec.ContainerName).toBeUndefined();
+    expect(stack.Networks).toEqual([{ Target: 'p_back', Aliases: ['db', 'store'] }]);
+  });
+
   it('mounts: named volume prefixed, bind absolute, tmpfs', () => {
     const m = byName.demo_web.TaskTemplate.ContainerSpec.Mounts!;
     expect(m[0]).toMatchObject({ Type: 'volume', Source: 'demo_data', Target: '/var/lib/data' });

@@ -53,6 +53,11 @@ export interface ToStackOptions {
    * its own host (`per-container`, what the compose verbs ask: one host-mode port carrying the range).
    */
   hostRanges?: 'mesh' | 'per-container';
+  /**
+   * `container_name`: docker-compose 1.29 names the service's container so, and other containers reach it by
+   * that name (what the compose verbs ask); Swarm's stack deploy ignores it, as a stack's reading does.
+   */
+  containerNames?: boolean;
 }
 
 export function toStack(project: ComposeProject, opts: ToStackOptions = {}): StackDeployRequest {
@@ -117,8 +122,10 @@ function serviceSpec(project: ComposeProject, s: ServiceDef, nets: ServiceDef['n
   const labels = { [L.project]: p, [L.service]: s.name, [L.stack]: p };
   const image = s.image ?? `${p}_${s.name}`;
   const builtId = opts.imageIds?.[s.name];
+  const named = opts.containerNames && s.container_name ? s.container_name : undefined;
   const cs: ContainerSpec = {
     Image: image,
+    ...(named ? { ContainerName: named } : {}),
     Labels: { ...s.labels, ...labels, ...(builtId ? { [L.builtImage]: builtId } : {}) },
     ...(s.entrypoint ? { Command: s.entrypoint } : {}),
     ...(s.command ? { Args: s.command } : {}),
@@ -180,7 +187,7 @@ function serviceSpec(project: ComposeProject, s: ServiceDef, nets: ServiceDef['n
       ? {
           Networks: Object.entries(nets)
             .sort(([a], [b]) => (a < b ? -1 : 1))
-            .map(([n, o]) => ({ Target: networkName(project, n), Aliases: [...new Set([s.name, ...(o.aliases ?? []), ...linkAliases])] })),
+            .map(([n, o]) => ({ Target: networkName(project, n), Aliases: [...new Set([s.name, ...(o.aliases ?? []), ...linkAliases, ...(named ? [named] : [])])] })),
         }
       : {}),
   };

@@ -95,6 +95,11 @@ export interface HealthConfig {
 
 export interface ContainerSpec {
   Image: string;
+  /**
+   * flotilla's own: the container's name on its engine, instead of Swarm's `service.slot.task` (compose's
+   * `container_name`, as docker-compose names it; the engine's DNS answers it on the container's networks).
+   */
+  ContainerName?: string;
   Labels?: Labels;
   Command?: string[];
   Args?: string[];

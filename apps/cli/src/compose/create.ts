@@ -5,7 +5,7 @@ import { addProjectOptions, checkServices, load, printWarnings, projectOptions }
 import { builtImageIds } from './built-image-ids';
 import { buildImages } from './build/build-images';
 import { createdStack } from './verbs/created-stack';
-import { containerName } from './verbs/project-services';
+import { containerName } from './container-name';
 import { scaleWarnings } from './verbs/scale-warnings';
 import { logLine, progressLines } from './verbs/verb-format';
 
@@ -44,7 +44,7 @@ export function createCommand(): Command {
       const svc = s.Labels?.['com.docker.compose.service'] ?? s.Name;
       const n = 'Replicated' in s.Mode ? (s.Mode.Replicated.Replicas ?? 1) : 1;
       for (const w of scaleWarnings(project.services[svc], n)) process.stderr.write(logLine('warning', w, !!process.stderr.isTTY));
-      const lines = progressLines('Creating', Array.from({ length: n }, (_, i) => containerName(project.name, svc, i + 1)), 'done', !!process.stderr.isTTY);
+      const lines = progressLines('Creating', Array.from({ length: n }, (_, i) => containerName(project.name, svc, i + 1, s.TaskTemplate.ContainerSpec.ContainerName)), 'done', !!process.stderr.isTTY);
       process.stderr.write(lines.start + lines.end);
     }
     for (const n of result.unchanged) process.stderr.write(`${n} is up-to-date\n`);

@@ -3,7 +3,8 @@ import { errorMessageOf } from '@flotilla/contracts';
 import { connect } from '../client/local-cluster';
 import { CliError } from '../errors';
 import { addProjectOptions, checkServices, load, projectOptions } from './project-options';
-import { containerName, isStopped, liveTasks, servicesByName } from './verbs/project-services';
+import { isStopped, liveTasks, servicesByName } from './verbs/project-services';
+import { containerName } from './container-name';
 import { stoppedReplicas } from './verbs/stopped';
 import { imagesTable, type ImageRow } from './verbs/verb-format';
 
@@ -38,13 +39,13 @@ export function imagesCommand(): Command {
       for (const t of liveTasks(state, s)) {
         const ref = t.Spec.ContainerSpec.Image;
         const img = await inspect(ref);
-        rows.push({ container: containerName(project.name, name, t.Slot || t.NodeID || ''), repoTags: img.RepoTags ?? [], wanted: ref.split('@')[0], id: img.Id, size: img.Size });
+        rows.push({ container: containerName(project.name, name, t.Slot || t.NodeID || '', t.Spec.ContainerSpec.ContainerName), repoTags: img.RepoTags ?? [], wanted: ref.split('@')[0], id: img.Id, size: img.Size });
       }
       // A stopped (or only created) service's containers, as `ps` lists them: 1.29 shows their images too.
       const ref = s.Spec.TaskTemplate.ContainerSpec.Image;
       for (let i = 1; isStopped(s) && i <= (stoppedReplicas(s) ?? 0); i++) {
         const img = await inspect(ref);
-        rows.push({ container: containerName(project.name, name, i), repoTags: img.RepoTags ?? [], wanted: ref.split('@')[0], id: img.Id, size: img.Size });
+        rows.push({ container: containerName(project.name, name, i, s.Spec.TaskTemplate.ContainerSpec.ContainerName), repoTags: img.RepoTags ?? [], wanted: ref.split('@')[0], id: img.Id, size: img.Size });
       }
     }
     if (o.quiet) {

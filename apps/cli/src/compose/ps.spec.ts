@@ -41,7 +41,7 @@ describe('compose ps Ports column, as docker-compose 1.29 prints it', () => {
 describe('compose ps: a host range onto one port (18000-18001:80)', () => {
   const range = { Protocol: 'tcp' as const, TargetPort: 80, PublishedPort: 18000, PublishedPortEnd: 18001, PublishMode: 'host' as const };
   const svc = { ID: 's1', Spec: { Name: 'p_web', Labels: { 'com.docker.compose.service': 'web' }, EndpointSpec: { Ports: [range] } }, Endpoint: { Spec: { Ports: [range] } } } as unknown as Service;
-  const task = (slot: number, state: TaskStatus['State'], published?: number): Task =>
+  const task = (slot: number, state: TaskStatus['State'], published?: number, message = ''): Task =>
     ({
       ID: `t${slot}`,
       ServiceID: 's1',
@@ -49,12 +49,36 @@ describe('compose ps: a host range onto one port (18000-18001:80)', () => {
       DesiredState: 'running',
       CreatedAt: '',
       Spec: { ContainerSpec: { Image: 'i' } },
-      Status: { Timestamp: '', Message: '', State: state, ...(published ? { PortStatus: { Ports: [{ Protocol: 'tcp', TargetPort: 80, PublishedPort: published, PublishMode: 'host' }] } } : {}) },
+      Status: { Timestamp: '', Message: message, State: state, ...(published ? { PortStatus: { Ports: [{ Protocol: 'tcp', TargetPort: 80, PublishedPort: published, PublishMode: 'host' }] } } : {}) },
     }) as unknown as Task;
 
   it("each container shows the one port of the range it got, as 1.29 shows each container's binding", () => {
-    const state = { services: [svc], tasks: [task(1, 'running', 18000), task(2, 'running', 18001), task(3, 'rejected')], networks: [], volumes: [] } as unknown as StackState;
+    const state = { services: [svc], tasks: [task(1, 'running', 18000), task(2, 'running', 18001), task(3, 'rejected', undefined, 'starting')], networks: [], volumes: [] } as unknown as StackState;
     const rows = renderPs(state, 'p', { filter: [] }).split('\n').slice(2, 5);
-    expect(rows.map((r) => r.split(/\s{3,}/).at(-1))).toEqual(['0.0.0.0:18000->80/tcp,:::18000->80/tcp', '0.0.0.0:18001->80/tcp,:::18001->80/tcp', expect.not.stringContaining('->')]);
+    expect(rows.map((r) => r.trimEnd().split(/\s{3,}/).at(-1))).toEqual(['0.0.0.0:18000->80/tcp,:::18000->80/tcp', '0.0.0.0:18001->80/tcp,:::18001->80/tcp', 'Exit 128']);
+  });
+
+  it('a task the engine never made a container for is not listed (1.29 lists containers); one made and not started is', () => {
+    const state = { services: [svc], tasks: [task(1, 'running', 18000), task(2, 'rejected', undefined, 'creating')], networks: [], volumes: [] } as unknown as StackState;
+    expect(renderPs(state, 'p', { filter: [] }).split('\n').filter(Boolean).slice(2).map((r) => r.split(/\s{3,}/)[0])).toEqual(['p_web_1']);
+  });
+});
+
+describe('compose ps order', () => {
+  const svc = (id: string, name: string) => ({ ID: id, Spec: { Name: `p_${name}`, Labels: { 'com.docker.compose.service': name } } }) as unknown as Service;
+  const task = (id: string, service: string, slot: number, containerName?: string): Task =>
+    ({
+      ID: id,
+      ServiceID: service,
+      Slot: slot,
+      DesiredState: 'running',
+      CreatedAt: '',
+      Spec: { ContainerSpec: { Image: 'i', ...(containerName ? { ContainerName: containerName } : {}) } },
+      Status: { Timestamp: '', Message: '', State: 'running' },
+    }) as unknown as Task;
+
+  it("by name as 1.29 sorts it (Python's string order): slot 10 before 2, a container_name with `-` before `_`", () => {
+    const state = { services: [svc('s1', 'web'), svc('s2', 'db')], tasks: [task('a', 's1', 2), task('b', 's1', 10), task('c', 's2', 1, 'p-store')], networks: [], volumes: [] } as unknown as StackState;
+    expect(renderPs(state, 'p', { filter: [] }).split('\n').slice(2).filter(Boolean).map((r) => r.split(/\s{3,}/)[0].trim())).toEqual(['p-store', 'p_web_10', 'p_web_2']);
   });
 });

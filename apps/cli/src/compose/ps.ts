@@ -4,6 +4,7 @@ import type { StackState } from '../client/api-client';
 import { composeTable } from '../format/table';
 import { addProjectOptions, checkServices, load, projectOptions } from './project-options';
 import { composeService, currentTasks } from './task-view';
+import { containerName } from './container-name';
 import { taskPorts, type Task } from '@flotilla/contracts';
 import { CliError } from '../errors';
 import { stoppedRows, servicesList } from './verbs/ps-stopped';
@@ -44,12 +45,12 @@ export function renderPs(
   }
   const tasks = (o.all ? state.tasks : currentTasks(state)).filter((t) => {
     const s = svcById.get(t.ServiceID);
-    return s && keep(composeService(s));
+    return s && keep(composeService(s)) && !neverMade(t);
   });
   const rows = tasks
     .map((t) => {
       const s = svcById.get(t.ServiceID)!;
-      const name = `${project}_${composeService(s)}_${t.Slot || t.NodeID?.slice(0, 12)}`;
+      const name = containerName(project, composeService(s), t.Slot || t.NodeID?.slice(0, 12) || '', t.Spec.ContainerSpec.ContainerName);
       // 1.29 reads ports from the container's bindings, which an ended container no longer has.
       const bound = t.Status.State === 'running' || t.Status.State === 'starting';
       // A host range shows the one port its container got (the task's PortStatus), as 1.29 shows the engine's binding.
@@ -58,11 +59,20 @@ export function renderPs(
     })
     // A stopped service's containers are gone in flotilla: listed from the count it remembers, without IDs.
     .concat(o.quiet ? [] : stoppedRows(state, project, keep).map((cells) => ({ name: cells[0], cells, id: '' })))
-    .sort((a, b) => a.name.localeCompare(b.name, 'en', { numeric: true }));
+    // 1.29 sorts by name as Python compares strings (code points): `p_web_10` before `p_web_2`, `a-db` before `a_app_1`.
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   if (o.quiet) return rows.map((r) => r.id + '\n').join('');
   return composeTable(['Name', 'Command', 'State', 'Ports'], rows.map((r) => r.cells));
 }
 
+
+/**
+ * A task the engine never made a container for (its image missing, its name taken): 1.29 lists containers,
+ * and `up` has said why. One made but not started is listed (`Exit 128`).
+ */
+function neverMade(t: Task): boolean {
+  return t.Status.State === 'rejected' && t.Status.Message !== 'starting' && !t.Status.ContainerStatus?.ContainerID;
+}
 
 /** docker-compose's State column from the task as the worker last saw its container. */
 export function stateText(t: Task): string {

@@ -5,7 +5,8 @@ import { DockerApi } from '../client/docker-api';
 import { addProjectOptions, checkServices, load, projectOptions } from './project-options';
 import { timeoutMs, waitFor } from './wait';
 import { stopServices } from './stop';
-import { containerName, isStopped, servicesByName } from './verbs/project-services';
+import { isStopped, servicesByName } from './verbs/project-services';
+import { containerName } from './container-name';
 import { stoppedReplicas } from './verbs/stopped';
 import { progressLines } from './verbs/verb-format';
 
@@ -29,7 +30,7 @@ export function rmCommand(): Command {
     if (o.stop) await stopServices(client, project.name, services);
     const state = await client.stack(project.name);
     const stopped = [...servicesByName(state, services)].filter(([, s]) => isStopped(s));
-    const names = stopped.flatMap(([n, s]) => Array.from({ length: stoppedReplicas(s) ?? 0 }, (_, i) => containerName(project.name, n, i + 1)));
+    const names = stopped.flatMap(([n, s]) => Array.from({ length: stoppedReplicas(s) ?? 0 }, (_, i) => containerName(project.name, n, i + 1, s.Spec.TaskTemplate.ContainerSpec.ContainerName)));
     if (names.length === 0) {
       process.stdout.write('No stopped containers\n');
       return;

@@ -8,7 +8,8 @@ import { CliError } from '../errors';
 import { addProjectOptions, checkServices, load, projectOptions } from './project-options';
 import { convergence } from './task-view';
 import { timeoutMs, waitFor } from './wait';
-import { containerName, liveTasks, rewrite, servicesByName } from './verbs/project-services';
+import { liveTasks, rewrite, servicesByName } from './verbs/project-services';
+import { containerName } from './container-name';
 import { scaleWarnings } from './verbs/scale-warnings';
 import { failureReason, scaleFailure } from './verbs/start-failure';
 import { scaledSpec } from './verbs/stopped';
@@ -48,9 +49,10 @@ export function scaleCommand(): Command {
         if (s && 'Replicated' in s.Spec.Mode && s.Spec.Mode.Replicated.Replicas !== n) await rewrite(client, s, (spec) => scaledSpec(spec, n));
         continue;
       }
-      const creating = added.map((i) => containerName(project.name, service, i));
+      const custom = project.services[service].container_name;
+      const creating = added.map((i) => containerName(project.name, service, i, custom));
       const up = progressLines('Creating', creating, 'done', ansi);
-      const down = progressLines('Stopping and removing', removed.map((i) => containerName(project.name, service, i)), 'done', ansi);
+      const down = progressLines('Stopping and removing', removed.map((i) => containerName(project.name, service, i, custom)), 'done', ansi);
       process.stderr.write(up.start + down.start);
       // A service not deployed (never up, or removed by `rm`) is deployed alone, as 1.29 creates its containers.
       if (s) await rewrite(client, s, (spec) => scaledSpec(spec, n));

@@ -3,7 +3,8 @@ import type { ApiClient } from '../client/api-client';
 import { connect } from '../client/local-cluster';
 import { addProjectOptions, checkServices, load, projectOptions } from './project-options';
 import { timeoutMs, waitFor } from './wait';
-import { containerName, liveTasks, rewrite, servicesByName } from './verbs/project-services';
+import { liveTasks, rewrite, servicesByName } from './verbs/project-services';
+import { containerName } from './container-name';
 import { stoppedSpec } from './verbs/stopped';
 import { progressLines } from './verbs/verb-format';
 import { parseTimeout } from './up/up-options';
@@ -32,7 +33,7 @@ export async function stopServices(client: ApiClient, project: string, services:
   const state = await client.stack(project);
   const targets = [...servicesByName(state, services)].filter(([, s]) => liveTasks(state, s).length > 0);
   if (targets.length === 0) return;
-  const names = targets.flatMap(([n, s]) => liveTasks(state, s).map((t) => containerName(project, n, t.Slot || t.NodeID || '')));
+  const names = targets.flatMap(([n, s]) => liveTasks(state, s).map((t) => containerName(project, n, t.Slot || t.NodeID || '', t.Spec.ContainerSpec.ContainerName)));
   const lines = progressLines('Stopping', names, 'done', !!process.stderr.isTTY);
   process.stderr.write(lines.start);
   for (const [, s] of targets) await rewrite(client, s, stoppedSpec);

@@ -15,6 +15,7 @@ const task = (serviceId: string, slot: number, node: string, state = 'running', 
     NodeID: node,
     CreatedAt: created,
     DesiredState: 'running',
+    Spec: { ContainerSpec: { Image: 'i' } },
     Status: { State: state, ContainerStatus: cid ? { ContainerID: cid } : undefined },
   }) as unknown as Task;
 
@@ -27,6 +28,15 @@ describe('taskContainers', () => {
       ['p_db_1', 'n1', 'cdb'],
       ['p_web_2', 'n1', 'c2'],
       ['p_web_10', 'n2', 'c10'],
+    ]);
+  });
+
+  it("a service's container_name names its container, as 1.29 names it, and sorts by it", () => {
+    const db = task('s2', 1, 'n1', 'running', undefined, 'cdb');
+    const named = { ...db, Spec: { ContainerSpec: { Image: 'i', ContainerName: 'a-store' } } } as Task;
+    expect(taskContainers(state([task('s1', 1, 'n1', 'running', undefined, 'c1'), named]), 'p').map((c) => [c.name, c.service, c.number])).toEqual([
+      ['a-store', 'db', 1],
+      ['p_web_1', 'web', 1],
     ]);
   });
 

@@ -1,6 +1,7 @@
 import type { StackState } from '../client/api-client';
 import { CliError } from '../errors';
 import { composeService, currentTasks } from './task-view';
+import { containerName } from './container-name';
 
 /** A task container as the container verbs see it: where it runs and what 1.29 calls it. */
 export interface TaskContainer {
@@ -38,7 +39,7 @@ export function taskContainers(state: StackState, project: string, o: { services
       number = (globalNumber.get(service) ?? 0) + 1;
       globalNumber.set(service, number);
     }
-    out.push({ name: `${project}_${service}_${number}`, service, number, nodeId: t.NodeID, containerId, taskId: t.ID, state: t.Status.State });
+    out.push({ name: containerName(project, service, number, t.Spec.ContainerSpec.ContainerName), service, number, nodeId: t.NodeID, containerId, taskId: t.ID, state: t.Status.State });
   }
   return out.sort((a, b) => a.name.localeCompare(b.name, 'en', { numeric: true }));
 }

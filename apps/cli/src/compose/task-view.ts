@@ -27,10 +27,10 @@ export interface Convergence {
   running: number;
   desired: number;
   /**
-   * A task that failed to start, with its error: `up` reports it instead of waiting forever. `started`:
-   * the engine made its container and failed to start it (1.29's "Cannot start service").
+   * A task that failed to start, with its error: `up` reports it instead of waiting forever. `step`: where
+   * (the worker's message): `creating` the engine refused the container, `starting` it made it and could not start it.
    */
-  failure?: { service: string; err: string; slot?: number; started: boolean };
+  failure?: { service: string; err: string; slot?: number; step?: string };
 }
 
 export function convergence(state: StackState, services?: Set<string>): Convergence {
@@ -54,7 +54,7 @@ export function convergence(state: StackState, services?: Set<string>): Converge
     // Only a task whose container never ran fails `up`: 1.29's `up` does not fail for a container that exits.
     // Nor one in a slot scaled away (`scale web=2` after a third failed to start): it goes with its slot.
     else if (t.DesiredState === 'running' && (t.Status.State === 'rejected' || t.Status.State === 'failed') && t.Status.Err && !ran(t) && !scaledAway(t, s)) {
-      failure ??= { service: composeService(s), err: t.Status.Err, slot: t.Slot, started: t.Status.Message === 'starting' };
+      failure ??= { service: composeService(s), err: t.Status.Err, slot: t.Slot, step: t.Status.Message };
     }
   }
   return { done: running >= desired, running, desired, failure };

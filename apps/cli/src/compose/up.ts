@@ -69,7 +69,8 @@ export function upCommand(): Command {
     // 1.29. (What started early builds nothing: its specs are the same.)
     const stack = select(composeStack(project, { scale, imageIds: await builtImageIds(project) }), project, services, opts.deps);
     // `existing` is the stack before this `up`: it decides what --force-recreate / --no-recreate send.
-    const deployed = await client.deployStack(project.name, { ...applyStrategy(stack, existing, plan.strategy), prune: !!opts.removeOrphans });
+    const applied = applyStrategy(stack, existing, plan.strategy);
+    const deployed = await client.deployStack(project.name, { ...applied, prune: !!opts.removeOrphans });
     const early = new Set(createdEarly);
     const result = { ...deployed, created: [...createdEarly, ...deployed.created], unchanged: deployed.unchanged.filter((n) => !early.has(n)) };
     // Before the first poll, so no snapshot shows an ended container as this `up`'s `done`.
@@ -77,7 +78,8 @@ export function upCommand(): Command {
     for (const n of result.removed) process.stderr.write(`Removing orphan service ${n} ... done\n`);
     for (const l of resourceLines(project, stack, before)) process.stderr.write(`${l}\n`);
     // 1.29's container lines, service by service in dependency order, each `done` once its tasks run.
-    const progress = new UpProgress(upSteps(project, stack, result, existing, before.networks, restarted), !!process.stderr.isTTY);
+    // The specs as sent: after a --force-recreate, `up --scale` keeps that ForceUpdate and changes only the count.
+    const progress = new UpProgress(upSteps(project, applied, result, existing, before.networks, restarted), !!process.stderr.isTTY);
     const wanted = new Set(stack.services.map((s) => s.Labels?.['com.docker.compose.service'] ?? s.Name));
     // Built images reach other nodes while their tasks prepare: say so, as 1.29 shows pulls.
     const shipping = new ShippingProgress();

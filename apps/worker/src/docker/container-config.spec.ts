@@ -44,6 +44,14 @@ describe('containerConfig', () => {
 
   it('names containers as Swarm does', () => expect(containerName(task)).toBe('counter_web.2.task1'));
 
+  it("a spec's own name (compose's container_name) names the container; the task keeps Swarm's name", () => {
+    const named: Task = { ...task, Spec: { ...task.Spec, ContainerSpec: { ...task.Spec.ContainerSpec, ContainerName: 'counter-db' } } };
+    expect(containerName(named)).toBe('counter-db');
+    const c = containerConfig(named, 'node1', nets, []);
+    expect(c.body.name).toBe('counter-db');
+    expect(c.body.Labels['com.docker.swarm.task.name']).toBe('counter_web.2.task1');
+  });
+
   it('puts the labels Docker tools look for', () => {
     expect(body.Labels).toMatchObject({
       'com.docker.compose.project': 'counter',

@@ -51,8 +51,13 @@ export interface OverlayContext {
   dns?: string;
 }
 
-/** The Docker name of a task's container, as Swarm names them: service.slot.taskid. */
+/** The Docker name of a task's container: its spec's own (compose's container_name), else its task name. */
 export function containerName(task: Task): string {
+  return task.Spec.ContainerSpec.ContainerName || taskName(task);
+}
+
+/** A task's name, as Swarm names them: service.slot.taskid. */
+export function taskName(task: Task): string {
   const slot = task.Slot && task.Slot > 0 ? String(task.Slot) : task.NodeID ?? '0';
   return `${task.ServiceName ?? task.ServiceID}.${slot}.${task.ID}`;
 }
@@ -83,7 +88,7 @@ export function containerConfig(
     [LABEL.swarmServiceId]: task.ServiceID,
     [LABEL.swarmServiceName]: task.ServiceName ?? task.ServiceID,
     [LABEL.swarmTaskId]: task.ID,
-    [LABEL.swarmTaskName]: containerName(task),
+    [LABEL.swarmTaskName]: taskName(task),
     [LABEL.swarmNodeId]: nodeId,
     [LABEL.taskSpecIndex]: String(task.SpecVersion?.Index ?? 0),
   };

@@ -123,6 +123,28 @@ export class DockerAdapter {
     return c.id;
   }
 
+  /**
+   * Creates a container under a name of its spec's own (compose's container_name). When an ended container of
+   * the same service holds it (the task this one replaces, kept as history), that one is renamed
+   * `<short id>_<name>` first, as docker-compose 1.29 renames the container it recreates; anything else
+   * holding the name (a running one, another's) leaves the engine's conflict error as it is.
+   */
+  async createNamed(body: ContainerCreateBody, serviceId: string): Promise<string> {
+    try {
+      return await this.create(body);
+    } catch (e) {
+      if ((e as { statusCode?: number }).statusCode !== 409) throw e;
+      const holder = await this.docker
+        .getContainer(body.name)
+        .inspect()
+        .catch(() => undefined);
+      const labels = holder?.Config.Labels ?? {};
+      if (!holder || labels[LABEL.managed] !== 'true' || labels[LABEL.swarmServiceId] !== serviceId || holder.State.Running) throw e;
+      await this.docker.getContainer(holder.Id).rename({ name: `${holder.Id.slice(0, 12)}_${body.name}` });
+      return this.create(body);
+    }
+  }
+
   async connect(containerId: string, network: string, aliases?: string[], ipv4?: string) {
     await this.docker.getNetwork(network).connect({ Container: containerId, EndpointConfig: endpointConfig(aliases, ipv4) });
   }

@@ -118,13 +118,13 @@ export class TaskRunner {
     const { body, extra } = containerConfig(task, ctx.nodeId, ctx.networks, hostPorts, overlay satisfies OverlayContext);
     addSecretMounts(body, secretFiles);
     let containerId: string;
-    // Where it failed, as the task's message: a container the engine made but could not start is left
-    // `Created` with exit code 128, which `compose ps` shows and `up` reports as 1.29's "Cannot start service".
-    let step: 'preparing' | 'starting' = 'preparing';
+    // Where it failed, as the task's message: 1.29 says "Cannot create container" of the one, "Cannot start
+    // service" of the other; a container made but not started stays `Created` with exit code 128 (`compose ps`).
+    let step: 'creating' | 'starting' = 'creating';
     try {
       containerId = await this.sem.run(async () => {
         this.report({ taskId: id, state: 'ready', message: 'prepared' });
-        const cid = await this.docker.create(body);
+        const cid = task.Spec.ContainerSpec.ContainerName ? await this.docker.createNamed(body, task.ServiceID) : await this.docker.create(body);
         for (const x of extra) await this.docker.connect(cid, x.network, x.aliases, x.ipv4);
         step = 'starting';
         await this.docker.start(cid);

@@ -178,7 +178,7 @@ describe('startFailureReport', () => {
     const p = new UpProgress(upSteps(one, { ...stack, services: [spec('web', 3)] }, { created: ['p_web'], updated: [], unchanged: [] }, []), false);
     expect(p.next(st([]))).toBe('Creating p_web_1 ... \r\nCreating p_web_2 ... \r\nCreating p_web_3 ... \r\n');
     const failed = { ...running('web', 3), Status: { State: 'rejected', Message: 'starting', Err: PORT } } as unknown as Task;
-    const r = startFailureReport(p, st([running('web', 1), running('web', 2), failed]), { service: 'web', err: PORT, slot: 3, started: true });
+    const r = startFailureReport(p, st([running('web', 1), running('web', 2), failed]), { service: 'web', err: PORT, slot: 3, step: 'starting' });
     expect(r.text).toBe(
       'Creating p_web_1 ... done\r\nCreating p_web_2 ... done\r\n' +
         'Host is already in use by another container\n' +

@@ -3,6 +3,7 @@ import type { Service, ServiceSpec, StackDeployRequest, StackDeployResult } from
 import type { StackState } from '../../client/api-client';
 import { composeService, convergence, currentTasks, upToDate } from '../task-view';
 import { ParallelLines } from '../verbs/parallel-lines';
+import { containerName } from '../container-name';
 import { scaleWarnings } from '../verbs/scale-warnings';
 import { containerErrorBlock, failureReason, hostInUseLine, type StartFailure } from '../verbs/start-failure';
 import { logLine } from '../verbs/verb-format';
@@ -14,8 +15,10 @@ export type UpAction = 'Creating' | 'Recreating' | 'Starting' | 'Stopping and re
 export interface UpStep {
   service: string;
   action: UpAction;
-  /** 1.29's container names for it: PROJECT_SERVICE_N. */
+  /** 1.29's container names for it: PROJECT_SERVICE_N (or its container_name). */
   containers: string[];
+  /** The slot of each of `containers`. */
+  slots: number[];
   /** Services of this `up` that come first (1.29 starts a service once these are done). */
   after: string[];
   /** Stopping and removing: the replicas that stay (slots above it go). */
@@ -82,16 +85,19 @@ export function upSteps(
     const n = 'Replicated' in spec.Mode ? (spec.Mode.Replicated.Replicas ?? 1) : 1;
     const after = serviceDependencies(project.services[service]).filter((d) => byService.has(d));
     const warnings = scaleWarnings(project.services[service], n);
-    const name = (i: number) => `${project.name}_${service}_${i}`;
+    const name = (i: number) => containerName(project.name, service, i, spec.TaskTemplate.ContainerSpec.ContainerName);
     // Only the count changed (`up --scale`): 1.29 creates the new containers, or stops and removes the
     // extra ones, and says nothing of those it keeps.
     const had = was && action === 'Recreating' && countOnly(was.Spec, spec, (t) => netNames.get(t) ?? t) ? runningReplicas(was) : undefined;
     if (had !== undefined && had !== n) {
-      const range = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => name(from + i + 1));
-      steps.push(n > had ? { service, action: 'Creating', containers: range(had, n), after, warnings } : { service, action: 'Stopping and removing', containers: range(n, had), after, keep: n, warnings });
+      const range = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => from + i + 1);
+      const slots = n > had ? range(had, n) : range(n, had);
+      const common = { service, containers: slots.map(name), slots, after, warnings };
+      steps.push(n > had ? { ...common, action: 'Creating' } : { ...common, action: 'Stopping and removing', keep: n });
       continue;
     }
-    steps.push({ service, action, containers: Array.from({ length: n }, (_, i) => name(i + 1)), after, warnings });
+    const slots = Array.from({ length: n }, (_, i) => i + 1);
+    steps.push({ service, action, containers: slots.map(name), slots, after, warnings });
   }
   return steps;
 }
@@ -130,11 +136,13 @@ export class UpProgress {
     this.phase.set(step.service, 'done');
     const ids = new Set(state.services.filter((s) => composeService(s) === f.service).map((s) => s.ID));
     const runs = new Set(currentTasks(state).filter((t) => ids.has(t.ServiceID) && t.Status.State === 'running').map((t) => t.Slot));
-    const name = (slot: number) => step.containers.find((c) => c.endsWith(`_${f.service}_${slot}`));
-    const failed = name(f.slot);
+    const at = step.slots.indexOf(f.slot);
     let out = '';
-    for (const c of step.containers) if (c !== failed && [...runs].some((slot) => slot !== undefined && name(slot) === c)) out += this.writer.status(step.action, c, 'done');
-    if (!failed) return out;
+    step.slots.forEach((slot, i) => {
+      if (i !== at && runs.has(slot)) out += this.writer.status(step.action, step.containers[i], 'done');
+    });
+    if (at < 0) return out;
+    const failed = step.containers[at];
     out += this.writer.note(hostInUseLine(f, this.ansi));
     out += this.writer.status(step.action, failed, 'error');
     return out + containerErrorBlock(failed, f);

@@ -17,11 +17,6 @@ export function servicesByName(state: StackState, names: string[]): Map<string, 
   return out;
 }
 
-/** 1.29's container name for a slot: `<project>_<service>_<n>`. */
-export function containerName(project: string, service: string, slot: number | string): string {
-  return `${project}_${service}_${slot}`;
-}
-
 /** The containers that run now (current tasks not yet ended), by service. */
 export function liveTasks(state: StackState, s: Service): Task[] {
   return currentTasks(state)

@@ -4,7 +4,8 @@ import type { StackState } from '../../client/api-client';
 import { CliError } from '../../errors';
 import { composeService } from '../task-view';
 import { command } from './ps-command';
-import { containerName, isStopped, liveTasks } from './project-services';
+import { isStopped, liveTasks } from './project-services';
+import { containerName } from '../container-name';
 import { stoppedReplicas } from './stopped';
 import { filterServices, parseFilter, PsFilterError, type ServiceFacts } from './ps-filter';
 
@@ -18,7 +19,7 @@ export function stoppedRows(state: StackState, project: string, keep: (service: 
     .filter((s) => isStopped(s) && keep(composeService(s)))
     .flatMap((s) =>
       Array.from({ length: stoppedReplicas(s) ?? 0 }, (_, i) => [
-        containerName(project, composeService(s), i + 1),
+        containerName(project, composeService(s), i + 1, s.Spec.TaskTemplate.ContainerSpec.ContainerName),
         command({ Spec: s.Spec.TaskTemplate, Status: { State: 'shutdown', Timestamp: '', Message: '' } }),
         'Exit 0',
         '',

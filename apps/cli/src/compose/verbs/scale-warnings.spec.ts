@@ -11,6 +11,12 @@ describe('scaleWarnings', () => {
     expect(scaleWarnings({ name: 'web', ports: [port({ published: 18000, published_end: 18001 })] }, 3)).toEqual([WARNING]);
   });
 
+  it('a custom container name, more than one container: 1.29\'s warning first', () => {
+    const named = 'The "web" service is using the custom container name "w". Docker requires each container to have a unique name. Remove the custom name to scale the service.';
+    expect(scaleWarnings({ name: 'web', container_name: 'w', ports: [port({ published: 8080, mode: 'host' })] }, 2)).toEqual([named, WARNING]);
+    expect(scaleWarnings({ name: 'web', container_name: 'w', ports: [] }, 1)).toEqual([]);
+  });
+
   it('one container, no host port, or a port of the routing mesh: nothing', () => {
     expect(scaleWarnings({ name: 'web', ports: [port({ published: 8080, mode: 'host' })] }, 1)).toEqual([]);
     expect(scaleWarnings({ name: 'web', ports: [port({ mode: 'host' }), port({})] }, 2)).toEqual([]);

@@ -2,20 +2,22 @@ import { describe, expect, it } from 'vitest';
 import { containerErrorBlock, failureReason, hostInUseLine, scaleFailure, type StartFailure } from './start-failure';
 
 const PORT = 'driver failed programming external connectivity on endpoint p_web.3.x (ID): all ports are allocated';
-const taken: StartFailure = { service: 'web', err: PORT, slot: 3, started: true };
-const noImage: StartFailure = { service: 'web', err: 'No such image: nope', slot: 1, started: false };
+const taken: StartFailure = { service: 'web', err: PORT, slot: 3, step: 'starting' };
+const noImage: StartFailure = { service: 'web', err: 'No such image: nope', slot: 1, step: 'preparing' };
 
 describe('start failures in 1.29 words', () => {
   it('a container made but not started: "Cannot start service"; one never made: the engine\'s words alone', () => {
     expect(failureReason(taken)).toBe(`Cannot start service web: ${PORT}`);
     expect(failureReason(noImage)).toBe('No such image: nope');
+    const conflict = 'Conflict. The container name "/db" is already in use by container "c1".';
+    expect(failureReason({ service: 'db', err: conflict, slot: 2, step: 'creating' })).toBe(`Cannot create container for service db: ${conflict}`);
   });
 
   it('"Host is already in use by another container" only for a port the engine could not bind', () => {
     expect(hostInUseLine(taken, false)).toBe('Host is already in use by another container\n');
     expect(hostInUseLine(taken, true)).toBe('\x1b[33mWARNING\x1b[0m: Host is already in use by another container\n');
     expect(hostInUseLine(noImage, false)).toBe('');
-    expect(hostInUseLine({ ...taken, started: false }, false)).toBe('');
+    expect(hostInUseLine({ ...taken, step: 'creating' }, false)).toBe('');
   });
 
   it('the error block: a blank line, then ERROR: for NAME and two spaces', () => {

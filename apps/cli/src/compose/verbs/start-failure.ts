@@ -4,14 +4,16 @@ import { logLine } from './verb-format';
 
 export type StartFailure = NonNullable<Convergence['failure']>;
 
-/** 1.29's reason for a container that failed: "Cannot start service S: …" when the engine made it but could not start it. */
+/** 1.29's reason for a container that failed: the engine's words, after what it could not do (create, start). */
 export function failureReason(f: StartFailure): string {
-  return f.started ? `Cannot start service ${f.service}: ${f.err}` : f.err;
+  if (f.step === 'starting') return `Cannot start service ${f.service}: ${f.err}`;
+  if (f.step === 'creating') return `Cannot create container for service ${f.service}: ${f.err}`;
+  return f.err;
 }
 
 /** The line 1.29 logs (as a warning) before that reason when the engine could not bind a published port. */
 export function hostInUseLine(f: StartFailure, ansi: boolean): string {
-  return f.started && f.err.includes('driver failed programming external connectivity') ? logLine('warning', 'Host is already in use by another container', ansi) : '';
+  return f.step === 'starting' && f.err.includes('driver failed programming external connectivity') ? logLine('warning', 'Host is already in use by another container', ansi) : '';
 }
 
 /** The container's `ERROR: for NAME  REASON` block that 1.29's parallel writer prints after its lines. */

@@ -65,6 +65,14 @@ describe('parseBody', () => {
     expect(parseBody(secretSpecSchema, { Name: 's', Data: 'eA==', Labels: null, Driver: null })).toBeTruthy();
   });
 
+  it("ContainerName (flotilla's own, compose's container_name): the engine's rule for a name", () => {
+    const spec = (ContainerName: unknown) => ({ Name: 'web', TaskTemplate: { ContainerSpec: { Image: 'x', ContainerName } } });
+    expect(parseBody(serviceSpecSchema, spec('my-db.1_x'))).toBeTruthy();
+    expect(message(() => parseBody(serviceSpecSchema, spec('a/b'), 'service create'))).toMatch(/^service create: TaskTemplate\.ContainerSpec\.ContainerName: not a valid container name/);
+    expect(message(() => parseBody(serviceSpecSchema, spec('-db'), 'service create'))).toMatch(/not a valid container name/);
+    expect(message(() => parseBody(serviceSpecSchema, spec(3), 'service create'))).toMatch(/ContainerName: expected string/);
+  });
+
   it('names nested paths in stacks', () => {
     const body = { services: [{ Name: 'a' }, { Name: 'b', TaskTemplate: { ContainerSpec: { Args: 'x' } } }], networks: [], volumes: [] };
     expect(message(() => parseBody(stackDeploySchema, body, 'stack deploy'))).toBe('stack deploy: services[1].TaskTemplate.ContainerSpec.Args: expected array, received string');

@@ -18,6 +18,8 @@ const mount = obj({
 
 const containerSpec = obj({
   Image: str.nullish(),
+  // The engine's rule for a container name: it would refuse the create, on every node, task after task.
+  ContainerName: str.regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]+$/, 'not a valid container name: only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed').nullish(),
   Labels: strMap,
   Command: strList,
   Args: strList,
