@@ -45,6 +45,7 @@ import { LogServer } from '../logs/log-server';
 import { mergeAssignments } from './merge-assignments';
 import { assignmentShape } from './assignment-shape';
 import { LOCAL_SETTLE_MS, lookFor } from './event-settle';
+import { quietDelta } from './quiet-delta';
 import { fetchRetryDelay } from './fetch-retry';
 import { WorkerMetrics } from '../metrics/worker-metrics';
 import { RelayServer } from '../relay/relay-server';
@@ -55,6 +56,11 @@ import { TlsReport, withTrustRoot } from './tls-report';
 import { splitPems } from '@flotilla/pki';
 import type { NodeCredentials } from './node-credentials';
 
+/** A fetched set, and the delta it was made from when the manager sent one. */
+interface FetchedSet {
+  set: AssignmentSet;
+  delta?: AssignmentSet;
+}
 
 /**
  * The worker's loop: register, then keep Docker equal to the node's full
@@ -95,6 +101,8 @@ export class AgentService implements OnApplicationShutdown {
   private shape = '';
   private cleanedAt = 0;
   private again: 'fetch' | 'local' | undefined;
+  /** A look was asked for (an engine event, a settle timer, a resync) and a fetch took its turn: that fetch looks. */
+  private lookOwed = false;
   private timers: NodeJS.Timeout[] = [];
   private resyncTimer?: NodeJS.Timeout;
   private heartbeats?: HeartbeatLoop;
@@ -183,7 +191,10 @@ export class AgentService implements OnApplicationShutdown {
       throw e;
     });
     // Back from a Redis outage: doorbells may have been lost, so look at the full set now.
-    this.redis.on('ready', () => this.requestSync('fetch'));
+    this.redis.on('ready', () => {
+      this.lookOwed = true;
+      this.requestSync('fetch');
+    });
     this.bull = new BullWorker(
       nodeQueueName(this.nodeId),
       async (job) => {
@@ -229,6 +240,8 @@ export class AgentService implements OnApplicationShutdown {
   private scheduleResync(): void {
     if (this.closed) return;
     this.resyncTimer = setTimeout(() => {
+      // The resync is the safety net: it looks at the engine whatever the delta says.
+      this.lookOwed = true;
       this.requestSync('fetch');
       this.scheduleResync();
     }, resyncGap(this.config.resyncMs, this.heartbeats?.period));
@@ -360,9 +373,11 @@ export class AgentService implements OnApplicationShutdown {
   private runSync(kind: 'fetch' | 'local'): void {
     if (this.closed) return;
     // A look now covers the one a settle timer waits for.
+    if (this.localTimer) this.lookOwed = true;
     clearTimeout(this.localTimer);
     this.localTimer = undefined;
     if (this.syncing) {
+      if (kind === 'local') this.lookOwed = true;
       if (this.again !== 'fetch') this.again = kind;
       return;
     }
@@ -376,14 +391,24 @@ export class AgentService implements OnApplicationShutdown {
   }
 
   private async sync(kind: 'fetch' | 'local') {
+    const owed = this.lookOwed || kind === 'local';
+    this.lookOwed = false;
     try {
-      if (kind === 'fetch' || !this.set) this.set = await this.fetchFailingSoftly();
+      let quiet = false;
+      if (kind === 'fetch' || !this.set) {
+        const held = this.set;
+        const got = await this.fetchFailingSoftly();
+        // Only tasks with an action in flight moved (their own reports, mostly): that action's end looks.
+        quiet = !owed && got.delta !== undefined && quietDelta(held, got.delta, this.inflight);
+        this.set = got.set;
+      }
       const set = this.set;
       this.publishing = publishingTasks(set);
       this.overlay.update(set);
       if (set.promotion && this.config.role === 'worker') void this.promote(set.promotion.token);
       const assigned = new Set(set.tasks.map((t) => t.ID));
       for (const id of this.ended) if (!assigned.has(id)) this.ended.delete(id);
+      if (quiet) return;
       const observed = await this.docker.listTaskContainers(this.nodeId);
       this.notServing = new Set(observed.filter((c) => c.health === 'starting' || c.health === 'unhealthy').map((c) => c.taskId));
       await this.learnAddresses(observed);
@@ -541,7 +566,7 @@ export class AgentService implements OnApplicationShutdown {
   }
 
   /** fetchSet, tried again after a backoff when it fails (see fetchRetryDelay). */
-  private async fetchFailingSoftly(): Promise<AssignmentSet> {
+  private async fetchFailingSoftly(): Promise<FetchedSet> {
     try {
       const set = await this.fetchSet();
       this.fetchFailures = 0;
@@ -561,10 +586,11 @@ export class AgentService implements OnApplicationShutdown {
     }
   }
 
-  /** The full set, from a delta on the one held when the manager can send one. */
-  private async fetchSet(): Promise<AssignmentSet> {
+  /** The full set, from a delta on the one held when the manager can send one (the delta with it). */
+  private async fetchSet(): Promise<FetchedSet> {
     const got = await this.client.assignments(this.nodeId, this.set?.index);
-    return mergeAssignments(this.set, got) ?? (await this.client.assignments(this.nodeId));
+    const merged = mergeAssignments(this.set, got);
+    return merged ? { set: merged, ...(got.since !== undefined ? { delta: got } : {}) } : { set: await this.client.assignments(this.nodeId) };
   }
 
   private fetchSoon() {
