@@ -72,6 +72,15 @@ describe('container_name, side by side with docker-compose 1.29', () => {
     }
   });
 
+  it('logs db: its lines prefixed with the name, as 1.29 prefixes them', async () => {
+    const r = await eventually(async () => {
+      const x = await both('logs', '--no-color', 'db');
+      return x.dc.stdout.includes('store ready') && x.fl.stdout.includes('store ready') ? x : undefined;
+    }, 'both logs to show the line');
+    same(r);
+    expect(norm('fl', r.fl.stdout)).toMatch(/^NAME +\| store ready$/m);
+  });
+
   it('up -d --force-recreate db: the same lines; the name is on the new container', async () => {
     const before = { dc: (await named('dc')).Id, fl: (await named('fl')).Id };
     same(await both('up', '-d', '--force-recreate', 'db'));
@@ -90,6 +99,14 @@ describe('container_name, side by side with docker-compose 1.29', () => {
     expect(r.fl.stderr).toContain(`The "db" service is using the custom container name "${NAME.fl}".`);
     expect(r.fl.stderr).toContain('Cannot create container for service db: Conflict.');
     same(await both('ps'));
+    for (const t of ['dc', 'fl'] as const) expect((await named(t)).State).toBe('running');
+  });
+
+  it("scale db=2: the same warning, the second container's line error and its block, exit 1", async () => {
+    const r = await both('scale', 'db=2');
+    expect([r.dc.code, r.fl.code]).toEqual([1, 1]);
+    same(r);
+    expect(r.fl.stderr).toContain(`Creating ${NAME.fl} ... error`);
     for (const t of ['dc', 'fl'] as const) expect((await named(t)).State).toBe('running');
   });
 

@@ -114,6 +114,13 @@ describe('toStack', () => {
     expect(named.Networks).toEqual([{ Target: 'p_back', Aliases: ['db', 'store', 'my-db'] }]);
     const stack = toStack(p).services[0].TaskTemplate;
     expect(stack.ContainerSpec.ContainerName).toBeUndefined();
+    // start-first cannot hold a name twice: a named container is replaced stop-first.
+    const d2 = mkdtempSync(join(tmpdir(), 'to-stack-name-'));
+    writeFileSync(join(d2, 'docker-compose.yml'), 'services:\n  db:\n    image: i\n    container_name: my-db\n    deploy:\n      update_config: {order: start-first}\n');
+    const p2 = loadProject({ workingDir: d2, env: {}, projectName: 'p' });
+    rmSync(d2, { recursive: true, force: true });
+    expect(toStack(p2, { containerNames: true }).services[0].UpdateConfig?.Order).toBe('stop-first');
+    expect(toStack(p2).services[0].UpdateConfig?.Order).toBe('start-first');
     expect(stack.Networks).toEqual([{ Target: 'p_back', Aliases: ['db', 'store'] }]);
   });
 

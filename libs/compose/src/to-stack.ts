@@ -200,10 +200,15 @@ function serviceSpec(project: ComposeProject, s: ServiceDef, nets: ServiceDef['n
     Labels: { ...d?.labels, ...labels, [L.image]: image, ...(deps ? { [LABEL.dependsOn]: deps } : {}) },
     TaskTemplate: task,
     Mode: serviceMode(d?.mode, replicas),
-    ...(d?.update_config ? { UpdateConfig: updateConfig(d.update_config) } : {}),
-    ...(d?.rollback_config ? { RollbackConfig: updateConfig(d.rollback_config) } : {}),
+    ...(d?.update_config ? { UpdateConfig: oneNamed(updateConfig(d.update_config), named) } : {}),
+    ...(d?.rollback_config ? { RollbackConfig: oneNamed(updateConfig(d.rollback_config), named) } : {}),
     EndpointSpec: { Mode: d?.endpoint_mode ?? 'vip', ...(ports.length ? { Ports: ports } : {}) },
   };
+}
+
+/** A named container is replaced stop-first: its successor cannot take the name while it runs (1.29 stops, then recreates). */
+function oneNamed<T extends { Order?: string }>(c: T, named: string | undefined): T {
+  return named && c.Order === 'start-first' ? { ...c, Order: 'stop-first' } : c;
 }
 
 /** One compose port as the cluster publishes it (a host range: see ToStackOptions.hostRanges). */

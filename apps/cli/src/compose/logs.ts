@@ -54,8 +54,8 @@ export async function followLogs(
   for (const t of state.tasks) {
     const svc = state.services.find((s) => s.ID === t.ServiceID);
     const service = svc ? composeService(svc) : (t.ServiceName ?? t.ServiceID);
-    // docker-compose 1.29 prefixes lines with SERVICE_N.
-    names.set(t.ID, `${service}_${t.Slot || t.NodeID?.slice(0, 12)}`);
+    // docker-compose 1.29 prefixes lines with SERVICE_N, or the container_name.
+    names.set(t.ID, t.Spec.ContainerSpec.ContainerName || `${service}_${t.Slot || t.NodeID?.slice(0, 12)}`);
   }
   const width = logPrefixWidth(state.services.map(composeService), [...names.values()]);
   const colorOf = new Map<string, number>();

@@ -15,7 +15,7 @@ describe("compose ps State column, as docker-compose 1.29 prints it", () => {
     ['one unpaused again', { State: 'running', ContainerStatus: { Health: 'healthy', Paused: false } }, 'Up (healthy)'],
     ['an exit 0', { State: 'complete', ContainerStatus: { ExitCode: 0 } }, 'Exit 0'],
     ['an exit 3', { State: 'failed', ContainerStatus: { ExitCode: 3 } }, 'Exit 3'],
-    ['one made but not started (a port taken): the engine\'s exit 128', { State: 'rejected', Message: 'starting', Err: 'driver failed programming external connectivity' }, 'Exit 128'],
+    ['one made but not started (a port taken): the engine\'s exit 128', { State: 'rejected', Message: 'starting', Err: 'driver failed programming external connectivity', ContainerStatus: { ContainerID: 'c1' } }, 'Exit 128'],
     ['one never made: rejected, with why', { State: 'rejected', Message: 'preparing', Err: 'No such image: nope' }, 'Rejected: No such image: nope'],
   ])('%s', (_n, status, want) => {
     expect(stateText(t(status))).toBe(want);
@@ -53,7 +53,7 @@ describe('compose ps: a host range onto one port (18000-18001:80)', () => {
     }) as unknown as Task;
 
   it("each container shows the one port of the range it got, as 1.29 shows each container's binding", () => {
-    const state = { services: [svc], tasks: [task(1, 'running', 18000), task(2, 'running', 18001), task(3, 'rejected', undefined, 'starting')], networks: [], volumes: [] } as unknown as StackState;
+    const state = { services: [svc], tasks: [task(1, 'running', 18000), task(2, 'running', 18001), { ...task(3, 'rejected', undefined, 'starting'), Status: { Timestamp: '', Message: 'starting', State: 'rejected', ContainerStatus: { ContainerID: 'c3' } } } as Task], networks: [], volumes: [] } as unknown as StackState;
     const rows = renderPs(state, 'p', { filter: [] }).split('\n').slice(2, 5);
     expect(rows.map((r) => r.trimEnd().split(/\s{3,}/).at(-1))).toEqual(['0.0.0.0:18000->80/tcp,:::18000->80/tcp', '0.0.0.0:18001->80/tcp,:::18001->80/tcp', 'Exit 128']);
   });

@@ -71,7 +71,7 @@ export function renderPs(
  * and `up` has said why. One made but not started is listed (`Exit 128`).
  */
 function neverMade(t: Task): boolean {
-  return t.Status.State === 'rejected' && t.Status.Message !== 'starting' && !t.Status.ContainerStatus?.ContainerID;
+  return t.Status.State === 'rejected' && !t.Status.ContainerStatus?.ContainerID;
 }
 
 /** docker-compose's State column from the task as the worker last saw its container. */
@@ -93,7 +93,7 @@ export function stateText(t: Task): string {
       return st.ContainerStatus?.ExitCode !== undefined ? `Exit ${st.ContainerStatus.ExitCode}` : 'Exit 0';
     case 'rejected':
       // Made but not started (a port already taken): the engine keeps it `Created` with exit code 128, as 1.29 shows it.
-      if (st.Message === 'starting') return 'Exit 128';
+      if (st.ContainerStatus?.ContainerID) return 'Exit 128';
       return `Rejected: ${st.Err ?? ''}`.trim();
     case 'pending':
       return st.Err ? `Pending: ${st.Err}` : 'Pending';

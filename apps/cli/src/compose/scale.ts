@@ -50,8 +50,8 @@ export function scaleCommand(): Command {
         continue;
       }
       const custom = project.services[service].container_name;
-      const creating = added.map((i) => containerName(project.name, service, i, custom));
-      const up = progressLines('Creating', creating, 'done', ansi);
+      const creating = added.map((i) => ({ name: containerName(project.name, service, i, custom), slot: i }));
+      const up = progressLines('Creating', creating.map((c) => c.name), 'done', ansi);
       const down = progressLines('Stopping and removing', removed.map((i) => containerName(project.name, service, i, custom)), 'done', ansi);
       process.stderr.write(up.start + down.start);
       // A service not deployed (never up, or removed by `rm`) is deployed alone, as 1.29 creates its containers.

@@ -1,6 +1,7 @@
 import type { ApiClient, StackState } from '../client/api-client';
 import { CliError } from '../errors';
 import { convergence } from './task-view';
+import { failureReason } from './verbs/start-failure';
 
 /** Polls the stack until `done` holds, `fail` names an error, or the deadline passes. */
 export async function waitFor(
@@ -36,7 +37,7 @@ export function waitConverged(client: ApiClient, project: string, services: Set<
     project,
     (st) => {
       const c = convergence(st, services);
-      return { done: c.done, fail: c.failure ? `for ${c.failure.service}  ${c.failure.err}` : undefined };
+      return { done: c.done, fail: c.failure ? `for ${c.failure.service}  ${failureReason(c.failure)}` : undefined };
     },
     timeoutMs(),
     what,

@@ -482,6 +482,8 @@ export class AgentService implements OnApplicationShutdown {
         await this.syncOverlay(set);
       }
     } catch (e) {
+      // Not looked (the fetch or the list failed): the retry owes the look this one owed.
+      if (owed) this.lookOwed = true;
       this.log.warn({ msg: 'sync failed', err: (e as Error).message });
     }
   }

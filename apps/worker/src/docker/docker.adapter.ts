@@ -139,7 +139,9 @@ export class DockerAdapter {
         .inspect()
         .catch(() => undefined);
       const labels = holder?.Config.Labels ?? {};
-      if (!holder || labels[LABEL.managed] !== 'true' || labels[LABEL.swarmServiceId] !== serviceId || holder.State.Running) throw e;
+      // Ended, not merely not started: a sibling made a moment ago and about to start keeps its name.
+      const ended = holder?.State.Status === 'exited' || holder?.State.Status === 'dead' || (holder?.State.Status === 'created' && holder.State.ExitCode !== 0);
+      if (!holder || labels[LABEL.managed] !== 'true' || labels[LABEL.swarmServiceId] !== serviceId || !ended) throw e;
       await this.docker.getContainer(holder.Id).rename({ name: `${holder.Id.slice(0, 12)}_${body.name}` });
       return this.create(body);
     }

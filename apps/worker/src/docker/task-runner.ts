@@ -118,22 +118,23 @@ export class TaskRunner {
     const { body, extra } = containerConfig(task, ctx.nodeId, ctx.networks, hostPorts, overlay satisfies OverlayContext);
     addSecretMounts(body, secretFiles);
     let containerId: string;
-    // Where it failed, as the task's message: 1.29 says "Cannot create container" of the one, "Cannot start
-    // service" of the other; a container made but not started stays `Created` with exit code 128 (`compose ps`).
-    let step: 'creating' | 'starting' = 'creating';
+    // Where it failed, as the task's message: 1.29 says "Cannot create container" of a container the engine
+    // refused, "Cannot start service" of one it made (networks are connected as part of the start, as 1.29's).
+    let made: string | undefined;
     try {
       containerId = await this.sem.run(async () => {
         this.report({ taskId: id, state: 'ready', message: 'prepared' });
-        const cid = task.Spec.ContainerSpec.ContainerName ? await this.docker.createNamed(body, task.ServiceID) : await this.docker.create(body);
-        for (const x of extra) await this.docker.connect(cid, x.network, x.aliases, x.ipv4);
-        step = 'starting';
-        await this.docker.start(cid);
-        return cid;
+        made = task.Spec.ContainerSpec.ContainerName ? await this.docker.createNamed(body, task.ServiceID) : await this.docker.create(body);
+        for (const x of extra) await this.docker.connect(made, x.network, x.aliases, x.ipv4);
+        await this.docker.start(made);
+        return made;
       });
     } catch (e) {
       // The image went between the check and the create (an `image rm`): the next task asks the engine again.
       if ((e as { statusCode?: number }).statusCode === 404) this.images.forget(task.Spec.ContainerSpec.Image);
-      this.report({ taskId: id, state: 'rejected', message: step, err: errMessage(e) });
+      // A container made and not started stays (`Created`, exit code 128 after a failed start): `compose ps` lists it,
+      // as 1.29's. Its ID only: an exit code would say it ran, and a task that never ran is what fails `up`.
+      this.report({ taskId: id, state: 'rejected', message: made ? 'starting' : 'creating', err: errMessage(e), ...(made ? { containerId: made } : {}) });
       return undefined;
     }
     const info = await this.docker.inspect(containerId).catch(() => undefined);

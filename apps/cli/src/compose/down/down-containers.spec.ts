@@ -4,7 +4,7 @@ import type { StackState } from '../../client/api-client';
 import { downContainers } from './down-containers';
 
 const svc = (id: string, replicas: number, labels: Record<string, string> = {}): Service =>
-  ({ ID: id, Spec: { Name: `p_${id}`, Labels: { 'com.docker.compose.service': id, ...labels }, Mode: { Replicated: { Replicas: replicas } }, TaskTemplate: {} } }) as unknown as Service;
+  ({ ID: id, Spec: { Name: `p_${id}`, Labels: { 'com.docker.compose.service': id, ...labels }, Mode: { Replicated: { Replicas: replicas } }, TaskTemplate: { ContainerSpec: { Image: 'i' } } } }) as unknown as Service;
 const task = (service: string, slot: number, state: string): Task =>
   ({ ID: `${service}${slot}`, ServiceID: service, Slot: slot, NodeID: 'n1', CreatedAt: '2026-01-01T00:00:00Z', DesiredState: 'running', Spec: { ContainerSpec: { Image: 'i' } }, Status: { State: state, ContainerStatus: { ContainerID: `c${service}${slot}` } } }) as unknown as Task;
 

@@ -1,6 +1,7 @@
 import type { StackState } from '../../client/api-client';
 import { taskContainers, type TaskContainer } from '../task-containers';
 import { composeService } from '../task-view';
+import { containerName } from '../container-name';
 import { stoppedReplicas } from '../verbs/stopped';
 
 /**
@@ -13,7 +14,7 @@ export function downContainers(state: StackState, project: string): { running: T
   const names = new Set(taskContainers(state, project).map((c) => c.name));
   for (const s of state.services) {
     const n = stoppedReplicas(s) ?? 0;
-    for (let i = 1; i <= n; i++) names.add(`${project}_${composeService(s)}_${i}`);
+    for (let i = 1; i <= n; i++) names.add(containerName(project, composeService(s), i, s.Spec.TaskTemplate.ContainerSpec.ContainerName));
   }
   return { running, all: [...names].sort((a, b) => a.localeCompare(b, 'en', { numeric: true })) };
 }

@@ -29,6 +29,11 @@ describe('the containers up attaches to and their exits', () => {
     ]);
   });
 
+  it("a container_name is the container's name and its log prefix, as 1.29's", () => {
+    const named = { ...task('d1', 's1', 1, 'running', '1'), Spec: { ContainerSpec: { Image: 'x', ContainerName: 'store' } } } as Task;
+    expect(attachedContainers('p', stack([web], [named]), ['web']).map((c) => [c.name, c.shortName])).toEqual([['store', 'store']]);
+  });
+
   it('reports an exit once, also for a task the orchestrator already replaced', () => {
     const watch = new Map<string, AttachedContainer>();
     const reported = new Set<string>();

@@ -2,7 +2,7 @@ import type { Service, Task } from '@flotilla/contracts';
 import type { StackState } from '../../client/api-client';
 import { composeService, currentTasks } from '../task-view';
 
-/** A task container as `up` names it: `<project>_<service>_<slot>` (1.29's container name). */
+/** A task container as `up` names it: `<project>_<service>_<slot>` or its container_name (1.29's container name). */
 export interface AttachedContainer {
   taskId: string;
   service: string;
@@ -14,8 +14,10 @@ export interface AttachedContainer {
 
 export function containerOf(project: string, t: Task, s: Service | undefined): AttachedContainer {
   const service = s ? composeService(s) : (t.ServiceName ?? t.ServiceID);
-  const shortName = `${service}_${t.Slot || t.NodeID?.slice(0, 12)}`;
-  return { taskId: t.ID, service, shortName, name: `${project}_${shortName}` };
+  // A container_name is its whole name and its prefix (1.29's name_without_project).
+  const custom = t.Spec.ContainerSpec.ContainerName;
+  const shortName = custom || `${service}_${t.Slot || t.NodeID?.slice(0, 12)}`;
+  return { taskId: t.ID, service, shortName, name: custom || `${project}_${shortName}` };
 }
 
 /** The containers `up` attaches to: the current task of each slot of the given services, in service order. */

@@ -25,7 +25,7 @@ describe('start failures in 1.29 words', () => {
   });
 
   it('scale: the created containers that run done, the failed one error (after the port line), then its block', () => {
-    const out = scaleFailure(['p_web_2', 'p_web_3'], new Set([1, 2]), taken, false);
+    const out = scaleFailure([{ name: 'p_web_2', slot: 2 }, { name: 'p_web_3', slot: 3 }], new Set([1, 2]), taken, false);
     expect(out).toBe(
       'Creating p_web_2 ... done\r\n' +
         'Host is already in use by another container\n' +
@@ -33,6 +33,10 @@ describe('start failures in 1.29 words', () => {
         `\nERROR: for p_web_3  Cannot start service web: ${PORT}\n`,
     );
     // A failure of a container this scale did not create: nothing of its own to print.
-    expect(scaleFailure(['p_web_2'], new Set([1]), taken, false)).toBe('');
+    expect(scaleFailure([{ name: 'p_web_2', slot: 2 }], new Set([1]), taken, false)).toBe('');
+    // A container_name: the slot, not the name, tells which line failed.
+    expect(scaleFailure([{ name: 'store', slot: 2 }], new Set([1]), { ...taken, slot: 2, step: 'creating', err: 'Conflict.' }, false)).toBe(
+      'Creating store ... error\r\n\nERROR: for store  Cannot create container for service web: Conflict.\n',
+    );
   });
 });

@@ -25,12 +25,11 @@ export function containerErrorBlock(name: string, f: StartFailure): string {
  * 1.29's lines for a container `scale` created that failed to start: the others it created that run
  * `done`, the failed one's `error`, then its error block.
  */
-export function scaleFailure(creating: string[], running: ReadonlySet<number>, f: StartFailure, ansi: boolean): string {
-  const slotOf = (c: string) => Number(c.slice(c.lastIndexOf('_') + 1));
-  const name = creating.find((c) => slotOf(c) === f.slot);
-  if (!name) return '';
+export function scaleFailure(creating: readonly { name: string; slot: number }[], running: ReadonlySet<number>, f: StartFailure, ansi: boolean): string {
+  const failed = creating.find((c) => c.slot === f.slot);
+  if (!failed) return '';
   const w = new ParallelLines(ansi);
-  w.add('Creating', creating);
-  const done = creating.filter((c) => c !== name && running.has(slotOf(c))).map((c) => w.status('Creating', c, 'done')).join('');
-  return done + w.note(hostInUseLine(f, ansi)) + w.status('Creating', name, 'error') + containerErrorBlock(name, f);
+  w.add('Creating', creating.map((c) => c.name));
+  const done = creating.filter((c) => c !== failed && running.has(c.slot)).map((c) => w.status('Creating', c.name, 'done')).join('');
+  return done + w.note(hostInUseLine(f, ansi)) + w.status('Creating', failed.name, 'error') + containerErrorBlock(failed.name, f);
 }
