@@ -5,7 +5,7 @@ import { composeService, convergence, currentTasks, upToDate } from '../task-vie
 import { ParallelLines } from '../verbs/parallel-lines';
 import { containerName } from '../container-name';
 import { scaleWarnings } from '../verbs/scale-warnings';
-import { containerErrorBlock, failureReason, hostInUseLine, type StartFailure } from '../verbs/start-failure';
+import { failureLines, failureReason, type StartFailure } from '../verbs/start-failure';
 import { logLine } from '../verbs/verb-format';
 import { runningReplicas, stoppedReplicas } from '../verbs/stopped';
 
@@ -136,16 +136,8 @@ export class UpProgress {
     this.phase.set(step.service, 'done');
     const ids = new Set(state.services.filter((s) => composeService(s) === f.service).map((s) => s.ID));
     const runs = new Set(currentTasks(state).filter((t) => ids.has(t.ServiceID) && t.Status.State === 'running').map((t) => t.Slot));
-    const at = step.slots.indexOf(f.slot);
-    let out = '';
-    step.slots.forEach((slot, i) => {
-      if (i !== at && runs.has(slot)) out += this.writer.status(step.action, step.containers[i], 'done');
-    });
-    if (at < 0) return out;
-    const failed = step.containers[at];
-    out += this.writer.note(hostInUseLine(f, this.ansi));
-    out += this.writer.status(step.action, failed, 'error');
-    return out + containerErrorBlock(failed, f);
+    const lines = step.slots.map((slot, i) => ({ name: step.containers[i], slot }));
+    return failureLines(this.writer, step.action, lines, runs, f, this.ansi);
   }
 
   /** The text to write for this snapshot (nothing when nothing moved). */

@@ -26,10 +26,26 @@ export function containerErrorBlock(name: string, f: StartFailure): string {
  * `done`, the failed one's `error`, then its error block.
  */
 export function scaleFailure(creating: readonly { name: string; slot: number }[], running: ReadonlySet<number>, f: StartFailure, ansi: boolean): string {
-  const failed = creating.find((c) => c.slot === f.slot);
-  if (!failed) return '';
   const w = new ParallelLines(ansi);
   w.add('Creating', creating.map((c) => c.name));
-  const done = creating.filter((c) => c !== failed && running.has(c.slot)).map((c) => w.status('Creating', c.name, 'done')).join('');
-  return done + w.note(hostInUseLine(f, ansi)) + w.status('Creating', failed.name, 'error') + containerErrorBlock(failed.name, f);
+  return failureLines(w, 'Creating', creating, running, f, ansi);
+}
+
+/**
+ * A block of progress lines ending in a failure, as 1.29's parallel writer ends it: the containers that run
+ * `done`, the failed one (found by slot) `error` after the port line, then its error block. Nothing of the
+ * failed one when it is not among the lines.
+ */
+export function failureLines(
+  w: ParallelLines,
+  verb: string,
+  lines: readonly { name: string; slot: number }[],
+  running: ReadonlySet<number | undefined>,
+  f: StartFailure,
+  ansi: boolean,
+): string {
+  const failed = lines.find((c) => c.slot === f.slot);
+  const done = lines.filter((c) => c !== failed && running.has(c.slot)).map((c) => w.status(verb, c.name, 'done')).join('');
+  if (!failed) return done;
+  return done + w.note(hostInUseLine(f, ansi)) + w.status(verb, failed.name, 'error') + containerErrorBlock(failed.name, f);
 }
