@@ -4,7 +4,10 @@
  * one), N hollow nodes, one service of T replicas; time from `service create`
  * until every task is running in the store, tasks/s, created -> running
  * percentiles, peak RSS of each manager.
- * Usage: node dist/bench/control-plane/main.js [--managers 3] [--nodes 1000] [--tasks 100000] [--procs 4] [--timeout 600] [--cpu-prof DIR]
+ * Usage: node dist/bench/control-plane/main.js [--managers 3] [--nodes 1000] [--tasks 100000] [--procs 4] [--timeout 600] [--hollow-nice 19] [--cpu-prof DIR]
+ * The hollow nodes stand for other machines, and are the load, not what is measured: they run at nice
+ * `--hollow-nice` (19; 0 for the managers' own priority), so that on this 2-core machine they take
+ * the cores the managers leave idle instead of a quarter of the run's CPU from under them.
  * The run has a Redis of its own; it prints CPU seconds per process kind, the
  * managers' event-loop delay and Redis's busiest commands for the measured phase,
  * the leader changes and 503 answers seen, and the bytes the hollow nodes fetched
@@ -13,7 +16,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { setPriority, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT, startManager, waitLine, type BenchManager } from '../support/manager';
 import { startRedis, type BenchRedis } from '../support/redis';
@@ -65,6 +68,7 @@ async function main() {
   const nodes = arg('nodes', 1000);
   const tasks = arg('tasks', 100_000);
   const procs = arg('procs', 4);
+  const hollowNice = arg('hollow-nice', 19);
   const managerCount = arg('managers', 1);
   const timeoutS = arg('timeout', 600);
   const profDir = strArg('cpu-prof') ?? process.env.FLOTILLA_BENCH_CPU_PROF;
@@ -73,7 +77,7 @@ async function main() {
   const redis = await startRedis();
   const scratch = mkdtempSync(join(tmpdir(), 'flotilla-bench-cp-'));
   try {
-    await run({ nodes, tasks, procs, managerCount, timeoutS, prof }, redis, scratch);
+    await run({ nodes, tasks, procs, hollowNice, managerCount, timeoutS, prof }, redis, scratch);
   } finally {
     await redis.stop();
     rmSync(scratch, { recursive: true, force: true });
@@ -81,11 +85,11 @@ async function main() {
 }
 
 async function run(
-  o: { nodes: number; tasks: number; procs: number; managerCount: number; timeoutS: number; prof: string[] },
+  o: { nodes: number; tasks: number; procs: number; hollowNice: number; managerCount: number; timeoutS: number; prof: string[] },
   redis: BenchRedis,
   scratch: string,
 ) {
-  const { nodes, tasks, procs, managerCount, timeoutS, prof } = o;
+  const { nodes, tasks, procs, hollowNice, managerCount, timeoutS, prof } = o;
   const lagFiles: string[] = [];
   const managerOpts = (extra: string[], i: number) => {
     const lagFile = join(scratch, `lag-${i}.json`);
@@ -145,6 +149,7 @@ async function run(
       const n = Math.floor(nodes / procs) + (p < nodes % procs ? 1 : 0);
       const h = spawn(process.execPath, [...prof, join(ROOT, 'dist/bench/control-plane/hollow.js'), url, token, String(n), `hollow${p}`], { stdio: ['ignore', 'pipe', 'inherit'] });
       hollows.push(h);
+      setPriority(h.pid!, hollowNice);
       let buf = '';
       h.stdout!.on('data', (d: Buffer) => {
         buf += d.toString();
@@ -260,6 +265,7 @@ async function run(
         pollsFailed: pollErrors,
         // New (term, leader) pairs logged by any manager after the create call.
         leaderChanges: leaders.size,
+        hollowNice,
         fetchedBytesPerTaskByte: +(hollow.bytesFetched / Math.max(1, taskBytes)).toFixed(2),
         // CPU seconds used while the tasks came up: who spent the box's two cores.
         cpuSeconds: {
