@@ -10,6 +10,7 @@
  * Usage: node dist/bench/scale/main.js [--count 50] [--parallel 8 (the raw peer's)]
  */
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -120,6 +121,12 @@ async function engineSpan(first: 'kill' | 'create', last: 'stop' | 'start') {
   };
 }
 
+/** CPU seconds (user + system) a process has used so far. */
+function processCpuSeconds(pid: number): number {
+  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(f[11]) + Number(f[12])) / 100;
+}
+
 /** The embedded worker's engine calls so far, from the manager's /metrics: count and seconds per call kind. */
 async function engineCalls(url: string): Promise<Map<string, { n: number; s: number }>> {
   const text = await (await fetch(`${url}/metrics`)).text();
@@ -151,17 +158,23 @@ async function flotilla(count: number) {
   const label = `com.docker.swarm.service.name=${svc}`;
   try {
     await run('docker', ['service', 'create', '-d', '--name', svc, '--replicas', '0', IMAGE, ...CMD], { env });
+    // flotilla's own CPU (manager and its embedded worker) per phase: what it takes from the engine's two cores.
+    const cpu = () => processCpuSeconds(manager.child.pid!);
     const c0 = await engineCalls(manager.url);
     const started = await engineEvents(label, 'start', count, (n) => n >= count);
     const t0 = performance.now();
+    const cpu0 = cpu();
     await run('docker', ['service', 'scale', '-d', `${svc}=${count}`], { env });
     const t1 = await started.done();
+    const cpu1 = cpu();
     const c1 = await engineCalls(manager.url);
     const stopped = await engineEvents(label, 'stop', count, (n) => n === 0);
     const span = await engineSpan('kill', 'stop');
     const t1s = performance.now();
+    const cpu1s = cpu();
     await run('docker', ['service', 'scale', '-d', `${svc}=0`], { env });
     const t2 = await stopped.done();
+    const cpu2 = cpu();
     const stopEngineSeconds = span();
     const c2 = await engineCalls(manager.url);
     await run('docker', ['service', 'rm', svc], { env });
@@ -171,6 +184,8 @@ async function flotilla(count: number) {
       startSeconds: +((t1 - t0) / 1000).toFixed(3),
       stopSeconds: +((t2 - t1s) / 1000).toFixed(3),
       stopEngineSeconds,
+      cpuStartSeconds: +(cpu1 - cpu0).toFixed(2),
+      cpuStopSeconds: +(cpu2 - cpu1s).toFixed(2),
       // Where the engine's time went, per phase (the worker's own calls, read from the manager's /metrics).
       startCalls: callsBetween(c0, c1),
       stopCalls: callsBetween(c1, c2),
