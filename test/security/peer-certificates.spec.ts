@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServer, type Server } from 'node:http';
-import { request } from 'node:https';
+import { Agent, request } from 'node:https';
 import { createRootCA, generateKeyPair, issueNodeCertificate, type NodeRole, type RootCA } from '@flotilla/pki';
 import { SniffingListener } from '../../apps/manager/src/tls/sniffing-listener';
-import { judge } from '../../apps/manager/src/tls/peer-access.middleware';
+import { judge, peerOf } from '../../apps/manager/src/tls/peer-access.middleware';
+import type { Peer } from '../../apps/manager/src/tls/peer-access';
 import type { PeerFacts } from '../../apps/manager/src/tls/peer-access';
 import { freePort } from '../support/ports';
 
@@ -23,9 +24,11 @@ describe('client certificates on the manager port', () => {
     const k = generateKeyPair();
     return { key: k.keyPem, cert: await issueNodeCertificate(ca, { publicKeyPem: k.publicKeyPem, nodeId, role, clusterId: 'c1' }, issuedAt, ttlMs) };
   };
-  const call = (path: string, c: { key: string; cert: string }) =>
+  /** The peer each request was judged by, as the server read it off its connection. */
+  const seen: Peer[] = [];
+  const call = (path: string, c: { key: string; cert: string }, agent?: Agent) =>
     new Promise<{ status: number; text: string }>((resolve, reject) => {
-      const req = request({ host: '127.0.0.1', port, path, ca: ca.certPem, key: c.key, cert: c.cert, servername: 'localhost', checkServerIdentity: () => undefined }, (res) => {
+      const req = request({ host: '127.0.0.1', port, path, agent, ca: ca.certPem, key: c.key, cert: c.cert, servername: 'localhost', checkServerIdentity: () => undefined }, (res) => {
         let text = '';
         res.on('data', (d) => (text += d));
         res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
@@ -37,6 +40,7 @@ describe('client certificates on the manager port', () => {
   beforeAll(async () => {
     ca = await createRootCA(Date.now());
     http = createServer((req, res) => {
+      seen.push(peerOf(req.socket));
       const a = judge(req, facts, false);
       res.writeHead(a.ok ? 200 : a.status, { 'Content-Type': 'application/json' });
       res.end(JSON.stringify(a.ok ? { ok: true } : { message: a.message }));
@@ -60,6 +64,24 @@ describe('client certificates on the manager port', () => {
     const r = await call('/flotilla/v1/nodes/w2/assignments', await creds('w2', 'worker', Date.now() - 100 * DAY, DAY));
     expect(r.status).toBe(401);
     expect(r.text).toMatch(/a client certificate signed by this swarm’s CA is required: certificate of node w2 is not valid now \(valid .* to .*\)/);
+  });
+
+  it('a keep-alive connection is read once: its later requests are judged by the same peer; a new connection afresh', async () => {
+    const c = await creds('w4', 'worker', Date.now(), 90 * DAY);
+    const agent = new Agent({ keepAlive: true, maxSockets: 1, ca: ca.certPem, key: c.key, cert: c.cert });
+    const from = seen.length;
+    try {
+      for (let i = 0; i < 3; i++) expect((await call('/flotilla/v1/nodes/w4/assignments', c, agent)).status).toBe(200);
+    } finally {
+      agent.destroy();
+    }
+    expect((await call('/flotilla/v1/nodes/w4/assignments', c)).status).toBe(200);
+    const [a, b, d, fresh] = seen.slice(from);
+    expect(a).toMatchObject({ tls: true, authorized: true, identity: { nodeId: 'w4', role: 'worker' } });
+    expect(b).toBe(a);
+    expect(d).toBe(a);
+    expect(fresh).not.toBe(a);
+    expect(fresh).toEqual(a);
   });
 
   it('a worker certificate used as a manager is refused, saying so', async () => {

@@ -8,11 +8,27 @@ import { isLoopback } from '../api/remote-access.middleware';
 import { FORWARDED_HEADER } from '../cluster/manager-auth';
 import { needOf, peerAccess, type Access, type Need, type Peer, type PeerFacts } from './peer-access';
 
+/**
+ * Each TLS connection's peer, read once, when its handshake is done (the listener asks then): the
+ * certificate that was verified is the one the connection is judged by. A TLS 1.2 renegotiation can
+ * present another one, which nothing verified; read afresh per request, it named whom it liked. Read
+ * once, a keep-alive connection also no longer costs an X.509 parse per request. Whether that
+ * identity may still reach a path (its dates, a removed node) is judged per request, as before.
+ */
+const tlsPeers = new WeakMap<Socket, Peer>();
+
 /** What the connection says about its peer: TLS or not, and the verified certificate's identity. */
 export function peerOf(socket: Socket): Peer {
   const loopback = isLoopback(socket.remoteAddress);
   if (!(socket as TLSSocket).encrypted) return { tls: false, loopback };
-  const s = socket as TLSSocket;
+  const known = tlsPeers.get(socket);
+  if (known) return known;
+  const peer = tlsPeerOf(socket as TLSSocket, loopback);
+  tlsPeers.set(socket, peer);
+  return peer;
+}
+
+function tlsPeerOf(s: TLSSocket, loopback: boolean): Peer {
   const cert = s.getPeerCertificate();
   const presented = !!cert && !!cert.raw;
   let holder: CertificateHolder | undefined;

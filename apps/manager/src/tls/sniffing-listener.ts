@@ -5,6 +5,7 @@ import type { LoggerService } from '@nestjs/common';
 import type { NodeCredentials } from '../../../worker/src/agent/node-credentials';
 import { verifyClusterCertificate } from '@flotilla/pki';
 import { routeFirstByte } from './first-byte';
+import { peerOf } from './peer-access.middleware';
 
 const REFUSAL =
   'HTTP/1.1 403 Forbidden\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n' +
@@ -94,6 +95,8 @@ export class SniffingListener {
       Object.defineProperty(secure, 'remotePort', { value: socket.remotePort });
       secure.once('secure', () => {
         this.judgeCertificate(secure);
+        // Pinned now: the connection is judged by the certificate just verified, whatever a renegotiation shows later.
+        peerOf(secure);
         this.http.emit('connection', secure);
       });
       secure.on('error', (e) => {
