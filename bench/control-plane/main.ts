@@ -4,7 +4,7 @@
  * one), N hollow nodes, one service of T replicas; time from `service create`
  * until every task is running in the store, tasks/s, created -> running
  * percentiles, peak RSS of each manager.
- * Usage: node dist/bench/control-plane/main.js [--managers 3] [--nodes 1000] [--tasks 100000] [--procs 4] [--timeout 600] [--hollow-nice 19] [--cpu-prof DIR]
+ * Usage: node dist/bench/control-plane/main.js [--managers 1] [--nodes 1000] [--tasks 100000] [--procs 4] [--timeout 600] [--hollow-nice 19] [--cpu-prof DIR]
  * The hollow nodes stand for other machines, and are the load, not what is measured: they run at nice
  * `--hollow-nice` (19; 0 for the managers' own priority), so that on this 2-core machine they take
  * the cores the managers leave idle instead of a quarter of the run's CPU from under them.
@@ -16,10 +16,11 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { setPriority, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT, startManager, waitLine, type BenchManager } from '../support/manager';
 import { startRedis, type BenchRedis } from '../support/redis';
+import { cpuSeconds } from '../support/proc';
 import type { Task } from '@flotilla/contracts';
 import { exitOnHelp } from '../support/usage';
 
@@ -40,15 +41,6 @@ function rssMiB(pid: number): number {
   return m ? Math.round(Number(m[1]) / 1024) : 0;
 }
 
-/** CPU seconds (user + system) a process has used so far. */
-function cpuSeconds(pid: number): number {
-  try {
-    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return (Number(f[11]) + Number(f[12])) / 100;
-  } catch {
-    return 0;
-  }
-}
 
 const LAG_PROBE = join(ROOT, 'dist/bench/support/lag-probe.js');
 /** How often the measured phase asks the leader how many tasks run. */
@@ -69,6 +61,7 @@ async function main() {
   const tasks = arg('tasks', 100_000);
   const procs = arg('procs', 4);
   const hollowNice = arg('hollow-nice', 19);
+  if (!Number.isInteger(hollowNice) || hollowNice < 0 || hollowNice > 19) throw new Error(`--hollow-nice takes 0 to 19, not ${process.argv[process.argv.indexOf('--hollow-nice') + 1]}`);
   const managerCount = arg('managers', 1);
   const timeoutS = arg('timeout', 600);
   const profDir = strArg('cpu-prof') ?? process.env.FLOTILLA_BENCH_CPU_PROF;
@@ -147,9 +140,9 @@ async function run(
     const t0 = performance.now();
     for (let p = 0; p < procs; p++) {
       const n = Math.floor(nodes / procs) + (p < nodes % procs ? 1 : 0);
-      const h = spawn(process.execPath, [...prof, join(ROOT, 'dist/bench/control-plane/hollow.js'), url, token, String(n), `hollow${p}`], { stdio: ['ignore', 'pipe', 'inherit'] });
+      // Through nice(1), which execs node: every thread (V8's, libuv's) starts at that priority.
+      const h = spawn('nice', ['-n', String(hollowNice), process.execPath, ...prof, join(ROOT, 'dist/bench/control-plane/hollow.js'), url, token, String(n), `hollow${p}`], { stdio: ['ignore', 'pipe', 'inherit'] });
       hollows.push(h);
-      setPriority(h.pid!, hollowNice);
       let buf = '';
       h.stdout!.on('data', (d: Buffer) => {
         buf += d.toString();

@@ -10,13 +10,13 @@
  * Usage: node dist/bench/scale/main.js [--count 50] [--parallel 8 (the raw peer's)]
  */
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import Docker from 'dockerode';
 import { ROOT, startManager } from '../support/manager';
 import { exitOnHelp } from '../support/usage';
+import { cpuSeconds } from '../support/proc';
 
 exitOnHelp(__filename);
 
@@ -121,12 +121,6 @@ async function engineSpan(first: 'kill' | 'create', last: 'stop' | 'start') {
   };
 }
 
-/** CPU seconds (user + system) a process has used so far. */
-function processCpuSeconds(pid: number): number {
-  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(f[11]) + Number(f[12])) / 100;
-}
-
 /** The embedded worker's engine calls so far, from the manager's /metrics: count and seconds per call kind. */
 async function engineCalls(url: string): Promise<Map<string, { n: number; s: number }>> {
   const text = await (await fetch(`${url}/metrics`)).text();
@@ -158,8 +152,8 @@ async function flotilla(count: number) {
   const label = `com.docker.swarm.service.name=${svc}`;
   try {
     await run('docker', ['service', 'create', '-d', '--name', svc, '--replicas', '0', IMAGE, ...CMD], { env });
-    // flotilla's own CPU (manager and its embedded worker) per phase: what it takes from the engine's two cores.
-    const cpu = () => processCpuSeconds(manager.child.pid!);
+    // flotilla's own CPU (manager and its embedded worker; Redis not counted) per phase: what it takes from the engine's two cores.
+    const cpu = () => cpuSeconds(manager.child.pid!);
     const c0 = await engineCalls(manager.url);
     const started = await engineEvents(label, 'start', count, (n) => n >= count);
     const t0 = performance.now();

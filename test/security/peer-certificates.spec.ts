@@ -4,8 +4,7 @@ import { Agent, request } from 'node:https';
 import { createRootCA, generateKeyPair, issueNodeCertificate, type NodeRole, type RootCA } from '@flotilla/pki';
 import { SniffingListener } from '../../apps/manager/src/tls/sniffing-listener';
 import { judge, peerOf } from '../../apps/manager/src/tls/peer-access.middleware';
-import type { Peer } from '../../apps/manager/src/tls/peer-access';
-import type { PeerFacts } from '../../apps/manager/src/tls/peer-access';
+import type { Peer, PeerFacts } from '../../apps/manager/src/tls/peer-access';
 import { freePort } from '../support/ports';
 
 /**

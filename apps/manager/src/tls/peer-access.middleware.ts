@@ -13,7 +13,7 @@ import { needOf, peerAccess, type Access, type Need, type Peer, type PeerFacts }
  * certificate that was verified is the one the connection is judged by. A TLS 1.2 renegotiation can
  * present another one, which nothing verified; read afresh per request, it named whom it liked. Read
  * once, a keep-alive connection also no longer costs an X.509 parse per request. Whether that
- * identity may still reach a path (its dates, a removed node) is judged per request, as before.
+ * identity may still reach a path (its dates, a removed node) is judged per request (peerAccess).
  */
 const tlsPeers = new WeakMap<Socket, Peer>();
 
@@ -48,7 +48,7 @@ function tlsPeerOf(s: TLSSocket, loopback: boolean): Peer {
 /** Judges a request (or an upgrade) by its peer and what its path needs. */
 export function judge(req: IncomingMessage, facts: PeerFacts, apiRemote: boolean, need?: Need, plainRemote = false): Access {
   const path = (req.url ?? '/').split('?')[0];
-  return peerAccess(peerOf(req.socket), need ?? needOf(path, req.headers[FORWARDED_HEADER] !== undefined), facts, apiRemote, plainRemote);
+  return peerAccess(peerOf(req.socket), need ?? needOf(path, req.headers[FORWARDED_HEADER] !== undefined), facts, apiRemote, plainRemote, Date.now());
 }
 
 /** First on every request: node and manager traffic from other hosts is mutual TLS with a live certificate. */

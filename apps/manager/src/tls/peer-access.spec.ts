@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { clientAccess, needOf, peerAccess, type Peer, type PeerFacts } from './peer-access';
 
-const id = (nodeId: string, role: 'manager' | 'worker', clusterId = 'c1') => ({ nodeId, role, clusterId, notBefore: 0, notAfter: 1 });
+const NOW = Date.parse('2026-06-01T00:00:00Z');
+
+const id = (nodeId: string, role: 'manager' | 'worker', clusterId = 'c1') => ({ nodeId, role, clusterId, notBefore: 0, notAfter: NOW + 1 });
 const facts: PeerFacts = {
   clusterId: 'c1',
   removed: (n) => n === 'gone',
@@ -40,13 +42,13 @@ describe('peerAccess', () => {
     ['removed node', tls(id('gone', 'worker')), 'node', false, /removed from the swarm: its certificate is revoked/],
     ['another swarm’s node', tls(id('w1', 'worker', 'c2')), 'node', false, /another swarm/],
   ] as const)('%s', (_n, peer, need, remote, want) => {
-    const a = peerAccess(peer, need, facts, remote);
+    const a = peerAccess(peer, need, facts, remote, false, NOW);
     if (want === null) expect(a).toEqual({ ok: true });
     else expect(a.ok ? '' : a.message).toMatch(want);
   });
 });
 
-const client = (clusterId = 'c1') => ({ name: 'alice', clusterId, notBefore: 0, notAfter: 1 });
+const client = (clusterId = 'c1') => ({ name: 'alice', clusterId, notBefore: 0, notAfter: NOW + 1 });
 const clientPeer = (loopback = false, clusterId = 'c1'): Peer => ({ tls: true, loopback, authorized: true, client: client(clusterId) });
 
 describe('the remote user API (--api-remote): TLS with a client certificate only', () => {
@@ -63,19 +65,39 @@ describe('the remote user API (--api-remote): TLS with a client certificate only
     ['manager certificate, user API, --api-remote', tls(id('m1', 'manager')), 'user', true, null],
     ['TLS from this host without a certificate (the local CLI)', { tls: true, loopback: true, authorized: false } as Peer, 'user', false, null],
   ] as const)('%s', (_n, peer, need, remote, want) => {
-    const a = peerAccess(peer, need, facts, remote);
+    const a = peerAccess(peer, need, facts, remote, false, NOW);
     if (want === null) expect(a).toEqual({ ok: true });
     else expect(a.ok ? '' : a.message).toMatch(want);
   });
 
   it('plain HTTP from other hosts only with the insecure test escape', () => {
-    expect(peerAccess({ tls: false, loopback: false }, 'user', facts, true, true)).toEqual({ ok: true });
-    expect(peerAccess({ tls: false, loopback: false }, 'node', facts, true, true).ok).toBe(false);
-    expect(peerAccess({ tls: false, loopback: false }, 'user', facts, false, true).ok).toBe(false);
+    expect(peerAccess({ tls: false, loopback: false }, 'user', facts, true, true, NOW)).toEqual({ ok: true });
+    expect(peerAccess({ tls: false, loopback: false }, 'node', facts, true, true, NOW).ok).toBe(false);
+    expect(peerAccess({ tls: false, loopback: false }, 'user', facts, false, true, NOW).ok).toBe(false);
   });
 
   it('a client certificate never opens the join paths’ neighbours: open stays open, the rest is judged', () => {
     expect(clientAccess(client(), false, 'open', facts, false)).toEqual({ ok: true });
     expect(clientAccess(client(), true, 'manager', facts, true).ok).toBe(false);
+  });
+});
+
+describe('a certificate past its dates on a connection still open', () => {
+  const dated = (notBefore: number, notAfter: number) => ({ nodeId: 'w1', role: 'worker' as const, clusterId: 'c1', notBefore, notAfter });
+  it('is refused per request, as the handshake would refuse it now', () => {
+    const expired: Peer = { tls: true, loopback: false, authorized: true, identity: dated(NOW - 2_000, NOW - 1) };
+    const a = peerAccess(expired, 'node', facts, false, false, NOW);
+    expect(a).toEqual({ ok: false, status: 401, message: expect.stringMatching(/client certificate signed by this swarm’s CA is required: certificate of node w1 is not valid now \(valid 2026-05-31T23:59:58.000Z to 2026-05-31T23:59:59.999Z\)/) });
+    const early: Peer = { tls: true, loopback: false, authorized: true, identity: dated(NOW + 1, NOW + 2_000) };
+    expect(peerAccess(early, 'node', facts, false, false, NOW).ok).toBe(false);
+    // The last millisecond still counts.
+    expect(peerAccess({ ...expired, identity: dated(NOW - 2_000, NOW) }, 'node', facts, false, false, NOW)).toEqual({ ok: true });
+  });
+
+  it('a user’s expired certificate is refused too; on this host the API stays open as without one', () => {
+    const c: Peer = { tls: true, loopback: false, authorized: true, client: { name: 'alice', clusterId: 'c1', notBefore: 0, notAfter: NOW - 1 } };
+    const a = peerAccess(c, 'user', facts, true, false, NOW);
+    expect(a.ok ? '' : a.message).toMatch(/certificate of client alice is not valid now/);
+    expect(peerAccess({ ...c, loopback: true }, 'user', facts, false, false, NOW)).toEqual({ ok: true });
   });
 });

@@ -51,17 +51,19 @@ export const CLIENT_CERT_HINT = 'the API takes TLS with a client certificate sig
  * reaches other hosts only with `--api-remote`, and then only over TLS with a user's (swarm-client)
  * or a manager's certificate; `plainRemote` is the insecure test-only escape, as dockerd's plain tcp://.
  */
-export function peerAccess(peer: Peer, need: Need, facts: PeerFacts, apiRemote: boolean, plainRemote = false): Access {
+export function peerAccess(peer: Peer, need: Need, facts: PeerFacts, apiRemote: boolean, plainRemote: boolean, now: number): Access {
   if (!peer.tls) {
     if (peer.loopback || (need === 'user' && apiRemote && plainRemote)) return { ok: true };
     if (need === 'user' && apiRemote) return { ok: false, status: 403, message: `plain HTTP is served to this host only: ${CLIENT_CERT_HINT}` };
     return { ok: false, status: 403, message: 'this manager takes connections from other hosts over mutual TLS only' };
   }
   if (need === 'open') return { ok: true };
-  if (peer.authorized && peer.client) return clientAccess(peer.client, peer.loopback, need, facts, apiRemote);
-  if (!peer.authorized || !peer.identity) {
+  // Checked at the handshake and again per request: a keep-alive connection outlives its certificate.
+  const stale = !peer.authorized ? undefined : peer.client ? notValidAt(`client ${peer.client.name}`, peer.client, now) : peer.identity ? notValidAt(`node ${peer.identity.nodeId}`, peer.identity, now) : undefined;
+  if (peer.authorized && peer.client && !stale) return clientAccess(peer.client, peer.loopback, need, facts, apiRemote);
+  if (!peer.authorized || !peer.identity || stale) {
     if (need === 'user' && peer.loopback) return { ok: true };
-    const why = peer.authorizationError ? (WORDS[peer.authorizationError] ?? peer.authorizationError) : 'no client certificate was presented';
+    const why = stale ?? (peer.authorizationError ? (WORDS[peer.authorizationError] ?? peer.authorizationError) : 'no client certificate was presented');
     return { ok: false, status: 401, message: `a client certificate signed by this swarm’s CA is required: ${why}` };
   }
   const id = peer.identity;
@@ -74,6 +76,12 @@ export function peerAccess(peer: Peer, need: Need, facts: PeerFacts, apiRemote: 
   // A worker's certificate opens the node protocol, not the user API (which can bind-mount the manager's root).
   if (need === 'user' && !peer.loopback && id.role === 'worker') return { ok: false, status: 403, message: `node ${id.nodeId} holds a worker certificate: ${CLIENT_CERT_HINT}` };
   return { ok: true };
+}
+
+/** Why a certificate's holder is refused at `now` for its dates (the words the handshake's check uses), or none. */
+function notValidAt(who: string, v: { notBefore: number; notAfter: number }, now: number): string | undefined {
+  if (now >= v.notBefore && now <= v.notAfter) return undefined;
+  return `certificate of ${who} is not valid now (valid ${new Date(v.notBefore).toISOString()} to ${new Date(v.notAfter).toISOString()})`;
 }
 
 /** Pure: a user's certificate opens the user API (from other hosts with --api-remote), never a node or manager link. */
