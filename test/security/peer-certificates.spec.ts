@@ -89,3 +89,60 @@ describe('client certificates on the manager port', () => {
     expect(r.text).toMatch(/node w3 holds a worker certificate: only a manager may do this/);
   });
 });
+
+describe('the end of a root rotation on open connections', () => {
+  it('a connection accepted under the old root is closed when only the new one is trusted; the new root’s reconnect', async () => {
+    const quiet = { log: () => undefined, error: () => undefined, warn: () => undefined, debug: () => undefined };
+    const oldRoot = await createRootCA(Date.now());
+    const newRoot = await createRootCA(Date.now());
+    const creds = async (root: RootCA, nodeId: string, role: NodeRole) => {
+      const k = generateKeyPair();
+      return { key: k.keyPem, cert: await issueNodeCertificate(root, { publicKeyPem: k.publicKeyPem, nodeId, role, clusterId: 'c1' }, Date.now(), 90 * DAY) };
+    };
+    const http = createServer((req, res) => {
+      const a = judge(req, facts, false);
+      res.writeHead(a.ok ? 200 : a.status, { 'Content-Type': 'application/json' });
+      res.end(JSON.stringify(a.ok ? { ok: true } : { message: a.message }));
+    });
+    const listener = new SniffingListener(http, false, quiet);
+    // Mid-rotation: both roots trusted, the manager's certificate still the old root's.
+    listener.useCredentials({ ca: `${oldRoot.certPem.trim()}\n${newRoot.certPem.trim()}\n`, ...(await creds(oldRoot, 'm1', 'manager')) });
+    const port = await freePort();
+    await listener.listen(port, '127.0.0.1');
+    const get = (c: { key: string; cert: string }, ca: string | string[], agent: Agent) =>
+      new Promise<{ status: number; socket: import('node:net').Socket }>((resolve, reject) => {
+        const req = request({ host: '127.0.0.1', port, path: '/flotilla/v1/nodes/w9/assignments', agent, ca, key: c.key, cert: c.cert, checkServerIdentity: () => undefined }, (res) => {
+          // Held now: once the answer is read, a keep-alive agent takes the socket back.
+          const socket = res.socket;
+          res.resume();
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, socket }));
+        });
+        req.on('error', reject);
+        req.end();
+      });
+    const oldAgent = new Agent({ keepAlive: true, maxSockets: 1 });
+    const newAgent = new Agent({ keepAlive: true, maxSockets: 1 });
+    try {
+      const oldCert = await creds(oldRoot, 'w9', 'worker');
+      const newCert = await creds(newRoot, 'w8', 'worker');
+      const before = await get(oldCert, oldRoot.certPem, oldAgent);
+      expect(before.status).toBe(200);
+      const renewed = await get(newCert, oldRoot.certPem, newAgent);
+      expect(renewed.status).toBe(200);
+      const closed = new Promise<void>((r) => before.socket.once('close', () => r()));
+      // The rotation ends: the manager's new certificate, the new root alone.
+      listener.useCredentials({ ca: newRoot.certPem, ...(await creds(newRoot, 'm1', 'manager')) });
+      await closed;
+      expect(renewed.socket.destroyed).toBe(false);
+      // The node holding the new root's certificate goes on over the connection it has.
+      expect((await get(newCert, oldRoot.certPem, newAgent)).status).toBe(200);
+      // A new connection with the old root's certificate is refused at once.
+      const again = await get(oldCert, [oldRoot.certPem, newRoot.certPem], new Agent({ keepAlive: false }));
+      expect(again.status).toBe(401);
+    } finally {
+      oldAgent.destroy();
+      newAgent.destroy();
+      await listener.close();
+    }
+  });
+});

@@ -23,6 +23,8 @@ export class SniffingListener {
   private context?: tls.SecureContext;
   private caPem?: string;
   private readonly open = new Set<net.Socket>();
+  /** TLS connections whose client certificate was accepted: judged again when the trusted roots change. */
+  private readonly trusted = new Set<tls.TLSSocket>();
   /** Answers still being written: a stop lets them finish (a console stream's last bytes) before it cuts sockets. */
   private answering = 0;
 
@@ -41,11 +43,32 @@ export class SniffingListener {
 
   /** This manager's certificate (and the root clients are checked against); until set, TLS is refused. */
   useCredentials(c: NodeCredentials): void {
+    const rootsChanged = this.caPem !== undefined && this.caPem !== c.ca;
     // The root goes with the certificate, so a joining node can check it against its token's digest.
     this.caPem = c.ca;
     // A session id context (tls.Server sets one itself): without it, OpenSSL fails every resumed
     // session of a client that showed a certificate ("session id context uninitialized").
     this.context = tls.createSecureContext({ key: c.key, cert: `${c.cert.trim()}\n${c.ca.trim()}\n`, ca: [c.ca], sessionIdContext: 'flotilla-manager' });
+    if (rootsChanged) this.dropUntrusted();
+  }
+
+  /**
+   * The roots changed (the end of a CA rotation drops the old one): a connection accepted under a root
+   * no longer trusted is closed, as a new one with its certificate would be refused. Its client
+   * reconnects with the certificate it renewed under the new root.
+   */
+  private dropUntrusted() {
+    for (const s of this.trusted) {
+      const cert = s.getPeerX509Certificate();
+      try {
+        if (!cert) throw new Error('no certificate');
+        verifyClusterCertificate(cert.toString(), this.caPem!, Date.now());
+      } catch (e) {
+        this.log.log({ msg: 'connection closed: its certificate is not signed by a root this manager trusts now', peer: s.remoteAddress, err: (e as Error).message }, 'SniffingListener');
+        this.trusted.delete(s);
+        s.destroy();
+      }
+    }
   }
 
   listen(port: number, host: string, backlog?: number): Promise<void> {
@@ -95,6 +118,10 @@ export class SniffingListener {
       Object.defineProperty(secure, 'remotePort', { value: socket.remotePort });
       secure.once('secure', () => {
         this.judgeCertificate(secure);
+        if (secure.authorized) {
+          this.trusted.add(secure);
+          secure.once('close', () => this.trusted.delete(secure));
+        }
         // Pinned now: the connection is judged by the certificate just verified, whatever a renegotiation shows later.
         peerOf(secure);
         this.http.emit('connection', secure);
