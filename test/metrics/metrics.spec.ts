@@ -129,9 +129,14 @@ describe('/metrics on a manager', () => {
     expect(samples(fam, 'flotilla_raft_proposal_duration_seconds_count', { outcome: 'ok' })[0].value).toBeGreaterThan(0);
     expect(samples(fam, 'flotilla_raft_wal_fsync_duration_seconds_count')[0].value).toBeGreaterThan(0);
     expect(samples(fam, 'flotilla_store_objects', { kind: 'service' })[0].value).toBe(1);
-    // Requests are labelled by route template: the id-bearing assignments path appears as one series.
-    const routes = samples(fam, 'flotilla_api_request_duration_seconds_count').map((s) => s.labels.route);
-    expect(routes).toContain('/flotilla/v1/nodes/:id/assignments');
+    // Requests are labelled by route template: an id-bearing path appears as one series.
+    expect((await d('service', 'inspect', svc)).code).toBe(0);
+    const routes = samples(await scrape(), 'flotilla_api_request_duration_seconds_count').map((s) => s.labels.route);
+    expect(routes.filter((r) => r.endsWith('/services/:id'))).not.toEqual([]);
+    // This manager's own worker is answered in its process while it leads: its fetches, reports and beats
+    // are no HTTP requests (it registered over HTTP, as any node does).
+    expect(routes.filter((r) => /^\/flotilla\/v1\/nodes\/:id\/(assignments|status|heartbeat)$/.test(r))).toEqual([]);
+    expect(routes).toContain('/flotilla/v1/nodes/register');
     const ids = (await servicePs()).map((t) => t.ID);
     const labelValues = fam.flatMap((f) => f.samples).flatMap((s) => Object.values(s.labels));
     for (const id of ids) expect(labelValues.some((v) => v.includes(id))).toBe(false);

@@ -30,6 +30,7 @@ import { settleMembership } from './boot/settle-membership';
 import { handOverOnDemotion } from './boot/demotion';
 import { WorkerModule } from '../../worker/src/worker.module';
 import { AgentService } from '../../worker/src/agent/agent.service';
+import { AgentController } from './api/agent.controller';
 import { redisWaitMs, workerConfig } from '../../worker/src/config';
 import { DockerAdapter } from '../../worker/src/docker/docker.adapter';
 import { readNodeId, writeNodeId } from '../../worker/src/agent/identity';
@@ -186,6 +187,8 @@ async function main() {
       ),
       { logger },
     );
+    // Its fetches, reports and beats are answered in this process while this manager leads.
+    worker.get(AgentService).useLocalManager(app.get(AgentController).local);
     await worker.get(AgentService).start();
   }
   const renewal = renewOwnCertificate(

@@ -26,6 +26,7 @@ import type { ManagerConfig } from '../config';
 import { referencedBy } from './docker/secret-refs';
 import { meshFor, meshTable, overlayFor, type MeshEntry } from '@flotilla/networking';
 import { parseBody, registerSchema, statusRequestSchema } from './schemas';
+import type { LocalManager } from '../../../worker/src/agent/local-manager';
 
 const NODE_ID = /^[a-z0-9]{1,64}$/;
 
@@ -76,12 +77,19 @@ export class AgentController {
   @Get(':id/assignments')
   assignments(@Param('id') id: string, @Headers('authorization') auth: string | undefined, @Query('since') sinceQ: string | undefined, @Res() res: Response): void {
     this.knownNode(id, auth);
+    const since = sinceQ !== undefined && /^\d{1,15}$/.test(sinceQ) ? Number(sinceQ) : undefined;
+    const body = this.assignmentsBody(id, since);
+    res.status(200).setHeader('content-type', 'application/json; charset=utf-8');
+    res.end(body);
+  }
+
+  /** The node's set as JSON; every change up to its index counts as reached the node. */
+  private assignmentsBody(id: string, since: number | undefined): string {
     // Any call from the node is a sign of life: under load its heartbeat may be queued behind this one.
     this.liveness.beat(id);
     const view = this.store.view();
     const tasks = view.tasksOfNode(id);
     // A node that holds its set at `since` gets only what changed, when this manager can tell (else the full set).
-    const since = sinceQ !== undefined && /^\d{1,15}$/.test(sinceQ) ? Number(sinceQ) : undefined;
     const delta = since !== undefined && this.assignmentLog.log.covers(id, since, view.index);
     const networks = new Map<string, Network>();
     for (const t of tasks) {
@@ -111,8 +119,7 @@ export class AgentController {
     const body = `{"nodeId":${JSON.stringify(id)},"index":${view.index},"tasks":[${parts.join(',')}],${patches}${JSON.stringify(rest).slice(1)}`;
     // Every change up to this index has now reached the node: the dispatcher need not ring for them.
     this.dispatcher.served(id, view.index);
-    res.status(200).setHeader('content-type', 'application/json; charset=utf-8');
-    res.end(body);
+    return body;
   }
 
   private meshTable(view: ReturnType<StateStore['view']>): MeshEntry[] {
@@ -128,8 +135,12 @@ export class AgentController {
       throw new FlotillaError('invalid_argument', 'status: reports must be a list of at most 10000 entries');
     }
     parseBody(statusRequestSchema, body, 'status');
+    await this.reported(id, body.reports);
+  }
+
+  private async reported(id: string, reports: StatusRequest['reports']): Promise<void> {
     this.liveness.beat(id);
-    if (body.reports.length) await this.status.report(id, body.reports);
+    if (reports.length) await this.status.report(id, reports);
   }
 
   /** Answers with the period to beat at: a cluster that grew stretches it (see heartbeatPeriodFor). */
@@ -138,6 +149,24 @@ export class AgentController {
   heartbeat(@Param('id') id: string, @Headers('authorization') auth: string | undefined, @Body() body: HeartbeatRequest | undefined): HeartbeatResponse {
     this.knownNode(id, auth);
     return { heartbeatPeriodMs: this.liveness.beat(id), ...this.nodeTls.heard(id, body) };
+  }
+
+  /**
+   * The same three calls for this manager's own worker, in this process, while this manager leads: no
+   * loopback TLS, HTTP parse, Express and JSON body to validate, which were most of what a manager spent on
+   * its own node's calls. The node must still be in the store; its secret is not asked (same process).
+   * A follower's worker goes over the network: the leader answers it.
+   */
+  readonly local: LocalManager = {
+    assignments: (id, since) => (this.localNode(id) ? this.assignmentsBody(id, since) : undefined),
+    // Copies, as a request body would be: nothing of the worker's own objects ends up in the store.
+    report: (id, reports) => (this.localNode(id) ? this.reported(id, structuredClone(reports)) : undefined),
+    heartbeat: (id, body) => (this.localNode(id) ? { heartbeatPeriodMs: this.liveness.beat(id), ...this.nodeTls.heard(id, body && structuredClone(body)) } : undefined),
+  };
+
+  /** Whether this manager answers its own node here: it leads, and the node is in the store. */
+  private localNode(id: string): boolean {
+    return this.store.isWritable() && this.store.view().nodes.has(id);
   }
 
   /** Only the node itself may read its assignments (they hold its tasks' environment) or report for it. */

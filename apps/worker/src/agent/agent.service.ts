@@ -23,6 +23,7 @@ import { redisSeenFrom } from './redis-url';
 import { connectRedis } from './redis-connect';
 import type { WorkerConfig } from '../config';
 import { ManagerClient } from './manager-client';
+import type { LocalManager } from './local-manager';
 import { NodeTls, obtainCredentials } from './manager-tls';
 import { readCredentials, writeCredentials } from './node-credentials';
 import { HeartbeatLoop } from './heartbeat-loop';
@@ -285,6 +286,11 @@ export class AgentService implements OnApplicationShutdown {
   /** New credentials of this node, renewed by its manager: later calls use them. */
   useCredentials(creds: NodeCredentials) {
     this.client.tls.use(creds);
+  }
+
+  /** A manager's own worker: the manager it runs in answers its fetches, reports and beats while it leads. */
+  useLocalManager(local: LocalManager) {
+    this.client.useLocal(local);
   }
 
   async onApplicationShutdown() {

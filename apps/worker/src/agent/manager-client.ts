@@ -13,6 +13,7 @@ import {
   type TaskReport,
 } from '@flotilla/contracts';
 import { NodeTls, readText, send, type Answer } from './manager-tls';
+import type { LocalManager } from './local-manager';
 
 /**
  * The worker's only way to the managers: mutual TLS once it has its certificate (plain HTTP
@@ -62,6 +63,12 @@ export class ManagerClient {
     this.secret = secret;
   }
 
+  /** The manager this worker runs inside (a manager's own worker): asked first, the network when it cannot answer. */
+  private local?: LocalManager;
+  useLocal(local: LocalManager) {
+    this.local = local;
+  }
+
   async register(req: RegisterRequest): Promise<RegisterResponse> {
     const r = await this.call<RegisterResponse>('POST', `${AGENT_API}/nodes/register`, req);
     this.learnManagers(r.managers);
@@ -75,14 +82,15 @@ export class ManagerClient {
 
   /** The node's set; with `since` (the index of the set it holds) possibly only what changed after it. */
   async assignments(nodeId: string, since?: number): Promise<AssignmentSet> {
-    const set = await this.call<AssignmentSet>('GET', `${AGENT_API}/nodes/${nodeId}/assignments${since === undefined ? '' : `?since=${since}`}`);
+    const here = this.local?.assignments(nodeId, since);
+    const set = here !== undefined ? (JSON.parse(here) as AssignmentSet) : await this.call<AssignmentSet>('GET', `${AGENT_API}/nodes/${nodeId}/assignments${since === undefined ? '' : `?since=${since}`}`);
     this.learnManagers(set.managers);
     this.onNodeCallAnswered?.();
     return set;
   }
 
   async report(nodeId: string, reports: TaskReport[]): Promise<void> {
-    await this.call('POST', `${AGENT_API}/nodes/${nodeId}/status`, { reports });
+    await (this.local?.report(nodeId, reports) ?? this.call('POST', `${AGENT_API}/nodes/${nodeId}/status`, { reports }));
     this.onNodeCallAnswered?.();
   }
 
@@ -94,7 +102,8 @@ export class ManagerClient {
   }
 
   heartbeat(nodeId: string, body?: HeartbeatRequest): Promise<HeartbeatResponse | undefined> {
-    return this.call<HeartbeatResponse | undefined>('POST', `${AGENT_API}/nodes/${nodeId}/heartbeat`, body);
+    const here = this.local?.heartbeat(nodeId, body);
+    return here !== undefined ? Promise.resolve(here) : this.call<HeartbeatResponse | undefined>('POST', `${AGENT_API}/nodes/${nodeId}/heartbeat`, body);
   }
 
   /**
