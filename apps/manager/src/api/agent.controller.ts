@@ -148,6 +148,10 @@ export class AgentController {
   @HttpCode(200)
   heartbeat(@Param('id') id: string, @Headers('authorization') auth: string | undefined, @Body() body: HeartbeatRequest | undefined): HeartbeatResponse {
     this.knownNode(id, auth);
+    return this.beat(id, body);
+  }
+
+  private beat(id: string, body: HeartbeatRequest | undefined): HeartbeatResponse {
     return { heartbeatPeriodMs: this.liveness.beat(id), ...this.nodeTls.heard(id, body) };
   }
 
@@ -161,7 +165,7 @@ export class AgentController {
     assignments: (id, since) => (this.localNode(id) ? this.assignmentsBody(id, since) : undefined),
     // Copies, as a request body would be: nothing of the worker's own objects ends up in the store.
     report: (id, reports) => (this.localNode(id) ? this.reported(id, structuredClone(reports)) : undefined),
-    heartbeat: (id, body) => (this.localNode(id) ? { heartbeatPeriodMs: this.liveness.beat(id), ...this.nodeTls.heard(id, body && structuredClone(body)) } : undefined),
+    heartbeat: (id, body) => (this.localNode(id) ? this.beat(id, body && structuredClone(body)) : undefined),
   };
 
   /** Whether this manager answers its own node here: it leads, and the node is in the store. */

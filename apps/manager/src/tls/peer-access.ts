@@ -59,7 +59,7 @@ export function peerAccess(peer: Peer, need: Need, facts: PeerFacts, apiRemote: 
   }
   if (need === 'open') return { ok: true };
   // Checked at the handshake and again per request: a keep-alive connection outlives its certificate.
-  const stale = !peer.authorized ? undefined : peer.client ? notValidAt(`client ${peer.client.name}`, peer.client, now) : peer.identity ? notValidAt(`node ${peer.identity.nodeId}`, peer.identity, now) : undefined;
+  const stale = peer.authorized ? datesRefusal(peer, now) : undefined;
   if (peer.authorized && peer.client && !stale) return clientAccess(peer.client, peer.loopback, need, facts, apiRemote);
   if (!peer.authorized || !peer.identity || stale) {
     if (need === 'user' && peer.loopback) return { ok: true };
@@ -78,9 +78,10 @@ export function peerAccess(peer: Peer, need: Need, facts: PeerFacts, apiRemote: 
   return { ok: true };
 }
 
-/** Why a certificate's holder is refused at `now` for its dates (the words the handshake's check uses), or none. */
-function notValidAt(who: string, v: { notBefore: number; notAfter: number }, now: number): string | undefined {
-  if (now >= v.notBefore && now <= v.notAfter) return undefined;
+/** Why a peer's certificate is refused at `now` for its dates (the words the handshake's check uses), or none. */
+function datesRefusal(peer: Extract<Peer, { tls: true }>, now: number): string | undefined {
+  const [who, v] = peer.client ? [`client ${peer.client.name}`, peer.client] : peer.identity ? [`node ${peer.identity.nodeId}`, peer.identity] : [];
+  if (!v || (now >= v.notBefore && now <= v.notAfter)) return undefined;
   return `certificate of ${who} is not valid now (valid ${new Date(v.notBefore).toISOString()} to ${new Date(v.notAfter).toISOString()})`;
 }
 

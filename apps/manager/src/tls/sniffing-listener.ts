@@ -59,15 +59,11 @@ export class SniffingListener {
    */
   private dropUntrusted() {
     for (const s of this.trusted) {
-      const cert = s.getPeerX509Certificate();
-      try {
-        if (!cert) throw new Error('no certificate');
-        verifyClusterCertificate(cert.toString(), this.caPem!, Date.now());
-      } catch (e) {
-        this.log.log({ msg: 'connection closed: its certificate is not signed by a root this manager trusts now', peer: s.remoteAddress, err: (e as Error).message }, 'SniffingListener');
-        this.trusted.delete(s);
-        s.destroy();
-      }
+      const why = this.certificateRefusal(s);
+      if (!why) continue;
+      this.log.log({ msg: 'connection closed: its certificate is not signed by a root this manager trusts now', peer: s.remoteAddress, err: why }, 'SniffingListener');
+      this.trusted.delete(s);
+      s.destroy();
     }
   }
 
@@ -139,15 +135,25 @@ export class SniffingListener {
    * certificate is this cluster's and valid now (`authorized`), or what is wrong with it.
    */
   private judgeCertificate(secure: tls.TLSSocket) {
+    const why = this.certificateRefusal(secure);
+    if (why === null) return;
+    secure.authorized = why === undefined;
+    if (why !== undefined) secure.authorizationError = why as unknown as Error;
+  }
+
+  /**
+   * Why the client's certificate is refused under the roots trusted now (a node's or a user's: what each
+   * may reach is judged per request, peer-access.ts); undefined when it is accepted, null when there is
+   * no certificate or no root to judge it by.
+   */
+  private certificateRefusal(secure: tls.TLSSocket): string | undefined | null {
     const cert = secure.getPeerX509Certificate();
-    if (!cert || !this.caPem) return;
+    if (!cert || !this.caPem) return null;
     try {
-      // A node's or a user's: what each may reach is judged per request (peer-access.ts).
       verifyClusterCertificate(cert.toString(), this.caPem, Date.now());
-      secure.authorized = true;
+      return undefined;
     } catch (e) {
-      secure.authorized = false;
-      secure.authorizationError = (e as Error).message as unknown as Error;
+      return (e as Error).message;
     }
   }
 }
